@@ -1,0 +1,84 @@
+// Piecewise-affine image warping: fills each destination triangle by sampling the source triangle it came
+// from (bilinear), nearest surface first through a z-buffer so folded regions of a turned head stay right.
+import type { RgbImage } from '../../types.ts';
+
+export interface WarpMesh {
+  /** Source vertex positions [x0, y0, x1, y1, ...] in source pixels. */
+  source: Float32Array;
+  /** Triangle vertex indices, three per triangle. */
+  triangles: Uint32Array;
+}
+
+/** Bilinear RGB sample at a fractional position (clamped to the image). */
+function sampleInto(src: RgbImage, x: number, y: number, out: Uint8Array, offset: number): void {
+  const maxX = src.width - 1;
+  const maxY = src.height - 1;
+  const cx = x < 0 ? 0 : x > maxX ? maxX : x;
+  const cy = y < 0 ? 0 : y > maxY ? maxY : y;
+  const x0 = cx | 0;
+  const y0 = cy | 0;
+  const x1 = x0 < maxX ? x0 + 1 : x0;
+  const y1 = y0 < maxY ? y0 + 1 : y0;
+  const fx = cx - x0;
+  const fy = cy - y0;
+  const d = src.data;
+  const w = src.width;
+  const i00 = (y0 * w + x0) * 3;
+  const i10 = (y0 * w + x1) * 3;
+  const i01 = (y1 * w + x0) * 3;
+  const i11 = (y1 * w + x1) * 3;
+  for (let c = 0; c < 3; c++) {
+    const top = d[i00 + c] + (d[i10 + c] - d[i00 + c]) * fx;
+    const bottom = d[i01 + c] + (d[i11 + c] - d[i01 + c]) * fx;
+    out[offset + c] = top + (bottom - top) * fy + 0.5;
+  }
+}
+
+function isIdentity(mesh: WarpMesh, dst: Float32Array, a: number, b: number, c: number): boolean {
+  const s = mesh.source;
+  for (const v of [a, b, c]) {
+    if (Math.abs(s[v * 2] - dst[v * 2]) > 1e-3 || Math.abs(s[v * 2 + 1] - dst[v * 2 + 1]) > 1e-3) return false;
+  }
+  return true;
+}
+
+/**
+ * Warps `src` into `out` (already holding a copy of src) for destination vertices `dst` with depths `depth`
+ * (smaller = nearer). Triangles that do not move are skipped: their pixels already match.
+ */
+export function warpTriangles(src: RgbImage, out: Uint8Array, zBuffer: Float32Array, mesh: WarpMesh, dst: Float32Array, depth: Float32Array): void {
+  const { width, height } = src;
+  zBuffer.fill(Number.POSITIVE_INFINITY);
+  const tris = mesh.triangles;
+  const s = mesh.source;
+  for (let t = 0; t < tris.length; t += 3) {
+    const a = tris[t];
+    const b = tris[t + 1];
+    const c = tris[t + 2];
+    if (isIdentity(mesh, dst, a, b, c)) continue;
+    const ax = dst[a * 2], ay = dst[a * 2 + 1], bx = dst[b * 2], by = dst[b * 2 + 1], cx = dst[c * 2], cy = dst[c * 2 + 1];
+    const area = (bx - ax) * (cy - ay) - (cx - ax) * (by - ay);
+    if (Math.abs(area) < 1e-6) continue;
+    const inv = 1 / area;
+    const minX = Math.max(0, Math.floor(Math.min(ax, bx, cx)));
+    const maxX = Math.min(width - 1, Math.ceil(Math.max(ax, bx, cx)));
+    const minY = Math.max(0, Math.floor(Math.min(ay, by, cy)));
+    const maxY = Math.min(height - 1, Math.ceil(Math.max(ay, by, cy)));
+    const za = depth[a], zb = depth[b], zc = depth[c];
+    const sax = s[a * 2], say = s[a * 2 + 1], sbx = s[b * 2], sby = s[b * 2 + 1], scx = s[c * 2], scy = s[c * 2 + 1];
+    for (let y = minY; y <= maxY; y++) {
+      for (let x = minX; x <= maxX; x++) {
+        // Barycentric weights of pixel (x, y) in the destination triangle.
+        const wb = ((x - ax) * (cy - ay) - (cx - ax) * (y - ay)) * inv;
+        const wc = ((bx - ax) * (y - ay) - (x - ax) * (by - ay)) * inv;
+        const wa = 1 - wb - wc;
+        if (wa < -1e-4 || wb < -1e-4 || wc < -1e-4) continue;
+        const pixel = y * width + x;
+        const z = wa * za + wb * zb + wc * zc;
+        if (z >= zBuffer[pixel]) continue;
+        zBuffer[pixel] = z;
+        sampleInto(src, wa * sax + wb * sbx + wc * scx, wa * say + wb * sby + wc * scy, out, pixel * 3);
+      }
+    }
+  }
+}

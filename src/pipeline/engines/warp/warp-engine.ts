@@ -1,0 +1,50 @@
+// The embedded CPU engine: animates the photo by warping a triangle mesh over its face landmarks towards
+// the retargeted driver landmarks, then paints mouth interior and closed lids. No models of its own.
+import { throwIfAborted } from '../../../errors.ts';
+import { motionFrame, type MotionTrack } from '../../motion/motion-track.ts';
+import { photoFaceGeometry, type RetargetOptions, retargetLandmarks } from '../../motion/retarget.ts';
+import { resampleMotion } from '../../motion/extract-motion.ts';
+import type { FrameSequence, RunOptions } from '../../types.ts';
+import type { Engine, EngineOptions, EngineReference } from '../engine.ts';
+import { paintEyelids } from './eyelids.ts';
+import { innerMouthArea, mouthInteriorOpacity, paintMouthInterior } from './mouth-interior.ts';
+import { warpTriangles } from './rasterize-triangles.ts';
+import { buildPhotoWarpMesh, destinationVertices } from './warp-mesh.ts';
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export interface WarpEngineOptions extends RetargetOptions {}
+
+export function createWarpEngine(options: WarpEngineOptions = {}): Engine {
+  return {
+    name: 'warp',
+    async render(reference: EngineReference, track: MotionTrack, engineOptions: EngineOptions, run: RunOptions = {}): Promise<FrameSequence> {
+      const { image, face } = reference;
+      const motion = resampleMotion(track, engineOptions.fps);
+      const photo = photoFaceGeometry(face.landmarks);
+      const mesh = buildPhotoWarpMesh(photo, image.width, image.height);
+      const sourceMouthArea = innerMouthArea(face.landmarks, 3);
+      const dstXY = new Float32Array(mesh.vertexCount * 2);
+      const dstDepth = new Float32Array(mesh.vertexCount);
+      const zBuffer = new Float32Array(image.width * image.height);
+      const target = new Float32Array(face.landmarks.length);
+      const frames: Uint8Array[] = [];
+      for (let i = 0; i < motion.frameCount; i++) {
+        throwIfAborted(run.signal);
+        const frame = motionFrame(motion, i);
+        retargetLandmarks(photo, frame, options, target);
+        destinationVertices(mesh, photo, target, frame, dstXY, dstDepth);
+        const out = Uint8Array.from(image.data);
+        warpTriangles(image, out, zBuffer, mesh, dstXY, dstDepth);
+        const mouthOpacity = mouthInteriorOpacity(sourceMouthArea, innerMouthArea(target, 3), photo.size);
+        paintMouthInterior(out, image.width, image.height, target, mouthOpacity);
+        paintEyelids(out, image, face.landmarks, target);
+        frames.push(out);
+        run.onProgress?.({ stage: 'engine', fraction: (i + 1) / motion.frameCount, overall: 0 });
+        if (i % 4 === 3) await yieldToEventLoop();
+      }
+      return { width: image.width, height: image.height, fps: motion.fps, frames };
+    },
+    async dispose() {},
+  };
+}

@@ -1,0 +1,96 @@
+// The warp mesh of one photo: face landmarks, a head ring that follows the head's rigid motion (hair, ears,
+// chin), an outer ring and the image border that stay put, all triangulated once (Delaunay) on the photo.
+import Delaunator from 'delaunator';
+import { FACE_OVAL } from '../../motion/face-regions.ts';
+import type { MotionFrame } from '../../motion/motion-track.ts';
+import type { PhotoFaceGeometry } from '../../motion/retarget.ts';
+import { rotate3 } from '../../motion/rigid-fit.ts';
+import type { WarpMesh } from './rasterize-triangles.ts';
+
+/** How far out the rings sit, as multiples of the centre→oval distance. */
+const HEAD_RING_SCALE = 1.35;
+const OUTER_RING_SCALE = 2.3;
+/** Share of the head's rigid motion that the head ring follows (hair and neck lag a little). */
+const HEAD_RING_FOLLOW = 0.85;
+const BORDER_STEPS = 4;
+
+export interface PhotoWarpMesh extends WarpMesh {
+  faceCount: number;
+  /** Head-ring vertices occupy [faceCount, faceCount + headRing.length / 3). */
+  headRing: Float32Array;
+  vertexCount: number;
+  /** Depth given to vertices that never move: far behind the face. */
+  backgroundDepth: number;
+}
+
+function ringAround(photo: PhotoFaceGeometry, scale: number): Float32Array {
+  const { landmarks, centre } = photo;
+  const ring = new Float32Array(FACE_OVAL.length * 3);
+  FACE_OVAL.forEach((i, k) => {
+    ring[k * 3] = centre[0] + (landmarks[i * 3] - centre[0]) * scale;
+    ring[k * 3 + 1] = centre[1] + (landmarks[i * 3 + 1] - centre[1]) * scale;
+    ring[k * 3 + 2] = centre[2];
+  });
+  return ring;
+}
+
+function borderPoints(width: number, height: number): number[] {
+  const points: number[] = [];
+  for (let k = 0; k < BORDER_STEPS; k++) {
+    const f = k / BORDER_STEPS;
+    points.push(f * (width - 1), 0, width - 1, f * (height - 1), (1 - f) * (width - 1), height - 1, 0, (1 - f) * (height - 1));
+  }
+  return points;
+}
+
+export function buildPhotoWarpMesh(photo: PhotoFaceGeometry, width: number, height: number): PhotoWarpMesh {
+  const faceCount = photo.landmarks.length / 3;
+  const headRing = ringAround(photo, HEAD_RING_SCALE);
+  const outerRing = ringAround(photo, OUTER_RING_SCALE);
+  const inside = (x: number, y: number) => x > 1 && y > 1 && x < width - 2 && y < height - 2;
+  const fixed: number[] = [];
+  for (let k = 0; k < outerRing.length; k += 3) if (inside(outerRing[k], outerRing[k + 1])) fixed.push(outerRing[k], outerRing[k + 1]);
+  fixed.push(...borderPoints(width, height));
+
+  const vertexCount = faceCount + headRing.length / 3 + fixed.length / 2;
+  const source = new Float32Array(vertexCount * 2);
+  for (let j = 0; j < faceCount; j++) {
+    source[j * 2] = photo.landmarks[j * 3];
+    source[j * 2 + 1] = photo.landmarks[j * 3 + 1];
+  }
+  for (let k = 0; k < headRing.length / 3; k++) {
+    source[(faceCount + k) * 2] = headRing[k * 3];
+    source[(faceCount + k) * 2 + 1] = headRing[k * 3 + 1];
+  }
+  source.set(fixed, (faceCount + headRing.length / 3) * 2);
+  const triangles = Uint32Array.from(new Delaunator(Float64Array.from(source)).triangles);
+  return { source, triangles, faceCount, headRing, vertexCount, backgroundDepth: photo.centre[2] + photo.size * 4 };
+}
+
+/**
+ * Destination vertex positions and depths for one frame, given the retargeted face landmarks.
+ * The head ring follows the frame's rigid head motion; everything else keeps its source position.
+ */
+export function destinationVertices(mesh: PhotoWarpMesh, photo: PhotoFaceGeometry, target: Float32Array, frame: MotionFrame, outXY: Float32Array, outDepth: Float32Array): void {
+  const { faceCount, headRing } = mesh;
+  for (let j = 0; j < faceCount; j++) {
+    outXY[j * 2] = target[j * 3];
+    outXY[j * 2 + 1] = target[j * 3 + 1];
+    outDepth[j] = target[j * 3 + 2];
+  }
+  const { centre, size } = photo;
+  for (let k = 0; k < headRing.length / 3; k++) {
+    const [rx, ry] = rotate3(frame.rotation, headRing[k * 3] - centre[0], headRing[k * 3 + 1] - centre[1], 0);
+    const movedX = frame.scale * rx + centre[0] + frame.translation[0] * size;
+    const movedY = frame.scale * ry + centre[1] + frame.translation[1] * size;
+    const v = faceCount + k;
+    outXY[v * 2] = headRing[k * 3] + (movedX - headRing[k * 3]) * HEAD_RING_FOLLOW;
+    outXY[v * 2 + 1] = headRing[k * 3 + 1] + (movedY - headRing[k * 3 + 1]) * HEAD_RING_FOLLOW;
+    outDepth[v] = centre[2] + size * 2;
+  }
+  for (let v = faceCount + headRing.length / 3; v < mesh.vertexCount; v++) {
+    outXY[v * 2] = mesh.source[v * 2];
+    outXY[v * 2 + 1] = mesh.source[v * 2 + 1];
+    outDepth[v] = mesh.backgroundDepth;
+  }
+}

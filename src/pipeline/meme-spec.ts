@@ -1,0 +1,62 @@
+// What a caller asks the pipeline for (MemeSpec) and what it gets back (MemeResult).
+// Platform-neutral: bots, the CLI and the queue speak only these shapes.
+import type { OutputFormat, StageName } from './types.ts';
+
+export type EngineName = 'warp' | 'hellomeme';
+
+export interface Captions {
+  top?: string;
+  bottom?: string;
+}
+
+export interface MemeSpec {
+  /** The photo's bytes as uploaded (JPEG, PNG, WebP...); caps are checked before full decode. */
+  photo: Buffer;
+  /** Built-in template id; exactly one of templateId / driverPath. */
+  templateId?: string;
+  /** A user-supplied driving clip on disk. */
+  driverPath?: string;
+  captions?: Captions;
+  format: OutputFormat;
+  /** Byte budget for the encoded result; the encoder's ladder meets it. */
+  maxBytes?: number;
+  /** Output frame rate; defaults to the template's. */
+  fps?: number;
+  /** Longest side of the output in pixels (default 512). */
+  maxSide?: number;
+  engine?: EngineName | 'auto';
+  /** Seed for engines with randomness (reroll changes it). */
+  seed?: number;
+}
+
+/** What the encoder's byte-budget ladder settled on. */
+export interface BudgetChoice {
+  fps: number;
+  width: number;
+  height: number;
+  colors?: number;
+  attempts: number;
+}
+
+export interface MemeResult {
+  bytes: Buffer;
+  format: OutputFormat;
+  mime: string;
+  width: number;
+  height: number;
+  fps: number;
+  frameCount: number;
+  durationSec: number;
+  engine: EngineName;
+  /** Milliseconds spent in each stage. */
+  stageMs: Partial<Record<StageName, number>>;
+  budget: BudgetChoice;
+}
+
+/** The pipeline as a long-lived object: models loaded once, one `render` per job. */
+export interface Renderer {
+  /** Engines this renderer can run here (warp always; hellomeme when weights and a device are present). */
+  readonly engines: EngineName[];
+  render(spec: MemeSpec, options?: import('./types.ts').RunOptions): Promise<MemeResult>;
+  dispose(): Promise<void>;
+}

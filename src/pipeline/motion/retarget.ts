@@ -3,7 +3,7 @@
 import { RIGID_POINTS } from './face-regions.ts';
 import { faceSize } from './extract-motion.ts';
 import type { MotionFrame } from './motion-track.ts';
-import { centroid3, rotate3 } from './rigid-fit.ts';
+import { centroid3, eulerDegToRotation, rotate3, rotationToEulerDeg } from './rigid-fit.ts';
 
 export interface RetargetOptions {
   /** Multiplies expression displacements (1 = as the driver). */
@@ -41,4 +41,14 @@ export function retargetLandmarks(photo: PhotoFaceGeometry, frame: MotionFrame, 
     target[j * 3 + 2] = s * rz + tz;
   }
   return target;
+}
+
+/**
+ * The frame with yaw and pitch scaled by `factor` (roll kept): a flat photo cannot show the far side of a
+ * head, so 2-D engines turn it less than the driver does.
+ */
+export function dampHeadTurn(frame: MotionFrame, factor: number): MotionFrame {
+  if (factor === 1) return frame;
+  const { yaw, pitch, roll } = rotationToEulerDeg(frame.rotation);
+  return { ...frame, rotation: Float32Array.from(eulerDegToRotation(yaw * factor, pitch * factor, roll)) };
 }

@@ -2,7 +2,7 @@
 // the retargeted driver landmarks, then paints mouth interior and closed lids. No models of its own.
 import { throwIfAborted } from '../../../errors.ts';
 import { motionFrame, type MotionTrack } from '../../motion/motion-track.ts';
-import { photoFaceGeometry, type RetargetOptions, retargetLandmarks } from '../../motion/retarget.ts';
+import { dampHeadTurn, photoFaceGeometry, type RetargetOptions, retargetLandmarks } from '../../motion/retarget.ts';
 import { resampleMotion } from '../../motion/extract-motion.ts';
 import type { FrameSequence, RunOptions } from '../../types.ts';
 import type { Engine, EngineOptions, EngineReference } from '../engine.ts';
@@ -13,7 +13,14 @@ import { buildPhotoWarpMesh, destinationVertices } from './warp-mesh.ts';
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export interface WarpEngineOptions extends RetargetOptions {}
+/** Share of the driver's yaw and pitch the warp shows; more tears the far cheek away from the hair. */
+const DEFAULT_TURN_SCALE = 0.6;
+
+export interface WarpEngineOptions extends RetargetOptions {
+  turnScale?: number;
+  /** The landmark model's surface triangles (face analyzer's meshTriangles); Delaunay when absent. */
+  faceTriangles?: ArrayLike<number>;
+}
 
 export function createWarpEngine(options: WarpEngineOptions = {}): Engine {
   return {
@@ -22,7 +29,7 @@ export function createWarpEngine(options: WarpEngineOptions = {}): Engine {
       const { image, face } = reference;
       const motion = resampleMotion(track, engineOptions.fps);
       const photo = photoFaceGeometry(face.landmarks);
-      const mesh = buildPhotoWarpMesh(photo, image.width, image.height);
+      const mesh = buildPhotoWarpMesh(photo, image.width, image.height, options.faceTriangles);
       const sourceMouthArea = innerMouthArea(face.landmarks, 3);
       const dstXY = new Float32Array(mesh.vertexCount * 2);
       const dstDepth = new Float32Array(mesh.vertexCount);
@@ -31,7 +38,7 @@ export function createWarpEngine(options: WarpEngineOptions = {}): Engine {
       const frames: Uint8Array[] = [];
       for (let i = 0; i < motion.frameCount; i++) {
         throwIfAborted(run.signal);
-        const frame = motionFrame(motion, i);
+        const frame = dampHeadTurn(motionFrame(motion, i), options.turnScale ?? DEFAULT_TURN_SCALE);
         retargetLandmarks(photo, frame, options, target);
         destinationVertices(mesh, photo, target, frame, dstXY, dstDepth);
         const out = Uint8Array.from(image.data);

@@ -1,7 +1,7 @@
 // The warp mesh of one photo: face landmarks, a head ring that follows the head's rigid motion (hair, ears,
 // chin), an outer ring and the image border that stay put, all triangulated once (Delaunay) on the photo.
 import Delaunator from 'delaunator';
-import { FACE_OVAL } from '../../motion/face-regions.ts';
+import { FACE_OVAL, INNER_LIPS } from '../../motion/face-regions.ts';
 import type { MotionFrame } from '../../motion/motion-track.ts';
 import type { PhotoFaceGeometry } from '../../motion/retarget.ts';
 import { rotate3 } from '../../motion/rigid-fit.ts';
@@ -29,7 +29,7 @@ function ringAround(photo: PhotoFaceGeometry, scale: number): Float32Array {
   FACE_OVAL.forEach((i, k) => {
     ring[k * 3] = centre[0] + (landmarks[i * 3] - centre[0]) * scale;
     ring[k * 3 + 1] = centre[1] + (landmarks[i * 3 + 1] - centre[1]) * scale;
-    ring[k * 3 + 2] = centre[2];
+    ring[k * 3 + 2] = landmarks[i * 3 + 2]; // the ring turns with the oval it extends
   });
   return ring;
 }
@@ -43,7 +43,35 @@ function borderPoints(width: number, height: number): number[] {
   return points;
 }
 
-export function buildPhotoWarpMesh(photo: PhotoFaceGeometry, width: number, height: number): PhotoWarpMesh {
+/** Triangles closing the mouth opening (the face mesh leaves it open): a strip between the inner lips. */
+export function mouthStrip(): number[] {
+  const half = INNER_LIPS.length / 2;
+  const upper = INNER_LIPS.slice(0, half + 1); // corner → corner along the upper lip
+  const lower = [INNER_LIPS[0], ...INNER_LIPS.slice(half).reverse()]; // the same corners along the lower lip
+  const triangles: number[] = [];
+  for (let k = 0; k < half; k++) {
+    if (upper[k] !== lower[k]) triangles.push(upper[k], upper[k + 1], lower[k]);
+    if (upper[k + 1] !== lower[k + 1]) triangles.push(lower[k], upper[k + 1], lower[k + 1]);
+  }
+  return triangles;
+}
+
+/**
+ * With the landmark model's own surface triangles the face folds like a surface when the head turns.
+ * Delaunay over the oval, rings and border fills the rest; its triangles across the face lie deeper than
+ * the face surface, so they only show through gaps the folded surface leaves.
+ */
+function triangulate(source: Float32Array, faceCount: number, faceTriangles?: ArrayLike<number>): Uint32Array {
+  if (!faceTriangles) return Uint32Array.from(new Delaunator(Float64Array.from(source)).triangles);
+  const outerIds = [...FACE_OVAL, ...Array.from({ length: source.length / 2 - faceCount }, (_, k) => faceCount + k)];
+  const coords = Float64Array.from(outerIds.flatMap((v) => [source[v * 2], source[v * 2 + 1]]));
+  const outer = new Delaunator(coords).triangles;
+  const triangles = [...Array.from(faceTriangles), ...mouthStrip()];
+  for (const v of outer) triangles.push(outerIds[v]);
+  return Uint32Array.from(triangles);
+}
+
+export function buildPhotoWarpMesh(photo: PhotoFaceGeometry, width: number, height: number, faceTriangles?: ArrayLike<number>): PhotoWarpMesh {
   const faceCount = photo.landmarks.length / 3;
   const headRing = ringAround(photo, HEAD_RING_SCALE);
   const outerRing = ringAround(photo, OUTER_RING_SCALE);
@@ -63,7 +91,7 @@ export function buildPhotoWarpMesh(photo: PhotoFaceGeometry, width: number, heig
     source[(faceCount + k) * 2 + 1] = headRing[k * 3 + 1];
   }
   source.set(fixed, (faceCount + headRing.length / 3) * 2);
-  const triangles = Uint32Array.from(new Delaunator(Float64Array.from(source)).triangles);
+  const triangles = triangulate(source, faceCount, faceTriangles);
   return { source, triangles, faceCount, headRing, vertexCount, backgroundDepth: photo.centre[2] + photo.size * 4 };
 }
 
@@ -80,13 +108,13 @@ export function destinationVertices(mesh: PhotoWarpMesh, photo: PhotoFaceGeometr
   }
   const { centre, size } = photo;
   for (let k = 0; k < headRing.length / 3; k++) {
-    const [rx, ry] = rotate3(frame.rotation, headRing[k * 3] - centre[0], headRing[k * 3 + 1] - centre[1], 0);
+    const [rx, ry, rz] = rotate3(frame.rotation, headRing[k * 3] - centre[0], headRing[k * 3 + 1] - centre[1], headRing[k * 3 + 2] - centre[2]);
     const movedX = frame.scale * rx + centre[0] + frame.translation[0] * size;
     const movedY = frame.scale * ry + centre[1] + frame.translation[1] * size;
     const v = faceCount + k;
     outXY[v * 2] = headRing[k * 3] + (movedX - headRing[k * 3]) * HEAD_RING_FOLLOW;
     outXY[v * 2 + 1] = headRing[k * 3 + 1] + (movedY - headRing[k * 3 + 1]) * HEAD_RING_FOLLOW;
-    outDepth[v] = centre[2] + size * 2;
+    outDepth[v] = centre[2] + rz + size; // behind the face surface it surrounds
   }
   for (let v = faceCount + headRing.length / 3; v < mesh.vertexCount; v++) {
     outXY[v * 2] = mesh.source[v * 2];

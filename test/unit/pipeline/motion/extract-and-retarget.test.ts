@@ -19,6 +19,13 @@ function seededCloud(seed: number, scale: number, offset: [number, number]): Flo
     out[i * 3 + 1] = offset[1] + next() * scale;
     out[i * 3 + 2] = next() * scale * 0.3;
   }
+  // Face-like where it matters: nose tip above the upper lip, inner lips below both.
+  out[4 * 3 + 1] = offset[1];
+  out[0 * 3 + 1] = offset[1] + 0.1 * scale;
+  INNER_LIPS.forEach((j, k) => {
+    out[j * 3 + 1] = offset[1] + 0.15 * scale;
+    out[j * 3] = offset[0] + ((k < 11 ? k : 20 - k) - 5) * 0.02 * scale;
+  });
   return out;
 }
 
@@ -95,5 +102,15 @@ describe('motion extraction and relative retargeting', () => {
     expect(decoded.frameCount).toBe(3);
     expect(Array.from(decoded.expressions)).toEqual(Array.from(track.expressions));
     expect(Array.from(decoded.rotations)).toEqual(Array.from(track.rotations));
+  });
+
+  it('measures the mouth from the most closed frame, so a clip that starts mid-gasp still opens the mouth', () => {
+    const gaspFirst = [driverFrame(driverBase, 12, 0, 0, 1, [0, 0, 0]), driverBase, driverFrame(driverBase, 6, 0, 0, 1, [0, 0, 0])];
+    const track = extractMotion(gaspFirst.map(face), 15);
+    const size = faceSize(driverBase);
+    const lowerLip = INNER_LIPS[15];
+    expect(motionFrame(track, 0).expression[lowerLip * 3 + 1] * size).toBeCloseTo(12, 0);
+    expect(motionFrame(track, 1).expression[lowerLip * 3 + 1] * size).toBeCloseTo(0, 0);
+    expect(motionFrame(track, 2).expression[lowerLip * 3 + 1] * size).toBeCloseTo(6, 0);
   });
 });

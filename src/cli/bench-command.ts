@@ -1,0 +1,66 @@
+// `memeloom bench` (npm run bench): per-stage timings of the whole render for every template on fixture
+// photos, medians per template, side by side with a saved baseline. Prints figures; asserts nothing.
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createRenderer } from '../pipeline/render.ts';
+import type { OutputFormat, StageName } from '../pipeline/types.ts';
+import { loadTemplateCatalog } from '../templates/catalog.ts';
+import { formatTable, median } from './table.ts';
+
+const STAGES: StageName[] = ['decode', 'face', 'motion', 'engine', 'captions', 'encode'];
+const DEFAULT_PHOTOS = ['trump.jpg', 'toon.png', 'harris.jpg', 'chillout.jpg', 'civitai1.jpg'];
+const BASELINE = fileURLToPath(new URL('../../bench/baselines/render-bench.json', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/hellomeme/reference_images/', import.meta.url));
+
+type Medians = Record<string, Record<string, number>>;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      photos: { type: 'string' }, templates: { type: 'string' }, format: { type: 'string', default: 'gif' },
+      'save-baseline': { type: 'boolean' }, 'photo-dir': { type: 'string', default: FIXTURES },
+    },
+  });
+  const photos = values.photos ? values.photos.split(',') : DEFAULT_PHOTOS;
+  const catalog = await loadTemplateCatalog();
+  const templates = values.templates ? values.templates.split(',').map((id) => catalog.get(id)) : catalog.list();
+  const renderer = await createRenderer({ templates: catalog });
+  const photoBytes = await Promise.all(photos.map((p) => readFile(path.join(values['photo-dir'], p))));
+  const medians: Medians = {};
+  try {
+    for (const template of templates) {
+      // The first render analyses the template's clip (cached on disk afterwards); time it on its own.
+      const first = await renderer.render({ photo: photoBytes[0], templateId: template.id, format: values.format as OutputFormat });
+      const runs: Record<string, number[]> = Object.fromEntries([...STAGES, 'total', 'kb'].map((k) => [k, []]));
+      for (const photo of photoBytes) {
+        const started = performance.now();
+        const result = await renderer.render({ photo, templateId: template.id, format: values.format as OutputFormat, captions: template.defaultCaption });
+        runs.total.push(performance.now() - started);
+        runs.kb.push(result.bytes.length / 1024);
+        for (const stage of STAGES) runs[stage].push(result.stageMs[stage] ?? 0);
+      }
+      medians[template.id] = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, median(v)]));
+      medians[template.id].firstMotion = first.stageMs.motion ?? 0;
+      process.stderr.write(`  ${template.id}: ${(medians[template.id].total / 1000).toFixed(2)} s\n`);
+    }
+  } finally {
+    await renderer.dispose();
+  }
+  const baseline: Medians | null = existsSync(BASELINE) ? JSON.parse(await readFile(BASELINE, 'utf8')) : null;
+  const rows = Object.entries(medians).map(([id, m]) => {
+    const base = baseline?.[id]?.total;
+    return [id, ...STAGES.map((s) => m[s].toFixed(0)), m.total.toFixed(0), base ? base.toFixed(0) : '-', base ? (base / m.total).toFixed(2) : '-', m.kb.toFixed(0), m.firstMotion.toFixed(0)];
+  });
+  process.stdout.write(`render bench: ${photos.length} photos × ${templates.length} templates, ${values.format}, medians in ms\n`);
+  process.stdout.write(`${formatTable(['template', ...STAGES, 'total', 'baseline', 'speedup', 'KB', 'motion 1st'], rows)}\n`);
+  if (values['save-baseline']) {
+    await mkdir(path.dirname(BASELINE), { recursive: true });
+    await writeFile(BASELINE, `${JSON.stringify(medians, null, 2)}\n`);
+    process.stdout.write(`baseline saved to ${path.relative(process.cwd(), BASELINE)}\n`);
+  }
+  return 0;
+}

@@ -1,0 +1,29 @@
+// `memeloom discord register [--guild ID]`: pushes the slash commands and context menus to Discord.
+// Credentials come from the validated config (DISCORD_TOKEN, DISCORD_APPLICATION_ID, DISCORD_API_BASE).
+import { parseArgs } from 'node:util';
+import { registerCommands } from '../bots/discord/register-commands.ts';
+import { loadConfig } from '../config.ts';
+import { InputError } from '../errors.ts';
+
+const USAGE = `usage: memeloom discord register [--guild ID]
+
+  register   create or update /meme, /drive, /templates and the context menus
+  --guild    register in one guild only (appears at once; global registration can take up to an hour)
+
+needs DISCORD_TOKEN (and DISCORD_APPLICATION_ID, or it is looked up from the token)`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { guild: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  if (values.help || positionals[0] !== 'register') {
+    process.stdout.write(`${USAGE}\n`);
+    return values.help ? 0 : 2;
+  }
+  if (values.guild !== undefined && !/^\d+$/.test(values.guild)) throw new InputError('BAD_OPTION', `--guild must be a numeric id, got '${values.guild}'`);
+  const config = loadConfig();
+  const { token, applicationId, apiBase } = config.discord;
+  if (!token) throw new InputError('BAD_OPTION', 'DISCORD_TOKEN is not set');
+  const result = await registerCommands({ token, applicationId, apiBase, guildId: values.guild });
+  const where = result.scope === 'global' ? 'globally' : `in guild ${result.scope.guildId}`;
+  process.stdout.write(`registered ${result.names.length} commands ${where} for application ${result.applicationId}: ${result.names.join(', ')}\n`);
+  return 0;
+}

@@ -1,0 +1,123 @@
+// runMeme's numbered steps (ARCHITECTURE.md): decode → face → motion → engine → captions → encode.
+// Owns the order of stages and their limits; each stage's logic lives in its own module.
+import os from 'node:os';
+import path from 'node:path';
+import { InputError, throwIfAborted } from '../errors.ts';
+import { loadTemplateCatalog } from '../templates/catalog.ts';
+import type { TemplateCatalog } from '../templates/template-types.ts';
+import type { Engine } from './engines/engine.ts';
+import { createWarpEngine } from './engines/warp/warp-engine.ts';
+import { createFaceAnalyzer, type FaceAnalyzer } from './face/face-analyzer.ts';
+import { applyOverlay, renderCaptionOverlay } from './media/captions.ts';
+import { encodeFrames } from './media/encode.ts';
+import { decodeImage, resizeToFit } from './media/image.ts';
+import type { EngineName, MemeResult, MemeSpec, Renderer } from './meme-spec.ts';
+import { type DriverClip, loadDriverMotion } from './motion/driver-motion.ts';
+import { createMotionCache, type MotionCache } from './motion/motion-cache.ts';
+import { StageTimer } from './stage-timer.ts';
+import type { RunOptions } from './types.ts';
+
+export const DEFAULT_MAX_SIDE = 512;
+const DEFAULT_DRIVER_FPS = 12;
+const MAX_FPS = 30;
+/** User clips: longer ones are refused, and at most this many seconds are animated. */
+export const MAX_DRIVER_SECONDS = 10;
+
+export interface RendererOptions {
+  templates?: TemplateCatalog;
+  /** Where analysed template motion is kept (default ~/.cache/memeloom). */
+  cacheDir?: string;
+  faces?: FaceAnalyzer;
+}
+
+export function defaultCacheDir(): string {
+  return path.join(os.homedir(), '.cache', 'memeloom');
+}
+
+interface RenderDeps {
+  templates: TemplateCatalog;
+  faces: FaceAnalyzer;
+  motionCache: MotionCache;
+  engines: Map<EngineName, Engine>;
+}
+
+function pickEngine(deps: RenderDeps, requested: MemeSpec['engine']): Engine {
+  const name: EngineName = !requested || requested === 'auto' ? (deps.engines.has('hellomeme') ? 'hellomeme' : 'warp') : requested;
+  const engine = deps.engines.get(name);
+  if (!engine) throw new InputError('ENGINE_UNAVAILABLE', `the ${name} engine is not available on this machine`, { engine: name });
+  return engine;
+}
+
+function driverFor(spec: MemeSpec, deps: RenderDeps): { clip: DriverClip; fps: number } {
+  if (spec.templateId && spec.driverPath) throw new InputError('BAD_OPTION', 'give a template or a driving clip, not both');
+  if (spec.fps !== undefined && !(spec.fps > 0 && spec.fps <= MAX_FPS)) {
+    throw new InputError('BAD_OPTION', `fps must be between 1 and ${MAX_FPS}`);
+  }
+  if (spec.templateId) {
+    const template = deps.templates.get(spec.templateId);
+    const fps = spec.fps ?? template.fps;
+    return { clip: { path: template.clipPath, fps, startSec: template.trim.startSec, endSec: template.trim.endSec }, fps };
+  }
+  if (spec.driverPath) {
+    const fps = spec.fps ?? DEFAULT_DRIVER_FPS;
+    const clip = { path: spec.driverPath, fps, maxDurationSec: MAX_DRIVER_SECONDS, maxFrames: Math.ceil(fps * MAX_DRIVER_SECONDS) };
+    return { clip, fps };
+  }
+  throw new InputError('BAD_OPTION', 'a template or a driving clip is required');
+}
+
+async function runMeme(spec: MemeSpec, deps: RenderDeps, run: RunOptions): Promise<MemeResult> {
+  const timer = new StageTimer(run);
+  const engine = pickEngine(deps, spec.engine);
+  const { clip, fps } = driverFor(spec, deps);
+  const maxSide = spec.maxSide ?? DEFAULT_MAX_SIDE;
+
+  const image = await timer.stage('decode', async () => resizeToFit(await decodeImage(spec.photo), maxSide));
+  throwIfAborted(run.signal);
+  const face = await timer.stage('face', () => deps.faces.analyze(image));
+  throwIfAborted(run.signal);
+  const motion = await timer.stage('motion', (report) =>
+    loadDriverMotion(clip, { faces: deps.faces, cache: deps.motionCache }, { signal: run.signal, onProgress: (p) => report(p.fraction) }),
+  );
+  const frames = await timer.stage('engine', (report) =>
+    engine.render({ image, face }, motion, { fps, seed: spec.seed }, { signal: run.signal, onProgress: (p) => report(p.fraction) }),
+  );
+  throwIfAborted(run.signal);
+  await timer.stage('captions', async () => {
+    const overlay = await renderCaptionOverlay(spec.captions ?? {}, frames.width, frames.height);
+    if (overlay) applyOverlay(frames, overlay);
+  });
+  const encoded = await timer.stage('encode', () => encodeFrames(frames, { format: spec.format, maxBytes: spec.maxBytes, signal: run.signal }));
+  return {
+    bytes: encoded.bytes,
+    format: encoded.format,
+    mime: encoded.mime,
+    width: encoded.width,
+    height: encoded.height,
+    fps: encoded.fps,
+    frameCount: encoded.frameCount,
+    durationSec: encoded.durationSec,
+    engine: engine.name,
+    stageMs: timer.stageMs,
+    budget: encoded.budget,
+  };
+}
+
+/** Loads the face model and engines once; `render` runs one job. */
+export async function createRenderer(options: RendererOptions = {}): Promise<Renderer> {
+  const deps: RenderDeps = {
+    templates: options.templates ?? (await loadTemplateCatalog()),
+    faces: options.faces ?? (await createFaceAnalyzer()),
+    motionCache: createMotionCache(path.join(options.cacheDir ?? defaultCacheDir(), 'motion')),
+    engines: new Map([['warp', createWarpEngine()]]),
+  };
+  const ownsFaces = !options.faces;
+  return {
+    engines: [...deps.engines.keys()],
+    render: (spec, run = {}) => runMeme(spec, deps, run),
+    async dispose() {
+      for (const engine of deps.engines.values()) await engine.dispose();
+      if (ownsFaces) await deps.faces.dispose();
+    },
+  };
+}

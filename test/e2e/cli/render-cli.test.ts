@@ -1,0 +1,100 @@
+// The `memeloom` CLI end to end, as a child process: the README's main job and every bad-input error.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveFfmpegPath } from '../../../src/pipeline/media/ffmpeg.ts';
+import { REPO_ROOT, referenceImage } from '../../helpers/fixtures.ts';
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function memeloom(args: string[], cwd: string): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [path.join(REPO_ROOT, 'bin/memeloom.js'), ...args], { cwd, env: { ...process.env, MEMELOOM_DEBUG: '' } }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+function expectOneLineError(result: CliResult, code: string): void {
+  expect(result.code).not.toBe(0);
+  const lines = result.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toContain(code);
+  expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+}
+
+describe('memeloom CLI', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'memeloom-cli-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('renders the README main job to an animated GIF and prints a summary', async () => {
+    const out = path.join(dir, 'meme.gif');
+    const result = await memeloom(['render', '--photo', path.join(REPO_ROOT, 'assets/example-photo.png'), '--template', 'nice', '--out', out], dir);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/wrote .*meme\.gif: \d+ frames @ 12 fps, 512x512/);
+    expect(result.stdout).toMatch(/engine warp/);
+    const bytes = await readFile(out);
+    expect(bytes.subarray(0, 6).toString('latin1')).toBe('GIF89a');
+    const meta = await sharp(bytes, { animated: true }).metadata();
+    expect(meta.pages).toBeGreaterThan(30);
+    expect(bytes.length).toBeLessThan(4 * 1024 * 1024);
+  });
+
+  it('lists the templates', async () => {
+    const result = await memeloom(['templates'], dir);
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\n').filter((l) => l.trim()).length).toBeGreaterThanOrEqual(11);
+    expect(result.stdout).toContain('nice');
+  });
+
+  it('reports a missing photo, an unknown template and an unwritable output in one line each', async () => {
+    expectOneLineError(await memeloom(['render', '--photo', path.join(dir, 'nope.jpg'), '--template', 'nice'], dir), 'FILE_NOT_FOUND');
+    const photo = referenceImage('trump.jpg');
+    expectOneLineError(await memeloom(['render', '--photo', photo, '--template', 'no-such-template'], dir), 'UNKNOWN_TEMPLATE');
+    expectOneLineError(await memeloom(['render', '--photo', photo, '--template', 'nice', '--out', path.join(dir, 'missing-dir', 'x.gif')], dir), 'OUTPUT_UNWRITABLE');
+  });
+
+  it('refuses a file that is not an image, an oversize file and a decompression bomb', async () => {
+    const text = path.join(dir, 'notes.jpg');
+    await writeFile(text, 'this is not a picture\n');
+    expectOneLineError(await memeloom(['render', '--photo', text, '--template', 'nice'], dir), 'NOT_AN_IMAGE');
+    const huge = path.join(dir, 'huge.jpg');
+    await writeFile(huge, Buffer.alloc(21 * 1024 * 1024, 1));
+    expectOneLineError(await memeloom(['render', '--photo', huge, '--template', 'nice'], dir), 'IMAGE_TOO_LARGE');
+    const bomb = path.join(dir, 'bomb.png');
+    await sharp({ create: { width: 8000, height: 7000, channels: 3, background: 'white' } }).png({ compressionLevel: 9 }).toFile(bomb);
+    expect((await stat(bomb)).size).toBeLessThan(1024 * 1024); // small on disk, 56 megapixels decoded
+    expectOneLineError(await memeloom(['render', '--photo', bomb, '--template', 'nice'], dir), 'IMAGE_TOO_LARGE');
+  });
+
+  it('says NO_FACE for a photo without a face', async () => {
+    const blank = path.join(dir, 'blank.png');
+    await sharp({ create: { width: 400, height: 300, channels: 3, background: { r: 90, g: 140, b: 200 } } }).png().toFile(blank);
+    expectOneLineError(await memeloom(['render', '--photo', blank, '--template', 'nice'], dir), 'NO_FACE');
+  });
+
+  it('refuses driving clips that are too long or not videos', async () => {
+    const long = path.join(dir, 'long.mp4');
+    await new Promise<void>((resolve, reject) =>
+      execFile(resolveFfmpegPath(), ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=64x64:rate=5', '-t', '14', '-pix_fmt', 'yuv420p', long], (e) => (e ? reject(e) : resolve())),
+    );
+    const photo = referenceImage('trump.jpg');
+    expectOneLineError(await memeloom(['render', '--photo', photo, '--driver', long], dir), 'VIDEO_TOO_LONG');
+    const fake = path.join(dir, 'fake.mp4');
+    await writeFile(fake, 'not a video at all');
+    const result = await memeloom(['render', '--photo', photo, '--driver', fake], dir);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/NOT_A_VIDEO|VIDEO_UNREADABLE/);
+  });
+});

@@ -75,10 +75,15 @@ export function buildPhotoWarpMesh(photo: PhotoFaceGeometry, width: number, heig
   const faceCount = photo.landmarks.length / 3;
   const headRing = ringAround(photo, HEAD_RING_SCALE);
   const outerRing = ringAround(photo, OUTER_RING_SCALE);
-  const inside = (x: number, y: number) => x > 1 && y > 1 && x < width - 2 && y < height - 2;
-  const fixed: number[] = [];
-  for (let k = 0; k < outerRing.length; k += 3) if (inside(outerRing[k], outerRing[k + 1])) fixed.push(outerRing[k], outerRing[k + 1]);
-  fixed.push(...borderPoints(width, height));
+  // Outer-ring points past the edge are pulled onto it, so the band between face and border stays pinned.
+  const fixed = borderPoints(width, height);
+  const seen = new Set<string>();
+  for (let k = 0; k < outerRing.length; k += 3) {
+    const x = Math.round(Math.min(width - 1, Math.max(0, outerRing[k])));
+    const y = Math.round(Math.min(height - 1, Math.max(0, outerRing[k + 1])));
+    if (!seen.has(`${x},${y}`)) fixed.push(x, y);
+    seen.add(`${x},${y}`);
+  }
 
   const vertexCount = faceCount + headRing.length / 3 + fixed.length / 2;
   const source = new Float32Array(vertexCount * 2);

@@ -1,0 +1,142 @@
+// FaceAnalyzer: faces, 478-point landmarks, head pose and identity descriptors for photos and clips,
+// on human + tfjs wasm (offline). Owns pass selection and call serialisation; not model loading or math.
+import PQueue from 'p-queue';
+import { InputError, MemeError } from '../../errors.ts';
+import type { Face, FrameSequence, RgbImage } from '../types.ts';
+import { assertRgbImage, buildDetectionInput, type PassOptions } from './detection-input.ts';
+import { byLargestBox, toFace } from './face-convert.ts';
+import { bestMatch, normalizeDescriptor } from './face-match.ts';
+import { type TrackOptions, trackFrames } from './face-tracker.ts';
+import { type Config, callConfig, type FaceResult, type HumanRuntime, loadHumanRuntime, runHuman } from './human-runtime.ts';
+
+export { cosineSimilarity } from './face-match.ts';
+export type { TrackOptions } from './face-tracker.ts';
+
+export interface FaceAnalyzerOptions {
+  /** Most faces detect() returns (default 5). */
+  maxFaces?: number;
+}
+
+export interface FaceAnalyzer {
+  /** All faces, largest box first; empty when there is none. */
+  detect(image: RgbImage): Promise<Face[]>;
+  /** The largest face; throws InputError NO_FACE when there is none. */
+  analyze(image: RgbImage): Promise<Face>;
+  /** Unit-length identity descriptor (1024 floats) of `face` in `image`; compare with cosineSimilarity. */
+  describe(image: RgbImage, face: Face): Promise<Float32Array>;
+  /** One Face (or null) per frame, landmarks smoothed with One-Euro. */
+  trackSequence(frames: FrameSequence, options?: TrackOptions): Promise<(Face | null)[]>;
+  /** Milliseconds the backend and models took to load (shared by all analyzers in the process). */
+  readonly loadMs: number;
+  /** MediaPipe's face-mesh surface triangles over landmarks 0..467 (iris points excluded), 3 indices each. */
+  readonly meshTriangles: Uint32Array;
+  /** Waits for queued calls, then rejects new ones; the shared models stay loaded for other analyzers. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Detection passes, tried in order until one finds a face. A margin comes first: when a face fills the
+ * frame, BlazeFace's box is off and the mesh lands in the wrong place (on tight crops of the 20 reference
+ * faces, unpadded input put 13 of 15 meshes over 10% of the face width off; a 30% margin, none of 19).
+ * Unpadded input then catches faces too small to survive the margin; 60% helps the tightest crops.
+ */
+const STILL_PASSES: readonly PassOptions[] = [{ padFraction: 0.3 }, { padFraction: 0 }, { padFraction: 0.6 }];
+/** A face that is not the most confident one must clear this detector score (drops background false alarms). */
+const SECONDARY_MIN_SCORE = 0.5;
+
+// human keeps models and its frame cache in module globals, so every analyzer in the process shares
+// one runtime and one queue: two interleaved detect() calls would corrupt each other's cache.
+let runtimePromise: Promise<HumanRuntime> | null = null;
+const inferenceQueue = new PQueue({ concurrency: 1 });
+
+function sharedRuntime(): Promise<HumanRuntime> {
+  runtimePromise ??= loadHumanRuntime().catch((error: unknown) => {
+    runtimePromise = null;
+    if (error instanceof MemeError) throw error;
+    throw new MemeError('ENGINE_UNAVAILABLE', `face models failed to load: ${String(error)}`);
+  });
+  return runtimePromise;
+}
+
+interface DetectedFace {
+  face: Face;
+  result: FaceResult;
+}
+
+function keepPlausible(faces: Face[]): Face[] {
+  const bestScore = Math.max(...faces.map((f) => f.score));
+  return faces.filter((f) => f.box.width > 0 && f.box.height > 0 && (f.score >= SECONDARY_MIN_SCORE || f.score === bestScore));
+}
+
+/** Runs the still-image passes until `accept` takes one's faces (each with human's raw result). */
+async function detectStill(
+  runtime: HumanRuntime,
+  image: RgbImage,
+  config: Partial<Config>,
+  accept: (found: DetectedFace[]) => boolean,
+): Promise<DetectedFace[]> {
+  assertRgbImage(image);
+  for (const pass of STILL_PASSES) {
+    const input = buildDetectionInput(runtime.tf, image, pass);
+    try {
+      const results = await runHuman(runtime, input.tensor, config);
+      const found = results
+        .map((result) => ({ face: toFace(result, input.width, input.map), result }))
+        .filter((d): d is DetectedFace => d.face !== null);
+      if (accept(found)) return found;
+    } finally {
+      runtime.tf.dispose(input.tensor);
+    }
+  }
+  return [];
+}
+
+/** human ships MediaPipe's canonical face-mesh triangulation on each instance. */
+function meshTrianglesOf(runtime: HumanRuntime): Uint32Array {
+  const triangles = runtime.human.faceTriangulation;
+  if (!triangles || triangles.length % 3 !== 0) throw new MemeError('INTERNAL', 'the face model has no mesh triangulation');
+  return Uint32Array.from(triangles);
+}
+
+export async function createFaceAnalyzer(options: FaceAnalyzerOptions = {}): Promise<FaceAnalyzer> {
+  const maxFaces = options.maxFaces ?? 5;
+  if (!Number.isInteger(maxFaces) || maxFaces < 1) throw new InputError('BAD_OPTION', `maxFaces must be a positive integer, got ${maxFaces}`);
+  const runtime = await sharedRuntime();
+  let disposed = false;
+
+  const serial = <T>(task: () => Promise<T>): Promise<T> => {
+    if (disposed) return Promise.reject(new MemeError('ENGINE_UNAVAILABLE', 'the face analyzer was disposed'));
+    return inferenceQueue.add(task) as Promise<T>;
+  };
+
+  async function detect(image: RgbImage): Promise<Face[]> {
+    const faces = (await detectStill(runtime, image, callConfig('still', maxFaces), (found) => found.length > 0)).map((d) => d.face);
+    return faces.length > 0 ? keepPlausible(faces).sort(byLargestBox) : [];
+  }
+
+  async function analyze(image: RgbImage): Promise<Face> {
+    const [largest] = await detect(image);
+    if (!largest) throw new InputError('NO_FACE', 'no face found in the photo', { width: image.width, height: image.height });
+    return largest;
+  }
+
+  async function describe(image: RgbImage, face: Face): Promise<Float32Array> {
+    const hasDescribedMatch = (found: DetectedFace[]) => (bestMatch(face.box, found)?.result.embedding?.length ?? 0) > 0;
+    const match = bestMatch(face.box, await detectStill(runtime, image, callConfig('describe', maxFaces), hasDescribedMatch));
+    if (match?.result.embedding && match.result.embedding.length > 0) return normalizeDescriptor(match.result.embedding);
+    throw new InputError('NO_FACE', 'the given face was not found again in the photo', { box: face.box });
+  }
+
+  return {
+    loadMs: runtime.loadMs,
+    meshTriangles: meshTrianglesOf(runtime),
+    detect: (image) => serial(() => detect(image)),
+    analyze: (image) => serial(() => analyze(image)),
+    describe: (image, face) => serial(() => describe(image, face)),
+    trackSequence: (frames, trackOptions) => serial(() => trackFrames(runtime, frames, trackOptions)),
+    async dispose() {
+      disposed = true;
+      await inferenceQueue.onIdle();
+    },
+  };
+}

@@ -2,7 +2,8 @@
 // first face, and expression as landmark displacement in that first pose, normalised by face size.
 import { InputError } from '../../errors.ts';
 import type { Face } from '../types.ts';
-import { INNER_LIPS, RIGID_POINTS } from './face-regions.ts';
+import { RIGID_POINTS } from './face-regions.ts';
+import { rebaseMouth } from './mouth-baseline.ts';
 import { MOTION_TRACK_VERSION, type MotionTrack } from './motion-track.ts';
 import { centroid3, fitSimilarity3, rotate3Transposed } from './rigid-fit.ts';
 
@@ -62,59 +63,9 @@ function copyFrame(track: MotionTrack, from: number, to: number): void {
   track.poses.copyWithin(to * 3, from * 3, from * 3 + 3);
 }
 
-/** Inner-mouth area of one frame's expression-only landmarks (reference + displacement), in face-size² units. */
-function mouthOpening(track: MotionTrack, reference: Float32Array, index: number): number {
-  const base = index * track.landmarkCount * 3;
-  let sum = 0;
-  for (let k = 0; k < INNER_LIPS.length; k++) {
-    const a = INNER_LIPS[k];
-    const b = INNER_LIPS[(k + 1) % INNER_LIPS.length];
-    const ax = reference[a * 3] + track.expressions[base + a * 3], ay = reference[a * 3 + 1] + track.expressions[base + a * 3 + 1];
-    const bx = reference[b * 3] + track.expressions[base + b * 3], by = reference[b * 3 + 1] + track.expressions[base + b * 3 + 1];
-    sum += ax * by - bx * ay;
-  }
-  return Math.abs(sum) / 2;
-}
-
-const NOSE_TIP = 4;
-const UPPER_LIP_TOP = 0;
-
-/** Per landmark, how much it belongs to the mouth: 0 above the nose tip, 1 from the upper lip down. */
-function mouthWeights(reference: Float32Array): Float32Array {
-  const noseY = reference[NOSE_TIP * 3 + 1];
-  const lipY = reference[UPPER_LIP_TOP * 3 + 1];
-  const span = Math.max(1e-6, lipY - noseY);
-  const weights = new Float32Array(reference.length / 3);
-  for (let j = 0; j < weights.length; j++) weights[j] = Math.max(0, Math.min(1, (reference[j * 3 + 1] - noseY) / span));
-  return weights;
-}
-
 /**
- * Re-bases the mouth's expression on the clip's most closed-mouth frame. Many meme clips start mid-gasp;
- * measured against frame 0 their big moment would read as "no change" and the photo would never open its
- * mouth. Eyes and brows stay relative to frame 0, so a blink in the chosen frame is not inverted.
- */
-function rebaseMouthOnClosedFrame(track: MotionTrack, referenceLandmarks: Float32Array, size: number): void {
-  const scaled = referenceLandmarks.map((v) => v / size);
-  let neutral = 0;
-  let smallest = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < track.frameCount; i++) {
-    if (!track.found[i]) continue;
-    const opening = mouthOpening(track, scaled, i);
-    if (opening < smallest) [smallest, neutral] = [opening, i];
-  }
-  const weights = mouthWeights(referenceLandmarks);
-  const n = track.landmarkCount * 3;
-  const offset = track.expressions.slice(neutral * n, neutral * n + n);
-  for (let k = 0; k < n; k++) offset[k] *= weights[Math.floor(k / 3)];
-  for (let i = 0; i < track.frameCount; i++) {
-    for (let k = 0; k < n; k++) track.expressions[i * n + k] -= offset[k];
-  }
-}
-
-/**
- * Builds the track: head motion and expression relative to the first face, the mouth relative to its most
- * closed frame.
+ * Builds the track: head motion and expression relative to the first face, the mouth re-based by
+ * mouth-baseline.ts.
  * Frames without a face copy their nearest earlier (or, at the start, later) neighbour.
  */
 export function extractMotion(faces: (Face | null)[], fps: number): MotionTrack {
@@ -130,7 +81,7 @@ export function extractMotion(faces: (Face | null)[], fps: number): MotionTrack 
     if (track.found[i]) continue;
     copyFrame(track, i > firstIndex ? i - 1 : firstIndex, i);
   }
-  rebaseMouthOnClosedFrame(track, reference.landmarks, size);
+  rebaseMouth(track, reference.landmarks, size);
   return track;
 }
 

@@ -113,4 +113,16 @@ describe('motion extraction and relative retargeting', () => {
     expect(motionFrame(track, 1).expression[lowerLip * 3 + 1] * size).toBeCloseTo(0, 0);
     expect(motionFrame(track, 2).expression[lowerLip * 3 + 1] * size).toBeCloseTo(6, 0);
   });
+
+  it('keeps a mouth that never closes open: the gap left in the most closed frame becomes a jaw drop', () => {
+    const laughing = [12, 6, 9].map((open) => driverFrame(driverBase, open, 0, 0, 1, [0, 0, 0]));
+    const track = extractMotion(laughing.map(face), 15);
+    const size = faceSize(driverBase);
+    const lowerLip = INNER_LIPS[15];
+    const drops = [0, 1, 2].map((i) => motionFrame(track, i).expression[lowerLip * 3 + 1] * size);
+    expect(drops[0]).toBeCloseTo(12, 0);
+    expect(drops[1]).toBeCloseTo(6, 0);
+    expect(drops[2]).toBeCloseTo(9, 0);
+    expect(Math.abs(motionFrame(track, 1).expression[10 * 3 + 1] * size)).toBeLessThan(0.5); // the forehead stays
+  });
 });

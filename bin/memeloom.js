@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Launcher: runs the TypeScript CLI through tsx so a fresh clone needs no build step.
-import { register } from 'node:module';
+import { register } from 'tsx/esm/api';
 
-register('tsx/esm', import.meta.url);
+register();
 await import('../src/cli.ts');

@@ -23,7 +23,10 @@ export const ERROR_CODES = [
   'CANCELLED',
   'TIMEOUT',
   'SHUTTING_DOWN',
+  'UNKNOWN_JOB',
   'ENGINE_UNAVAILABLE',
+  'BAD_WEIGHTS',
+  'BAD_TENSOR',
   'INTERNAL',
 ] as const;
 

@@ -56,7 +56,8 @@ function driverFor(spec: MemeSpec, deps: RenderDeps): { clip: DriverClip; fps: n
   if (spec.templateId) {
     const template = deps.templates.get(spec.templateId);
     const fps = spec.fps ?? template.fps;
-    return { clip: { path: template.clipPath, fps, startSec: template.trim.startSec, endSec: template.trim.endSec }, fps };
+    const clip = { path: template.clipPath, fps, startSec: template.trim.startSec, endSec: template.trim.endSec, maxDurationSec: template.trim.endSec - template.trim.startSec + 1 };
+    return { clip, fps };
   }
   if (spec.driverPath) {
     const fps = spec.fps ?? DEFAULT_DRIVER_FPS;
@@ -105,11 +106,12 @@ async function runMeme(spec: MemeSpec, deps: RenderDeps, run: RunOptions): Promi
 
 /** Loads the face model and engines once; `render` runs one job. */
 export async function createRenderer(options: RendererOptions = {}): Promise<Renderer> {
+  const faces = options.faces ?? (await createFaceAnalyzer());
   const deps: RenderDeps = {
     templates: options.templates ?? (await loadTemplateCatalog()),
-    faces: options.faces ?? (await createFaceAnalyzer()),
+    faces,
     motionCache: createMotionCache(path.join(options.cacheDir ?? defaultCacheDir(), 'motion')),
-    engines: new Map([['warp', createWarpEngine()]]),
+    engines: new Map([['warp', createWarpEngine({ faceTriangles: faces.meshTriangles })]]),
   };
   const ownsFaces = !options.faces;
   return {

@@ -1,0 +1,133 @@
+// Encodes rendered frames to GIF, MP4 (H.264, faststart) or WebM (VP9 sticker) within a byte budget,
+// walking the budget ladder until the output fits. Knows formats and budgets, not captions or engines.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { InputError, MemeError, throwIfAborted } from '../../errors.ts';
+import type { BudgetChoice } from '../meme-spec.ts';
+import type { FrameSequence, OutputFormat } from '../types.ts';
+import { budgetLadder, type BudgetStep, certainToMiss, resampleIndices, scaledEvenSize } from './budget-ladder.ts';
+import { type EncodeSettings, gifArgs, mp4Args, webmArgs } from './encode-args.ts';
+import { runFfmpeg } from './ffmpeg.ts';
+
+export const DEFAULT_MAX_BYTES: Readonly<Record<OutputFormat, number>> = { gif: 8 * 1024 * 1024, mp4: 8 * 1024 * 1024, webm: 256 * 1024 };
+/** Telegram video stickers: 512 px on the longest side, at most 3 s, at most 30 fps. */
+export const STICKER_SIDE = 512;
+export const STICKER_MAX_SECONDS = 3;
+const STICKER_MAX_FPS = 30;
+const MIME: Readonly<Record<OutputFormat, string>> = { gif: 'image/gif', mp4: 'video/mp4', webm: 'video/webm' };
+const ENCODE_TIMEOUT_MS = 120_000;
+
+export interface EncodeOptions {
+  format: OutputFormat;
+  maxBytes?: number;
+  signal?: AbortSignal;
+  /** Outputs are silent: meme clips carry no audio. */
+  withAudio?: never;
+}
+
+export interface BudgetAttempt extends BudgetStep {
+  width: number;
+  height: number;
+  bytes: number;
+}
+
+export interface EncodedMedia {
+  bytes: Buffer;
+  format: OutputFormat;
+  mime: string;
+  width: number;
+  height: number;
+  fps: number;
+  frameCount: number;
+  durationSec: number;
+  budget: BudgetChoice;
+  /** Every ladder step tried, in order, with its size; the last one is the result. */
+  attempts: BudgetAttempt[];
+}
+
+/** WebM stickers: cut to 3 s and 30 fps, picture scaled so the longest side is exactly 512. */
+function stickerInput(frames: FrameSequence): { frames: FrameSequence; width: number; height: number } {
+  const fps = Math.min(frames.fps, STICKER_MAX_FPS);
+  const kept = resampleIndices(frames.frames.length, frames.fps, fps).map((i) => frames.frames[i]);
+  const trimmed = kept.slice(0, Math.max(1, Math.floor(STICKER_MAX_SECONDS * fps + 1e-6)));
+  const scale = STICKER_SIDE / Math.max(frames.width, frames.height);
+  const longIsWidth = frames.width >= frames.height;
+  const other = 2 * Math.round(((longIsWidth ? frames.height : frames.width) * scale) / 2);
+  const size = longIsWidth ? { width: STICKER_SIDE, height: other } : { width: other, height: STICKER_SIDE };
+  return { frames: { ...frames, fps, frames: trimmed }, ...size };
+}
+
+async function withTempFile<T>(extension: string, use: (file: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'memeloom-encode-'));
+  try {
+    return await use(path.join(dir, `out.${extension}`));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function encodeOnce(format: OutputFormat, input: Buffer, settings: EncodeSettings, signal?: AbortSignal): Promise<Buffer> {
+  const run = { stdin: input, signal, timeoutMs: ENCODE_TIMEOUT_MS };
+  if (format === 'gif') return (await runFfmpeg(gifArgs(settings), run)).stdout;
+  // +faststart rewrites the file to put moov first, and webm writes its cues at the end: both need a seekable file.
+  return withTempFile(format, async (file) => {
+    await runFfmpeg(format === 'mp4' ? mp4Args(settings, file) : webmArgs(settings, file), { ...run, stdoutToBuffer: false });
+    return readFile(file);
+  });
+}
+
+function checkFrames(frames: FrameSequence): void {
+  if (frames.frames.length === 0) throw new MemeError('BAD_TENSOR', 'no frames to encode');
+  if (!(frames.fps > 0)) throw new MemeError('BAD_TENSOR', `fps must be positive, got ${frames.fps}`);
+  const frameBytes = frames.width * frames.height * 3;
+  if (frames.frames.some((frame) => frame.length !== frameBytes)) {
+    throw new MemeError('BAD_TENSOR', `every frame must hold ${frameBytes} bytes (${frames.width}x${frames.height} RGB)`);
+  }
+}
+
+/** Encodes frames, stepping down the budget ladder until the bytes fit; BUDGET_UNREACHABLE if nothing does. */
+export async function encodeFrames(frames: FrameSequence, options: EncodeOptions): Promise<EncodedMedia> {
+  const { format, signal } = options;
+  if (!(format in MIME)) throw new InputError('UNSUPPORTED_FORMAT', `unknown output format ${String(format)}`);
+  checkFrames(frames);
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES[format];
+  const sticker = format === 'webm' ? stickerInput(frames) : null;
+  const source = sticker?.frames ?? frames;
+  const baseWidth = sticker?.width ?? frames.width;
+  const baseHeight = sticker?.height ?? frames.height;
+  const attempts: BudgetAttempt[] = [];
+
+  const ladder = budgetLadder(format, source.fps);
+  for (const [index, step] of ladder.entries()) {
+    throwIfAborted(signal);
+    const last = attempts[attempts.length - 1];
+    if (last && index < ladder.length - 1 && certainToMiss(last, step, maxBytes)) continue;
+    const indices = resampleIndices(source.frames.length, source.fps, step.fps);
+    const size = scaledEvenSize(baseWidth, baseHeight, step.scale);
+    const durationSec = indices.length / step.fps;
+    const settings: EncodeSettings = { inputWidth: source.width, inputHeight: source.height, ...size, fps: step.fps, colors: step.colors, crf: step.crf };
+    // VP9 constrained quality: a ceiling at 85% of the budget's bitrate leaves room for container overhead.
+    if (format === 'webm') settings.maxBitrate = ((maxBytes * 8) / durationSec) * 0.85;
+    const input = Buffer.concat(indices.map((i) => source.frames[i]));
+    const bytes = await encodeOnce(format, input, settings, signal);
+    attempts.push({ ...step, ...size, bytes: bytes.length });
+    if (bytes.length <= maxBytes) {
+      return {
+        bytes,
+        format,
+        mime: MIME[format],
+        ...size,
+        fps: step.fps,
+        frameCount: indices.length,
+        durationSec,
+        budget: { fps: step.fps, ...size, colors: step.colors, attempts: attempts.length },
+        attempts,
+      };
+    }
+  }
+  throw new MemeError('BUDGET_UNREACHABLE', `no ${format} setting fits ${maxBytes} bytes (smallest was ${Math.min(...attempts.map((a) => a.bytes))})`, {
+    maxBytes,
+    attempts,
+  });
+}

@@ -1,0 +1,153 @@
+// Driving clips in: probe (`ffmpeg -i`), caps on size and length, and decoding to raw RGB frames.
+// Every decode is bounded by -t and a frame cap so that endless or huge streams cannot run away.
+import { open, stat } from 'node:fs/promises';
+import { InputError, MemeError, throwIfAborted } from '../../errors.ts';
+import type { FrameSequence } from '../types.ts';
+import { lastLines, readFfmpegFrames, runFfmpeg } from './ffmpeg.ts';
+import { isStillImageContainer, looksLikeVideoContainer, parseFfmpegInfo, type VideoInfo } from './video-info.ts';
+
+export type { VideoInfo } from './video-info.ts';
+
+export const DEFAULT_MAX_VIDEO_SECONDS = 10;
+export const DEFAULT_MAX_VIDEO_BYTES = 50 * 1024 * 1024;
+export const MAX_VIDEO_SIDE = 4096;
+/** Used when neither the caller nor the container gives a rate (some GIFs). */
+const FALLBACK_FPS = 12;
+const MAX_DECODE_FPS = 30;
+const PROBE_TIMEOUT_MS = 15_000;
+const DECODE_TIMEOUT_MS = 60_000;
+/** User files are opened as local files only: no URLs, no nested protocols. */
+const INPUT_GUARD = ['-protocol_whitelist', 'file'];
+
+export interface DecodeVideoOptions {
+  /** Output frame rate (frames are dropped or repeated); default: the clip's own, at most 30. */
+  fps?: number;
+  /** Longest side of the decoded frames; never enlarges. Sides are rounded to even numbers. */
+  maxSide?: number;
+  startSec?: number;
+  endSec?: number;
+  maxFrames?: number;
+  /** Clips (or the chosen span) longer than this are refused with VIDEO_TOO_LONG. */
+  maxDurationSec?: number;
+  maxFileBytes?: number;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+async function readHead(path: string): Promise<Uint8Array> {
+  const handle = await open(path, 'r');
+  try {
+    const head = new Uint8Array(512);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return head.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function fileSize(path: string): Promise<number> {
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new InputError('NOT_A_VIDEO', `${path} is not a file`);
+    return info.size;
+  } catch (error) {
+    if (error instanceof MemeError) throw error;
+    throw new InputError('FILE_NOT_FOUND', `cannot read ${path}: ${(error as Error).message}`, { path });
+  }
+}
+
+/** What ffmpeg says about the file's first video stream; coded InputErrors for non-videos and corrupt files. */
+export async function probeVideo(path: string, signal?: AbortSignal): Promise<VideoInfo> {
+  await fileSize(path);
+  if (!looksLikeVideoContainer(await readHead(path))) throw new InputError('NOT_A_VIDEO', 'the file is not a video or GIF');
+  // '-i' with no output always exits 1; the stream description on stderr is what we want.
+  const args = [...INPUT_GUARD, '-i', path];
+  const { stderr } = await runFfmpeg(args, { allowFailure: true, stdoutToBuffer: false, signal, timeoutMs: PROBE_TIMEOUT_MS });
+  const info = parseFfmpegInfo(stderr);
+  if (info && isStillImageContainer(info.container)) throw new InputError('NOT_A_VIDEO', 'the file is a still image, not a video or GIF');
+  if (!info) throw new InputError('VIDEO_UNREADABLE', `the video is corrupt or truncated: ${lastLines(stderr, 1)}`);
+  return info;
+}
+
+interface DecodePlan {
+  fps: number;
+  width: number;
+  height: number;
+  startSec: number;
+  /** Seconds of input to read (always finite). */
+  spanSec: number;
+  /** True when the clip's length is known, so the span needs no check after decoding. */
+  spanKnown: boolean;
+  /** Frames to read from ffmpeg; an unknown-length clip reads past the limit to see that it is too long. */
+  decodeFrames: number;
+  maxFrames: number;
+  maxDurationSec: number;
+}
+
+export function evenFit(width: number, height: number, maxSide: number): { width: number; height: number } {
+  const scale = Math.min(1, maxSide / Math.max(width, height));
+  const even = (side: number) => Math.max(2, 2 * Math.round((side * scale) / 2));
+  return { width: even(width), height: even(height) };
+}
+
+function planDecode(info: VideoInfo, options: DecodeVideoOptions): DecodePlan {
+  const maxDurationSec = options.maxDurationSec ?? DEFAULT_MAX_VIDEO_SECONDS;
+  const startSec = Math.max(0, options.startSec ?? 0);
+  const fps = options.fps ?? Math.min(MAX_DECODE_FPS, info.fps || FALLBACK_FPS);
+  if (!(fps > 0)) throw new InputError('BAD_OPTION', `fps must be positive, got ${fps}`);
+  if (options.endSec !== undefined && !(options.endSec > startSec)) throw new InputError('BAD_OPTION', 'endSec must be after startSec');
+  const end = options.endSec ?? info.durationSec;
+  const knownSpan = end === null ? null : end - startSec;
+  if (knownSpan !== null && knownSpan > maxDurationSec + 1e-3) {
+    throw new InputError('VIDEO_TOO_LONG', `the clip is ${knownSpan.toFixed(1)} s long; the limit is ${maxDurationSec} s`, {
+      durationSec: knownSpan,
+      maxDurationSec,
+    });
+  }
+  // Unknown length: read a little past the limit, so that "longer than the limit" can be seen in the frames.
+  const spanSec = knownSpan ?? maxDurationSec + 1;
+  const frameCap = Math.ceil(spanSec * fps) + 1;
+  const size = evenFit(info.width, info.height, options.maxSide ?? Math.max(info.width, info.height));
+  const maxFrames = Math.min(options.maxFrames ?? frameCap, frameCap);
+  const decodeFrames = knownSpan === null ? frameCap : maxFrames;
+  return { fps, ...size, startSec, spanSec, spanKnown: knownSpan !== null, decodeFrames, maxFrames, maxDurationSec };
+}
+
+function checkCaps(info: VideoInfo, bytes: number, maxFileBytes: number): void {
+  if (bytes > maxFileBytes) {
+    throw new InputError('VIDEO_TOO_LARGE', `the clip is ${bytes} bytes; the limit is ${maxFileBytes}`, { bytes, maxFileBytes });
+  }
+  if (info.width > MAX_VIDEO_SIDE || info.height > MAX_VIDEO_SIDE) {
+    throw new InputError('VIDEO_TOO_LARGE', `the clip is ${info.width}x${info.height}; sides are limited to ${MAX_VIDEO_SIDE} px`, {
+      width: info.width,
+      height: info.height,
+    });
+  }
+}
+
+/** Decodes a clip (MP4, WebM, GIF, ...) to RGB frames at the asked rate and size, within the caps. */
+export async function decodeVideo(path: string, options: DecodeVideoOptions = {}): Promise<FrameSequence> {
+  const bytes = await fileSize(path);
+  const info = await probeVideo(path, options.signal);
+  checkCaps(info, bytes, options.maxFileBytes ?? DEFAULT_MAX_VIDEO_BYTES);
+  const plan = planDecode(info, options);
+  throwIfAborted(options.signal);
+  // No -ss 0: seeking in a raw stream (no index) makes ffmpeg skip everything.
+  const seek = plan.startSec > 0 ? ['-ss', String(plan.startSec)] : [];
+  const args = ['-v', 'error', ...INPUT_GUARD, ...seek, '-t', plan.spanSec.toFixed(3), '-i', path, '-an', '-sn', '-dn'];
+  args.push('-vf', `fps=${plan.fps},scale=${plan.width}:${plan.height}:flags=bicubic`, '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1');
+  const { frames, stderr, exitCode } = await readFfmpegFrames(args, {
+    frameBytes: plan.width * plan.height * 3,
+    maxFrames: plan.decodeFrames,
+    signal: options.signal,
+    timeoutMs: options.timeoutMs ?? DECODE_TIMEOUT_MS,
+  });
+  if (frames.length === 0) {
+    const reason = exitCode === 0 ? 'no frames in the chosen span' : lastLines(stderr, 1);
+    throw new InputError('VIDEO_UNREADABLE', `the clip could not be decoded: ${reason}`);
+  }
+  if (!plan.spanKnown && frames.length > Math.ceil(plan.maxDurationSec * plan.fps) + 1) {
+    throw new InputError('VIDEO_TOO_LONG', `the clip runs past the ${plan.maxDurationSec} s limit`, { maxDurationSec: plan.maxDurationSec });
+  }
+  return { width: plan.width, height: plan.height, fps: plan.fps, frames: frames.slice(0, plan.maxFrames) };
+}

@@ -1,0 +1,48 @@
+// Encodes and decodes inline-button callback_data (Telegram caps it at 64 bytes).
+// Pure: the ids inside refer to entries the adapter keeps in memory (pending photos, sent results).
+
+export type CallbackAction =
+  | { kind: 'pick'; pickId: string; templateId: string }
+  | { kind: 'page'; pickId: string; page: number }
+  | { kind: 'random'; pickId: string }
+  | { kind: 'reroll'; resultId: string }
+  | { kind: 'other'; resultId: string }
+  | { kind: 'sticker'; resultId: string }
+  | { kind: 'gif'; resultId: string };
+
+export const MAX_CALLBACK_DATA_BYTES = 64;
+
+const RESULT_KINDS = { reroll: 'ra', other: 'ot', sticker: 'st', gif: 'gf' } as const;
+const RESULT_KIND_BY_TAG = Object.fromEntries(Object.entries(RESULT_KINDS).map(([k, v]) => [v, k])) as Record<string, 'reroll' | 'other' | 'sticker' | 'gif'>;
+
+export function encodeCallback(action: CallbackAction): string {
+  let data: string;
+  switch (action.kind) {
+    case 'pick':
+      data = `t|${action.pickId}|${action.templateId}`;
+      break;
+    case 'page':
+      data = `p|${action.pickId}|${action.page}`;
+      break;
+    case 'random':
+      data = `r|${action.pickId}`;
+      break;
+    default:
+      data = `${RESULT_KINDS[action.kind]}|${action.resultId}`;
+  }
+  if (Buffer.byteLength(data) > MAX_CALLBACK_DATA_BYTES) throw new Error(`callback_data over 64 bytes: ${data}`);
+  return data;
+}
+
+/** Returns undefined for data this bot did not make (old versions, other clients). */
+export function decodeCallback(data: string | undefined): CallbackAction | undefined {
+  if (!data) return undefined;
+  const [tag, id, extra] = data.split('|');
+  if (!tag || !id) return undefined;
+  if (tag === 't' && extra) return { kind: 'pick', pickId: id, templateId: extra };
+  if (tag === 'p' && extra !== undefined && /^\d+$/.test(extra)) return { kind: 'page', pickId: id, page: Number(extra) };
+  if (tag === 'r' && extra === undefined) return { kind: 'random', pickId: id };
+  const resultKind = RESULT_KIND_BY_TAG[tag];
+  if (resultKind && extra === undefined) return { kind: resultKind, resultId: id };
+  return undefined;
+}

@@ -1,0 +1,84 @@
+// Handles inline-button taps: template picks and picker pages, and the buttons under a result (another take,
+// other template, as sticker, as GIF file). Every tap is answered so the client stops its spinner.
+import type { Telegram } from 'telegraf';
+import type { CallbackQuery } from 'telegraf/types';
+import type { TemplateCatalog } from '../../templates/template-types.ts';
+import { type CallbackAction, decodeCallback } from './callback-data.ts';
+import { pageCount, templatePicker } from './inline-keyboards.ts';
+import type { JobSource, MemeJobs } from './meme-jobs.ts';
+import { type MessageHandlers, randomTemplateId } from './message-handlers.ts';
+import { isNotModified, type TelegramOutbox } from './telegram-outbox.ts';
+import { TEXTS } from './telegram-texts.ts';
+
+export interface CallbackHandlerDeps {
+  telegram: Telegram;
+  outbox: TelegramOutbox;
+  templates: TemplateCatalog;
+  jobs: MemeJobs;
+  messages: MessageHandlers;
+}
+
+export class CallbackHandlers {
+  constructor(private readonly deps: CallbackHandlerDeps) {}
+
+  async onCallback(query: CallbackQuery): Promise<void> {
+    const action = decodeCallback('data' in query ? query.data : undefined);
+    const handled = action ? await this.dispatch(action, query) : false;
+    await this.deps.outbox
+      .direct(() => this.deps.telegram.answerCbQuery(query.id, handled ? undefined : TEXTS.expired, handled ? undefined : { show_alert: true }))
+      .catch(() => {
+        // A tap answered late (over ~15 s) is refused by Telegram; the action itself already ran.
+      });
+  }
+
+  private async dispatch(action: CallbackAction, query: CallbackQuery): Promise<boolean> {
+    const { jobs } = this.deps;
+    switch (action.kind) {
+      case 'pick':
+      case 'random': {
+        const templateId = action.kind === 'pick' ? action.templateId : randomTemplateId(this.deps.templates);
+        return this.startFromPicker(action.pickId, templateId, query);
+      }
+      case 'page':
+        return this.turnPage(action.pickId, action.page, query);
+      case 'reroll':
+        return jobs.reroll(action.resultId);
+      case 'other': {
+        const entry = jobs.sentEntry(action.resultId);
+        if (!entry) return false;
+        await this.deps.messages.showPicker({ ...entry.source, templateId: undefined, replyToMessageId: entry.messageId }, 0);
+        return true;
+      }
+      case 'sticker':
+        return jobs.variant(action.resultId, 'webm');
+      case 'gif':
+        return jobs.variant(action.resultId, 'gif');
+    }
+  }
+
+  private startFromPicker(pickId: string, templateId: string | undefined, query: CallbackQuery): boolean {
+    const source = this.deps.jobs.pickers.get(pickId);
+    const message = query.message;
+    if (!source || !message || !templateId || !this.deps.templates.has(templateId)) return false;
+    // One job per picker: the picker message becomes its status, so a second tap finds it expired.
+    this.deps.jobs.pickers.delete(pickId);
+    // The person who tapped is the requester (limits and /cancel are theirs), even in a group.
+    const tapped: JobSource = { ...source, templateId, userId: `telegram:${query.from.id}`, language: query.from.language_code };
+    this.deps.jobs.launch(tapped, { format: 'mp4', statusMessageId: message.message_id });
+    return true;
+  }
+
+  private async turnPage(pickId: string, page: number, query: CallbackQuery): Promise<boolean> {
+    const source = this.deps.jobs.pickers.get(pickId);
+    const message = query.message;
+    if (!source || !message) return false;
+    const templates = this.deps.templates.list();
+    const text = TEXTS.pickTemplate(page, pageCount(templates.length));
+    await this.deps.outbox
+      .toChat(source.chat, () => this.deps.telegram.editMessageText(source.chat.chatId, message.message_id, undefined, text, { reply_markup: templatePicker(templates, pickId, page) }))
+      .catch((error: unknown) => {
+        if (!isNotModified(error)) throw error;
+      });
+    return true;
+  }
+}

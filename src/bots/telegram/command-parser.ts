@@ -1,0 +1,65 @@
+// Parses command text from messages and captions: `/meme@bot tmpl top | bottom` → name, template, captions.
+// Pure string work; it does not look templates up or touch telegraf.
+import type { Captions } from '../../pipeline/meme-spec.ts';
+
+export interface ParsedCommand {
+  /** Lower-case command name without the slash, e.g. `meme`. */
+  name: string;
+  /** Everything after the command, trimmed. */
+  args: string;
+}
+
+export interface MemeArgs {
+  /** Lower-cased first word, when there is one before any `|`. */
+  templateId?: string;
+  /** The first word was `random`. */
+  random?: boolean;
+  captions?: Captions;
+}
+
+const COMMAND = /^\/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]+))?(?:\s+([\s\S]*))?$/;
+
+/**
+ * Reads a leading bot command. Commands addressed to another bot (`/meme@other_bot`) are not ours: in groups
+ * several bots can share a command name.
+ */
+export function parseCommand(text: string | undefined, botUsername: string | undefined): ParsedCommand | undefined {
+  if (!text) return undefined;
+  const match = COMMAND.exec(text.trim());
+  if (!match) return undefined;
+  const addressee = match[2];
+  if (addressee && botUsername && addressee.toLowerCase() !== botUsername.toLowerCase()) return undefined;
+  return { name: match[1]!.toLowerCase(), args: (match[3] ?? '').trim() };
+}
+
+function cleanCaption(text: string | undefined): string | undefined {
+  const trimmed = text?.replace(/\s+/g, ' ').trim();
+  return trimmed ? trimmed : undefined;
+}
+
+/** `tmpl top | bottom`, `tmpl | bottom`, `tmpl top`, `| bottom`, `random top`, or nothing. */
+export function parseMemeArgs(args: string): MemeArgs {
+  const text = args.trim();
+  if (text === '') return {};
+  const result: MemeArgs = {};
+  let rest = text;
+  if (!text.startsWith('|')) {
+    const firstWord = /^(\S+)\s*([\s\S]*)$/.exec(text)!;
+    const word = firstWord[1]!.toLowerCase();
+    rest = firstWord[2]!;
+    if (word === 'random') result.random = true;
+    else result.templateId = word;
+  }
+  const captions = parseCaptions(rest);
+  if (captions) result.captions = captions;
+  return result;
+}
+
+/** `top | bottom`, `top`, `| bottom`; undefined when both are empty. */
+export function parseCaptions(text: string): Captions | undefined {
+  const bar = text.indexOf('|');
+  const top = cleanCaption(bar === -1 ? text : text.slice(0, bar));
+  const bottom = cleanCaption(bar === -1 ? undefined : text.slice(bar + 1));
+  if (!top && !bottom) return undefined;
+  return { ...(top ? { top } : {}), ...(bottom ? { bottom } : {}) };
+}

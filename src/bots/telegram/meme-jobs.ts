@@ -1,0 +1,210 @@
+// Runs meme jobs for Telegram chats: file_id cache check, photo/clip download, submit to the service with a
+// TelegramReplier, and the follow-ups the result buttons ask for (reroll, other template, sticker, GIF).
+// It owns the adapter's in-memory state (pickers, sent results, file_ids); it never parses updates.
+import { randomBytes } from 'node:crypto';
+import type { Telegram } from 'telegraf';
+import { isMemeError } from '../../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { Captions } from '../../pipeline/meme-spec.ts';
+import type { OutputFormat } from '../../pipeline/types.ts';
+import type { TemplateCatalog } from '../../templates/template-types.ts';
+import type { MemeRequest, MemeService } from '../service-types.ts';
+import { BoundedMap } from './bounded-map.ts';
+import { statusText, userErrorText } from './error-text.ts';
+import { resultButtons } from './inline-keyboards.ts';
+import { sendResult } from './result-sender.ts';
+import { StatusMessage } from './status-message.ts';
+import { MAX_STICKER_BYTES, MAX_UPLOAD_BYTES } from './telegram-config.ts';
+import { downloadFile, type FileRef } from './telegram-files.ts';
+import type { ChatTarget, TelegramOutbox } from './telegram-outbox.ts';
+import { TelegramReplier } from './telegram-replier.ts';
+import { TEXTS } from './telegram-texts.ts';
+
+/** Everything needed to (re)make a meme from what a user sent; file ids, not bytes, to keep memory small. */
+export interface JobSource {
+  chat: ChatTarget;
+  /** `telegram:<user id>`. */
+  userId: string;
+  photo: FileRef;
+  clip?: FileRef;
+  templateId?: string;
+  captions?: Captions;
+  /** The user's message the status and result reply to. */
+  replyToMessageId?: number;
+  /** Telegram's language_code of the requester. */
+  language?: string;
+}
+
+interface SentEntry {
+  source: JobSource;
+  jobId?: string;
+  messageId: number;
+}
+
+export interface MemeJobsDeps {
+  telegram: Telegram;
+  outbox: TelegramOutbox;
+  service: MemeService;
+  templates: TemplateCatalog;
+  chatActionIntervalMs: number;
+  log: Logger;
+}
+
+export interface RunOptions {
+  format: OutputFormat;
+  /** Turn this bot message (the tapped picker) into the status message. */
+  statusMessageId?: number;
+  /** Rerolls must render anew, so they skip the file_id cache. */
+  useCache?: boolean;
+  seed?: number;
+}
+
+const MAX_REMEMBERED = 2000;
+
+export function newId(): string {
+  return randomBytes(6).toString('base64url');
+}
+
+/** Same photo, clip, template, captions and format → the same animation: reuse its file_id. */
+export function resultCacheKey(source: JobSource, format: OutputFormat): string {
+  return JSON.stringify([source.photo.uniqueId, source.clip?.uniqueId ?? null, source.templateId ?? null, source.captions?.top ?? null, source.captions?.bottom ?? null, format]);
+}
+
+export class MemeJobs {
+  readonly pickers = new BoundedMap<string, JobSource>(MAX_REMEMBERED);
+  private readonly sent = new BoundedMap<string, SentEntry>(MAX_REMEMBERED);
+  private readonly fileIds = new BoundedMap<string, { fileId: string; jobId?: string }>(MAX_REMEMBERED);
+  private readonly running = new Set<Promise<void>>();
+
+  constructor(private readonly deps: MemeJobsDeps) {}
+
+  /** Starts a job without blocking the update handler (telegraf handles updates one batch at a time). */
+  launch(source: JobSource, options: RunOptions): void {
+    this.track(this.run(source, options));
+  }
+
+  track(work: Promise<void>): void {
+    const tracked = work.catch((error: unknown) => this.deps.log.error('update handling failed', { error }));
+    this.running.add(tracked);
+    void tracked.finally(() => this.running.delete(tracked));
+  }
+
+  /** Resolves when every flow started so far has finished (sent, failed or cancelled). */
+  async drain(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  sentEntry(resultId: string): SentEntry | undefined {
+    return this.sent.get(resultId);
+  }
+
+  async run(source: JobSource, options: RunOptions): Promise<void> {
+    const useCache = options.useCache ?? true;
+    if (useCache && (await this.sendCached(source, options))) return;
+    const status = this.statusFor(source, options.statusMessageId);
+    status.update(TEXTS.fetchingPhoto);
+    let replier: TelegramReplier | undefined;
+    try {
+      const request = await this.buildRequest(source, options);
+      replier = this.replierFor(source, status, options.format, useCache);
+      await this.deps.service.submit(request, replier);
+    } catch (error) {
+      replier?.finish();
+      await status.finish(userErrorText(error, source.language));
+    }
+  }
+
+  /** "Another take": the service re-renders the job with a new seed; when it no longer has the job, render anew. */
+  async reroll(resultId: string): Promise<boolean> {
+    const entry = this.sent.get(resultId);
+    if (!entry) return false;
+    const source = { ...entry.source, replyToMessageId: entry.messageId };
+    if (entry.jobId) {
+      const status = this.statusFor(source);
+      status.update(statusText(undefined, source.language));
+      const replier = this.replierFor(source, status, 'mp4', false);
+      try {
+        await this.deps.service.reroll(entry.jobId, replier);
+        return true;
+      } catch (error) {
+        replier.finish();
+        // Refusals about load or limits are the answer; a forgotten job is re-rendered from the source below.
+        if (isMemeError(error) && ['BUSY', 'RATE_LIMITED', 'QUEUE_FULL', 'SHUTTING_DOWN'].includes(error.code)) {
+          await status.finish(userErrorText(error, source.language));
+          return true;
+        }
+        await status.remove();
+      }
+    }
+    this.launch(source, { format: 'mp4', useCache: false, seed: Math.floor(Math.random() * 2 ** 31) });
+    return true;
+  }
+
+  /** "As sticker" / "As GIF file": the same meme in another format. */
+  variant(resultId: string, format: 'webm' | 'gif'): boolean {
+    const entry = this.sent.get(resultId);
+    if (!entry) return false;
+    this.launch({ ...entry.source, replyToMessageId: entry.messageId }, { format });
+    return true;
+  }
+
+  private statusFor(source: JobSource, messageId?: number): StatusMessage {
+    return new StatusMessage(this.deps.telegram, this.deps.outbox, source.chat, { messageId, replyToMessageId: source.replyToMessageId, log: this.deps.log });
+  }
+
+  private async sendCached(source: JobSource, options: RunOptions): Promise<boolean> {
+    const key = resultCacheKey(source, options.format);
+    const hit = this.fileIds.get(key);
+    if (!hit) return false;
+    const resultId = newId();
+    try {
+      const sent = await sendResult(this.deps.telegram, this.deps.outbox, source.chat, { fileId: hit.fileId }, options.format, {
+        replyToMessageId: source.replyToMessageId,
+        replyMarkup: options.format === 'mp4' ? resultButtons(resultId) : undefined,
+      });
+      this.sent.set(resultId, { source, jobId: hit.jobId, messageId: sent.messageId });
+    } catch {
+      // A file_id can go stale (or a sticker fell back to a document): render instead.
+      return false;
+    }
+    if (options.statusMessageId !== undefined) await this.statusFor(source, options.statusMessageId).remove();
+    return true;
+  }
+
+  private async buildRequest(source: JobSource, options: RunOptions): Promise<MemeRequest> {
+    const { telegram, outbox } = this.deps;
+    const photo = await downloadFile(telegram, outbox, source.photo, 'IMAGE_TOO_LARGE');
+    const driver = source.clip ? { bytes: await downloadFile(telegram, outbox, source.clip, 'VIDEO_TOO_LARGE'), mime: source.clip.mime } : undefined;
+    return {
+      platform: 'telegram',
+      userId: source.userId,
+      photo,
+      photoMime: source.photo.mime,
+      templateId: driver ? undefined : source.templateId,
+      driver,
+      captions: source.captions,
+      format: options.format,
+      maxBytes: options.format === 'webm' ? MAX_STICKER_BYTES : MAX_UPLOAD_BYTES,
+      priority: 'full',
+      seed: options.seed,
+    };
+  }
+
+  private replierFor(source: JobSource, status: StatusMessage, format: OutputFormat, remember: boolean): TelegramReplier {
+    return new TelegramReplier({
+      telegram: this.deps.telegram,
+      outbox: this.deps.outbox,
+      status,
+      language: source.language,
+      replyToMessageId: source.replyToMessageId,
+      chatActionIntervalMs: this.deps.chatActionIntervalMs,
+      progressIntervalMs: source.chat.isGroup ? 5000 : 1000,
+      newResultId: newId,
+      log: this.deps.log,
+      onSent: (sent, resultId, job) => {
+        this.sent.set(resultId, { source, jobId: job.jobId, messageId: sent.messageId });
+        if (remember) this.fileIds.set(resultCacheKey(source, format), { fileId: sent.fileId, jobId: job.jobId });
+      },
+    });
+  }
+}

@@ -1,0 +1,116 @@
+// Turns incoming messages into actions: commands (/meme, /drive, /templates, /cancel, /help, /start) and, in
+// private chats, a bare photo → the template picker. Long work is handed to MemeJobs without awaiting it.
+import type { Telegram } from 'telegraf';
+import type { Message } from 'telegraf/types';
+import type { TemplateCatalog } from '../../templates/template-types.ts';
+import type { MemeService } from '../service-types.ts';
+import { BoundedMap } from './bounded-map.ts';
+import { parseCaptions, parseCommand, parseMemeArgs } from './command-parser.ts';
+import { codeText } from './error-text.ts';
+import { pageCount, templatePicker } from './inline-keyboards.ts';
+import { type JobSource, type MemeJobs, newId } from './meme-jobs.ts';
+import { clipOf, type FileRef, photoOf } from './telegram-files.ts';
+import type { ChatTarget, TelegramOutbox } from './telegram-outbox.ts';
+import { HELP_TEXT, START_TEXT, TEXTS } from './telegram-texts.ts';
+
+export interface MessageHandlerDeps {
+  telegram: Telegram;
+  outbox: TelegramOutbox;
+  service: MemeService;
+  templates: TemplateCatalog;
+  jobs: MemeJobs;
+}
+
+export class MessageHandlers {
+  /** The last photo each user sent in each chat, for `/drive` sent without a reply. */
+  private readonly lastPhotos = new BoundedMap<string, FileRef>(2000);
+
+  constructor(private readonly deps: MessageHandlerDeps) {}
+
+  async onMessage(message: Message, botUsername: string | undefined): Promise<void> {
+    if (!message.from || message.from.is_bot) return;
+    const chat: ChatTarget = { chatId: message.chat.id, isGroup: message.chat.type !== 'private' };
+    const userId = `telegram:${message.from.id}`;
+    const photo = photoOf(message);
+    if (photo) this.lastPhotos.set(`${chat.chatId}:${userId}`, photo);
+    const text = 'text' in message ? message.text : 'caption' in message ? message.caption : undefined;
+    const command = parseCommand(text, botUsername);
+    const base = { chat, userId, replyToMessageId: message.message_id, language: message.from.language_code };
+    switch (command?.name) {
+      case 'start':
+        return this.reply(base, START_TEXT);
+      case 'help':
+        return this.reply(base, HELP_TEXT);
+      case 'templates':
+        return this.reply(base, TEXTS.templateList(this.deps.templates.list()));
+      case 'cancel':
+        return this.reply(base, this.deps.service.cancelForUser(userId) ? TEXTS.cancelled : TEXTS.nothingToCancel);
+      case 'meme':
+        return this.meme(message, command.args, base);
+      case 'drive':
+        return this.drive(message, command.args, base);
+      case undefined:
+        break;
+      default:
+        if (!chat.isGroup) await this.reply(base, HELP_TEXT);
+        return;
+    }
+    // Without a command the bot only answers in private chats; in groups it speaks when spoken to.
+    if (chat.isGroup) return;
+    if (photo) return this.showPicker({ ...base, photo }, 0);
+    if (clipOf(message)) return this.reply(base, TEXTS.clipHint);
+    return this.reply(base, TEXTS.needPhoto);
+  }
+
+  /** Sends a new picker message for this photo (pickers are remembered by id for the buttons). */
+  async showPicker(source: JobSource, page: number): Promise<void> {
+    const pickId = newId();
+    this.deps.jobs.pickers.set(pickId, source);
+    const templates = this.deps.templates.list();
+    const markup = templatePicker(templates, pickId, page);
+    await this.deps.outbox.toChat(source.chat, () =>
+      this.deps.telegram.sendMessage(source.chat.chatId, TEXTS.pickTemplate(page, pageCount(templates.length)), {
+        reply_markup: markup,
+        reply_parameters: source.replyToMessageId ? { message_id: source.replyToMessageId, allow_sending_without_reply: true } : undefined,
+      }),
+    );
+  }
+
+  private async meme(message: Message, args: string, base: Omit<JobSource, 'photo'>): Promise<void> {
+    const reply = 'reply_to_message' in message ? (message.reply_to_message as Message | undefined) : undefined;
+    const photo = photoOf(message) ?? photoOf(reply);
+    if (!photo) return this.reply(base, TEXTS.needPhoto);
+    const parsed = parseMemeArgs(args);
+    const source: JobSource = { ...base, photo, captions: parsed.captions };
+    if (parsed.templateId && !this.deps.templates.has(parsed.templateId)) {
+      await this.reply(base, codeText('UNKNOWN_TEMPLATE', { templateId: parsed.templateId }, base.language));
+      return this.showPicker(source, 0);
+    }
+    const templateId = parsed.random ? randomTemplateId(this.deps.templates) : parsed.templateId;
+    if (!templateId) return this.showPicker(source, 0);
+    this.deps.jobs.launch({ ...source, templateId }, { format: 'mp4' });
+  }
+
+  private async drive(message: Message, args: string, base: Omit<JobSource, 'photo'>): Promise<void> {
+    const reply = 'reply_to_message' in message ? (message.reply_to_message as Message | undefined) : undefined;
+    const clip = clipOf(message) ?? clipOf(reply);
+    if (!clip) return this.reply(base, TEXTS.needClip);
+    const photo = photoOf(message) ?? photoOf(reply) ?? this.lastPhotos.get(`${base.chat.chatId}:${base.userId}`);
+    if (!photo) return this.reply(base, TEXTS.needPhotoForDrive);
+    // `/drive top | bottom`: the args are captions only (the clip is the motion).
+    this.deps.jobs.launch({ ...base, photo, clip, captions: parseCaptions(args) }, { format: 'mp4' });
+  }
+
+  private async reply(base: { chat: ChatTarget; replyToMessageId?: number }, text: string): Promise<void> {
+    await this.deps.outbox.toChat(base.chat, () =>
+      this.deps.telegram.sendMessage(base.chat.chatId, text, {
+        reply_parameters: base.replyToMessageId ? { message_id: base.replyToMessageId, allow_sending_without_reply: true } : undefined,
+      }),
+    );
+  }
+}
+
+export function randomTemplateId(templates: TemplateCatalog): string | undefined {
+  const list = templates.list();
+  return list.length > 0 ? list[Math.floor(Math.random() * list.length)]!.id : undefined;
+}

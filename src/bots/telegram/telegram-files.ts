@@ -1,0 +1,88 @@
+// Finds the photo or clip in a Telegram message and downloads it with getFile within the 20 MB bot cap.
+// Size problems become InputErrors the user can read; nothing here renders or replies.
+import type { Telegram } from 'telegraf';
+import { TelegramError } from 'telegraf';
+import type { Message } from 'telegraf/types';
+import { type ErrorCode, InputError, MemeError } from '../../errors.ts';
+import { MAX_DOWNLOAD_BYTES } from './telegram-config.ts';
+import type { TelegramOutbox } from './telegram-outbox.ts';
+
+export interface FileRef {
+  fileId: string;
+  /** Stable across re-sends of the same file: the key of the file_id result cache. */
+  uniqueId: string;
+  sizeBytes?: number;
+  mime?: string;
+}
+
+export function photoOf(message: Message | undefined): FileRef | undefined {
+  if (!message) return undefined;
+  if ('photo' in message && message.photo.length > 0) {
+    // Sizes come smallest first; the last is the original resolution.
+    const best = message.photo[message.photo.length - 1]!;
+    return { fileId: best.file_id, uniqueId: best.file_unique_id, sizeBytes: best.file_size, mime: 'image/jpeg' };
+  }
+  if ('document' in message && !('animation' in message) && message.document.mime_type?.startsWith('image/') && message.document.mime_type !== 'image/gif') {
+    const d = message.document;
+    return { fileId: d.file_id, uniqueId: d.file_unique_id, sizeBytes: d.file_size, mime: d.mime_type };
+  }
+  return undefined;
+}
+
+export function clipOf(message: Message | undefined): FileRef | undefined {
+  if (!message) return undefined;
+  if ('animation' in message) {
+    const a = message.animation;
+    return { fileId: a.file_id, uniqueId: a.file_unique_id, sizeBytes: a.file_size, mime: a.mime_type };
+  }
+  if ('video' in message) {
+    const v = message.video;
+    return { fileId: v.file_id, uniqueId: v.file_unique_id, sizeBytes: v.file_size, mime: v.mime_type };
+  }
+  if ('video_note' in message) {
+    const v = message.video_note;
+    return { fileId: v.file_id, uniqueId: v.file_unique_id, sizeBytes: v.file_size, mime: 'video/mp4' };
+  }
+  if ('document' in message && /^(video\/|image\/gif)/.test(message.document.mime_type ?? '')) {
+    const d = message.document;
+    return { fileId: d.file_id, uniqueId: d.file_unique_id, sizeBytes: d.file_size, mime: d.mime_type };
+  }
+  return undefined;
+}
+
+function tooLarge(code: ErrorCode, sizeBytes: number | undefined): InputError {
+  return new InputError(code, `file over the ${MAX_DOWNLOAD_BYTES} byte bot download cap`, { sizeBytes, maxBytes: MAX_DOWNLOAD_BYTES });
+}
+
+async function readCapped(response: Response, maxBytes: number, code: ErrorCode): Promise<Buffer> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    total += chunk.length;
+    if (total > maxBytes) throw tooLarge(code, total);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Downloads a file via getFile and the file path. `tooLargeCode` is IMAGE_TOO_LARGE or VIDEO_TOO_LARGE, used
+ * when the size Telegram reports (in the update or from getFile) or the bytes themselves pass 20 MB.
+ */
+export async function downloadFile(telegram: Telegram, outbox: TelegramOutbox, ref: FileRef, tooLargeCode: ErrorCode): Promise<Buffer> {
+  if (ref.sizeBytes !== undefined && ref.sizeBytes > MAX_DOWNLOAD_BYTES) throw tooLarge(tooLargeCode, ref.sizeBytes);
+  let file: Awaited<ReturnType<Telegram['getFile']>>;
+  try {
+    file = await outbox.direct(() => telegram.getFile(ref.fileId));
+  } catch (error) {
+    // The Bot API refuses getFile over 20 MB with this description rather than reporting the size.
+    if (error instanceof TelegramError && /file is too big/i.test(error.description)) throw tooLarge(tooLargeCode, ref.sizeBytes);
+    throw error;
+  }
+  if (file.file_size !== undefined && file.file_size > MAX_DOWNLOAD_BYTES) throw tooLarge(tooLargeCode, file.file_size);
+  if (!file.file_path) throw new MemeError('INTERNAL', 'getFile returned no file_path');
+  const link = await telegram.getFileLink(file);
+  const response = await fetch(link);
+  if (!response.ok || !response.body) throw new MemeError('INTERNAL', `file download failed: HTTP ${response.status}`);
+  return readCapped(response, MAX_DOWNLOAD_BYTES, tooLargeCode);
+}

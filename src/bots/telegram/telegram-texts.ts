@@ -1,0 +1,50 @@
+// Telegram-only wording: command descriptions, help, picker and status lines, button labels.
+// Error and progress texts are not here: they come from bots/messages.ts, shared by every platform.
+import type { TemplateInfo } from '../../templates/template-types.ts';
+
+/** Registered with setMyCommands on start; the order is the order Telegram shows. */
+export const BOT_COMMANDS = [
+  { command: 'meme', description: 'Animate a photo: /meme <template> [top | bottom]' },
+  { command: 'drive', description: 'Use your own clip: send a video with /drive as a reply to a photo' },
+  { command: 'templates', description: 'List the meme templates' },
+  { command: 'cancel', description: 'Cancel your running meme' },
+  { command: 'help', description: 'How to use the bot' },
+  { command: 'start', description: 'Say hello' },
+] as const;
+
+export const HELP_TEXT = [
+  'Send me a photo of a face and pick a template: I make the face perform the meme and send it back as a looping animation.',
+  '',
+  '/meme <template> [top text | bottom text]: as the caption of a photo, or as a reply to a photo.',
+  '/meme alone shows the template picker.',
+  '/drive: send a video or GIF with /drive as a reply to your photo to use your own motion.',
+  '/templates: the list of templates.',
+  '/cancel: stop your running meme.',
+  '',
+  'Under each result: Another take, Other template, As sticker, As GIF file.',
+].join('\n');
+
+export const START_TEXT = `Hi! ${HELP_TEXT}`;
+
+export const TEXTS = {
+  pickTemplate: (page: number, pages: number) => `Pick a template${pages > 1 ? ` (page ${page + 1}/${pages})` : ''}:`,
+  fetchingPhoto: 'Getting your photo…',
+  cancelled: 'Cancelled your meme.',
+  nothingToCancel: 'You have nothing running.',
+  needPhoto: 'Send a photo of a face with /meme as its caption, or reply to a photo with /meme.',
+  needPhotoForDrive: 'Reply to a photo with a video or GIF captioned /drive (or send a photo first, then the clip with /drive).',
+  needClip: 'Send a video or GIF with /drive as its caption, as a reply to your photo.',
+  clipHint: 'To use this clip as the motion, send it again with /drive as the caption, as a reply to your photo.',
+  expired: 'That button has expired: send the photo again.',
+  templateList: (templates: TemplateInfo[]) =>
+    ['Templates (use /meme <name>):', ...templates.map((t) => `• ${t.id}: ${t.title}`)].join('\n'),
+  buttons: {
+    random: '🎲 Random',
+    previous: '◀',
+    next: '▶',
+    anotherTake: '🔁 Another take',
+    otherTemplate: '🎭 Other template',
+    asSticker: '🏷 As sticker',
+    asGif: '📎 As GIF file',
+  },
+} as const;

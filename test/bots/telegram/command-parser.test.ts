@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { parseCaptions, parseCommand, parseMemeArgs } from '../../../src/bots/telegram/command-parser.ts';
+
+describe('parseCommand', () => {
+  it('reads the name and arguments of a leading command', () => {
+    expect(parseCommand('/meme nod-along hi | there', 'memeloom_bot')).toEqual({ name: 'meme', args: 'nod-along hi | there' });
+    expect(parseCommand('/Meme', 'memeloom_bot')).toEqual({ name: 'meme', args: '' });
+  });
+
+  it('accepts commands addressed to this bot and ignores those for another bot', () => {
+    expect(parseCommand('/meme@MemeLoom_Bot smug', 'memeloom_bot')).toEqual({ name: 'meme', args: 'smug' });
+    expect(parseCommand('/meme@other_bot smug', 'memeloom_bot')).toBeUndefined();
+  });
+
+  it('ignores text that is not a command', () => {
+    expect(parseCommand('hello /meme', 'b')).toBeUndefined();
+    expect(parseCommand(undefined, 'b')).toBeUndefined();
+    expect(parseCommand('/', 'b')).toBeUndefined();
+  });
+
+  it('keeps multi-line arguments', () => {
+    expect(parseCommand('/meme smug top\nmore', 'b')?.args).toBe('smug top\nmore');
+  });
+});
+
+describe('parseMemeArgs', () => {
+  it('splits template, top and bottom text', () => {
+    expect(parseMemeArgs('nod-along when the build | finally passes')).toEqual({
+      templateId: 'nod-along',
+      captions: { top: 'when the build', bottom: 'finally passes' },
+    });
+  });
+
+  it('handles a template alone, top only and bottom only', () => {
+    expect(parseMemeArgs('Smug')).toEqual({ templateId: 'smug' });
+    expect(parseMemeArgs('smug  me   irl ')).toEqual({ templateId: 'smug', captions: { top: 'me irl' } });
+    expect(parseMemeArgs('smug | bottom only')).toEqual({ templateId: 'smug', captions: { bottom: 'bottom only' } });
+    expect(parseMemeArgs('| no template')).toEqual({ captions: { bottom: 'no template' } });
+  });
+
+  it('recognises random and empty arguments', () => {
+    expect(parseMemeArgs('random hi')).toEqual({ random: true, captions: { top: 'hi' } });
+    expect(parseMemeArgs('   ')).toEqual({});
+  });
+
+  it('keeps later bars in the bottom text and drops empty captions', () => {
+    expect(parseCaptions('a | b | c')).toEqual({ top: 'a', bottom: 'b | c' });
+    expect(parseCaptions(' | ')).toBeUndefined();
+  });
+});

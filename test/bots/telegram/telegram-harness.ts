@@ -1,0 +1,92 @@
+// Starts the real stack (config → renderer → service) and the Telegram adapter against the local fake Bot API.
+// Only Telegram is fake; the token and API root come from the same env variables `npm start` reads.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { createLogger, type Logger } from '../../../src/bots/logger.ts';
+import type { TelegramConfig } from '../../../src/bots/telegram/telegram-config.ts';
+import { startTelegram, type TelegramBot } from '../../../src/bots/telegram/start-telegram.ts';
+import { createMemeService } from '../../../src/bots/service.ts';
+import type { MemeService } from '../../../src/bots/service-types.ts';
+import { loadConfig } from '../../../src/config.ts';
+import type { Renderer } from '../../../src/pipeline/meme-spec.ts';
+import { createRenderer } from '../../../src/pipeline/render.ts';
+import { loadTemplateCatalog } from '../../../src/templates/catalog.ts';
+import type { TemplateCatalog } from '../../../src/templates/template-types.ts';
+import { FakeTelegramServer, type RecordedCall } from '../fakes/telegram/fake-telegram-server.ts';
+
+export interface TelegramHarness {
+  fake: FakeTelegramServer;
+  bot: TelegramBot;
+  service: MemeService;
+  renderer: Renderer;
+  templates: TemplateCatalog;
+  /** The adapter's log lines (JSON), kept out of the test output. */
+  logs: string[];
+  logger: Logger;
+  /** Texts the bot showed in a chat (sent or edited in), in order. */
+  textsIn(chatId: number): string[];
+  /** Waits for a successful call of `method` to `chatId` after call index `fromIndex`. */
+  waitFor(method: string, chatId: number, options?: { fromIndex?: number; timeoutMs?: number; match?: (c: RecordedCall) => boolean }): Promise<RecordedCall>;
+  /** Waits until the bot shows a text (sent or edited in: status lines coalesce) that passes `match`. */
+  waitForText(chatId: number, match: (text: string) => boolean, options?: { fromIndex?: number; timeoutMs?: number }): Promise<RecordedCall>;
+  close(): Promise<void>;
+}
+
+export async function startTelegramHarness(overrides: Partial<TelegramConfig> = {}): Promise<TelegramHarness> {
+  const fake = await FakeTelegramServer.start({ maxPollHoldMs: 2000 });
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'memeloom-telegram-'));
+  const config = loadConfig({
+    MEMELOOM_DATA_DIR: dataDir,
+    MEMELOOM_WEB: 'false',
+    MEMELOOM_GPU_DEVICES: '0',
+    MEMELOOM_ENGINE: 'warp',
+    MEMELOOM_CPU_CONCURRENCY: '1',
+    MEMELOOM_PROGRESS_INTERVAL_MS: '200',
+    TELEGRAM_BOT_TOKEN: fake.token,
+    TELEGRAM_API_ROOT: fake.apiRoot,
+  });
+  const templates = await loadTemplateCatalog();
+  const renderer: Renderer = await createRenderer({ templates, cacheDir: path.join(tmpdir(), 'memeloom-test-cache') });
+  const service = createMemeService({ config, renderer, templates });
+  const { token, apiRoot, webhookUrl, webhookSecret, webhookPort } = config.telegram;
+  const logs: string[] = [];
+  const logger = createLogger({ stream: new Writable({
+      write(chunk, _encoding, done) {
+        logs.push(String(chunk));
+        done();
+      },
+    }) });
+  const bot = await startTelegram({ token: token!, apiRoot, webhookUrl, webhookSecret, webhookPort, ...overrides }, service, templates, { logger });
+  return {
+    fake,
+    bot,
+    service,
+    renderer,
+    templates,
+    logs,
+    logger,
+    textsIn(chatId) {
+      return fake.calls
+        .filter((c) => c.ok && (c.method === 'sendMessage' || c.method === 'editMessageText') && Number(c.params.chat_id) === chatId)
+        .map((c) => String(c.params.text));
+    },
+    waitFor(method, chatId, options = {}) {
+      return fake.waitForCall((c) => c.ok && c.method === method && Number(c.params.chat_id) === chatId && (options.match?.(c) ?? true), options);
+    },
+    waitForText(chatId, match, options = {}) {
+      return fake.waitForCall(
+        (c) => c.ok && (c.method === 'sendMessage' || c.method === 'editMessageText') && Number(c.params.chat_id) === chatId && match(String(c.params.text)),
+        options,
+      );
+    },
+    async close() {
+      await bot.stop();
+      await service.shutdown(1_000);
+      await renderer.dispose();
+      await fake.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -87,7 +87,7 @@ export async function run(argv: string[]): Promise<number> {
     await faces.dispose();
   }
   const rows = [...totals].map(([label, s]) => [label, mean(s.apd).toFixed(2), mean(s.aed).toFixed(4), mean(s.identity).toFixed(3), String(s.apd.length), String(s.missed)]);
-  process.stdout.write(`eval: ${photos.length} photos × ${templates.length} templates, every ${values.every}th frame\n`);
+  process.stdout.write(`eval: ${photos.length} photos × ${templates.length} templates, 1 frame in ${values.every}\n`);
   process.stdout.write(`${formatTable(['engine', 'APD (deg)', 'AED', 'identity', 'frames', 'no face'], rows)}\n`);
   process.stdout.write('APD/AED: lower is better (distance to the retargeted driver); identity: higher is better (cosine to the photo).\n');
   return 0;

@@ -10,6 +10,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   start: { summary: 'start the bot (web playground, plus Telegram/Discord when tokens are set)', load: () => import('./cli/start-command.ts') },
   graph: { summary: 'build and run ONNX graphs from safetensors weights', load: () => import('./cli/graph-command.ts') },
   models: { summary: 'pull, list and build model weights', load: () => import('./cli/models-command.ts') },
+  discord: { summary: 'register the Discord slash commands and context menus', load: () => import('./cli/discord-command.ts') },
   bench: { summary: 'per-stage timings on fixture photos and templates', load: () => import('./cli/bench-command.ts') },
   eval: { summary: 'APD / AED / identity quality figures per engine', load: () => import('./cli/eval-command.ts') },
 };

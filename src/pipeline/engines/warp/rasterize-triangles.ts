@@ -9,6 +9,9 @@ export interface WarpMesh {
   triangles: Uint32Array;
 }
 
+/** Source offsets below this (pixels) are treated as no motion at all. */
+const SNAP_PX = 0.35;
+
 /** Bilinear RGB sample at a fractional position (clamped to the image). */
 function sampleInto(src: RgbImage, x: number, y: number, out: Uint8Array, offset: number): void {
   const maxX = src.width - 1;
@@ -77,7 +80,14 @@ export function warpTriangles(src: RgbImage, out: Uint8Array, zBuffer: Float32Ar
         const z = wa * za + wb * zb + wc * zc;
         if (z >= zBuffer[pixel]) continue;
         zBuffer[pixel] = z;
-        sampleInto(src, wa * sax + wb * sbx + wc * scx, wa * say + wb * sby + wc * scy, out, pixel * 3);
+        const sx = wa * sax + wb * sbx + wc * scx;
+        const sy = wa * say + wb * sby + wc * scy;
+        if (Math.abs(sx - x) < SNAP_PX && Math.abs(sy - y) < SNAP_PX) {
+          // Barely moved: keep the photo's own pixel (out already holds it), so still areas stay bit-identical
+          // from frame to frame and GIF frame differencing can skip them.
+          continue;
+        }
+        sampleInto(src, sx, sy, out, pixel * 3);
       }
     }
   }

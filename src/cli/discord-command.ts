@@ -10,7 +10,7 @@ const USAGE = `usage: memeloom discord register [--guild ID]
   register   create or update /meme, /drive, /templates and the context menus
   --guild    register in one guild only (appears at once; global registration can take up to an hour)
 
-needs DISCORD_TOKEN (and DISCORD_APPLICATION_ID, or it is looked up from the token)`;
+needs DISCORD_TOKEN and DISCORD_APPLICATION_ID (the Developer Portal's Application ID)`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { guild: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
@@ -21,7 +21,7 @@ export async function run(argv: string[]): Promise<number> {
   if (values.guild !== undefined && !/^\d+$/.test(values.guild)) throw new InputError('BAD_OPTION', `--guild must be a numeric id, got '${values.guild}'`);
   const config = loadConfig();
   const { token, applicationId, apiBase } = config.discord;
-  if (!token) throw new InputError('BAD_OPTION', 'DISCORD_TOKEN is not set');
+  if (!token || !applicationId) throw new InputError('BAD_OPTION', 'DISCORD_TOKEN and DISCORD_APPLICATION_ID must be set');
   const result = await registerCommands({ token, applicationId, apiBase, guildId: values.guild });
   const where = result.scope === 'global' ? 'globally' : `in guild ${result.scope.guildId}`;
   process.stdout.write(`registered ${result.names.length} commands ${where} for application ${result.applicationId}: ${result.names.join(', ')}\n`);

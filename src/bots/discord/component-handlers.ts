@@ -1,0 +1,72 @@
+// Buttons and the template select: Another take, Other template, MP4, Cancel, gallery paging, template pick.
+// Only the requester may press them; anyone else gets an ephemeral note and nothing changes.
+import { type ButtonInteraction, MessageFlags, type StringSelectMenuInteraction } from 'discord.js';
+import { message } from '../messages.ts';
+import type { AdapterContext } from './adapter-context.ts';
+import { galleryPage, templateSelectRow } from './components.ts';
+import { type ComponentId, decodeComponentId } from './custom-ids.ts';
+import { TEXT } from './discord-texts.ts';
+import type { MemeSession } from './meme-sessions.ts';
+import { startRender } from './render-start.ts';
+import { deriveSession, passesGate } from './session-factory.ts';
+
+type ComponentInteraction = ButtonInteraction | StringSelectMenuInteraction;
+
+async function ephemeral(interaction: ComponentInteraction, content: string): Promise<void> {
+  await interaction.reply({ content, flags: MessageFlags.Ephemeral });
+}
+
+async function cancel(interaction: ComponentInteraction, session: MemeSession, ctx: AdapterContext): Promise<void> {
+  session.cancelled = true;
+  await session.stopUpdates?.();
+  const cancelled = session.jobId ? ctx.service.cancel(session.jobId) : ctx.service.cancelForUser(`discord:${session.ownerId}`);
+  if (!cancelled) ctx.log(`discord: cancel found no running job for session ${session.key}`);
+  await interaction.update({ content: message('CANCELLED', {}, session.language), components: [] });
+}
+
+async function act(interaction: ComponentInteraction, id: ComponentId, session: MemeSession, receivedAtMs: number, ctx: AdapterContext): Promise<void> {
+  switch (id.action) {
+    case 'cancel':
+      return cancel(interaction, session, ctx);
+    case 'again': {
+      if (!session.jobId) return ephemeral(interaction, TEXT.expired);
+      await interaction.deferReply();
+      return startRender(interaction, deriveSession(ctx, session, {}), receivedAtMs, ctx, { rerollOfJobId: session.jobId });
+    }
+    case 'mp4': {
+      await interaction.deferReply();
+      return startRender(interaction, deriveSession(ctx, session, { format: 'mp4' }), receivedAtMs, ctx);
+    }
+    case 'other': {
+      const row = templateSelectRow(ctx.templates.list(), session.key, session.ownerId);
+      await interaction.reply({ content: TEXT.pickTemplatePrompt, components: [row], flags: MessageFlags.Ephemeral });
+      return;
+    }
+    case 'pick': {
+      const templateId = interaction.isStringSelectMenu() ? interaction.values[0] : undefined;
+      if (!templateId || !ctx.templates.has(templateId)) return ephemeral(interaction, TEXT.expired);
+      await interaction.deferReply();
+      // A template replaces a /drive clip, and a new template starts from the default seed.
+      const { seed: _seed, ...request } = session.request;
+      return startRender(interaction, deriveSession(ctx, { ...session, driver: undefined, request }, { templateId }), receivedAtMs, ctx);
+    }
+    case 'gallery':
+      return;
+  }
+}
+
+export async function handleComponent(interaction: ComponentInteraction, receivedAtMs: number, ctx: AdapterContext): Promise<void> {
+  const id = decodeComponentId(interaction.customId);
+  if (!id) return ephemeral(interaction, TEXT.expired);
+  if (interaction.user.id !== id.ownerId) return ephemeral(interaction, TEXT.notYours);
+  if (id.action === 'gallery') {
+    await interaction.update(galleryPage(ctx.templates.list(), Number(id.arg) || 0, id.ownerId));
+    return;
+  }
+  const session = ctx.sessions.get(id.arg);
+  if (!session) return ephemeral(interaction, TEXT.expired);
+  // Every new render counts against the guild's rules, not only the first.
+  const rendersAgain = id.action === 'again' || id.action === 'mp4' || id.action === 'pick';
+  if (rendersAgain && !(await passesGate(interaction, ctx))) return;
+  await act(interaction, id, session, receivedAtMs, ctx);
+}

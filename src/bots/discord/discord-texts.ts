@@ -1,0 +1,39 @@
+// Discord-only wording: button labels, menu prompts, gallery headings, notes about buttons and guild rules.
+// Statuses and error lines shared by every platform come from bots/messages.ts, not from here.
+
+export const LABELS = {
+  anotherTake: 'Another take',
+  otherTemplate: 'Other template',
+  cancel: 'Cancel',
+  mp4: 'MP4 (better quality)',
+  previous: 'Previous',
+  next: 'Next',
+  pickTemplate: 'Pick a template',
+  makeItAMeme: 'Make it a meme',
+  memeifyAvatar: 'Memeify avatar',
+} as const;
+
+export const TEXT = {
+  /** A ten-cell bar drawn before the shared progress line. */
+  progressBar: (fraction: number) => {
+    const filled = Math.round(Math.min(1, Math.max(0, fraction)) * 10);
+    return `${'▰'.repeat(filled)}${'▱'.repeat(10 - filled)}`;
+  },
+  lateDelivery: (userId: string, done: string) => `<@${userId}> ${done} (It took longer than Discord lets a reply wait.)`,
+  lateFailure: (userId: string, text: string) => `<@${userId}> ${text}`,
+  notYours: 'These buttons belong to the person who asked for this meme. Try /meme yourself!',
+  channelNotAllowed: 'Memes are not enabled in this channel. Ask an admin which channels to use.',
+  dailyCapReached: (cap: number) => `You have made ${cap} memes here today, the daily limit. Try again tomorrow.`,
+  noImageInMessage: 'That message has no image I can use. Pick a message with a photo attached.',
+  pickTemplatePrompt: 'Which template should this photo perform?',
+  expired: 'This menu has expired. Run the command again.',
+  galleryTitle: (page: number, pages: number) => `Templates (page ${page + 1} of ${pages})`,
+  settingsAdminsOnly: 'Only members who can manage this server can change these settings.',
+  settingsSummary: (s: { allowedChannelIds?: string[]; dailyCapPerUser?: number; engine?: string }) =>
+    [
+      `Channels: ${s.allowedChannelIds?.length ? s.allowedChannelIds.map((id) => `<#${id}>`).join(', ') : 'all'}`,
+      `Daily cap per member: ${s.dailyCapPerUser ?? 'none'}`,
+      `Engine: ${s.engine ?? 'full'}`,
+    ].join('\n'),
+  galleryFooter: 'Use /meme template:<name> with a photo.',
+} as const;

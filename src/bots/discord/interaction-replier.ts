@@ -1,0 +1,119 @@
+// The service's Replier over one deferred Discord interaction: paced progress edits of the deferred reply,
+// the result as an attachment with buttons, errors as ephemeral notes, and a channel post once the token is old.
+import { AttachmentBuilder, MessageFlags, type RepliableInteraction } from 'discord.js';
+import type { MemeResult } from '../../pipeline/meme-spec.ts';
+import { message, progressText } from '../messages.ts';
+import type { JobFailure, JobRef, ProgressUpdate, Replier } from '../service-types.ts';
+import type { AdapterContext } from './adapter-context.ts';
+import { postToChannelOrDm } from './channel-delivery.ts';
+import { resultRow, runningRow } from './components.ts';
+import { TEXT } from './discord-texts.ts';
+import { EditThrottle } from './edit-throttle.ts';
+import type { MemeSession } from './meme-sessions.ts';
+import { isExpiredTokenError, isTokenUsable } from './token-lifetime.ts';
+
+/** Discord asks bots not to edit one message more often than this; it also keeps buckets free. */
+export const MIN_EDIT_INTERVAL_MS = 3_000;
+
+/** Discord's "Request entity too large": the file is over the channel's upload limit. */
+function isUploadTooLarge(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 40005;
+}
+
+/** Removes the public "thinking…" reply and says `text` to the requester only. */
+export async function replyPrivately(interaction: RepliableInteraction, text: string): Promise<void> {
+  if (!interaction.deferred && !interaction.replied) {
+    await interaction.reply({ content: text, flags: MessageFlags.Ephemeral });
+    return;
+  }
+  await interaction.deleteReply().catch(() => {});
+  await interaction.followUp({ content: text, flags: MessageFlags.Ephemeral });
+}
+
+export class InteractionReplier implements Replier {
+  readonly #throttle: EditThrottle;
+
+  constructor(
+    private readonly interaction: RepliableInteraction,
+    private readonly session: MemeSession,
+    private readonly receivedAtMs: number,
+    private readonly ctx: AdapterContext,
+  ) {
+    this.#throttle = new EditThrottle(MIN_EDIT_INTERVAL_MS, ctx.nowMs, undefined, (error) => ctx.log('discord: progress edit failed', error));
+  }
+
+  queued(update: ProgressUpdate): void {
+    this.#edit(progressText(update, this.session.language));
+  }
+
+  progress(update: ProgressUpdate): void {
+    const line = progressText(update, this.session.language);
+    this.#edit(update.stage !== undefined ? `${TEXT.progressBar(update.fraction ?? 0)} ${line}` : line);
+  }
+
+  async deliver(result: MemeResult, job: JobRef): Promise<void> {
+    await this.#throttle.close();
+    if (this.session.cancelled) return;
+    this.session.jobId = job.jobId;
+    const name = `meme.${result.format}`;
+    const components = [resultRow(this.session.key, this.session.ownerId, result.format)];
+    const done = this.#doneText();
+    if (this.#tokenUsable()) {
+      try {
+        const file = new AttachmentBuilder(result.bytes, { name });
+        await this.interaction.editReply({ content: done, files: [file], components });
+        return;
+      } catch (error) {
+        if (isUploadTooLarge(error)) return replyPrivately(this.interaction, message('BUDGET_UNREACHABLE', {}, this.session.language));
+        if (!isExpiredTokenError(error)) throw error;
+      }
+    }
+    await postToChannelOrDm(this.ctx.rest, this.session.channelId, {
+      content: TEXT.lateDelivery(this.session.ownerId, done),
+      mentionUserId: this.session.ownerId,
+      files: [{ name, data: result.bytes, contentType: result.mime }],
+      components: components.map((row) => row.toJSON()),
+    });
+  }
+
+  async fail(failure: JobFailure): Promise<void> {
+    await this.#throttle.close();
+    if (this.session.cancelled) return;
+    if (this.#tokenUsable()) {
+      try {
+        await replyPrivately(this.interaction, failure.text);
+        return;
+      } catch (error) {
+        if (!isExpiredTokenError(error)) throw error;
+      }
+    }
+    await postToChannelOrDm(this.ctx.rest, this.session.channelId, {
+      content: TEXT.lateFailure(this.session.ownerId, failure.text),
+      mentionUserId: this.session.ownerId,
+    });
+  }
+
+  /** Stops progress edits (Cancel pressed); resolves once an edit in flight has landed. */
+  stop(): Promise<void> {
+    return this.#throttle.close();
+  }
+
+  #edit(content: string): void {
+    // Past the token's life an edit would fail anyway; the result will go to the channel instead.
+    if (!this.#tokenUsable() || this.session.cancelled) return;
+    const components = [runningRow(this.session.key, this.session.ownerId)];
+    this.#throttle.offer(async () => {
+      await this.interaction.editReply({ content, components });
+    });
+  }
+
+  #tokenUsable(): boolean {
+    return isTokenUsable(this.receivedAtMs, this.ctx.nowMs());
+  }
+
+  #doneText(): string {
+    const id = this.session.request.templateId;
+    const done = message('done', {}, this.session.language);
+    return id && this.ctx.templates.has(id) ? `${done} (${this.ctx.templates.get(id).title})` : done;
+  }
+}

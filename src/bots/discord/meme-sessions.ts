@@ -1,0 +1,62 @@
+// Remembers what each meme message was made from, so its buttons (Another take, Other template, MP4,
+// Cancel) can act later. Bounded and time-limited; holds the photo's URL, never its bytes.
+import { randomBytes } from 'node:crypto';
+import type { MemeRequest } from '../service-types.ts';
+import type { RemoteFile } from './option-parsing.ts';
+
+export interface MemeSession {
+  key: string;
+  /** Discord user id of the requester: only they may press the buttons. */
+  ownerId: string;
+  guildId: string | null;
+  channelId: string | null;
+  /** The requester's Discord locale (e.g. `en-US`), for bots/messages.ts. */
+  language?: string;
+  photo: RemoteFile;
+  driver?: RemoteFile;
+  /** The request minus the photo/driver bytes (re-downloaded when needed). */
+  request: Omit<MemeRequest, 'photo' | 'driver'>;
+  jobId?: string;
+  /** Set when the requester pressed Cancel, so the job's late failure does not post again. */
+  cancelled?: boolean;
+  /** Stops the progress edits of the message this session's job is updating. */
+  stopUpdates?: () => Promise<void>;
+  createdAtMs: number;
+}
+
+export const SESSION_TTL_MS = 24 * 60 * 60_000;
+export const MAX_SESSIONS = 2_000;
+
+export class MemeSessions {
+  #byKey = new Map<string, MemeSession>();
+
+  constructor(private readonly nowMs: () => number = Date.now) {}
+
+  create(fields: Omit<MemeSession, 'key' | 'createdAtMs'>): MemeSession {
+    this.#evict();
+    const session: MemeSession = { ...fields, key: randomBytes(6).toString('base64url'), createdAtMs: this.nowMs() };
+    this.#byKey.set(session.key, session);
+    return session;
+  }
+
+  get(key: string): MemeSession | undefined {
+    const session = this.#byKey.get(key);
+    if (session && this.nowMs() - session.createdAtMs > SESSION_TTL_MS) {
+      this.#byKey.delete(key);
+      return undefined;
+    }
+    return session;
+  }
+
+  get size(): number {
+    return this.#byKey.size;
+  }
+
+  #evict(): void {
+    // Map iteration is insertion order, so the first entries are the oldest.
+    for (const [key, session] of this.#byKey) {
+      if (this.#byKey.size < MAX_SESSIONS && this.nowMs() - session.createdAtMs <= SESSION_TTL_MS) break;
+      this.#byKey.delete(key);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+// Builds a MemeSession from an interaction's who/where plus the chosen inputs, applying the guild's engine
+// setting and the interaction's upload limit. Also the admin gate check shared by every entry point.
+import { type Attachment, MessageFlags, type RepliableInteraction, type User } from 'discord.js';
+import type { AdapterContext } from './adapter-context.ts';
+import { DEFAULT_ATTACHMENT_LIMIT_BYTES, engineForGuild } from './discord-config.ts';
+import { TEXT } from './discord-texts.ts';
+import type { MemeSession } from './meme-sessions.ts';
+import type { ParsedMemeOptions, RemoteFile } from './option-parsing.ts';
+
+export function remoteFileOf(attachment: Attachment): RemoteFile {
+  return { url: attachment.url, name: attachment.name, sizeBytes: attachment.size, contentType: attachment.contentType ?? undefined };
+}
+
+export function avatarOf(user: User): RemoteFile {
+  // Static PNG at 512 px: enough for the face stage, small to download.
+  const url = user.displayAvatarURL({ extension: 'png', size: 512, forceStatic: true });
+  return { url, name: `${user.id}.png`, sizeBytes: 0, contentType: 'image/png' };
+}
+
+export function newSession(
+  interaction: RepliableInteraction,
+  ctx: AdapterContext,
+  photo: RemoteFile,
+  options: ParsedMemeOptions,
+  driver?: RemoteFile,
+): MemeSession {
+  const settings = ctx.guildSettings.get(interaction.guildId);
+  return ctx.sessions.create({
+    ownerId: interaction.user.id,
+    guildId: interaction.guildId,
+    channelId: interaction.channelId,
+    language: interaction.locale,
+    photo,
+    ...(driver ? { driver } : {}),
+    request: {
+      platform: 'discord',
+      userId: `discord:${interaction.user.id}`,
+      photoMime: photo.contentType,
+      ...(options.templateId ? { templateId: options.templateId } : {}),
+      ...(options.captions ? { captions: options.captions } : {}),
+      format: options.format,
+      maxBytes: interaction.attachmentSizeLimit || DEFAULT_ATTACHMENT_LIMIT_BYTES,
+      ...engineForGuild(settings),
+    },
+  });
+}
+
+/** A copy of a session for a follow-up render (new key, same photo and owner). */
+export function deriveSession(ctx: AdapterContext, from: MemeSession, request: Partial<MemeSession['request']>): MemeSession {
+  const { key: _key, createdAtMs: _at, jobId: _job, cancelled: _c, stopUpdates: _s, ...fields } = from;
+  return ctx.sessions.create({ ...fields, request: { ...from.request, ...request } });
+}
+
+/** Answers ephemerally and returns false when the guild's settings refuse this user here. */
+export async function passesGate(interaction: RepliableInteraction, ctx: AdapterContext): Promise<boolean> {
+  const settings = ctx.guildSettings.get(interaction.guildId);
+  const verdict = ctx.gate.check(settings, interaction.guildId, interaction.channelId, interaction.user.id);
+  if (verdict.ok) return true;
+  const content = verdict.reason === 'channel' ? TEXT.channelNotAllowed : TEXT.dailyCapReached(verdict.cap);
+  await interaction.reply({ content, flags: MessageFlags.Ephemeral });
+  return false;
+}

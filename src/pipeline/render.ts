@@ -88,20 +88,10 @@ async function runMeme(spec: MemeSpec, deps: RenderDeps, run: RunOptions): Promi
     const overlay = await renderCaptionOverlay(spec.captions ?? {}, frames.width, frames.height);
     if (overlay) applyOverlay(frames, overlay);
   });
-  const encoded = await timer.stage('encode', () => encodeFrames(frames, { format: spec.format, maxBytes: spec.maxBytes, signal: run.signal }));
-  return {
-    bytes: encoded.bytes,
-    format: encoded.format,
-    mime: encoded.mime,
-    width: encoded.width,
-    height: encoded.height,
-    fps: encoded.fps,
-    frameCount: encoded.frameCount,
-    durationSec: encoded.durationSec,
-    engine: engine.name,
-    stageMs: timer.stageMs,
-    budget: encoded.budget,
-  };
+  const { attempts: _attempts, ...encoded } = await timer.stage('encode', () =>
+    encodeFrames(frames, { format: spec.format, maxBytes: spec.maxBytes, signal: run.signal }),
+  );
+  return { ...encoded, engine: engine.name, stageMs: timer.stageMs };
 }
 
 /** Loads the face model and engines once; `render` runs one job. */

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { InputError, MemeError, throwIfAborted } from '../../errors.ts';
-import type { BudgetChoice } from '../meme-spec.ts';
+import type { BudgetChoice, MemeResult } from '../meme-spec.ts';
 import type { FrameSequence, OutputFormat } from '../types.ts';
 import { budgetLadder, type BudgetStep, certainToMiss, resampleIndices, scaledEvenSize } from './budget-ladder.ts';
 import { type EncodeSettings, gifArgs, mp4Args, webmArgs } from './encode-args.ts';
@@ -32,16 +32,8 @@ export interface BudgetAttempt extends BudgetStep {
   bytes: number;
 }
 
-export interface EncodedMedia {
-  bytes: Buffer;
-  format: OutputFormat;
-  mime: string;
-  width: number;
-  height: number;
-  fps: number;
-  frameCount: number;
-  durationSec: number;
-  budget: BudgetChoice;
+/** The encoded file and its description: a MemeResult without the pipeline's own fields. */
+export interface EncodedMedia extends Omit<MemeResult, 'engine' | 'stageMs'> {
   /** Every ladder step tried, in order, with its size; the last one is the result. */
   attempts: BudgetAttempt[];
 }

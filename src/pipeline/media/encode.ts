@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { InputError, MemeError, throwIfAborted } from '../../errors.ts';
-import type { BudgetChoice, MemeResult } from '../meme-spec.ts';
+import type { MemeResult } from '../meme-spec.ts';
 import type { FrameSequence, OutputFormat } from '../types.ts';
 import { budgetLadder, type BudgetStep, certainToMiss, resampleIndices, scaledEvenSize } from './budget-ladder.ts';
 import { type EncodeSettings, gifArgs, mp4Args, webmArgs } from './encode-args.ts';

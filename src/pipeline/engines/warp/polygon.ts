@@ -43,7 +43,7 @@ export function horizontalExtent(points: Float32Array, indices: readonly number[
 /** Blends an RGB colour into an RGB buffer at pixel index `pixel` with opacity `alpha` (0..1). */
 export function blendPixel(out: Uint8Array, pixel: number, r: number, g: number, b: number, alpha: number): void {
   if (alpha <= 0) return;
-  const a = alpha > 1 ? 1 : alpha;
+  const a = Math.min(alpha , 1);
   const o = pixel * 3;
   out[o] = out[o] + (r - out[o]) * a + 0.5;
   out[o + 1] = out[o + 1] + (g - out[o + 1]) * a + 0.5;

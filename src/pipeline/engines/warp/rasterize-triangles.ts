@@ -16,8 +16,8 @@ const SNAP_PX = 0.35;
 function sampleInto(src: RgbImage, x: number, y: number, out: Uint8Array, offset: number): void {
   const maxX = src.width - 1;
   const maxY = src.height - 1;
-  const cx = x < 0 ? 0 : x > maxX ? maxX : x;
-  const cy = y < 0 ? 0 : y > maxY ? maxY : y;
+  const cx = x < 0 ? 0 : Math.min(x , maxX);
+  const cy = y < 0 ? 0 : Math.min(y , maxY);
   const x0 = cx | 0;
   const y0 = cy | 0;
   const x1 = x0 < maxX ? x0 + 1 : x0;

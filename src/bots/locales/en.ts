@@ -1,0 +1,58 @@
+// English texts for every status and error code. A new language is one more file of this shape,
+// listed in LOCALES in ../messages.ts; the type makes a missing code a compile error.
+import type { Locale } from '../messages.ts';
+
+export const en: Locale = {
+  code: 'en',
+  messages: {
+    // Statuses. {placeholders} are filled in; a [bracketed part] is dropped when one of its placeholders is unknown.
+    queued: 'Got it! Your meme is in the queue[ at position {position}][, ready in about {eta}].',
+    position: 'You are now number {position} in the queue[, about {eta} to go].',
+    rendering: 'Animating your photo: {stage}[ {percent}%][, about {eta} left].',
+    done: 'Here is your meme!',
+    cached: 'Here is your meme (made before, so it was instant).',
+    shutdownNotice: 'The bot is restarting; please send your photo again in a minute.',
+    // Errors, one per ErrorCode.
+    FILE_NOT_FOUND: 'I could not find that file.',
+    NOT_AN_IMAGE: 'That file is not an image I can read. Please send a JPEG, PNG or WebP photo.',
+    IMAGE_TOO_LARGE: 'That photo is too big[ (the limit is {limit})]. Please send a smaller one.',
+    IMAGE_TOO_SMALL: 'That photo is too small for a face to be animated. Please send a larger one.',
+    NO_FACE: 'I could not find a face in that photo. Try a clear, front-facing photo of one face.',
+    NOT_A_VIDEO: 'That clip is not a video I can read. Please send an MP4, WebM or GIF.',
+    VIDEO_UNREADABLE: 'I could not read that clip. Please try another one.',
+    VIDEO_TOO_LONG: 'That clip is too long[ (the limit is {limit})]. Please send a shorter one.',
+    VIDEO_TOO_LARGE: 'That clip is too big[ (the limit is {limit})]. Please send a smaller one.',
+    UNKNOWN_TEMPLATE: 'I do not know that template[ ({templateId})]. Pick one from the list.',
+    UNSUPPORTED_FORMAT: 'I cannot make that output format. Choose GIF or MP4.',
+    BAD_OPTION: 'One of the options was not valid[: {detail}].',
+    OUTPUT_UNWRITABLE: 'Something went wrong saving your meme. Please try again.',
+    BUDGET_UNREACHABLE: 'I could not make the meme small enough to send here. Try a shorter template.',
+    QUEUE_FULL: 'The bot is very busy right now. Please try again in a few minutes.',
+    RATE_LIMITED: 'You have made a lot of memes lately.[ Please try again in {retryAfter}.]',
+    BUSY: 'You already have a meme on the way. Wait for it, or cancel it first.',
+    CANCELLED: 'Cancelled.',
+    TIMEOUT: 'That took too long, so I stopped it. Please try again, maybe with a shorter clip.',
+    SHUTTING_DOWN: 'The bot is restarting; please send your photo again in a minute.',
+    UNKNOWN_JOB: 'I no longer have that meme, so I cannot redo it. Please send the photo again.',
+    ENGINE_UNAVAILABLE: 'That animation engine is not available right now.',
+    BAD_WEIGHTS: 'The animation model is not set up correctly. The bot owner has been told.',
+    BAD_TENSOR: 'Something went wrong inside the animation model. Please try again.',
+    INTERNAL: 'Something went wrong on my side. Please try again.',
+  },
+  stages: {
+    decode: 'reading the photo',
+    face: 'finding the face',
+    motion: 'reading the motion',
+    engine: 'animating',
+    captions: 'adding captions',
+    encode: 'encoding',
+  },
+  duration(seconds) {
+    if (seconds < 60) return `${Math.max(1, Math.round(seconds))} s`;
+    if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
+    return `${Math.round(seconds / 3600)} h`;
+  },
+  bytes(count) {
+    return count >= 1024 * 1024 ? `${Math.round(count / (1024 * 1024))} MB` : `${Math.round(count / 1024)} KB`;
+  },
+};

@@ -1,0 +1,88 @@
+// The playground's side of the Replier: one replier for all web jobs, routing each call by job id into an
+// event log that Server-Sent Events streams replay, plus the finished result for download. Bounded in memory.
+import type { MemeResult } from '../../pipeline/meme-spec.ts';
+import { message, progressText } from '../messages.ts';
+import type { JobFailure, JobRef, ProgressUpdate, Replier } from '../service-types.ts';
+
+export type WebEventName = 'queued' | 'progress' | 'done' | 'failed';
+export interface WebEvent {
+  event: WebEventName;
+  data: Record<string, unknown>;
+}
+
+interface WebJob {
+  events: WebEvent[];
+  listeners: Set<(event: WebEvent) => void>;
+  result?: MemeResult;
+  createdAtMs: number;
+}
+
+const MAX_JOBS = 200;
+const MAX_AGE_MS = 3600_000;
+
+export class WebJobHub {
+  #jobs = new Map<string, WebJob>();
+
+  /** The Replier the web server hands to the service for every playground request. */
+  readonly replier: Replier = {
+    queued: (update: ProgressUpdate) => this.#push(update.jobId, 'queued', { ...update, text: progressText(update) }),
+    progress: (update: ProgressUpdate) => this.#push(update.jobId, 'progress', { ...update, text: progressText(update) }),
+    deliver: async (result: MemeResult, job: JobRef) => {
+      this.#job(job.jobId).result = result;
+      this.#push(job.jobId, 'done', {
+        jobId: job.jobId,
+        format: result.format,
+        mime: result.mime,
+        width: result.width,
+        height: result.height,
+        bytes: result.bytes.length,
+        engine: result.engine,
+        url: `/api/jobs/${job.jobId}/result`,
+        text: message('done'),
+      });
+    },
+    fail: async (failure: JobFailure) => this.#push(failure.jobId, 'failed', { ...failure }),
+  };
+
+  /** Replays what happened so far, then streams; returns an unsubscribe function. */
+  subscribe(jobId: string, listener: (event: WebEvent) => void): () => void {
+    const job = this.#job(jobId);
+    for (const event of job.events) listener(event);
+    job.listeners.add(listener);
+    return () => void job.listeners.delete(listener);
+  }
+
+  result(jobId: string): MemeResult | undefined {
+    return this.#jobs.get(jobId)?.result;
+  }
+
+  isOver(jobId: string): boolean {
+    return this.#jobs.get(jobId)?.events.some((e) => e.event === 'done' || e.event === 'failed') ?? false;
+  }
+
+  #push(jobId: string, event: WebEventName, data: Record<string, unknown>): void {
+    const job = this.#job(jobId);
+    const record = { event, data };
+    job.events.push(record);
+    for (const listener of job.listeners) listener(record);
+  }
+
+  #job(jobId: string): WebJob {
+    let job = this.#jobs.get(jobId);
+    if (!job) {
+      job = { events: [], listeners: new Set(), createdAtMs: Date.now() };
+      this.#jobs.set(jobId, job);
+      this.#prune();
+    }
+    return job;
+  }
+
+  #prune(): void {
+    const now = Date.now();
+    for (const [id, job] of this.#jobs) {
+      const tooMany = this.#jobs.size > MAX_JOBS;
+      if (!tooMany && now - job.createdAtMs < MAX_AGE_MS) break;
+      if (job.listeners.size === 0) this.#jobs.delete(id);
+    }
+  }
+}

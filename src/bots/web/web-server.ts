@@ -1,0 +1,193 @@
+// The local playground: a tiny node:http server with one static page, a JSON/SSE API over the same MemeService
+// the chat adapters use, plus /healthz and /metrics. Binds to 127.0.0.1 by default; it holds no meme logic.
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../../config.ts';
+import { MemeError } from '../../errors.ts';
+import type { OutputFormat } from '../../pipeline/types.ts';
+import type { Logger } from '../logger.ts';
+import type { CoreMemeService } from '../service.ts';
+import type { MemeRequest } from '../service-types.ts';
+import { openEventStream, parseForm, readBody, sendError, sendJson } from './http-io.ts';
+import { WebJobHub } from './web-jobs.ts';
+
+const PAGE_PATH = fileURLToPath(new URL('./static/index.html', import.meta.url));
+const JOB_ROUTE = /^\/api\/jobs\/([0-9a-f-]{36})\/(events|result|cancel|reroll|variant)$/;
+
+export interface WebServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface WebServerDeps {
+  config: Config;
+  service: CoreMemeService;
+  logger: Logger;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
+
+export async function startWebServer(deps: WebServerDeps): Promise<WebServer> {
+  const page = await readFile(PAGE_PATH);
+  const hub = new WebJobHub();
+  const routes = createRoutes(deps, hub, page);
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://playground.local');
+    const started = Date.now();
+    res.on('finish', () => deps.logger.debug('http', { method: req.method, path: url.pathname, status: res.statusCode, ms: Date.now() - started }));
+    void dispatch(routes, req, res, url).catch((error: unknown) => {
+      deps.logger.warn('web request failed', { path: url.pathname, error });
+      if (!res.headersSent) sendError(res, error);
+      else res.end();
+    });
+  });
+  await listen(server, deps.config.web.host, deps.config.web.port);
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${deps.config.web.host}:${port}`;
+  return {
+    url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+async function dispatch(routes: Record<string, Handler>, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const exact = routes[`${req.method} ${url.pathname}`];
+  if (exact) return exact(req, res, url);
+  const job = JOB_ROUTE.exec(url.pathname);
+  const jobHandler = job && routes[`${req.method} job:${job[2]}`];
+  if (jobHandler) return jobHandler(req, res, url);
+  const preview = /^\/templates\/([a-z0-9-]+)\/preview\.gif$/.exec(url.pathname);
+  if (req.method === 'GET' && preview) return routes['GET preview'](req, res, url);
+  sendJson(res, 404, { error: { code: 'FILE_NOT_FOUND', text: 'not found' } });
+}
+
+function jobIdOf(url: URL): string {
+  return JOB_ROUTE.exec(url.pathname)![1];
+}
+
+function createRoutes({ config, service, logger }: WebServerDeps, hub: WebJobHub, page: Buffer): Record<string, Handler> {
+  const maxUploadBytes = 2 * (config.limits.maxPhotoBytes + config.limits.maxDriverBytes) + 1024 * 1024;
+  return {
+    'GET /': (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(page);
+    },
+    'GET /healthz': (_req, res) => {
+      const stats = service.stats();
+      sendJson(res, stats.queue.accepting ? 200 : 503, { status: stats.queue.accepting ? 'ok' : 'shutting-down', ...stats });
+    },
+    'GET /metrics': async (_req, res) => {
+      res.writeHead(200, { 'content-type': service.metrics.registry.contentType });
+      res.end(await service.metrics.registry.metrics());
+    },
+    'GET /api/templates': (_req, res) => {
+      const templates = service.templates.list().map((t) => ({
+        id: t.id,
+        title: t.title,
+        tags: t.tags,
+        defaultCaption: t.defaultCaption ?? {},
+        previewUrl: `/templates/${t.id}/preview.gif`,
+      }));
+      sendJson(res, 200, { templates, limits: config.limits });
+    },
+    'GET preview': (_req, res, url) => {
+      const id = url.pathname.split('/')[2];
+      if (!service.templates.has(id)) return sendError(res, new MemeError('UNKNOWN_TEMPLATE', id, { templateId: id }));
+      res.writeHead(200, { 'content-type': 'image/gif', 'cache-control': 'public, max-age=3600' });
+      createReadStream(service.templates.get(id).previewPath).on('error', () => res.end()).pipe(res);
+    },
+    'POST /api/jobs': async (req, res) => {
+      try {
+        const form = await parseForm(req, await readBody(req, maxUploadBytes));
+        const ref = await service.submit(toRequest(form), hub.replier);
+        logger.debug('web job submitted', { jobId: ref.jobId });
+        sendJson(res, 202, ref);
+      } catch (error) {
+        sendError(res, error);
+      }
+    },
+    'GET job:events': (req, res, url) => streamEvents(hub, jobIdOf(url), req, res),
+    'GET job:result': (_req, res, url) => {
+      const result = hub.result(jobIdOf(url));
+      if (!result) return sendError(res, new MemeError('UNKNOWN_JOB', 'no result'));
+      const headers: Record<string, string> = { 'content-type': result.mime, 'content-length': String(result.bytes.length) };
+      if (url.searchParams.has('download')) headers['content-disposition'] = `attachment; filename="memeloom.${result.format}"`;
+      res.writeHead(200, headers);
+      res.end(result.bytes);
+    },
+    'POST job:cancel': (_req, res, url) => sendJson(res, 200, { cancelled: service.cancel(jobIdOf(url)) }),
+    'POST job:reroll': async (_req, res, url) => {
+      try {
+        sendJson(res, 202, await service.reroll(jobIdOf(url), hub.replier));
+      } catch (error) {
+        sendError(res, error);
+      }
+    },
+    'POST job:variant': async (_req, res, url) => {
+      try {
+        const format = url.searchParams.get('format') as OutputFormat;
+        sendJson(res, 202, await service.rerender(jobIdOf(url), { format }, hub.replier));
+      } catch (error) {
+        sendError(res, error);
+      }
+    },
+  };
+}
+
+function toRequest(form: Awaited<ReturnType<typeof parseForm>>): MemeRequest {
+  const photo = form.files.get('photo');
+  if (!photo) throw new MemeError('NOT_AN_IMAGE', 'no photo in the upload');
+  const driver = form.files.get('driver');
+  const user = (form.fields.get('user') ?? '').replace(/[^A-Za-z0-9-]/g, '').slice(0, 64) || 'anonymous';
+  const text = (name: string) => form.fields.get(name)?.trim() || undefined;
+  const top = text('top');
+  const bottom = text('bottom');
+  const format = (text('format') ?? 'gif') as OutputFormat;
+  return {
+    platform: 'web',
+    userId: `web:${user}`,
+    photo: photo.bytes,
+    photoMime: photo.mime,
+    templateId: driver ? undefined : text('template'),
+    driver: driver ? { bytes: driver.bytes, mime: driver.mime } : undefined,
+    captions: top || bottom ? { top, bottom } : undefined,
+    format,
+    priority: 'full',
+  };
+}
+
+function streamEvents(hub: WebJobHub, jobId: string, req: IncomingMessage, res: ServerResponse): void {
+  const stream = openEventStream(res);
+  let unsubscribe: () => void = () => undefined;
+  unsubscribe = hub.subscribe(jobId, (event) => {
+    stream.send(event.event, event.data);
+    if (event.event === 'done' || event.event === 'failed') {
+      // Ends after the replayed or live final event; setImmediate lets subscribe() return first.
+      setImmediate(() => {
+        unsubscribe();
+        stream.close();
+      });
+    }
+  });
+  req.on('close', () => {
+    unsubscribe();
+    stream.close();
+  });
+}

@@ -1,0 +1,187 @@
+// The one reader of process.env: every setting, its default and its check, validated at start into a frozen Config.
+// Problems are collected and reported together; nothing else in the code reads the environment.
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+const int = (min: number) => z.coerce.number().int().min(min);
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
+const MIB = 1024 * 1024;
+
+/** Flat schema over the variable names, so an error names exactly what to fix. Documented in config.example. */
+const ENV_SCHEMA = z.object({
+  MEMELOOM_HOST: z.string().default('127.0.0.1'),
+  MEMELOOM_PORT: int(0).max(65535).default(8787),
+  MEMELOOM_WEB: bool.default(true),
+  MEMELOOM_DATA_DIR: z.string().default(path.join(tmpdir(), 'memeloom')),
+  MEMELOOM_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  MEMELOOM_ENGINE: z.enum(['auto', 'warp', 'hellomeme']).default('auto'),
+  MEMELOOM_CPU_CONCURRENCY: int(1).max(64).default(1),
+  MEMELOOM_GPU_DEVICES: int(0).max(64).default(1),
+  MEMELOOM_GPU_CONCURRENCY_PER_DEVICE: int(1).max(16).default(1),
+  MEMELOOM_MAX_PENDING: int(1).default(100),
+  MEMELOOM_MAX_ACTIVE_PER_USER: int(1).default(1),
+  MEMELOOM_USER_HOURLY_LIMIT: int(1).default(30),
+  MEMELOOM_USER_DAILY_LIMIT: int(1).default(200),
+  MEMELOOM_WARP_TIMEOUT_MS: int(1000).default(60_000),
+  MEMELOOM_HELLOMEME_TIMEOUT_MS: int(1000).default(900_000),
+  MEMELOOM_SHUTDOWN_GRACE_MS: int(0).default(10_000),
+  MEMELOOM_MAX_PHOTO_BYTES: int(1024).default(10 * MIB),
+  MEMELOOM_MAX_DRIVER_BYTES: int(1024).default(20 * MIB),
+  MEMELOOM_MAX_CAPTION_CHARS: int(1).max(500).default(80),
+  MEMELOOM_CACHE_MAX_BYTES: int(0).default(256 * MIB),
+  MEMELOOM_CACHE_TTL_MS: int(0).default(24 * 3600_000),
+  MEMELOOM_PROGRESS_INTERVAL_MS: int(0).default(3000),
+  MEMELOOM_UPLOAD_RETENTION_HOURS: z.coerce.number().min(0).default(0),
+  TELEGRAM_BOT_TOKEN: z.string().optional(),
+  TELEGRAM_API_ROOT: z.url().optional(),
+  WEBHOOK_URL: z.url().optional(),
+  WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'only A-Z a-z 0-9 _ - (Telegram rule)').optional(),
+  WEBHOOK_PORT: int(1).max(65535).default(8443),
+  DISCORD_TOKEN: z.string().optional(),
+  DISCORD_APPLICATION_ID: z.string().regex(/^\d+$/, 'a numeric snowflake').optional(),
+  DISCORD_API_BASE: z.url().optional(),
+  DISCORD_GATEWAY_URL: z.url().optional(),
+});
+
+export type EnvSettings = z.output<typeof ENV_SCHEMA>;
+/** Every variable name this module understands (config.example documents each). */
+export const CONFIG_KEYS = Object.freeze(Object.keys(ENV_SCHEMA.shape)) as readonly (keyof EnvSettings)[];
+
+export interface Config {
+  web: { enabled: boolean; host: string; port: number };
+  dataDir: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  engine: 'auto' | 'warp' | 'hellomeme';
+  queue: {
+    cpuConcurrency: number;
+    gpuDevices: number;
+    gpuConcurrencyPerDevice: number;
+    maxPending: number;
+    maxActivePerUser: number;
+    hourlyLimitPerUser: number;
+    dailyLimitPerUser: number;
+    warpTimeoutMs: number;
+    hellomemeTimeoutMs: number;
+    shutdownGraceMs: number;
+  };
+  limits: { maxPhotoBytes: number; maxDriverBytes: number; maxCaptionChars: number };
+  cache: { maxBytes: number; ttlMs: number };
+  progress: { stageIntervalMs: number };
+  retention: { uploadHours: number };
+  telegram: { token?: string; apiRoot?: string; webhookUrl?: string; webhookSecret?: string; webhookPort: number };
+  discord: { token?: string; applicationId?: string; apiBase?: string; gatewayUrl?: string };
+}
+
+/** Thrown with every problem at once, one per line, each naming its variable. */
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** Parses KEY=VALUE lines (# comments, optional quotes), the format of config.example. */
+export function parseConfigFile(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const eq = line.indexOf('=');
+    if (eq <= 0) continue;
+    const key = line.slice(0, eq).trim();
+    let value = line.slice(eq + 1).trim();
+    if (/^(['"]).*\1$/.test(value)) value = value.slice(1, -1);
+    out[key] = value;
+  }
+  return out;
+}
+
+/** Reads MEMELOOM_CONFIG (if set) then the environment (which wins), validates, and freezes. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const problems: string[] = [];
+  let fileValues: Record<string, string> = {};
+  if (env.MEMELOOM_CONFIG) {
+    try {
+      fileValues = parseConfigFile(readFileSync(env.MEMELOOM_CONFIG, 'utf8'));
+    } catch (error) {
+      problems.push(`MEMELOOM_CONFIG: cannot read ${env.MEMELOOM_CONFIG} (${(error as Error).message})`);
+    }
+  }
+  const merged: Record<string, string> = {};
+  for (const key of CONFIG_KEYS) {
+    // An empty value means "unset", so `FOO=` in a file falls back to the default.
+    const value = env[key] !== undefined && env[key] !== '' ? env[key] : fileValues[key];
+    if (value !== undefined && value !== '') merged[key] = value;
+  }
+  const parsed = ENV_SCHEMA.safeParse(merged);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
+  }
+  if (parsed.success) problems.push(...crossChecks(parsed.data));
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  return deepFreeze(toConfig(parsed.data));
+}
+
+function crossChecks(s: EnvSettings): string[] {
+  const problems: string[] = [];
+  if (s.MEMELOOM_USER_DAILY_LIMIT < s.MEMELOOM_USER_HOURLY_LIMIT) {
+    problems.push('MEMELOOM_USER_DAILY_LIMIT: must be at least MEMELOOM_USER_HOURLY_LIMIT');
+  }
+  if (s.WEBHOOK_URL && !s.TELEGRAM_BOT_TOKEN) problems.push('WEBHOOK_URL: set without TELEGRAM_BOT_TOKEN');
+  if (s.DISCORD_TOKEN && !s.DISCORD_APPLICATION_ID) problems.push('DISCORD_APPLICATION_ID: required when DISCORD_TOKEN is set');
+  return problems;
+}
+
+function toConfig(s: EnvSettings): Config {
+  return {
+    web: { enabled: s.MEMELOOM_WEB, host: s.MEMELOOM_HOST, port: s.MEMELOOM_PORT },
+    dataDir: path.resolve(s.MEMELOOM_DATA_DIR),
+    logLevel: s.MEMELOOM_LOG_LEVEL,
+    engine: s.MEMELOOM_ENGINE,
+    queue: {
+      cpuConcurrency: s.MEMELOOM_CPU_CONCURRENCY,
+      gpuDevices: s.MEMELOOM_GPU_DEVICES,
+      gpuConcurrencyPerDevice: s.MEMELOOM_GPU_CONCURRENCY_PER_DEVICE,
+      maxPending: s.MEMELOOM_MAX_PENDING,
+      maxActivePerUser: s.MEMELOOM_MAX_ACTIVE_PER_USER,
+      hourlyLimitPerUser: s.MEMELOOM_USER_HOURLY_LIMIT,
+      dailyLimitPerUser: s.MEMELOOM_USER_DAILY_LIMIT,
+      warpTimeoutMs: s.MEMELOOM_WARP_TIMEOUT_MS,
+      hellomemeTimeoutMs: s.MEMELOOM_HELLOMEME_TIMEOUT_MS,
+      shutdownGraceMs: s.MEMELOOM_SHUTDOWN_GRACE_MS,
+    },
+    limits: {
+      maxPhotoBytes: s.MEMELOOM_MAX_PHOTO_BYTES,
+      maxDriverBytes: s.MEMELOOM_MAX_DRIVER_BYTES,
+      maxCaptionChars: s.MEMELOOM_MAX_CAPTION_CHARS,
+    },
+    cache: { maxBytes: s.MEMELOOM_CACHE_MAX_BYTES, ttlMs: s.MEMELOOM_CACHE_TTL_MS },
+    progress: { stageIntervalMs: s.MEMELOOM_PROGRESS_INTERVAL_MS },
+    retention: { uploadHours: s.MEMELOOM_UPLOAD_RETENTION_HOURS },
+    telegram: {
+      token: s.TELEGRAM_BOT_TOKEN,
+      apiRoot: s.TELEGRAM_API_ROOT,
+      webhookUrl: s.WEBHOOK_URL,
+      webhookSecret: s.WEBHOOK_SECRET,
+      webhookPort: s.WEBHOOK_PORT,
+    },
+    discord: {
+      token: s.DISCORD_TOKEN,
+      applicationId: s.DISCORD_APPLICATION_ID,
+      apiBase: s.DISCORD_API_BASE,
+      gatewayUrl: s.DISCORD_GATEWAY_URL,
+    },
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

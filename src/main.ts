@@ -1,0 +1,138 @@
+// Composition root: config → templates → renderer → queue + service → web playground and chat adapters; shutdown.
+// Wiring only: no request handling or meme logic lives here.
+import { mkdir } from 'node:fs/promises';
+import { createLogger, type Logger } from './bots/logger.ts';
+import { type CoreMemeService, createMemeService } from './bots/service.ts';
+import type { MemeService } from './bots/service-types.ts';
+import { startWebServer, type WebServer } from './bots/web/web-server.ts';
+import type { Config } from './config.ts';
+import type { Renderer } from './pipeline/meme-spec.ts';
+import { loadTemplateCatalog } from './templates/catalog.ts';
+import type { TemplateCatalog } from './templates/template-types.ts';
+
+export interface RunningMemeloom {
+  /** The playground's address, when it is on. */
+  url?: string;
+  service: CoreMemeService;
+  /** Stops adapters, tells queued users, lets running jobs finish within the grace period, frees the renderer. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  /** Injected by tests and benchmarks; otherwise loaded from assets and the pipeline. */
+  templates?: TemplateCatalog;
+  renderer?: Renderer;
+}
+
+type AdapterStarter = (settings: unknown, service: MemeService, templates: TemplateCatalog) => Promise<{ stop(): Promise<void> }>;
+
+interface AdapterEntry {
+  name: string;
+  enabled(config: Config): boolean;
+  /** What the adapter's start function takes: Telegram its own section, Discord the whole Config. */
+  settings(config: Config): unknown;
+  module: string;
+  export: string;
+}
+
+const ADAPTERS: AdapterEntry[] = [
+  {
+    name: 'telegram',
+    enabled: (c) => Boolean(c.telegram.token),
+    settings: (c) => c.telegram,
+    module: './bots/telegram/start-telegram.ts',
+    export: 'startTelegram',
+  },
+  {
+    name: 'discord',
+    enabled: (c) => Boolean(c.discord.token),
+    settings: (c) => c,
+    module: './bots/discord/start-discord.ts',
+    export: 'startDiscord',
+  },
+];
+
+export async function startMemeloom(config: Config, options: StartOptions = {}): Promise<RunningMemeloom> {
+  const secrets = [config.telegram.token, config.telegram.webhookSecret, config.discord.token];
+  const log = options.logger ?? createLogger({ level: config.logLevel, secrets });
+  await mkdir(config.dataDir, { recursive: true });
+  const templates = options.templates ?? (await loadTemplateCatalog());
+  const renderer = options.renderer ?? (await loadRenderer(templates));
+  log.info('renderer ready', { engines: renderer.engines, templates: templates.list().length });
+  const service = createMemeService({ config, renderer, templates, logger: log.child({ component: 'service' }) });
+
+  let web: WebServer | undefined;
+  const adapters: { name: string; stop(): Promise<void> }[] = [];
+  try {
+    if (config.web.enabled) {
+      web = await startWebServer({ config, service, logger: log.child({ component: 'web' }) });
+      log.info('playground listening', { url: web.url });
+    }
+    for (const adapter of ADAPTERS) {
+      if (!adapter.enabled(config)) continue;
+      const started = await startAdapter(adapter, config, service, templates, log);
+      if (started) adapters.push({ name: adapter.name, stop: started.stop });
+    }
+  } catch (error) {
+    await web?.close();
+    await renderer.dispose();
+    throw error;
+  }
+  if (adapters.length === 0) {
+    log.info('no TELEGRAM_BOT_TOKEN or DISCORD_TOKEN set (or no adapter started): only the web playground is on', { url: web?.url });
+  }
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      log.info('shutting down', { graceMs: config.queue.shutdownGraceMs });
+      // Adapters first, so no new chat requests arrive while queued users are being told.
+      await Promise.allSettled(adapters.map((a) => a.stop()));
+      await service.shutdown(config.queue.shutdownGraceMs);
+      await web?.close();
+      if (!options.renderer) await renderer.dispose();
+      log.info('stopped');
+    })();
+    return stopping;
+  };
+  return { url: web?.url, service, stop };
+}
+
+/** Loaded on demand so an injected renderer (tests, benchmarks) never pulls in ONNX Runtime or the face model. */
+async function loadRenderer(templates: TemplateCatalog): Promise<Renderer> {
+  const { createRenderer } = await import('./pipeline/render.ts');
+  return createRenderer({ templates });
+}
+
+async function startAdapter(
+  adapter: AdapterEntry,
+  config: Config,
+  service: MemeService,
+  templates: TemplateCatalog,
+  log: Logger,
+): Promise<{ stop(): Promise<void> } | undefined> {
+  const { name, module: specifier, export: exportName } = adapter;
+  let start: AdapterStarter | undefined;
+  try {
+    // A variable specifier: adapters load only when their token is set, and a checkout without one still starts.
+    const module = (await import(specifier)) as Record<string, unknown>;
+    start = module[exportName] as AdapterStarter | undefined;
+  } catch (error) {
+    log.error(`${name} token is set but the ${name} adapter could not be loaded`, { module: specifier, error });
+    return undefined;
+  }
+  if (typeof start !== 'function') {
+    log.error(`${name} adapter module has no ${exportName} export`, { module: specifier });
+    return undefined;
+  }
+  try {
+    const started = await start(adapter.settings(config), service, templates);
+    log.info(`${name} adapter started`);
+    return started;
+  } catch (error) {
+    // A bad token or an unreachable API must not take the playground and the other platform down with it.
+    log.error(`${name} adapter failed to start`, { error });
+    return undefined;
+  }
+}

@@ -1,0 +1,111 @@
+// The playground's HTTP API through startMemeloom (the same start path as `memeloom start`), with the real
+// template catalog and a renderer the test controls. The browser test in test/e2e/web drives the real pipeline.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config.ts';
+import { type RunningMemeloom, startMemeloom } from '../../../src/main.ts';
+import { silentLogger } from '../../../src/bots/logger.ts';
+import { loadTemplateCatalog } from '../../../src/templates/catalog.ts';
+import { FakeRenderer, PHOTO, testConfig } from './service-fixtures.ts';
+
+let bot: RunningMemeloom;
+let renderer: FakeRenderer;
+
+beforeAll(async () => {
+  renderer = new FakeRenderer();
+  const base = testConfig({ MEMELOOM_PORT: '0', MEMELOOM_MAX_DRIVER_BYTES: '20000' });
+  const config = loadConfig({ MEMELOOM_PORT: '0', MEMELOOM_DATA_DIR: base.dataDir, MEMELOOM_GPU_DEVICES: '0', MEMELOOM_MAX_DRIVER_BYTES: '20000' });
+  bot = await startMemeloom(config, { renderer, templates: await loadTemplateCatalog(), logger: silentLogger });
+});
+
+afterAll(async () => {
+  await bot?.stop();
+});
+
+function form(fields: Record<string, string | Blob>): FormData {
+  const data = new FormData();
+  for (const [name, value] of Object.entries(fields)) data.append(name, value);
+  return data;
+}
+
+interface ApiBody {
+  jobId: string;
+  cancelled?: boolean;
+  error: { code: string; text: string };
+}
+
+async function post(path: string, body?: FormData): Promise<{ status: number; json: ApiBody }> {
+  const response = await fetch(`${bot.url}${path}`, { method: 'POST', body });
+  return { status: response.status, json: await response.json() };
+}
+
+/** Reads the SSE stream until the job ends; returns the event names and the last event's data. */
+async function events(jobId: string): Promise<{ names: string[]; last: Record<string, unknown> }> {
+  const response = await fetch(`${bot.url}/api/jobs/${jobId}/events`);
+  expect(response.headers.get('content-type')).toBe('text/event-stream');
+  const text = await response.text(); // the server ends the stream after done/failed
+  const blocks = text.split('\n\n').filter((b) => b.startsWith('event:'));
+  const parsed = blocks.map((b) => ({ name: /^event: (\w+)/.exec(b)![1], data: JSON.parse(/\ndata: (.*)/.exec(b)![1]) }));
+  return { names: parsed.map((p) => p.name), last: parsed.at(-1)!.data };
+}
+
+describe('web playground server', () => {
+  it('serves the page, the template gallery with previews, health and metrics', async () => {
+    const page = await (await fetch(`${bot.url}/`)).text();
+    expect(page).toContain('Memeloom playground');
+    const { templates } = await (await fetch(`${bot.url}/api/templates`)).json();
+    expect(templates.length).toBeGreaterThanOrEqual(10);
+    const preview = await fetch(`${bot.url}${templates[0].previewUrl}`);
+    expect(preview.headers.get('content-type')).toBe('image/gif');
+    expect(Buffer.from(await preview.arrayBuffer()).subarray(0, 6).toString()).toMatch(/^GIF8/);
+    expect((await fetch(`${bot.url}/templates/nope/preview.gif`)).status).toBe(400);
+    const health = await (await fetch(`${bot.url}/healthz`)).json();
+    expect(health).toMatchObject({ status: 'ok', engines: ['warp'] });
+    const metrics = await (await fetch(`${bot.url}/metrics`)).text();
+    expect(metrics).toMatch(/# TYPE memeloom_queue_depth gauge/);
+  });
+
+  it('takes an upload, streams progress and serves the result as GIF and then MP4', async () => {
+    const photo = new Blob([new Uint8Array(PHOTO)], { type: 'image/jpeg' });
+    const { status, json } = await post('/api/jobs', form({ photo, template: 'nod-along', user: 'tester', top: 'HI' }));
+    expect(status).toBe(202);
+    const gif = await events(json.jobId);
+    expect(gif.names[0]).toBe('queued');
+    expect(gif.names).toContain('progress');
+    expect(gif.names.at(-1)).toBe('done');
+    const result = await fetch(`${bot.url}${gif.last.url}?download=1`);
+    expect(result.headers.get('content-disposition')).toContain('memeloom.gif');
+    expect(Buffer.from(await result.arrayBuffer()).toString()).toMatch(/^GIF89a:nod-along/);
+    expect(renderer.calls.at(-1)!.spec.captions).toEqual({ top: 'HI', bottom: undefined });
+    const mp4 = await post(`/api/jobs/${json.jobId}/variant?format=mp4`);
+    expect((await events(mp4.json.jobId)).last).toMatchObject({ format: 'mp4', mime: 'video/mp4' });
+  });
+
+  it('answers bad input with the coded text, not a stack trace', async () => {
+    const cases: [Record<string, string | Blob>, number, string][] = [
+      [{ photo: new Blob(['just some text']), template: 'nod-along' }, 400, 'NOT_AN_IMAGE'],
+      [{ template: 'nod-along' }, 400, 'NOT_AN_IMAGE'],
+      [{ photo: new Blob([new Uint8Array(PHOTO)]), template: 'no-such-one' }, 400, 'UNKNOWN_TEMPLATE'],
+      [{ photo: new Blob([new Uint8Array(PHOTO)]), driver: new Blob([new Uint8Array(30_000)]) }, 413, 'VIDEO_TOO_LARGE'],
+    ];
+    for (const [fields, status, code] of cases) {
+      const answer = await post('/api/jobs', form({ user: 'bad', ...fields }));
+      expect(answer, code).toMatchObject({ status, json: { error: { code, text: expect.any(String) } } });
+      expect(answer.json.error.text).not.toMatch(/at .*\.ts/);
+    }
+    expect((await post('/api/jobs/00000000-0000-0000-0000-000000000000/reroll')).json.error.code).toBe('UNKNOWN_JOB');
+  });
+
+  it('cancels a running job from the page API', async () => {
+    renderer.steps = 2000;
+    try {
+      const photo = new Blob([new Uint8Array(PHOTO)], { type: 'image/jpeg' });
+      const { json } = await post('/api/jobs', form({ photo, template: 'side-eye', user: 'canceller' }));
+      const stream = events(json.jobId);
+      await new Promise((res) => setTimeout(res, 50));
+      expect((await post(`/api/jobs/${json.jobId}/cancel`)).json).toEqual({ cancelled: true });
+      expect((await stream).last).toMatchObject({ code: 'CANCELLED', text: 'Cancelled.' });
+    } finally {
+      renderer.steps = 6;
+    }
+  });
+});

@@ -1,17 +1,13 @@
 // Starts the real stack (config → renderer → service) and the Discord adapter against the local fake Discord.
 // Only Discord is fake; the clock given to the adapter can be pushed forward to play an expired token.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type DiscordConfig, discordConfigFrom } from '../../../src/bots/discord/discord-config.ts';
 import { type DiscordBot, startDiscord } from '../../../src/bots/discord/start-discord.ts';
-import { createMemeService } from '../../../src/bots/service.ts';
-import { loadConfig } from '../../../src/config.ts';
 import type { Renderer } from '../../../src/pipeline/meme-spec.ts';
-import { createRenderer } from '../../../src/pipeline/render.ts';
-import { loadTemplateCatalog } from '../../../src/templates/catalog.ts';
 import type { TemplateCatalog } from '../../../src/templates/template-types.ts';
 import { referenceImage } from '../../helpers/fixtures.ts';
+import { startRealCore } from '../../helpers/real-core.ts';
 import { FakeDiscord } from '../fakes/discord/fake-discord.ts';
 import { type FakeAttachment, type FakeUser, attachment } from '../fakes/discord/interaction-payloads.ts';
 
@@ -33,20 +29,8 @@ export interface Harness {
 
 export async function startHarness(overrides: Partial<DiscordConfig> = {}): Promise<Harness> {
   const fake = await FakeDiscord.start();
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'memeloom-discord-'));
-  const config = loadConfig({
-    MEMELOOM_DATA_DIR: dataDir,
-    MEMELOOM_WEB: 'false',
-    MEMELOOM_GPU_DEVICES: '0',
-    MEMELOOM_ENGINE: 'warp',
-    MEMELOOM_CPU_CONCURRENCY: '1',
-    DISCORD_TOKEN: 'fake-token',
-    DISCORD_APPLICATION_ID: fake.applicationId,
-    DISCORD_API_BASE: fake.apiBase,
-  });
-  const templates = await loadTemplateCatalog();
-  const renderer: Renderer = await createRenderer({ templates, cacheDir: path.join(tmpdir(), 'memeloom-test-cache') });
-  const service = createMemeService({ config, renderer, templates });
+  const core = await startRealCore({ DISCORD_TOKEN: 'fake-token', DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_BASE: fake.apiBase });
+  const { config, templates, renderer, service } = core;
   const clock = { offsetMs: 0 };
   const logs: string[] = [];
   // The same env → Config → DiscordConfig path as `npm start`, plus the CDN (no env variable for it).
@@ -71,10 +55,8 @@ export async function startHarness(overrides: Partial<DiscordConfig> = {}): Prom
     },
     async close() {
       await bot.stop();
-      await service.shutdown(1_000);
-      await renderer.dispose();
+      await core.close();
       await fake.close();
-      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

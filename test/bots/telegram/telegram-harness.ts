@@ -1,19 +1,13 @@
 // Starts the real stack (config → renderer → service) and the Telegram adapter against the local fake Bot API.
 // Only Telegram is fake; the token and API root come from the same env variables `npm start` reads.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '../../../src/bots/logger.ts';
 import type { TelegramConfig } from '../../../src/bots/telegram/telegram-config.ts';
 import { startTelegram, type TelegramBot } from '../../../src/bots/telegram/start-telegram.ts';
-import { createMemeService } from '../../../src/bots/service.ts';
 import type { MemeService } from '../../../src/bots/service-types.ts';
-import { loadConfig } from '../../../src/config.ts';
 import type { Renderer } from '../../../src/pipeline/meme-spec.ts';
-import { createRenderer } from '../../../src/pipeline/render.ts';
-import { loadTemplateCatalog } from '../../../src/templates/catalog.ts';
 import type { TemplateCatalog } from '../../../src/templates/template-types.ts';
+import { startRealCore } from '../../helpers/real-core.ts';
 import { FakeTelegramServer, type RecordedCall } from '../fakes/telegram/fake-telegram-server.ts';
 
 export interface TelegramHarness {
@@ -36,20 +30,8 @@ export interface TelegramHarness {
 
 export async function startTelegramHarness(overrides: Partial<TelegramConfig> = {}): Promise<TelegramHarness> {
   const fake = await FakeTelegramServer.start({ maxPollHoldMs: 2000 });
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'memeloom-telegram-'));
-  const config = loadConfig({
-    MEMELOOM_DATA_DIR: dataDir,
-    MEMELOOM_WEB: 'false',
-    MEMELOOM_GPU_DEVICES: '0',
-    MEMELOOM_ENGINE: 'warp',
-    MEMELOOM_CPU_CONCURRENCY: '1',
-    MEMELOOM_PROGRESS_INTERVAL_MS: '200',
-    TELEGRAM_BOT_TOKEN: fake.token,
-    TELEGRAM_API_ROOT: fake.apiRoot,
-  });
-  const templates = await loadTemplateCatalog();
-  const renderer: Renderer = await createRenderer({ templates, cacheDir: path.join(tmpdir(), 'memeloom-test-cache') });
-  const service = createMemeService({ config, renderer, templates });
+  const core = await startRealCore({ MEMELOOM_PROGRESS_INTERVAL_MS: '200', TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot });
+  const { config, templates, renderer, service } = core;
   const { token, apiRoot, webhookUrl, webhookSecret, webhookPort } = config.telegram;
   const logs: string[] = [];
   const logger = createLogger({ stream: new Writable({
@@ -83,10 +65,8 @@ export async function startTelegramHarness(overrides: Partial<TelegramConfig> = 
     },
     async close() {
       await bot.stop();
-      await service.shutdown(1_000);
-      await renderer.dispose();
+      await core.close();
       await fake.close();
-      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,47 @@
+// The real bot core for adapter tests: env → Config → renderer → service, as `npm start` builds it, with
+// a throwaway data dir and a motion cache shared across test runs. Only the chat platform is faked.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type CoreMemeService, createMemeService } from '../../src/bots/service.ts';
+import { type Config, loadConfig } from '../../src/config.ts';
+import type { Renderer } from '../../src/pipeline/meme-spec.ts';
+import { createRenderer } from '../../src/pipeline/render.ts';
+import { loadTemplateCatalog } from '../../src/templates/catalog.ts';
+import type { TemplateCatalog } from '../../src/templates/template-types.ts';
+
+export interface RealCore {
+  config: Config;
+  templates: TemplateCatalog;
+  renderer: Renderer;
+  service: CoreMemeService;
+  /** Shuts the service down, disposes the renderer and removes the data dir. */
+  close(): Promise<void>;
+}
+
+/** `env` adds the platform's variables (tokens, API roots) to a CPU-only warp configuration. */
+export async function startRealCore(env: Record<string, string>): Promise<RealCore> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'memeloom-core-'));
+  const config = loadConfig({
+    MEMELOOM_DATA_DIR: dataDir,
+    MEMELOOM_WEB: 'false',
+    MEMELOOM_GPU_DEVICES: '0',
+    MEMELOOM_ENGINE: 'warp',
+    MEMELOOM_CPU_CONCURRENCY: '1',
+    ...env,
+  });
+  const templates = await loadTemplateCatalog();
+  const renderer = await createRenderer({ templates, cacheDir: path.join(tmpdir(), 'memeloom-test-cache') });
+  const service = createMemeService({ config, renderer, templates });
+  return {
+    config,
+    templates,
+    renderer,
+    service,
+    async close() {
+      await service.shutdown(1_000);
+      await renderer.dispose();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -84,6 +84,34 @@ describe('warp engine', () => {
     expect(luminanceAt(out.frames[3], image, eyeX, eyeY)).not.toBeCloseTo(luminanceAt(image.data, image, eyeX, eyeY), -1);
   });
 
+  it("moves the irises with the driver's gaze", async () => {
+    const engine = createWarpEngine({ faceTriangles: faces.meshTriangles });
+    const n = MESH_POINTS;
+    const track = syntheticTrack(2);
+    track.expressions.fill(0);
+    track.rotations.set(eulerDegToRotation(0, 0, 0), 9);
+    track.translations.fill(0);
+    const size = faceSize(face.landmarks);
+    const shiftPx = 4;
+    for (let j = 468; j < 478; j++) track.expressions[(n + j) * 3] = shiftPx / size; // look to the image's right
+    const out = await engine.render({ image, face }, track, { fps: 10 });
+    const darkestX = (frame: Uint8Array, centre: number) => {
+      const cx = Math.round(face.landmarks[centre * 3]);
+      const cy = Math.round(face.landmarks[centre * 3 + 1]);
+      let best = cx;
+      let bestLum = Number.POSITIVE_INFINITY;
+      for (let x = cx - 8; x <= cx + 8; x++) {
+        let lum = 0;
+        for (let y = cy - 1; y <= cy + 1; y++) lum += luminanceAt(frame, image, x, y);
+        if (lum < bestLum) [best, bestLum] = [x, lum];
+      }
+      return best;
+    };
+    for (const irisCentre of [468, 473]) {
+      expect(darkestX(out.frames[1], irisCentre) - darkestX(image.data, irisCentre)).toBeGreaterThanOrEqual(2);
+    }
+  });
+
   it('stops when the signal fires', async () => {
     const engine = createWarpEngine();
     const controller = new AbortController();

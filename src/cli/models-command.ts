@@ -4,6 +4,7 @@ import { InputError } from '../errors.ts';
 import { defaultCacheDir } from '../graph/graph-cache.ts';
 import { compileSd15Model, modelsIn } from '../graph/models/sd15/compile-model.ts';
 import { parseFlags } from './graph-command.ts';
+import { runModelsList, runModelsPull } from './models-pull.ts';
 
 const BUILD_USAGE = 'usage: memeloom models build <folder|checkpoint.safetensors> [--target cpu|cuda] [--dtype fp32|fp16 (default: fp16 on cuda, but fp32 for a force_upcast VAE)] [--cache-dir dir] [--lora file.safetensors[:scale]]';
 
@@ -36,7 +37,7 @@ async function build(argv: string[]): Promise<number> {
   return 0;
 }
 
-const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = { build };
+const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = { build, pull: (argv) => runModelsPull(argv), list: (argv) => runModelsList(argv) };
 
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;

@@ -31,7 +31,7 @@ export class DdimScheduler implements Scheduler {
     this.stride = Math.floor(1000 / steps);
   }
 
-  drawsNoise(): boolean {
+  drawsNoise(_stepIndex?: number): boolean {
     return this.eta > 0;
   }
 

@@ -50,7 +50,7 @@ export class DpmSolverSdeScheduler implements Scheduler {
     this.points = Array.from(sigmas, vpPoint);
   }
 
-  drawsNoise(): boolean {
+  drawsNoise(_stepIndex?: number): boolean {
     // diffusers draws on every step, the last included (where the noise coefficient is 0); keeping the draw keeps
     // a seeded run's noise stream aligned with the reference.
     return true;

@@ -32,7 +32,7 @@ export class EulerScheduler implements Scheduler {
     this.initNoiseSigma = Math.max(...sigmas);
   }
 
-  drawsNoise(): boolean {
+  drawsNoise(_stepIndex?: number): boolean {
     return false;
   }
 

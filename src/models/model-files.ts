@@ -1,0 +1,100 @@
+// The table of Hugging Face files the HelloMeme v5 engine needs (spec §2.1 and §7), per checkpoint preset.
+// Repo ids come from the spec; file names follow the diffusers save_pretrained layout those repos use. Data only.
+import { InputError } from '../errors.ts';
+
+/** One file in a Hugging Face model repo. */
+export interface HubFile {
+  repo: string;
+  path: string;
+  /** What the engine uses it for (shown by `models list`). */
+  role: string;
+  /** Exact size where the spec records it; otherwise the hub's headers give it at pull time. */
+  bytes?: number;
+}
+
+const REVISION = 'main';
+export const DEFAULT_REVISION = REVISION;
+
+/** A diffusers component folder: config.json + diffusion_pytorch_model.safetensors (or another weights name). */
+function component(repo: string, folder: string, role: string, weights = 'diffusion_pytorch_model.safetensors'): HubFile[] {
+  const prefix = folder ? `${folder}/` : '';
+  return [
+    { repo, path: `${prefix}config.json`, role },
+    { repo, path: `${prefix}${weights}`, role },
+  ];
+}
+
+/** songkey/stable-diffusion-v1-5: with stylize x1 the text encoders, the reference UNet and the encoding VAE. */
+export const BASE_SD15_REPO = 'songkey/stable-diffusion-v1-5';
+
+const BASE_FILES: HubFile[] = [
+  ...component(BASE_SD15_REPO, 'text_encoder', 'CLIP text encoder', 'model.safetensors'),
+  { repo: BASE_SD15_REPO, path: 'tokenizer/vocab.json', role: 'CLIP tokenizer' },
+  { repo: BASE_SD15_REPO, path: 'tokenizer/merges.txt', role: 'CLIP tokenizer' },
+  ...component(BASE_SD15_REPO, 'unet', 'reference UNet (base SD1.5)'),
+  ...component(BASE_SD15_REPO, 'vae', 'encoding VAE (base SD1.5)'),
+];
+
+const FACE_REPO = 'songkey/hello_group_facemodel';
+
+/** The HelloMeme v5 adapters, expression encoder and face models; shared by every preset. */
+const HELLOMEME_FILES: HubFile[] = [
+  ...component('songkey/hm5_reference', '', 'reference adapter (SK attention v5)'),
+  ...component('songkey/hm5_motion', '', 'motion adapter'),
+  ...component('songkey/hm5_control_base', '', 'control net (SmallUnetV5)'),
+  ...component('songkey/hm5_control_proj', '', 'control projector'),
+  ...component('songkey/pd_fgc_motion', '', 'PD-FGC expression encoder'),
+  { repo: FACE_REPO, path: 'hello_face_det.onnx', role: 'face detector', bytes: 370_619 },
+  { repo: FACE_REPO, path: 'hello_face_landmark.onnx', role: '222-point landmarks', bytes: 2_865_751 },
+  { repo: FACE_REPO, path: 'hello_3dmm.onnx', role: '3DMM head pose', bytes: 311_369_773 },
+];
+
+/** Short preset names → checkpoint repos (the denoising UNet and decoding VAE come from the checkpoint). */
+export const PRESETS: Readonly<Record<string, string>> = Object.freeze({
+  realistic: 'songkey/realisticVisionV60B1_v51VAE',
+  toon: 'songkey/disney-pixar-cartoon-b',
+  anime: 'songkey/animeanything_v10',
+  base: BASE_SD15_REPO,
+});
+export const DEFAULT_PRESET = 'realistic';
+
+/** Every checkpoint preset HelloMeme offers (spec §7), usable by its own name too. */
+export const CHECKPOINT_NAMES: readonly string[] = [
+  'stable-diffusion-v1-5',
+  'realisticVisionV60B1_v51VAE',
+  'disney-pixar-cartoon-b',
+  'toonyou_beta6',
+  'LZ_2DCartoon_V2',
+  'meinamix_v12Final',
+  'animedark_v10',
+  'absolutereality_v181',
+  'dreamshaper_8',
+  'epicphotogasm_ultimateFidelity',
+  'epicrealism_naturalSinRC1VAE',
+  'xxmix9realistic_v40',
+  'cyberrealistic_v80',
+  'animeanything_v10',
+];
+
+/** A preset name or a checkpoint name → its repo id. */
+export function checkpointRepo(preset: string): string {
+  const repo = PRESETS[preset] ?? (CHECKPOINT_NAMES.includes(preset) ? `songkey/${preset}` : undefined);
+  if (!repo) {
+    const known = [...Object.keys(PRESETS), ...CHECKPOINT_NAMES].join(', ');
+    throw new InputError('BAD_OPTION', `unknown preset '${preset}' (known: ${known})`, { preset });
+  }
+  return repo;
+}
+
+/** Every file a render with this preset needs, without duplicates (the base preset shares the SD1.5 repo). */
+export function filesForPreset(preset: string = DEFAULT_PRESET): HubFile[] {
+  const repo = checkpointRepo(preset);
+  const checkpoint = [...component(repo, 'unet', 'denoising UNet (checkpoint)'), ...component(repo, 'vae', 'decoding VAE (checkpoint)')];
+  const seen = new Set<string>();
+  return [...BASE_FILES, ...checkpoint, ...HELLOMEME_FILES].filter((file) => {
+    const key = `${file.repo}/${file.path}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,105 @@
+// `models pull` without the terminal: for each needed file, ask the hub for its size and digest, keep what is
+// already here and verified, download the rest (resumable), and report what happened per file.
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { MemeError, throwIfAborted } from '../errors.ts';
+import { type DownloadOptions, type FileRecord, downloadHubFile } from './download-file.ts';
+import { fileMatchesEtag } from './file-digest.ts';
+import { type HubConnection, type RemoteFile, headHubFile } from './hub-client.ts';
+import type { HubFile } from './model-files.ts';
+import { localPathOf, verifiedRecordPath } from './models-dir.ts';
+
+export interface PullOptions extends Pick<DownloadOptions, 'signal' | 'idleTimeoutMs' | 'maxAttempts' | 'retryDelayMs' | 'maxRefetches' | 'onProgress' | 'log'> {
+  modelsDir: string;
+  connection: HubConnection;
+  files: readonly HubFile[];
+  /** Re-hash files that are already present even when their record matches the hub. */
+  verify?: boolean;
+  /** Called when a file starts (before its HEAD) and when it is settled. */
+  onFile?: (event: { file: HubFile; index: number; count: number; phase: 'start' | 'done'; report?: PullReport }) => void;
+}
+
+/** downloaded: was missing; up-to-date: present with a matching record; verified: present, digest checked; replaced: present but stale or corrupt. */
+export type PullOutcome = 'downloaded' | 'up-to-date' | 'verified' | 'replaced';
+
+export interface PullReport {
+  file: HubFile;
+  localPath: string;
+  outcome: PullOutcome;
+  bytes: number;
+  resumedFrom: number;
+  networkRetries: number;
+  refetches: number;
+}
+
+async function fileSize(file: string): Promise<number | null> {
+  try {
+    return (await stat(file)).size;
+  } catch {
+    return null;
+  }
+}
+
+async function readRecord(file: string): Promise<FileRecord | null> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as FileRecord;
+  } catch {
+    return null;
+  }
+}
+
+async function headWithRetry(options: PullOptions, file: HubFile): Promise<RemoteFile> {
+  const attempts = options.maxAttempts ?? 5;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await headHubFile(options.connection, file, options.signal);
+    } catch (error) {
+      const retryable = !(error instanceof MemeError) || error.details.retryable === true || error.code === 'TIMEOUT';
+      if (options.signal?.aborted) throw new MemeError('CANCELLED', 'the pull was cancelled');
+      if (!retryable || attempt >= attempts) throw error instanceof MemeError ? error : new MemeError('ENGINE_UNAVAILABLE', `cannot reach the hub for ${file.repo}/${file.path}: ${(error as Error).message}`);
+      await new Promise((resolve) => setTimeout(resolve, (options.retryDelayMs ?? 1000) * 2 ** (attempt - 1)));
+    }
+  }
+}
+
+/** Is the file on disk the one the hub describes? Uses the record when it matches, else sizes and digests. */
+async function checkExisting(localPath: string, remote: RemoteFile, verify: boolean): Promise<'up-to-date' | 'verified' | 'stale'> {
+  const size = await fileSize(localPath);
+  if (size === null) return 'stale';
+  if (remote.size !== null && size !== remote.size) return 'stale';
+  const record = await readRecord(verifiedRecordPath(localPath));
+  if (!verify && record && record.etag === remote.etag && record.size === size) return 'up-to-date';
+  if ((await fileMatchesEtag(localPath, remote.etag)) === false) return 'stale';
+  await writeFile(verifiedRecordPath(localPath), JSON.stringify({ etag: remote.etag, size } satisfies FileRecord));
+  return 'verified';
+}
+
+async function pullOne(options: PullOptions, file: HubFile): Promise<PullReport> {
+  const localPath = localPathOf(options.modelsDir, file);
+  const remote = await headWithRetry(options, file);
+  if (file.bytes !== undefined && remote.size !== null && remote.size !== file.bytes) {
+    options.log?.(`${file.repo}/${file.path}: the hub says ${remote.size} bytes, the spec recorded ${file.bytes}; trusting the hub`);
+  }
+  const existing = (await fileSize(localPath)) === null ? null : await checkExisting(localPath, remote, options.verify ?? false);
+  const base = { file, localPath, resumedFrom: 0, networkRetries: 0, refetches: 0 };
+  if (existing === 'up-to-date' || existing === 'verified') return { ...base, outcome: existing, bytes: (await fileSize(localPath)) ?? 0 };
+  if (existing === 'stale') {
+    options.log?.(`${file.repo}/${file.path}: the local copy does not match the hub; downloading it again`);
+    await rm(localPath, { force: true });
+    await rm(verifiedRecordPath(localPath), { force: true });
+  }
+  const downloaded = await downloadHubFile(file, { ...options, remote, localPath });
+  return { ...base, ...downloaded, outcome: existing === 'stale' ? 'replaced' : 'downloaded' };
+}
+
+/** Pulls the files one after another; stops at the first file that cannot be fetched. */
+export async function pullModels(options: PullOptions): Promise<PullReport[]> {
+  const reports: PullReport[] = [];
+  for (const [index, file] of options.files.entries()) {
+    throwIfAborted(options.signal);
+    options.onFile?.({ file, index, count: options.files.length, phase: 'start' });
+    const report = await pullOne(options, file);
+    reports.push(report);
+    options.onFile?.({ file, index, count: options.files.length, phase: 'done', report });
+  }
+  return reports;
+}

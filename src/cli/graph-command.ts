@@ -1,22 +1,30 @@
-// `memeloom graph run|build`: builds an SD1.5 model graph from safetensors + config, then runs it on the
-// tensors of an inputs file (writing every output) or writes the .onnx. Argument parsing and file IO only.
+// `memeloom graph run|build`: builds an SD1.5 or HelloMeme v5 model graph from safetensors + config, then runs
+// it on the tensors of an inputs file (writing every output) or writes the .onnx. Argument parsing and file IO only.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { InputError } from '../errors.ts';
-import { type Sd15Model, SD15_MODELS, buildSd15Graph, isSd15Model } from '../graph/models/sd15/build-graph.ts';
+import { buildHm5Graph, buildPdFgcGraph } from '../graph/models/hellomeme/build-graph.ts';
+import { HM5_MODELS, type Hm5Model, isHm5Model, loadHm5Modules, loadPdFgcEncoder } from '../graph/models/hellomeme/load-modules.ts';
+import { buildSd15Graph, isSd15Model, SD15_MODELS, type Sd15Model } from '../graph/models/sd15/build-graph.ts';
 import { loadSd15Model } from '../graph/models/sd15/load-model.ts';
 import type { GraphBuilder } from '../graph/onnx/graph-builder.ts';
 import { encodeModelInline, writeModelExternal } from '../graph/onnx/model-writer.ts';
-import { type HostTensor, createSession } from '../graph/runtime.ts';
+import { createSession, type HostTensor } from '../graph/runtime.ts';
 import { SafetensorsFile } from '../graph/weights/safetensors.ts';
 import { writeSafetensors } from '../graph/weights/safetensors-writer.ts';
 
+const PD_FGC_MODEL = 'pd-fgc';
+const ALL_MODELS = [...SD15_MODELS, ...HM5_MODELS, PD_FGC_MODEL];
+
 const USAGE = `usage:
-  memeloom graph run --model <${SD15_MODELS.join('|')}> --weights <file|folder> [--config config.json]
+  memeloom graph run --model <${ALL_MODELS.join('|')}> --weights <file|folder> [--config config.json]
                      --inputs in.safetensors --out out.safetensors
   memeloom graph build --model <name> --weights <file|folder> [--config config.json] --out model.onnx
-                     [--target cpu|cuda] [--dtype fp32|fp16]`;
+                     [--target cpu|cuda] [--dtype fp32|fp16] [--pad yes|no (hm5-denoise)]
+  hm5-* models take --weights <folder> holding unet_base/, hm5_reference/, hm5_motion/, hm5_control_base/,
+  hm5_control_proj/ (official layout); hm5-denoise runs the keyframe-pad path when the inputs hold pad.*; hm5-control takes pd_fpg (cntrl2)
+  or drive_coeff + face_parts (cntrl1); pd-fgc takes --weights <pd_fgc_motion folder> and image [N,3,224,224]`;
 
 const INLINE_LIMIT_BYTES = 1024 ** 3;
 
@@ -43,14 +51,16 @@ function need(flags: Record<string, string>, name: string): string {
   return v;
 }
 
-function modelFlag(flags: Record<string, string>): Sd15Model {
+type AnyModel = Sd15Model | Hm5Model | typeof PD_FGC_MODEL;
+
+function modelFlag(flags: Record<string, string>): AnyModel {
   const model = need(flags, 'model');
-  if (!isSd15Model(model)) throw new InputError('BAD_OPTION', `unknown --model '${model}' (expected ${SD15_MODELS.join(', ')})`);
+  if (!isSd15Model(model) && !isHm5Model(model) && model !== PD_FGC_MODEL) throw new InputError('BAD_OPTION', `unknown --model '${model}' (expected ${ALL_MODELS.join(', ')})`);
   return model;
 }
 
 /** Reads every tensor of the inputs file: int64 for input_ids, float32 otherwise. */
-async function readInputs(path: string, model: Sd15Model): Promise<Record<string, HostTensor>> {
+async function readInputs(path: string, model: AnyModel): Promise<Record<string, HostTensor>> {
   return SafetensorsFile.with(path, async (file) => {
     const feeds: Record<string, HostTensor> = {};
     for (const info of file.tensors.values()) {
@@ -71,27 +81,65 @@ function broadcastTimestep(feeds: Record<string, HostTensor>): void {
   feeds.timestep = { elem: 'float32', dims: [batch], data: new Float32Array(batch).fill(Number(t.data[0])) };
 }
 
+/** Runs the graph on the feeds and writes every output as float32 to outPath. */
+async function runAndWrite(g: GraphBuilder, feeds: Record<string, HostTensor>, outPath: string): Promise<void> {
+  const scratch = mkdtempSync(join(tmpdir(), 'memeloom-graph-'));
+  const session = await createSession(await modelForSession(g, scratch), { provider: 'cpu', inputs: g.inputs });
+  try {
+    const result = await session.run(feeds);
+    mkdirSync(dirname(outPath), { recursive: true });
+    const tensors = Object.entries(result).map(([name, t]) => ({ name, dtype: 'F32' as const, shape: t.dims, data: t.data as Float32Array }));
+    await writeSafetensors(outPath, tensors);
+    for (const t of tensors) process.stdout.write(`${t.name} [${t.shape.join(', ')}]\n`);
+  } finally {
+    await session.dispose();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** hm5-denoise reads only the up-level reference maps; the down-level ones the cases carry are dropped. */
+const HM5_UNUSED_INPUT = /^ref_cache\.down_\d+$/;
+
+async function runHm5Command(model: Hm5Model, flags: Record<string, string>): Promise<number> {
+  if (flags.config) throw new InputError('BAD_OPTION', `${model} reads each module's config.json from --weights; --config is not used`);
+  const feeds = await readInputs(need(flags, 'inputs'), model);
+  const modules = await loadHm5Modules(model, need(flags, 'weights'));
+  try {
+    const withPad = model === 'hm5-denoise' && Object.keys(feeds).some((n) => n.startsWith('pad.'));
+    if (model === 'hm5-denoise') for (const name of Object.keys(feeds)) if (HM5_UNUSED_INPUT.test(name)) delete feeds[name];
+    // cntrl1 (ARKit coefficients + face parts) when the inputs carry them instead of pd_fpg.
+    const expression = 'drive_coeff' in feeds ? 'arkit' : 'pd_fpg';
+    await runAndWrite(buildHm5Graph(model, modules, { target: 'cpu', withPad, expression }), feeds, need(flags, 'out'));
+  } finally {
+    await modules.close();
+  }
+  return 0;
+}
+
+/** pd-fgc: `image` [N,3,224,224] (aligned RGB face in [-1, 1]) → `pd_fpg` [N,548]. */
+async function runPdFgcCommand(flags: Record<string, string>): Promise<number> {
+  const feeds = await readInputs(need(flags, 'inputs'), PD_FGC_MODEL);
+  const loaded = await loadPdFgcEncoder(need(flags, 'weights'));
+  try {
+    await runAndWrite(buildPdFgcGraph(loaded.encoder, { target: 'cpu' }), feeds, need(flags, 'out'));
+  } finally {
+    await loaded.close();
+  }
+  return 0;
+}
+
 async function runCommand(flags: Record<string, string>): Promise<number> {
   const model = modelFlag(flags);
+  if (isHm5Model(model)) return runHm5Command(model, flags);
+  if (model === PD_FGC_MODEL) return runPdFgcCommand(flags);
   const outPath = need(flags, 'out');
   const inputs = need(flags, 'inputs');
   const loaded = await loadSd15Model(model, need(flags, 'weights'), flags.config ?? null);
   try {
     const g = buildSd15Graph(model, loaded.config, loaded.store, { target: 'cpu' });
-    const scratch = mkdtempSync(join(tmpdir(), 'memeloom-graph-'));
-    const session = await createSession(await modelForSession(g, scratch), { provider: 'cpu', inputs: g.inputs });
-    try {
-      const feeds = await readInputs(inputs, model);
-      if (model === 'unet') broadcastTimestep(feeds);
-      const result = await session.run(feeds);
-      mkdirSync(dirname(outPath), { recursive: true });
-      const tensors = Object.entries(result).map(([name, t]) => ({ name, dtype: 'F32' as const, shape: t.dims, data: t.data as Float32Array }));
-      await writeSafetensors(outPath, tensors);
-      for (const t of tensors) process.stdout.write(`${t.name} [${t.shape.join(', ')}]\n`);
-    } finally {
-      await session.dispose();
-      rmSync(scratch, { recursive: true, force: true });
-    }
+    const feeds = await readInputs(inputs, model);
+    if (model === 'unet') broadcastTimestep(feeds);
+    await runAndWrite(g, feeds, outPath);
   } finally {
     await loaded.store.close();
   }
@@ -113,16 +161,40 @@ async function buildCommand(flags: Record<string, string>): Promise<number> {
   const dtype = flags.dtype ?? (target === 'cuda' ? 'fp16' : 'fp32');
   if (dtype !== 'fp32' && dtype !== 'fp16') throw new InputError('BAD_OPTION', `--dtype must be fp32 or fp16`);
   const outPath = need(flags, 'out');
+  const floatType = dtype === 'fp16' ? 'float16' : 'float32';
+  if (model === PD_FGC_MODEL) {
+    const loaded = await loadPdFgcEncoder(need(flags, 'weights'));
+    try {
+      await writeBuilt(buildPdFgcGraph(loaded.encoder, { target, floatType }), outPath);
+    } finally {
+      await loaded.close();
+    }
+    return 0;
+  }
+  if (isHm5Model(model)) {
+    const pad = flags.pad ?? 'no';
+    if (pad !== 'yes' && pad !== 'no') throw new InputError('BAD_OPTION', '--pad must be yes or no');
+    const modules = await loadHm5Modules(model, need(flags, 'weights'));
+    try {
+      await writeBuilt(buildHm5Graph(model, modules, { target, floatType, withPad: pad === 'yes' }), outPath);
+    } finally {
+      await modules.close();
+    }
+    return 0;
+  }
   const loaded = await loadSd15Model(model, need(flags, 'weights'), flags.config ?? null);
   try {
-    const g = buildSd15Graph(model, loaded.config, loaded.store, { target, floatType: dtype === 'fp16' ? 'float16' : 'float32' });
-    mkdirSync(dirname(outPath), { recursive: true });
-    const written = await writeModelExternal(g, outPath);
-    process.stdout.write(`${written.modelPath}: ${g.nodes.length} nodes, ${written.referencedTensors} weights referenced in place, ${written.copiedTensors} written to ${written.dataPath ?? '-'}\n`);
+    await writeBuilt(buildSd15Graph(model, loaded.config, loaded.store, { target, floatType }), outPath);
   } finally {
     await loaded.store.close();
   }
   return 0;
+}
+
+async function writeBuilt(g: GraphBuilder, outPath: string): Promise<void> {
+  mkdirSync(dirname(outPath), { recursive: true });
+  const written = await writeModelExternal(g, outPath);
+  process.stdout.write(`${written.modelPath}: ${g.nodes.length} nodes, ${written.referencedTensors} weights referenced in place, ${written.copiedTensors} written to ${written.dataPath ?? '-'}\n`);
 }
 
 export async function run(argv: string[]): Promise<number> {

@@ -1,0 +1,60 @@
+// The HelloMeme `cli/` cases through the real command line: `node bin/memeloom.js graph run --model hm5-…`.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createSession } from '../../../src/graph/runtime.ts';
+import { SafetensorsFile } from '../../../src/graph/weights/safetensors.ts';
+import { golden, maxAbsDiff, readJson, readTensor, repoRoot } from '../golden-helpers.ts';
+
+const run = promisify(execFile);
+const work = mkdtempSync(join(tmpdir(), 'hm5-cli-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('memeloom graph run (HelloMeme v5)', () => {
+  for (const name of ['hm5-reference', 'hm5-control', 'hm5-denoise', 'hm5-denoise-pad']) {
+    it(`passes cli/${name}`, async () => {
+      const dir = golden('cli', name);
+      const c = readJson(join(dir, 'case.json')) as { model: string; weights: string; config: string | null; tolerance: number; outputs: Record<string, number[]> };
+      const out = join(work, `${name}.safetensors`);
+      const args = ['bin/memeloom.js', 'graph', 'run', '--model', c.model, '--weights', join(dir, c.weights), '--inputs', join(dir, 'inputs.safetensors'), '--out', out];
+      if (c.config) args.push('--config', join(dir, c.config));
+      await run(process.execPath, args, { cwd: repoRoot });
+      await SafetensorsFile.with(join(dir, 'outputs.safetensors'), (expected) =>
+        SafetensorsFile.with(out, async (actual) => {
+          expect([...expected.tensors.keys()].sort()).toEqual(Object.keys(c.outputs).sort());
+          for (const tname of expected.tensors.keys()) {
+            expect(actual.tensors.has(tname), tname).toBe(true);
+            expect([...actual.info(tname).shape], tname).toEqual(c.outputs[tname]);
+            const err = maxAbsDiff(await expected.readFloat32(tname), await actual.readFloat32(tname));
+            expect(err, tname).toBeLessThanOrEqual(c.tolerance);
+          }
+        }),
+      );
+    });
+  }
+
+  it('`graph build --model hm5-control` writes an .onnx that reproduces the case', async () => {
+    const dir = golden('cli', 'hm5-control');
+    const onnxPath = join(work, 'hm5-control.onnx');
+    await run(process.execPath, ['bin/memeloom.js', 'graph', 'build', '--model', 'hm5-control', '--weights', join(dir, '../hm5-weights'), '--out', onnxPath], { cwd: repoRoot });
+    const session = await createSession(onnxPath, { provider: 'cpu', threads: 1 });
+    try {
+      const feeds = { condition: await readTensor(join(dir, 'inputs.safetensors'), 'condition'), pd_fpg: await readTensor(join(dir, 'inputs.safetensors'), 'pd_fpg') };
+      const out = await session.run(feeds);
+      const expected = await readTensor(join(dir, 'outputs.safetensors'), 'control.up3_3');
+      expect(maxAbsDiff(expected.data, out['control.up3_3'].data as Float32Array)).toBeLessThanOrEqual(1e-4);
+    } finally {
+      await session.dispose();
+    }
+  });
+
+  it('names the missing module folder with a coded error', async () => {
+    const dir = golden('cli', 'hm5-control');
+    const err = await run(process.execPath, ['bin/memeloom.js', 'graph', 'run', '--model', 'hm5-denoise', '--weights', work, '--inputs', join(dir, 'inputs.safetensors'), '--out', join(work, 'x.safetensors')], { cwd: repoRoot }).catch((e: { stderr: string; code: number }) => e);
+    expect((err as { code: number }).code).toBe(1);
+    expect((err as { stderr: string }).stderr).toMatch(/FILE_NOT_FOUND: .*unet_base/);
+  });
+});

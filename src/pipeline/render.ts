@@ -2,14 +2,15 @@
 // Owns the order of stages and their limits; each stage's logic lives in its own module.
 import os from 'node:os';
 import path from 'node:path';
-import { InputError, throwIfAborted } from '../errors.ts';
+import { InputError, MemeError, throwIfAborted } from '../errors.ts';
 import { loadTemplateCatalog } from '../templates/catalog.ts';
 import type { TemplateCatalog } from '../templates/template-types.ts';
 import type { Engine } from './engines/engine.ts';
 import { createWarpEngine } from './engines/warp/warp-engine.ts';
 import { createFaceAnalyzer, type FaceAnalyzer } from './face/face-analyzer.ts';
-import { applyOverlay, renderCaptionOverlay } from './media/captions.ts';
-import { encodeFrames } from './media/encode.ts';
+import { renderCaptionOverlay } from './media/captions.ts';
+import { compositeRgba } from './media/composite.ts';
+import { startFrameEncoder } from './media/encode.ts';
 import { decodeImage, resizeToFit } from './media/image.ts';
 import type { EngineName, MemeResult, MemeSpec, Renderer } from './meme-spec.ts';
 import { type DriverClip, loadDriverMotion } from './motion/driver-motion.ts';
@@ -80,18 +81,30 @@ async function runMeme(spec: MemeSpec, deps: RenderDeps, run: RunOptions): Promi
   const motion = await timer.stage('motion', (report) =>
     loadDriverMotion(clip, { faces: deps.faces, cache: deps.motionCache }, { signal: run.signal, onProgress: (p) => report(p.fraction) }),
   );
-  const frames = await timer.stage('engine', (report) =>
-    engine.render({ image, face }, motion, { fps, seed: spec.seed }, { signal: run.signal, onProgress: (p) => report(p.fraction) }),
-  );
-  throwIfAborted(run.signal);
-  await timer.stage('captions', async () => {
-    const overlay = await renderCaptionOverlay(spec.captions ?? {}, frames.width, frames.height);
-    if (overlay) applyOverlay(frames, overlay);
-  });
-  const { attempts: _attempts, ...encoded } = await timer.stage('encode', () =>
-    encodeFrames(frames, { format: spec.format, maxBytes: spec.maxBytes, signal: run.signal }),
-  );
-  return { ...encoded, engine: engine.name, stageMs: timer.stageMs };
+  // Captions are drawn onto each frame as it leaves the engine, and the encoder starts on it at once.
+  const overlay = await timer.stage('captions', () => renderCaptionOverlay(spec.captions ?? {}, image.width, image.height));
+  const encoder = startFrameEncoder(image.width, image.height, fps, { format: spec.format, maxBytes: spec.maxBytes, signal: run.signal });
+  let streamed = 0;
+  const emit = (frame: Uint8Array) => {
+    if (overlay) compositeRgba(frame, overlay, image.width, image.height);
+    encoder.write(frame);
+    streamed++;
+  };
+  try {
+    const frames = await timer.stage('engine', (report) =>
+      engine.render({ image, face }, motion, { fps, seed: spec.seed }, { signal: run.signal, onProgress: (p) => report(p.fraction), onFrame: emit }),
+    );
+    if (frames.width !== image.width || frames.height !== image.height) {
+      throw new MemeError('INTERNAL', `the ${engine.name} engine returned ${frames.width}x${frames.height} frames for a ${image.width}x${image.height} photo`);
+    }
+    frames.frames.slice(streamed).forEach(emit); // engines that hand over frames only at the end
+    throwIfAborted(run.signal);
+    const { attempts: _attempts, ...encoded } = await timer.stage('encode', () => encoder.finish(frames.fps));
+    return { ...encoded, engine: engine.name, stageMs: timer.stageMs };
+  } catch (error) {
+    encoder.cancel();
+    throw error;
+  }
 }
 
 /** Loads the face model and engines once; `render` runs one job. */

@@ -16,8 +16,14 @@ export interface EngineOptions {
   seed?: number;
 }
 
+export interface EngineRun extends RunOptions {
+  /** Called with each finished frame, in order, so captions and encoding can start before the last one. */
+  onFrame?: (frame: Uint8Array, index: number) => void;
+}
+
+/** Frames always have the reference image's size: engines paste their work back into the whole photo. */
 export interface Engine {
   readonly name: EngineName;
-  render(reference: EngineReference, motion: MotionTrack, options: EngineOptions, run?: RunOptions): Promise<FrameSequence>;
+  render(reference: EngineReference, motion: MotionTrack, options: EngineOptions, run?: EngineRun): Promise<FrameSequence>;
   dispose(): Promise<void>;
 }

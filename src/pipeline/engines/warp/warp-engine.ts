@@ -4,8 +4,8 @@ import { throwIfAborted } from '../../../errors.ts';
 import { motionFrame, type MotionTrack } from '../../motion/motion-track.ts';
 import { dampHeadTurn, photoFaceGeometry, type RetargetOptions, retargetLandmarks } from '../../motion/retarget.ts';
 import { resampleMotion } from '../../motion/extract-motion.ts';
-import type { FrameSequence, RunOptions } from '../../types.ts';
-import type { Engine, EngineOptions, EngineReference } from '../engine.ts';
+import type { FrameSequence } from '../../types.ts';
+import type { Engine, EngineOptions, EngineReference, EngineRun } from '../engine.ts';
 import { paintEyelids } from './eyelids.ts';
 import { innerMouthArea, mouthInteriorOpacity, paintMouthInterior } from './mouth-interior.ts';
 import { warpTriangles } from './rasterize-triangles.ts';
@@ -25,7 +25,7 @@ export interface WarpEngineOptions extends RetargetOptions {
 export function createWarpEngine(options: WarpEngineOptions = {}): Engine {
   return {
     name: 'warp',
-    async render(reference: EngineReference, track: MotionTrack, engineOptions: EngineOptions, run: RunOptions = {}): Promise<FrameSequence> {
+    async render(reference: EngineReference, track: MotionTrack, engineOptions: EngineOptions, run: EngineRun = {}): Promise<FrameSequence> {
       const { image, face } = reference;
       const motion = resampleMotion(track, engineOptions.fps);
       const photo = photoFaceGeometry(face.landmarks);
@@ -47,6 +47,7 @@ export function createWarpEngine(options: WarpEngineOptions = {}): Engine {
         paintMouthInterior(out, image.width, image.height, target, mouthOpacity);
         paintEyelids(out, image, face.landmarks, target);
         frames.push(out);
+        run.onFrame?.(out, i);
         run.onProgress?.({ stage: 'engine', fraction: (i + 1) / motion.frameCount, overall: 0 });
         if (i % 4 === 3) await yieldToEventLoop();
       }

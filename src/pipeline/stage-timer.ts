@@ -3,7 +3,7 @@ import type { Progress, RunOptions, StageName } from './types.ts';
 
 /** Rough share of a warp render's wall time per stage; used only to make the overall bar move evenly. */
 const STAGE_WEIGHTS: Record<StageName, number> = { decode: 0.05, face: 0.1, motion: 0.15, engine: 0.45, captions: 0.05, encode: 0.2 };
-const STAGE_ORDER: StageName[] = ['decode', 'face', 'motion', 'engine', 'captions', 'encode'];
+const STAGE_ORDER: StageName[] = ['decode', 'face', 'motion', 'captions', 'engine', 'encode'];
 
 export class StageTimer {
   readonly stageMs: Partial<Record<StageName, number>> = {};

@@ -8,6 +8,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   render: { summary: 'animate a photo with a template or a driving clip', load: () => import('./cli/render-command.ts') },
   templates: { summary: 'list the built-in templates', load: () => import('./cli/templates-command.ts') },
   start: { summary: 'start the bot (web playground, plus Telegram/Discord when tokens are set)', load: () => import('./cli/start-command.ts') },
+  worker: { summary: 'render jobs from Redis (QUEUE_BACKEND=redis), one per GPU, on any machine', load: () => import('./cli/worker-command.ts') },
   graph: { summary: 'build and run ONNX graphs from safetensors weights', load: () => import('./cli/graph-command.ts') },
   models: { summary: 'pull, list and build model weights', load: () => import('./cli/models-command.ts') },
   discord: { summary: 'register the Discord slash commands and context menus', load: () => import('./cli/discord-command.ts') },

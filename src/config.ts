@@ -1,7 +1,7 @@
 // The one reader of process.env: every setting, its default and its check, validated at start into a frozen Config.
 // Problems are collected and reported together; nothing else in the code reads the environment.
 import { readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -34,6 +34,13 @@ const ENV_SCHEMA = z.object({
   MEMELOOM_CACHE_TTL_MS: int(0).default(24 * 3600_000),
   MEMELOOM_PROGRESS_INTERVAL_MS: int(0).default(3000),
   MEMELOOM_UPLOAD_RETENTION_HOURS: z.coerce.number().min(0).default(0),
+  QUEUE_BACKEND: z.enum(['local', 'redis']).default('local'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'A-Z a-z 0-9 _ - only').default('memeloom'),
+  MEMELOOM_INSTANCE_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'A-Z a-z 0-9 _ . - only').optional(),
+  MEMELOOM_WORKER_LOCK_MS: int(500).default(30_000),
+  BLOB_DIR: z.string().optional(),
+  BLOB_TTL_HOURS: z.coerce.number().positive().default(24),
   TELEGRAM_BOT_TOKEN: z.string().optional(),
   TELEGRAM_API_ROOT: z.url().optional(),
   WEBHOOK_URL: z.url().optional(),
@@ -70,6 +77,10 @@ export interface Config {
   cache: { maxBytes: number; ttlMs: number };
   progress: { stageIntervalMs: number };
   retention: { uploadHours: number };
+  /** QUEUE_BACKEND=redis: jobs go through BullMQ to `memeloom worker` processes (src/remote/). */
+  redis?: { url: string; prefix: string; instanceId: string; workerLockMs: number };
+  /** Where remote jobs' inputs and results live (a folder every bot and worker process shares). */
+  blobs: { dir: string; ttlMs: number };
   telegram: { token?: string; apiRoot?: string; webhookUrl?: string; webhookSecret?: string; webhookPort: number };
   discord: { token?: string; applicationId?: string; apiBase?: string; gatewayUrl?: string };
 }
@@ -131,6 +142,7 @@ function crossChecks(s: EnvSettings): string[] {
   if (s.MEMELOOM_USER_DAILY_LIMIT < s.MEMELOOM_USER_HOURLY_LIMIT) {
     problems.push('MEMELOOM_USER_DAILY_LIMIT: must be at least MEMELOOM_USER_HOURLY_LIMIT');
   }
+  if (s.QUEUE_BACKEND === 'redis' && !s.REDIS_URL) problems.push('REDIS_URL: required when QUEUE_BACKEND=redis');
   if (s.WEBHOOK_URL && !s.TELEGRAM_BOT_TOKEN) problems.push('WEBHOOK_URL: set without TELEGRAM_BOT_TOKEN');
   if (s.DISCORD_TOKEN && !s.DISCORD_APPLICATION_ID) problems.push('DISCORD_APPLICATION_ID: required when DISCORD_TOKEN is set');
   return problems;
@@ -162,6 +174,11 @@ function toConfig(s: EnvSettings): Config {
     cache: { maxBytes: s.MEMELOOM_CACHE_MAX_BYTES, ttlMs: s.MEMELOOM_CACHE_TTL_MS },
     progress: { stageIntervalMs: s.MEMELOOM_PROGRESS_INTERVAL_MS },
     retention: { uploadHours: s.MEMELOOM_UPLOAD_RETENTION_HOURS },
+    redis:
+      s.QUEUE_BACKEND === 'redis' && s.REDIS_URL
+        ? { url: s.REDIS_URL, prefix: s.REDIS_PREFIX, instanceId: s.MEMELOOM_INSTANCE_ID ?? hostname(), workerLockMs: s.MEMELOOM_WORKER_LOCK_MS }
+        : undefined,
+    blobs: { dir: path.resolve(s.BLOB_DIR ?? path.join(s.MEMELOOM_DATA_DIR, 'blobs')), ttlMs: s.BLOB_TTL_HOURS * 3600_000 },
     telegram: {
       token: s.TELEGRAM_BOT_TOKEN,
       apiRoot: s.TELEGRAM_API_ROOT,

@@ -3,7 +3,8 @@
 import { mkdir } from 'node:fs/promises';
 import { createLogger, type Logger } from './bots/logger.ts';
 import { type CoreMemeService, createMemeService } from './bots/service.ts';
-import type { MemeService } from './bots/service-types.ts';
+import type { MemeJobBackend, ReplierFactory } from './bots/job-backend.ts';
+import type { MemeService, Platform } from './bots/service-types.ts';
 import { startWebServer, type WebServer } from './bots/web/web-server.ts';
 import type { Config } from './config.ts';
 import type { Renderer } from './pipeline/meme-spec.ts';
@@ -23,6 +24,8 @@ export interface StartOptions {
   /** Injected by tests and benchmarks; otherwise loaded from assets and the pipeline. */
   templates?: TemplateCatalog;
   renderer?: Renderer;
+  /** QUEUE_BACKEND=redis: how to re-create a Replier for jobs submitted before a restart, per platform (web is built in). */
+  reattach?: Partial<Record<Platform, ReplierFactory>>;
 }
 
 type AdapterStarter = (settings: unknown, service: MemeService, templates: TemplateCatalog) => Promise<{ stop(): Promise<void> }>;
@@ -58,9 +61,12 @@ export async function startMemeloom(config: Config, options: StartOptions = {}):
   const log = options.logger ?? createLogger({ level: config.logLevel, secrets });
   await mkdir(config.dataDir, { recursive: true });
   const templates = options.templates ?? (await loadTemplateCatalog());
-  const renderer = options.renderer ?? (await loadRenderer(templates));
-  log.info('renderer ready', { engines: renderer.engines, templates: templates.list().length });
-  const service = createMemeService({ config, renderer, templates, logger: log.child({ component: 'service' }) });
+  // With Redis the bot only takes requests and delivers: workers render, so no pipeline is loaded here.
+  const backend = config.redis ? await loadRedisBackend(config, log.child({ component: 'redis' })) : undefined;
+  const renderer = backend ? undefined : (options.renderer ?? (await loadRenderer(templates)));
+  if (renderer) log.info('renderer ready', { engines: renderer.engines, templates: templates.list().length });
+  else log.info('jobs go to memeloom workers through Redis', { instanceId: config.redis?.instanceId, engines: backend?.engines });
+  const service = createMemeService({ config, renderer, backend, templates, logger: log.child({ component: 'service' }) });
 
   let web: WebServer | undefined;
   const adapters: { name: string; stop(): Promise<void> }[] = [];
@@ -74,9 +80,12 @@ export async function startMemeloom(config: Config, options: StartOptions = {}):
       const started = await startAdapter(adapter, config, service, templates, log);
       if (started) adapters.push({ name: adapter.name, stop: started.stop });
     }
+    const resumed = await service.resume({ ...(web ? { web: () => web!.replier } : {}), ...options.reattach });
+    if (resumed > 0) log.info('re-attached to jobs pending from before the restart', { jobs: resumed });
   } catch (error) {
     await web?.close();
-    await renderer.dispose();
+    await service.shutdown(0);
+    await renderer?.dispose();
     throw error;
   }
   if (adapters.length === 0) {
@@ -91,7 +100,7 @@ export async function startMemeloom(config: Config, options: StartOptions = {}):
       await Promise.allSettled(adapters.map((a) => a.stop()));
       await service.shutdown(config.queue.shutdownGraceMs);
       await web?.close();
-      if (!options.renderer) await renderer.dispose();
+      if (!options.renderer) await renderer?.dispose();
       log.info('stopped');
     })();
     return stopping;
@@ -103,6 +112,12 @@ export async function startMemeloom(config: Config, options: StartOptions = {}):
 async function loadRenderer(templates: TemplateCatalog): Promise<Renderer> {
   const { createRenderer } = await import('./pipeline/render.ts');
   return createRenderer({ templates });
+}
+
+/** Loaded only when QUEUE_BACKEND=redis, so the default path never imports bullmq or ioredis. */
+async function loadRedisBackend(config: Config, log: Logger): Promise<MemeJobBackend> {
+  const { createRedisBackend } = await import('./remote/redis-backend.ts');
+  return createRedisBackend(config, log);
 }
 
 async function startAdapter(

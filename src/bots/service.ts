@@ -1,14 +1,17 @@
-// The platform-neutral meme service: MemeRequest → checks → result cache → queue job → Replier, with cancel and
-// reroll by job id. Composes queue/ and the pipeline's Renderer; it must not know any platform's vocabulary.
+// The platform-neutral meme service: MemeRequest → checks → result cache → job backend → Replier, with cancel and
+// reroll by job id. Jobs run in-process (local-backend.ts: queue/ + the Renderer) or on workers through Redis
+// (remote/, loaded only when configured); it must not know any platform's vocabulary.
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Config } from '../config.ts';
 import { MemeError, toMemeError } from '../errors.ts';
 import type { EngineName, MemeResult, MemeSpec, Renderer } from '../pipeline/meme-spec.ts';
 import type { OutputFormat, StageName } from '../pipeline/types.ts';
-import { JobQueue } from '../queue/job-queue.ts';
-import type { JobContext, JobEvent, JobHandle, QueueStats } from '../queue/queue-types.ts';
+import type { JobQueue } from '../queue/job-queue.ts';
+import type { JobEvent, JobHandle, QueueStats } from '../queue/queue-types.ts';
 import type { TemplateCatalog } from '../templates/template-types.ts';
 import { checkRequest } from './input-checks.ts';
+import type { MemeJobBackend, ReplierFactory, RoutableReplier } from './job-backend.ts';
+import { createLocalBackend, createQueueFromConfig } from './local-backend.ts';
 import { type Logger, silentLogger } from './logger.ts';
 import { errorText } from './messages.ts';
 import { ProgressThrottle } from './progress-throttle.ts';
@@ -19,17 +22,21 @@ import { createServiceMetrics, type ServiceMetrics } from './service-metrics.ts'
 import type { JobRef, MemeRequest, MemeService, ProgressUpdate, Replier } from './service-types.ts';
 import { UploadStore } from './upload-store.ts';
 
+export { createQueueFromConfig } from './local-backend.ts';
+
 /** Seed used when a request gives none, so repeats hit the cache; reroll picks a random one. */
 export const DEFAULT_SEED = 0;
-const LANE_OF: Record<EngineName, string> = { warp: 'cpu', hellomeme: 'gpu' };
 
 export interface MemeServiceDeps {
   config: Config;
-  renderer: Renderer;
+  /** Runs jobs in-process; not needed when `backend` sends them elsewhere. */
+  renderer?: Renderer;
   templates: TemplateCatalog;
   logger?: Logger;
-  /** Defaults to a JobQueue built from config.queue. */
+  /** Defaults to a JobQueue built from config.queue (embedded backend only). */
   queue?: JobQueue;
+  /** Where jobs run; defaults to the embedded JobQueue + renderer. */
+  backend?: MemeJobBackend;
   now?: () => number;
 }
 
@@ -44,26 +51,11 @@ export interface CoreMemeService extends MemeService {
   /** Renders a previous request again with some options changed (same seed unless given), e.g. as MP4. */
   rerender(jobId: string, changes: { format?: OutputFormat; seed?: number }, replier: Replier): Promise<JobRef>;
   stats(): ServiceStats;
+  /** Re-attaches to jobs submitted before a restart (remote backend) and delivers them through re-created Repliers. */
+  resume(factories: Partial<Record<string, ReplierFactory>>): Promise<number>;
+  readonly backendKind: MemeJobBackend['kind'];
   readonly metrics: ServiceMetrics;
   readonly templates: TemplateCatalog;
-}
-
-/** Lanes from config: warp on the CPU lane; HelloMeme on one GPU lane spanning the configured devices. */
-export function createQueueFromConfig(config: Config, now?: () => number, logger: Logger = silentLogger): JobQueue {
-  const q = config.queue;
-  const lanes = [{ name: 'cpu', devices: 1, concurrencyPerDevice: q.cpuConcurrency, timeoutMs: q.warpTimeoutMs, initialJobMs: 3000 }];
-  if (q.gpuDevices > 0) {
-    lanes.push({ name: 'gpu', devices: q.gpuDevices, concurrencyPerDevice: q.gpuConcurrencyPerDevice, timeoutMs: q.hellomemeTimeoutMs, initialJobMs: 60_000 });
-  }
-  return new JobQueue({
-    lanes,
-    maxPending: q.maxPending,
-    maxActivePerUser: q.maxActivePerUser,
-    hourlyLimitPerUser: q.hourlyLimitPerUser,
-    dailyLimitPerUser: q.dailyLimitPerUser,
-    now,
-    onAbandoned: (jobId, lane) => logger.warn('aborted job did not stop; its slot was released', { jobId, lane }),
-  });
 }
 
 /** Builds the service; adapters receive it as a MemeService, main.ts and web/ use the CoreMemeService extras. */
@@ -75,10 +67,9 @@ class MemeServiceCore implements CoreMemeService {
   readonly metrics: ServiceMetrics;
   readonly templates: TemplateCatalog;
   readonly #config: Config;
-  readonly #renderer: Renderer;
   readonly #log: Logger;
   readonly #now: () => number;
-  readonly #queue: JobQueue;
+  readonly #backend: MemeJobBackend;
   readonly #cache: ResultCache;
   readonly #recent: RecentRequests;
   readonly #uploads: UploadStore;
@@ -88,15 +79,17 @@ class MemeServiceCore implements CoreMemeService {
 
   constructor(deps: MemeServiceDeps) {
     this.#config = deps.config;
-    this.#renderer = deps.renderer;
     this.templates = deps.templates;
     this.#log = deps.logger ?? silentLogger;
     this.#now = deps.now ?? Date.now;
-    this.#queue = deps.queue ?? createQueueFromConfig(deps.config, this.#now, this.#log);
-    this.metrics = createServiceMetrics(() => this.#queue.stats());
+    this.#uploads = new UploadStore(deps.config.dataDir, deps.config.retention.uploadHours);
+    if (!deps.backend && !deps.renderer) throw new TypeError('createMemeService needs a renderer or a backend');
+    this.#backend =
+      deps.backend ?? createLocalBackend(deps.queue ?? createQueueFromConfig(deps.config, this.#now, this.#log), deps.renderer!, this.#uploads);
+    this.metrics = createServiceMetrics(() => this.#backend.stats());
+    this.#backend.registerMetrics?.(this.metrics.registry);
     this.#cache = new ResultCache({ maxBytes: deps.config.cache.maxBytes, ttlMs: deps.config.cache.ttlMs, now: this.#now });
     this.#recent = new RecentRequests({ maxEntries: 500, maxBytes: 256 * 1024 * 1024, ttlMs: 3600_000, now: this.#now });
-    this.#uploads = new UploadStore(deps.config.dataDir, deps.config.retention.uploadHours);
     if (this.#uploads.retaining) {
       this.#sweepTimer = setInterval(() => void this.#uploads.sweep().catch(() => undefined), 3600_000);
       this.#sweepTimer.unref();
@@ -131,7 +124,7 @@ class MemeServiceCore implements CoreMemeService {
       });
       const cached = this.#cache.get(key);
       if (cached) return this.#deliverCached(normalized, cached, replier);
-      return this.#enqueue(normalized, spec, kinds.clip, key, replier);
+      return await this.#enqueue(normalized, spec, kinds.clip, key, replier);
     } catch (error) {
       const memeError = toMemeError(error);
       this.metrics.outcomes.inc({ outcome: 'refused' });
@@ -152,32 +145,56 @@ class MemeServiceCore implements CoreMemeService {
   }
 
   cancel(jobId: string): boolean {
-    return this.#queue.cancel(jobId);
+    return this.#backend.cancel(jobId);
   }
 
   cancelForUser(userId: string): boolean {
-    return this.#queue.cancelForUser(userId);
+    return this.#backend.cancelForUser(userId);
+  }
+
+  get backendKind(): MemeJobBackend['kind'] {
+    return this.#backend.kind;
   }
 
   stats(): ServiceStats {
     return {
-      queue: this.#queue.stats(),
+      queue: this.#backend.stats(),
       cache: { entries: this.#cache.size, bytes: this.#cache.bytes },
-      engines: [...this.#renderer.engines],
+      engines: [...this.#backend.engines],
     };
+  }
+
+  async resume(factories: Partial<Record<string, ReplierFactory>>): Promise<number> {
+    const jobs = (await this.#backend.resume?.()) ?? [];
+    for (const job of jobs) {
+      const factory = factories[job.route.platform];
+      if (!factory) {
+        this.#log.warn('pending job has no way back to its requester on this process', { jobId: job.jobId, platform: job.route.platform });
+        continue;
+      }
+      const channel = this.#openChannel(factory(job.route, job.jobId));
+      const throttle = new ProgressThrottle(this.#config.progress.stageIntervalMs, this.#now);
+      job.listen((event) => {
+        const update = toUpdate(event);
+        if (throttle.accept(update)) void channel.send('progress', update);
+      });
+      this.#finish(job.jobId, { userId: job.userId }, undefined, channel, job.done);
+      this.#log.info('re-attached to a pending job', { jobId: job.jobId, userId: job.userId, platform: job.route.platform });
+    }
+    return jobs.length;
   }
 
   /** Stops admitting; queued users are told SHUTTING_DOWN, running jobs get graceMs; resolves when all replies went out. */
   async shutdown(graceMs = this.#config.queue.shutdownGraceMs): Promise<void> {
     this.#closed = true;
     if (this.#sweepTimer) clearInterval(this.#sweepTimer);
-    await this.#queue.shutdown(graceMs);
+    await this.#backend.shutdown(graceMs);
     await Promise.all([...this.#channels].map((c) => c.drained()));
   }
 
   #resolveEngine(request: MemeRequest): EngineName {
     const wanted = request.engine ?? this.#config.engine;
-    const available = this.#renderer.engines.filter((e) => this.#queue.laneNames.includes(LANE_OF[e]));
+    const available = this.#backend.engines;
     if (wanted === 'auto') return request.priority === 'preview' || !available.includes('hellomeme') ? 'warp' : 'hellomeme';
     if (!available.includes(wanted)) throw new MemeError('ENGINE_UNAVAILABLE', `engine ${wanted} is not available`, { engine: wanted });
     return wanted;
@@ -205,7 +222,7 @@ class MemeServiceCore implements CoreMemeService {
     return { jobId };
   }
 
-  #enqueue(request: MemeRequest, spec: MemeSpec, clipExt: string | undefined, key: string, replier: Replier): JobRef {
+  async #enqueue(request: MemeRequest, spec: MemeSpec, clipExt: string | undefined, key: string, replier: RoutableReplier): Promise<JobRef> {
     const channel = this.#openChannel(replier);
     const throttle = new ProgressThrottle(this.#config.progress.stageIntervalMs, this.#now);
     let jobId: string | undefined;
@@ -221,13 +238,17 @@ class MemeServiceCore implements CoreMemeService {
     };
     let handle: JobHandle<MemeResult>;
     try {
-      handle = this.#queue.submit<MemeResult>({
+      const submitted = this.#backend.submit({
         userId: request.userId,
-        lane: LANE_OF[spec.engine as EngineName],
+        engine: spec.engine as EngineName,
         priority: request.priority ?? 'full',
+        spec,
+        driver: request.driver ? { bytes: request.driver.bytes, ext: clipExt ?? 'mp4' } : undefined,
+        route: replier.route ?? { platform: request.platform },
         onEvent,
-        run: (context) => this.#render(spec, request, clipExt, context),
       });
+      // The embedded queue answers synchronously, so its first events fold into the acknowledgement as before.
+      handle = submitted instanceof Promise ? await submitted : submitted;
     } catch (error) {
       this.#closeChannel(channel);
       throw error;
@@ -250,23 +271,11 @@ class MemeServiceCore implements CoreMemeService {
     return { jobId };
   }
 
-  async #render(spec: MemeSpec, request: MemeRequest, clipExt: string | undefined, context: JobContext): Promise<MemeResult> {
-    const { signal, report, jobId } = context;
-    // Clips go to disk only while their job runs: the pipeline reads them by path.
-    const clip = request.driver ? await this.#uploads.stageClip(jobId, request.driver.bytes, clipExt ?? 'mp4') : undefined;
-    try {
-      const runSpec = clip ? { ...spec, driverPath: clip.path } : spec;
-      return await this.#renderer.render(runSpec, { signal, onProgress: (p) => report({ stage: p.stage, fraction: p.overall }) });
-    } finally {
-      await clip?.release();
-    }
-  }
-
-  #finish(jobId: string, request: MemeRequest, key: string, channel: ReplierChannel, outcome: Promise<MemeResult>): void {
+  #finish(jobId: string, request: Pick<MemeRequest, 'userId'>, key: string | undefined, channel: ReplierChannel, outcome: Promise<MemeResult>): void {
     const submittedMs = this.#now();
     outcome.then(
       (result) => {
-        this.#cache.set(key, result);
+        if (key) this.#cache.set(key, result);
         for (const [stage, ms] of Object.entries(result.stageMs)) {
           this.metrics.jobDuration.observe({ engine: result.engine, stage }, (ms ?? 0) / 1000);
         }
@@ -274,7 +283,7 @@ class MemeServiceCore implements CoreMemeService {
         this.metrics.jobDuration.observe({ engine: result.engine, stage: 'total' }, (this.#now() - submittedMs) / 1000);
         this.metrics.outcomes.inc({ outcome: 'delivered' });
         this.#log.info('job done', { jobId, engine: result.engine, bytes: result.bytes.length, stageMs: result.stageMs });
-        void channel.send('deliver', result, { jobId });
+        void channel.send('deliver', result, { jobId }).then(() => this.#acknowledge(jobId));
         this.#closeChannel(channel);
       },
       (error: unknown) => {
@@ -283,10 +292,14 @@ class MemeServiceCore implements CoreMemeService {
         this.metrics.outcomes.inc({ outcome: 'failed' });
         const level = code === 'INTERNAL' || code === 'BAD_TENSOR' || code === 'BAD_WEIGHTS' ? 'error' : 'info';
         this.#log[level]('job failed', { jobId, userId: request.userId, code, error });
-        void channel.send('fail', { jobId, code, text });
+        void channel.send('fail', { jobId, code, text }).then(() => this.#acknowledge(jobId));
         this.#closeChannel(channel);
       },
     );
+  }
+
+  #acknowledge(jobId: string): Promise<void> | undefined {
+    return this.#backend.acknowledge?.(jobId).catch((error) => this.#log.warn('could not acknowledge a delivered job', { jobId, error }));
   }
 
   #retain(jobId: string, request: MemeRequest): void {

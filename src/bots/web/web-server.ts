@@ -10,7 +10,7 @@ import { MemeError } from '../../errors.ts';
 import type { OutputFormat } from '../../pipeline/types.ts';
 import type { Logger } from '../logger.ts';
 import type { CoreMemeService } from '../service.ts';
-import type { MemeRequest } from '../service-types.ts';
+import type { MemeRequest, Replier } from '../service-types.ts';
 import { openEventStream, parseForm, readBody, sendError, sendJson } from './http-io.ts';
 import { WebJobHub } from './web-jobs.ts';
 
@@ -19,6 +19,8 @@ const JOB_ROUTE = /^\/api\/jobs\/([0-9a-f-]{36})\/(events|result|cancel|reroll|v
 
 export interface WebServer {
   url: string;
+  /** The playground's Replier, so a restarted process can deliver jobs submitted before (remote backend). */
+  replier: Replier;
   close(): Promise<void>;
 }
 
@@ -49,6 +51,7 @@ export async function startWebServer(deps: WebServerDeps): Promise<WebServer> {
   const url = `http://${deps.config.web.host}:${port}`;
   return {
     url,
+    replier: hub.replier,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

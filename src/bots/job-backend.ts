@@ -1,0 +1,60 @@
+// The seam between the meme service and where its jobs run: a job is a serialisable MemeSpec plus input bytes,
+// run in-process (local-backend.ts) or by `memeloom worker` processes over Redis (remote/). No closures cross it.
+import type { Registry } from 'prom-client';
+import type { EngineName, MemeResult, MemeSpec } from '../pipeline/meme-spec.ts';
+import type { JobEvent, JobHandle, JobPriority, QueueStats } from '../queue/queue-types.ts';
+import type { Platform, Replier } from './service-types.ts';
+
+/** Enough to reach a requester again from another process or after a restart (no sockets, no closures). */
+export interface ReplyRoute {
+  platform: Platform;
+  /** Platform-specific, JSON-safe: e.g. a chat id and a status message id. */
+  data?: Record<string, unknown>;
+}
+
+/** A Replier that can say how to find its requester again; adapters opt in, others get `{ platform }`. */
+export type RoutableReplier = Replier & { route?: ReplyRoute };
+
+/** Re-creates a Replier from a stored route, one per platform (registered by the composition root). */
+export type ReplierFactory = (route: ReplyRoute, jobId: string) => Replier;
+
+export interface MemeJob {
+  userId: string;
+  engine: EngineName;
+  priority: JobPriority;
+  /** The spec without driverPath: a user clip travels as `driver` bytes and is staged where the job runs. */
+  spec: MemeSpec;
+  driver?: { bytes: Buffer; ext: string };
+  route: ReplyRoute;
+  onEvent(event: JobEvent): void;
+}
+
+/** A job found pending when a bot process starts (remote backends only). */
+export interface ResumedJob {
+  jobId: string;
+  userId: string;
+  route: ReplyRoute;
+  done: Promise<MemeResult>;
+  /** Events from here on go to this listener. */
+  listen(onEvent: (event: JobEvent) => void): void;
+}
+
+export interface MemeJobBackend {
+  readonly kind: 'local' | 'redis';
+  /** Engines jobs can be sent to now. */
+  readonly engines: EngineName[];
+  /** Admits or throws (SHUTTING_DOWN, QUEUE_FULL, BUSY, RATE_LIMITED, BACKEND_UNAVAILABLE). Local: synchronous. */
+  submit(job: MemeJob): JobHandle<MemeResult> | Promise<JobHandle<MemeResult>>;
+  cancel(jobId: string): boolean;
+  cancelForUser(userId: string): boolean;
+  stats(): QueueStats;
+  /** Told after the requester got the result or failure, so a restart does not deliver it twice. */
+  acknowledge?(jobId: string): Promise<void>;
+  /** Jobs this process submitted before a restart and has not acknowledged. */
+  resume?(): Promise<ResumedJob[]>;
+  /** Adds the backend's own gauges (remote: depth and workers read from Redis) to the service's registry. */
+  registerMetrics?(registry: Registry): void;
+  shutdown(graceMs: number): Promise<void>;
+}
+
+export const LANE_OF: Record<EngineName, string> = { warp: 'cpu', hellomeme: 'gpu' };

@@ -1,0 +1,105 @@
+// `memeloom worker`: one render worker for QUEUE_BACKEND=redis. Loads the pipeline for one engine, takes jobs from
+// Redis until SIGINT/SIGTERM, then finishes the job in hand. Argument handling only; the work is in src/remote/.
+import { parseArgs } from 'node:util';
+import { createLogger } from '../bots/logger.ts';
+import { ConfigError, loadConfig } from '../config.ts';
+import type { EngineName } from '../pipeline/meme-spec.ts';
+
+const HELP = `usage: memeloom worker [--engine warp|hellomeme] [--device N] [--concurrency N] [--metrics-port N]
+
+Renders jobs that bot processes put in Redis (QUEUE_BACKEND=redis, REDIS_URL, a BLOB_DIR shared with the bots).
+Run one per GPU (--device picks it: CUDA_VISIBLE_DEVICES for this process) on any number of machines.
+  --engine        which queue to serve (default warp)
+  --device N      GPU index for this worker (hellomeme)
+  --concurrency   jobs at once in this process (default 1)
+  --metrics-port  serve Prometheus /metrics (queue depth, workers) on MEMELOOM_HOST:N
+See docs/scaling-out.md.`;
+
+interface WorkerArgs {
+  engine: EngineName;
+  device?: number;
+  concurrency: number;
+  metricsPort?: number;
+}
+
+function parse(argv: string[]): WorkerArgs | string {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { engine: { type: 'string' }, device: { type: 'string' }, concurrency: { type: 'string' }, 'metrics-port': { type: 'string' } },
+    }));
+  } catch (error) {
+    return (error as Error).message;
+  }
+  const engine = (values.engine as string | undefined) ?? 'warp';
+  if (engine !== 'warp' && engine !== 'hellomeme') return `--engine must be warp or hellomeme, not '${engine}'`;
+  const count = (name: string, min: number): number | undefined | string => {
+    const raw = values[name] as string | undefined;
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    return Number.isInteger(n) && n >= min ? n : `--${name} must be an integer >= ${min}`;
+  };
+  const device = count('device', 0);
+  const concurrency = count('concurrency', 1);
+  const metricsPort = count('metrics-port', 0);
+  for (const v of [device, concurrency, metricsPort]) if (typeof v === 'string') return v;
+  return { engine, device: device as number | undefined, concurrency: (concurrency as number | undefined) ?? 1, metricsPort: metricsPort as number | undefined };
+}
+
+export async function run(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  const args = parse(argv);
+  if (typeof args === 'string') {
+    process.stderr.write(`memeloom worker: ${args}\n\n${HELP}\n`);
+    return 2;
+  }
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`memeloom worker: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  if (!config.redis) {
+    process.stderr.write('memeloom worker: set QUEUE_BACKEND=redis and REDIS_URL (a worker takes its jobs from Redis)\n');
+    return 2;
+  }
+  // Must be set before ONNX Runtime loads; the renderer then sees the chosen GPU as device 0.
+  if (args.device !== undefined) process.env.CUDA_VISIBLE_DEVICES = String(args.device);
+  const log = createLogger({ level: config.logLevel }).child({ component: 'worker', engine: args.engine, device: args.device });
+  const { startMemeWorker } = await import('../remote/meme-worker.ts');
+  const { startWorkerMetrics } = await import('../remote/worker-metrics-server.ts');
+  const { createRenderer } = await import('../pipeline/render.ts');
+  const renderer = await createRenderer();
+  let worker: Awaited<ReturnType<typeof startMemeWorker>>;
+  try {
+    worker = await startMemeWorker({ config, engine: args.engine, renderer, logger: log, concurrency: args.concurrency });
+  } catch (error) {
+    await renderer.dispose();
+    throw error;
+  }
+  const metrics = args.metricsPort !== undefined ? await startWorkerMetrics(config.redis, config.web.host, args.metricsPort) : undefined;
+  if (metrics) log.info('metrics listening', { url: metrics.url });
+  await new Promise<void>((resolve) => {
+    const onSignal = () => {
+      process.once('SIGINT', () => process.exit(130));
+      process.once('SIGTERM', () => process.exit(143));
+      resolve();
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
+  log.info('worker stopping (finishing the job in hand)');
+  await worker.close();
+  await metrics?.close();
+  await renderer.dispose();
+  setTimeout(() => process.exit(0), 5000).unref();
+  return 0;
+}

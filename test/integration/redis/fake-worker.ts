@@ -1,0 +1,49 @@
+// Test entry: a worker process on the real worker code (startMemeWorker: BullMQ Worker, blob store, progress,
+// admission release, cancel channel) with a timed renderer instead of the pipeline, so fairness and fault tests
+// take seconds. Its output names the worker and the job's seed, so a test can tell who rendered what.
+import { createLogger } from '../../../src/bots/logger.ts';
+import { loadConfig } from '../../../src/config.ts';
+import type { MemeResult, MemeSpec, Renderer } from '../../../src/pipeline/meme-spec.ts';
+import type { RunOptions, StageName } from '../../../src/pipeline/types.ts';
+import { startMemeWorker } from '../../../src/remote/meme-worker.ts';
+
+const renderMs = Number(process.argv[2] ?? '300');
+const name = process.argv[3] ?? `fake-${process.pid}`;
+const STAGES: StageName[] = ['decode', 'face', 'motion', 'engine', 'captions', 'encode'];
+
+const renderer: Renderer = {
+  engines: ['warp'],
+  async render(spec: MemeSpec, run: RunOptions = {}): Promise<MemeResult> {
+    for (let i = 0; i < STAGES.length; i++) {
+      if (run.signal?.aborted) throw run.signal.reason;
+      run.onProgress?.({ stage: STAGES[i], fraction: 1, overall: (i + 1) / STAGES.length });
+      await new Promise((res) => setTimeout(res, renderMs / STAGES.length));
+    }
+    process.stdout.write(`${JSON.stringify({ ev: 'rendered', seed: spec.seed, worker: name })}\n`);
+    const bytes = Buffer.from(`GIF89a|${name}|${spec.seed}|${spec.photo.length}`);
+    return {
+      bytes,
+      format: 'gif',
+      mime: 'image/gif',
+      width: 8,
+      height: 8,
+      fps: 12,
+      frameCount: 1,
+      durationSec: 0.1,
+      engine: 'warp',
+      stageMs: { engine: renderMs },
+      budget: { fps: 12, width: 8, height: 8, attempts: 1 },
+    };
+  },
+  async dispose() {},
+};
+
+const worker = await startMemeWorker({
+  config: loadConfig(),
+  engine: 'warp',
+  renderer,
+  name,
+  logger: createLogger({ level: 'info', stream: process.stderr }),
+});
+process.stdout.write(`${JSON.stringify({ ev: 'ready', worker: worker.name })}\n`);
+process.once('SIGTERM', () => void worker.close().then(() => process.exit(0)));

@@ -116,6 +116,7 @@ export async function run(argv: string[]): Promise<number> {
       throw new MemeError('OUTPUT_UNWRITABLE', `cannot write to ${out}`);
     }
     process.stdout.write(`${summary(out, result, performance.now() - started)}\n`);
+    if (engine === 'auto' && renderer.autoChoice) process.stdout.write(`engine chosen automatically: ${renderer.autoChoice.reason}\n`);
     return 0;
   } finally {
     bar.done();

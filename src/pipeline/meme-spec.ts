@@ -57,6 +57,8 @@ export interface MemeResult {
 export interface Renderer {
   /** Engines this renderer can run here (warp always; hellomeme when weights and a device are present). */
   readonly engines: EngineName[];
+  /** What `engine: 'auto'` runs here and why (HelloMeme needs its models and a GPU). */
+  readonly autoChoice?: { engine: EngineName; reason: string };
   render(spec: MemeSpec, options?: import('./types.ts').RunOptions): Promise<MemeResult>;
   dispose(): Promise<void>;
 }

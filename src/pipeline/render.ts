@@ -3,9 +3,12 @@
 import os from 'node:os';
 import path from 'node:path';
 import { InputError, MemeError, throwIfAborted } from '../errors.ts';
+import { defaultModelsDir } from '../models/models-dir.ts';
 import { loadTemplateCatalog } from '../templates/catalog.ts';
 import type { TemplateCatalog } from '../templates/template-types.ts';
 import type { Engine } from './engines/engine.ts';
+import { cudaUsable } from './engines/hellomeme/cuda-probe.ts';
+import { chooseAutoEngine, hellomemeEngineIfPresent } from './engines/hellomeme/engine-from-models.ts';
 import { createWarpEngine } from './engines/warp/warp-engine.ts';
 import { createFaceAnalyzer, type FaceAnalyzer } from './face/face-analyzer.ts';
 import { renderCaptionOverlay } from './media/captions.ts';
@@ -29,6 +32,13 @@ export interface RendererOptions {
   /** Where analysed template motion is kept (default ~/.cache/memeloom). */
   cacheDir?: string;
   faces?: FaceAnalyzer;
+  /** HelloMeme models (default MEMELOOM_MODELS_DIR or ~/.cache/memeloom/models) and checkpoint preset. */
+  modelsDir?: string;
+  modelsPreset?: string;
+  /** An already built hellomeme engine (tests, tiny weights); null turns it off. */
+  hellomeme?: Engine | null;
+  /** Override GPU detection for `auto` (tests). */
+  gpu?: boolean;
 }
 
 export function defaultCacheDir(): string {
@@ -40,12 +50,14 @@ interface RenderDeps {
   faces: FaceAnalyzer;
   motionCache: MotionCache;
   engines: Map<EngineName, Engine>;
+  /** What `auto` runs here, and why (hellomeme needs its models and a GPU). */
+  auto: { engine: EngineName; reason: string };
 }
 
 function pickEngine(deps: RenderDeps, requested: MemeSpec['engine']): Engine {
-  const name: EngineName = !requested || requested === 'auto' ? (deps.engines.has('hellomeme') ? 'hellomeme' : 'warp') : requested;
+  const name: EngineName = !requested || requested === 'auto' ? deps.auto.engine : requested;
   const engine = deps.engines.get(name);
-  if (!engine) throw new InputError('ENGINE_UNAVAILABLE', `the ${name} engine is not available on this machine`, { engine: name });
+  if (!engine) throw new InputError('ENGINE_UNAVAILABLE', `the ${name} engine is not available on this machine (${deps.auto.reason})`, { engine: name });
   return engine;
 }
 
@@ -110,15 +122,19 @@ async function runMeme(spec: MemeSpec, deps: RenderDeps, run: RunOptions): Promi
 /** Loads the face model and engines once; `render` runs one job. */
 export async function createRenderer(options: RendererOptions = {}): Promise<Renderer> {
   const faces = options.faces ?? (await createFaceAnalyzer());
+  const hellomeme = options.hellomeme === undefined ? await hellomemeEngineIfPresent(options.modelsDir ?? defaultModelsDir(process.env), options.modelsPreset) : options.hellomeme;
   const deps: RenderDeps = {
     templates: options.templates ?? (await loadTemplateCatalog()),
     faces,
     motionCache: createMotionCache(path.join(options.cacheDir ?? defaultCacheDir(), 'motion')),
     engines: new Map([['warp', createWarpEngine({ faceTriangles: faces.meshTriangles })]]),
+    auto: chooseAutoEngine(hellomeme !== null, hellomeme !== null && (options.gpu ?? (await cudaUsable()))),
   };
+  if (hellomeme) deps.engines.set('hellomeme', hellomeme);
   const ownsFaces = !options.faces;
   return {
     engines: [...deps.engines.keys()],
+    autoChoice: deps.auto,
     render: (spec, run = {}) => runMeme(spec, deps, run),
     async dispose() {
       for (const engine of deps.engines.values()) await engine.dispose();

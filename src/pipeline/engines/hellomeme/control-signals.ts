@@ -1,0 +1,68 @@
+// The per-frame control inputs of the v5 control net (spec §4.1): head-pose images and 548-d expression vectors,
+// produced by a ControlSource. The fallback source here derives them from the project's MotionTrack (MediaPipe
+// head pose); the HelloMeme face toolkit (3DMM pose + PD-FGC) plugs in as another ControlSource. No models here.
+import { MemeError } from '../../../errors.ts';
+import type { MotionTrack } from '../../motion/motion-track.ts';
+import { drawPoseQuad, imageToSignedTensor, POSE_IMAGE_SIZE, projectPoseQuad } from './face-toolkit/pose-quad.ts';
+import { resizeBicubic } from './face-toolkit/resize-bicubic.ts';
+
+/** PD-FGC's output per frame: eye 6 + emotion 30 + mouth 512. */
+export const EXPRESSION_DIM = 548;
+
+/** What the control net needs for a clip of `frameCount` frames. */
+export interface HelloMemeControls {
+  readonly frameCount: number;
+  /** Side of the square pose images (8 × the latent side). */
+  readonly imageSize: number;
+  /** [F, 3, S, S] RGB pose images in [−1, 1] (black background = −1). */
+  readonly poseImages: Float32Array;
+  /** [F, 548] expression vectors; zeros mean "no expression signal" (the unconditional value). */
+  readonly expressions: Float32Array;
+}
+
+export interface ControlSource {
+  readonly name: string;
+  controls(motion: MotionTrack, imageSize: number, signal?: AbortSignal): Promise<HelloMemeControls>;
+}
+
+/**
+ * Where the fallback places the head: 3DMM camera translation (0, 0, Tz) so the 0.05-unit square spans about a
+ * quarter of the canvas, as a frontal face's quad does in HelloMeme's pose images. A nominal value, not measured.
+ */
+export const NOMINAL_POSE_TRANSLATION: readonly number[] = Object.freeze([0, 0, -3.8]);
+const DEG = Math.PI / 180;
+
+export function checkControls(controls: HelloMemeControls, frameCount: number, imageSize: number): void {
+  const plane = 3 * imageSize * imageSize;
+  if (controls.frameCount !== frameCount || controls.imageSize !== imageSize || controls.poseImages.length !== frameCount * plane || controls.expressions.length !== frameCount * EXPRESSION_DIM) {
+    throw new MemeError('BAD_TENSOR', `controls for ${controls.frameCount} frames at ${controls.imageSize}px, expected ${frameCount} frames at ${imageSize}px with [F,3,S,S] poses and [F,${EXPRESSION_DIM}] expressions`);
+  }
+}
+
+/** One pose image [3, S, S] for absolute head angles in degrees (yaw, pitch, roll) from the MotionTrack. */
+export function poseImageFor(yawDeg: number, pitchDeg: number, rollDeg: number, imageSize: number): Float32Array {
+  // 3DMM angles are (x = pitch, y = yaw, z = roll); MediaPipe's image-space yaw and roll run the other way round.
+  const quad = projectPoseQuad([pitchDeg * DEG, -yawDeg * DEG, -rollDeg * DEG], NOMINAL_POSE_TRANSLATION);
+  const image = drawPoseQuad(quad, POSE_IMAGE_SIZE);
+  return imageToSignedTensor(imageSize === POSE_IMAGE_SIZE ? image : resizeBicubic(image, imageSize, imageSize));
+}
+
+/**
+ * Fallback controls from a MotionTrack: the driver's head rotation as the pose image (translation fixed: the
+ * app's default trans_ratio is 0) and zero expressions, because PD-FGC needs the driver's face pixels, which a
+ * MotionTrack does not carry. Head motion transfers; fine expression does not.
+ */
+export function createMotionTrackControlSource(): ControlSource {
+  return {
+    name: 'motion-track',
+    async controls(motion, imageSize) {
+      const plane = 3 * imageSize * imageSize;
+      const poseImages = new Float32Array(motion.frameCount * plane);
+      for (let f = 0; f < motion.frameCount; f++) {
+        const [yaw, pitch, roll] = motion.poses.subarray(f * 3, f * 3 + 3);
+        poseImages.set(poseImageFor(yaw, pitch, roll, imageSize), f * plane);
+      }
+      return { frameCount: motion.frameCount, imageSize, poseImages, expressions: new Float32Array(motion.frameCount * EXPRESSION_DIM) };
+    },
+  };
+}

@@ -1,0 +1,165 @@
+// The HelloMeme v5 engine (spec §4–§6): reference crop → prompt, reference latent and maps → per-frame control maps
+// → hierarchical windowed sampling with CFG → VAE decode → optional feathered paste-back into the photo.
+// Sessions open on first use and stay open across jobs; the stages' tensor work lives in engine-stages.ts.
+import { InputError, throwIfAborted } from '../../../errors.ts';
+import { resampleMotion } from '../../motion/extract-motion.ts';
+import type { MotionTrack } from '../../motion/motion-track.ts';
+import type { FrameSequence, RgbImage, RunOptions } from '../../types.ts';
+import type { Engine, EngineOptions, EngineReference } from '../engine.ts';
+import { type ControlSource, checkControls, createMotionTrackControlSource } from './control-signals.ts';
+import { controlMaps, decodeFrames, encodePrompts, loopModels, referenceMaps, sampleReferenceLatent } from './engine-stages.ts';
+import { type CropRect, computeCropRect } from './face-toolkit/crop-512.ts';
+import { cropImage, resizeBicubic } from './face-toolkit/resize-bicubic.ts';
+import type { HelloMemeModelPaths } from './model-paths.ts';
+import { createPasteBack } from './paste-back.ts';
+import type { SchedulerKind } from './schedulers/scheduler.ts';
+import { type HelloMemeSessions, openHelloMemeSessions, type SessionSetOptions } from './session-set.ts';
+import { planTemporalLevels, unetFrameEvaluations } from './temporal-windows.ts';
+import { denoiserCalls, runV5SamplingLoop, seededLoopNoise } from './v5-sampling-loop.ts';
+import { rgbToSigned } from './video-tensors.ts';
+
+/** HelloMeme's video prompt (spec §4.2) when the caller gives none. */
+export const DEFAULT_PROMPT = '(best quality), highly detailed, ultra-detailed, headshot, person, well-placed five sense organs, looking at the viewer, centered composition, sharp focus, realistic skin texture';
+/** SD1.5 at 512²; the tiny models use 16. */
+export const SD15_LATENT_SIZE = 64;
+/** A job's frame cap: host memory for control maps grows ≈ 20 MB (fp16) / 40 MB (fp32) per frame at 512² (memory-plan.ts). */
+export const DEFAULT_MAX_FRAMES = 160;
+
+export interface HelloMemeEngineOptions {
+  readonly paths: HelloMemeModelPaths;
+  readonly sessions?: SessionSetOptions;
+  readonly controlSource?: ControlSource;
+  /** Latent side, a multiple of 8; the face crop is 8× this (64 → 512²). */
+  readonly latentSize?: number;
+  readonly steps?: number;
+  readonly guidanceScale?: number;
+  readonly scheduler?: SchedulerKind;
+  readonly prompt?: string;
+  /** Put the generated crop back into the photo with a feathered edge (default); false returns the square crop. */
+  readonly pasteBack?: boolean;
+  readonly maxFrames?: number;
+}
+
+/** What the last job did, for the bench and tests. */
+export interface HelloMemeRunStats {
+  frameCount: number;
+  unetCalls: number;
+  unetFrameEvaluations: number;
+  stageMs: Record<string, number>;
+}
+
+export interface HelloMemeEngine extends Engine {
+  /** Opens (compiling into the graph cache if needed) every session now instead of on the first job. */
+  warmUp(): Promise<HelloMemeSessions>;
+  readonly lastRun: HelloMemeRunStats | null;
+}
+
+/** HelloMeme's static crop (spec §3.4, N = 1) from the MediaPipe landmarks' x, y. */
+export function referenceCropRect(reference: EngineReference): CropRect {
+  const { landmarks } = reference.face;
+  const xy = new Float64Array((landmarks.length / 3) * 2);
+  for (let i = 0; i < landmarks.length / 3; i++) {
+    xy[i * 2] = landmarks[i * 3];
+    xy[i * 2 + 1] = landmarks[i * 3 + 1];
+  }
+  return computeCropRect([xy], reference.image.width, reference.image.height);
+}
+
+function checkLatentSize(latentSize: number): void {
+  if (!Number.isInteger(latentSize) || latentSize < 8 || latentSize % 8 !== 0) throw new InputError('BAD_OPTION', `latentSize must be a multiple of 8, got ${latentSize}`);
+}
+
+export function createHelloMemeEngine(options: HelloMemeEngineOptions): HelloMemeEngine {
+  const latentSize = options.latentSize ?? SD15_LATENT_SIZE;
+  checkLatentSize(latentSize);
+  const imageSize = latentSize * 8;
+  const steps = options.steps ?? 25;
+  const guidanceScale = options.guidanceScale ?? 1.5;
+  const controlSource = options.controlSource ?? createMotionTrackControlSource();
+  let sessions: Promise<HelloMemeSessions> | null = null;
+  let lastRun: HelloMemeRunStats | null = null;
+  const open = () => {
+    sessions ??= openHelloMemeSessions(options.paths, options.sessions).catch((error) => {
+      sessions = null;
+      throw error;
+    });
+    return sessions;
+  };
+
+  async function render(reference: EngineReference, track: MotionTrack, engineOptions: EngineOptions, run: RunOptions = {}): Promise<FrameSequence> {
+    const { signal } = run;
+    const report = (fraction: number) => run.onProgress?.({ stage: 'engine', fraction, overall: 0 });
+    const stageMs: Record<string, number> = {};
+    let t = performance.now();
+    const lap = (name: string) => {
+      stageMs[name] = performance.now() - t;
+      t = performance.now();
+    };
+    throwIfAborted(signal);
+    const motion = resampleMotion(track, engineOptions.fps);
+    const frameCount = motion.frameCount;
+    if (frameCount > (options.maxFrames ?? DEFAULT_MAX_FRAMES)) throw new InputError('VIDEO_TOO_LONG', `HelloMeme renders at most ${options.maxFrames ?? DEFAULT_MAX_FRAMES} frames, this clip has ${frameCount}`);
+    const seed = engineOptions.seed ?? 0;
+    const s = await open();
+    lap('sessions');
+    report(0);
+    const rect = referenceCropRect(reference);
+    const crop = resizeBicubic(cropImage(reference.image, rect.x0, rect.y0, rect.x1, rect.y1), imageSize, imageSize);
+    const text = await encodePrompts(s, options.prompt ?? DEFAULT_PROMPT);
+    const latent = await sampleReferenceLatent(s, rgbToSigned(crop), imageSize, seed);
+    const refMaps = await referenceMaps(s, latent.data as Float32Array, latent.dims, text);
+    const levels = planTemporalLevels(frameCount);
+    // The reference UNet stays for the keyframe pads when the clip has a deeper level.
+    await s.release('clip-text', 'vae-encoder', ...(levels.length > 1 ? [] : (['hm5-reference'] as const)));
+    lap('reference');
+    report(0.03);
+    throwIfAborted(signal);
+    const controls = await controlSource.controls(motion, imageSize, signal);
+    checkControls(controls, frameCount, imageSize);
+    const control = await controlMaps(s, controls, signal, (done) => report(0.03 + (0.07 * done) / frameCount));
+    await s.release('hm5-control');
+    lap('control');
+    const noise = seededLoopNoise(seed, frameCount, latentSize, latentSize);
+    const models = loopModels(s, { text, reference: refMaps, control, latentSize });
+    const latents = await runV5SamplingLoop(models, { frameCount, latentHeight: latentSize, latentWidth: latentSize, ...noise, steps, guidanceScale, scheduler: options.scheduler, signal, onProgress: (f) => report(0.1 + 0.85 * f) });
+    await s.release('hm5-denoise', 'hm5-denoise-pad', 'hm5-reference');
+    lap('denoise');
+    const crops = await decodeFrames(s, latents, frameCount, latentSize, signal, (done) => report(0.95 + (0.05 * done) / frameCount));
+    await s.release('vae-decoder');
+    lap('decode');
+    const frames = finishFrames(reference.image, rect, crops, options.pasteBack ?? true);
+    lap('paste-back');
+    lastRun = { frameCount, unetCalls: denoiserCalls(levels, steps), unetFrameEvaluations: unetFrameEvaluations(frameCount, steps, guidanceScale > 1), stageMs };
+    report(1);
+    return { ...frames, fps: motion.fps };
+  }
+
+  // One job at a time per engine: the device runs one UNet call at a time anyway, and in 'stage' residency a
+  // concurrent job would close sessions the other is using.
+  let turn: Promise<unknown> = Promise.resolve();
+  const serialised = (...args: Parameters<typeof render>): Promise<FrameSequence> => {
+    const job = turn.then(() => render(...args));
+    turn = job.catch(() => {});
+    return job;
+  };
+
+  return {
+    name: 'hellomeme',
+    render: serialised,
+    warmUp: open,
+    get lastRun() {
+      return lastRun;
+    },
+    async dispose() {
+      const opened = sessions;
+      sessions = null;
+      if (opened) await (await opened.catch(() => null))?.dispose();
+    },
+  };
+}
+
+function finishFrames(photo: RgbImage, rect: CropRect, crops: RgbImage[], pasteBack: boolean): Omit<FrameSequence, 'fps'> {
+  if (!pasteBack) return { width: crops[0].width, height: crops[0].height, frames: crops.map((c) => c.data) };
+  const paste = createPasteBack(photo, rect);
+  return { width: photo.width, height: photo.height, frames: crops.map(paste) };
+}

@@ -1,0 +1,67 @@
+// Where each component of the HelloMeme engine lives on disk: either a models directory in the hub layout that
+// `models pull` fills (<dir>/<owner>/<repo>/<folder>), or one folder in the official per-module layout (the tiny
+// tool's output). Paths only; opening and compiling is session-set.ts's job.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { InputError } from '../../../errors.ts';
+import { BASE_SD15_REPO, checkpointRepo, DEFAULT_PRESET } from '../../../models/model-files.ts';
+
+/** Component folders (config.json + safetensors), the tokenizer folder (vocab.json + merges.txt). */
+export interface HelloMemeModelPaths {
+  /** The reference UNet (base SD1.5 with stylize x1): reference features and keyframe pads. */
+  readonly referenceUnet: string;
+  /** The checkpoint's UNet: the denoiser the adapters hook into. */
+  readonly denoiseUnet: string;
+  readonly referenceAdapter: string;
+  readonly motionAdapter: string;
+  readonly controlBase: string;
+  readonly controlProj: string;
+  /** Encoding VAE (base SD1.5 in x1) and decoding VAE (the checkpoint's). */
+  readonly vaeEncoder: string;
+  readonly vaeDecoder: string;
+  readonly textEncoder: string;
+  readonly tokenizer: string;
+}
+
+function checkFolders(paths: HelloMemeModelPaths): HelloMemeModelPaths {
+  const missing = Object.entries(paths).filter(([, p]) => !existsSync(p));
+  if (missing.length) {
+    throw new InputError('FILE_NOT_FOUND', `HelloMeme model folders missing: ${missing.map(([k, p]) => `${k} (${p})`).join(', ')}`, { missing: missing.map(([, p]) => p) });
+  }
+  return paths;
+}
+
+/** One folder holding unet_base/, hm5_reference/, hm5_motion/, hm5_control_base/, hm5_control_proj/, vae/, text_encoder/, tokenizer/. */
+export function modelPathsFromModuleFolder(folder: string): HelloMemeModelPaths {
+  const at = (name: string) => path.join(folder, name);
+  return checkFolders({
+    referenceUnet: at('unet_base'),
+    denoiseUnet: at('unet_base'),
+    referenceAdapter: at('hm5_reference'),
+    motionAdapter: at('hm5_motion'),
+    controlBase: at('hm5_control_base'),
+    controlProj: at('hm5_control_proj'),
+    vaeEncoder: at('vae'),
+    vaeDecoder: at('vae'),
+    textEncoder: at('text_encoder'),
+    tokenizer: at('tokenizer'),
+  });
+}
+
+/** The models directory as `models pull --preset <preset>` leaves it (spec §2.1: x1 stylize). */
+export function modelPathsFromModelsDir(modelsDir: string, preset: string = DEFAULT_PRESET): HelloMemeModelPaths {
+  const repoDir = (repo: string, ...folder: string[]) => path.join(path.resolve(modelsDir), ...repo.split('/'), ...folder);
+  const checkpoint = checkpointRepo(preset);
+  return checkFolders({
+    referenceUnet: repoDir(BASE_SD15_REPO, 'unet'),
+    denoiseUnet: repoDir(checkpoint, 'unet'),
+    referenceAdapter: repoDir('songkey/hm5_reference'),
+    motionAdapter: repoDir('songkey/hm5_motion'),
+    controlBase: repoDir('songkey/hm5_control_base'),
+    controlProj: repoDir('songkey/hm5_control_proj'),
+    vaeEncoder: repoDir(BASE_SD15_REPO, 'vae'),
+    vaeDecoder: repoDir(checkpoint, 'vae'),
+    textEncoder: repoDir(BASE_SD15_REPO, 'text_encoder'),
+    tokenizer: repoDir(BASE_SD15_REPO, 'tokenizer'),
+  });
+}

@@ -8,43 +8,14 @@ import { buildSd15Graph, sd15Module } from '../src/graph/models/sd15/build-graph
 import { SD15_UNET_CONFIG } from '../src/graph/models/sd15/default-configs.ts';
 import { writeModelExternal } from '../src/graph/onnx/model-writer.ts';
 import { createSession } from '../src/graph/runtime.ts';
-import { writeSafetensorsStreaming } from '../src/graph/weights/safetensors-writer.ts';
 import { openSafetensorsStore } from '../src/graph/weights/weight-store.ts';
+import { seededNormals, writeRandomParams } from '../src/pipeline/engines/hellomeme/tiny/tiny-weights.ts';
 
 const RSS_LIMIT_BYTES = 12 * 1024 ** 3;
-
-/** Fast deterministic N(0,1)·scale fill (xorshift32 + Box-Muller), one tensor at a time. */
-function gaussian(count: number, seed: number, scale: number, offset = 0): Float32Array {
-  let s = (seed * 2654435761) >>> 0 || 1;
-  const uniform = () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return ((s >>> 0) + 0.5) / 4294967296;
-  };
-  const out = new Float32Array(count);
-  for (let i = 0; i < count; i += 2) {
-    const r = Math.sqrt(-2 * Math.log(uniform())) * scale;
-    const a = 2 * Math.PI * uniform();
-    out[i] = offset + r * Math.cos(a);
-    if (i + 1 < count) out[i + 1] = offset + r * Math.sin(a);
-  }
-  return out;
-}
 
 const seconds = (fromMs: number) => ((performance.now() - fromMs) / 1000).toFixed(2);
 const gib = (bytes: number) => (bytes / 1024 ** 3).toFixed(2);
 const peakRssBytes = () => process.resourceUsage().maxRSS * 1024;
-
-async function writeRandomWeights(path: string): Promise<void> {
-  const specs = [...sd15Module('unet', SD15_UNET_CONFIG).namedParams()].map(([name, slot]) => ({ name, dtype: 'F32' as const, shape: slot.shape }));
-  await writeSafetensorsStreaming(path, specs, (spec, i) => {
-    const count = spec.shape.reduce((a, b) => a * b, 1);
-    if (spec.name.endsWith('bias')) return gaussian(count, i, 0.05);
-    if (spec.shape.length === 1) return gaussian(count, i, 0.1, 1);
-    return gaussian(count, i, 1 / Math.sqrt(count / spec.shape[0]));
-  });
-}
 
 async function main(): Promise<void> {
   const dir = process.env.MEMELOOM_BENCH_DIR ?? join(tmpdir(), 'memeloom-graph-bench');
@@ -53,7 +24,7 @@ async function main(): Promise<void> {
   const weightsPath = join(dir, 'unet-random.safetensors');
   let t = performance.now();
   if (!existsSync(weightsPath)) {
-    await writeRandomWeights(weightsPath);
+    await writeRandomParams(weightsPath, sd15Module('unet', SD15_UNET_CONFIG), 0);
     console.log(`random weights: ${gib(statSync(weightsPath).size)} GiB written in ${seconds(t)} s`);
   } else console.log(`random weights: reusing ${weightsPath}`);
 
@@ -69,9 +40,9 @@ async function main(): Promise<void> {
   console.log(`session creation: ${seconds(t)} s (peak RSS so far ${gib(peakRssBytes())} GiB)`);
 
   const feeds = {
-    sample: { elem: 'float32' as const, dims: [2, 4, 64, 64], data: gaussian(2 * 4 * 64 * 64, 7, 1) },
+    sample: { elem: 'float32' as const, dims: [2, 4, 64, 64], data: seededNormals(2 * 4 * 64 * 64, 7, 1) },
     timestep: { elem: 'float32' as const, dims: [2], data: Float32Array.of(999, 999) },
-    encoder_hidden_states: { elem: 'float32' as const, dims: [2, 77, 768], data: gaussian(2 * 77 * 768, 8, 1) },
+    encoder_hidden_states: { elem: 'float32' as const, dims: [2, 77, 768], data: seededNormals(2 * 77 * 768, 8, 1) },
   };
   const steps = Number(process.env.MEMELOOM_BENCH_STEPS ?? 2);
   for (let i = 0; i < steps; i++) {

@@ -1,4 +1,5 @@
 // Shared helpers for the graph tests: golden paths, building + running a model in-process, error measures.
+import { randomParam, seededNormals } from '../../src/pipeline/engines/hellomeme/tiny/tiny-weights.ts';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type GraphBuildOptions, type Sd15Model, buildSd15Graph } from '../../src/graph/models/sd15/build-graph.ts';
@@ -54,18 +55,9 @@ export async function buildAndRun(
   }
 }
 
-/** Deterministic pseudo-random normal values (xorshift + Box-Muller). */
+/** Deterministic pseudo-random normal values (the project's seeded generator). */
 export function randn(count: number, seed: number, scale = 1): Float32Array {
-  let s = seed >>> 0 || 1;
-  const next = () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return ((s >>> 0) + 0.5) / 4294967296;
-  };
-  const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) out[i] = scale * Math.sqrt(-2 * Math.log(next())) * Math.cos(2 * Math.PI * next());
-  return out;
+  return seededNormals(count, seed, scale);
 }
 
 /** Random weights for every parameter of `module`, drawn like the goldens: norms 1+0.1N, biases 0.05N, weights N(0, 1/fan_in). */
@@ -73,13 +65,8 @@ export function randomStore(module: Module, seed: number): WeightStore {
   const tensors: Record<string, { shape: readonly number[]; data: Float32Array }> = {};
   let s = seed;
   for (const [name, slot] of module.namedParams()) {
-    const count = slot.shape.reduce((a, b) => a * b, 1);
     s += 1;
-    let data: Float32Array;
-    if (name.endsWith('bias')) data = randn(count, s, 0.05);
-    else if (slot.shape.length === 1) data = randn(count, s, 0.1).map((v) => 1 + v);
-    else data = randn(count, s, 1 / Math.sqrt(count / slot.shape[0]));
-    tensors[name] = { shape: slot.shape, data };
+    tensors[name] = { shape: slot.shape, data: randomParam({ name, dtype: 'F32', shape: [...slot.shape] }, s) };
   }
   return storeFromHost(tensors);
 }

@@ -24,14 +24,20 @@ export interface StartOptions {
   /** Injected by tests and benchmarks; otherwise loaded from assets and the pipeline. */
   templates?: TemplateCatalog;
   renderer?: Renderer;
-  /** QUEUE_BACKEND=redis: how to re-create a Replier for jobs submitted before a restart, per platform (web is built in). */
+  /** QUEUE_BACKEND=redis: how to re-create a Replier for jobs submitted before a restart, per platform (web, telegram and discord are built in). */
   reattach?: Partial<Record<Platform, ReplierFactory>>;
 }
 
-type AdapterStarter = (settings: unknown, service: MemeService, templates: TemplateCatalog) => Promise<{ stop(): Promise<void> }>;
+/** What a started adapter gives back; `reattach` re-creates Repliers for jobs pending from before a restart. */
+interface StartedAdapter {
+  stop(): Promise<void>;
+  reattach?: ReplierFactory;
+}
+
+type AdapterStarter = (settings: unknown, service: MemeService, templates: TemplateCatalog) => Promise<StartedAdapter>;
 
 interface AdapterEntry {
-  name: string;
+  name: Platform;
   enabled(config: Config): boolean;
   /** What the adapter's start function takes: Telegram its own section, Discord the whole Config. */
   settings(config: Config): unknown;
@@ -70,6 +76,8 @@ export async function startMemeloom(config: Config, options: StartOptions = {}):
 
   let web: WebServer | undefined;
   const adapters: { name: string; stop(): Promise<void> }[] = [];
+  // Only QUEUE_BACKEND=redis has jobs from before a restart; the embedded backend resumes none.
+  const reattach: Partial<Record<Platform, ReplierFactory>> = {};
   try {
     if (config.web.enabled) {
       web = await startWebServer({ config, service, logger: log.child({ component: 'web' }) });
@@ -78,9 +86,12 @@ export async function startMemeloom(config: Config, options: StartOptions = {}):
     for (const adapter of ADAPTERS) {
       if (!adapter.enabled(config)) continue;
       const started = await startAdapter(adapter, config, service, templates, log);
-      if (started) adapters.push({ name: adapter.name, stop: started.stop });
+      if (!started) continue;
+      adapters.push({ name: adapter.name, stop: started.stop });
+      if (started.reattach) reattach[adapter.name] = started.reattach;
     }
-    const resumed = await service.resume({ ...(web ? { web: () => web!.replier } : {}), ...options.reattach });
+    if (web) reattach.web = () => web!.replier;
+    const resumed = await service.resume({ ...reattach, ...options.reattach });
     if (resumed > 0) log.info('re-attached to jobs pending from before the restart', { jobs: resumed });
   } catch (error) {
     await web?.close();
@@ -126,7 +137,7 @@ async function startAdapter(
   service: MemeService,
   templates: TemplateCatalog,
   log: Logger,
-): Promise<{ stop(): Promise<void> } | undefined> {
+): Promise<StartedAdapter | undefined> {
   const { name, module: specifier, export: exportName } = adapter;
   let start: AdapterStarter | undefined;
   try {

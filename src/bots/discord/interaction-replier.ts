@@ -1,15 +1,18 @@
 // The service's Replier over one deferred Discord interaction: paced progress edits of the deferred reply,
 // the result as an attachment with buttons, errors as ephemeral notes, and a channel post once the token is old.
-import { AttachmentBuilder, MessageFlags, type RepliableInteraction } from 'discord.js';
+// The reply is live or, after a bot restart, reached through the interaction webhook (original-reply.ts).
+import type { ReplyRoute } from '../job-backend.ts';
 import type { MemeResult } from '../../pipeline/meme-spec.ts';
 import { message, progressText } from '../messages.ts';
 import type { JobFailure, JobRef, ProgressUpdate, Replier } from '../service-types.ts';
 import type { AdapterContext } from './adapter-context.ts';
 import { postToChannelOrDm } from './channel-delivery.ts';
 import { resultRow, runningRow } from './components.ts';
+import { toDiscordReplyRoute } from './discord-route.ts';
 import { TEXT } from './discord-texts.ts';
 import { EditThrottle } from './edit-throttle.ts';
 import type { MemeSession } from './meme-sessions.ts';
+import type { OriginalReply } from './original-reply.ts';
 import { isExpiredTokenError, isTokenUsable } from './token-lifetime.ts';
 
 /** Discord asks bots not to edit one message more often than this; it also keeps buckets free. */
@@ -20,26 +23,21 @@ function isUploadTooLarge(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === 40005;
 }
 
-/** Removes the public "thinking…" reply and says `text` to the requester only. */
-export async function replyPrivately(interaction: RepliableInteraction, text: string): Promise<void> {
-  if (!interaction.deferred && !interaction.replied) {
-    await interaction.reply({ content: text, flags: MessageFlags.Ephemeral });
-    return;
-  }
-  await interaction.deleteReply().catch(() => {});
-  await interaction.followUp({ content: text, flags: MessageFlags.Ephemeral });
-}
-
 export class InteractionReplier implements Replier {
   readonly #throttle: EditThrottle;
 
   constructor(
-    private readonly interaction: RepliableInteraction,
+    private readonly reply: OriginalReply,
     private readonly session: MemeSession,
     private readonly receivedAtMs: number,
     private readonly ctx: AdapterContext,
   ) {
     this.#throttle = new EditThrottle(MIN_EDIT_INTERVAL_MS, ctx.nowMs, undefined, (error) => ctx.log('discord: progress edit failed', error));
+  }
+
+  /** How a restarted bot process reaches this interaction again (QUEUE_BACKEND=redis). */
+  get route(): ReplyRoute {
+    return toDiscordReplyRoute({ applicationId: this.reply.applicationId, token: this.reply.token, receivedAtMs: this.receivedAtMs, session: this.session });
   }
 
   queued(update: ProgressUpdate): void {
@@ -56,15 +54,14 @@ export class InteractionReplier implements Replier {
     if (this.session.cancelled) return;
     this.session.jobId = job.jobId;
     const name = `meme.${result.format}`;
-    const components = [resultRow(this.session.key, this.session.ownerId, result.format)];
+    const components = [resultRow(this.session.key, this.session.ownerId, result.format).toJSON()];
     const done = this.#doneText();
     if (this.#tokenUsable()) {
       try {
-        const file = new AttachmentBuilder(result.bytes, { name });
-        await this.interaction.editReply({ content: done, files: [file], components });
+        await this.reply.edit({ content: done, components, file: { name, bytes: result.bytes, contentType: result.mime } });
         return;
       } catch (error) {
-        if (isUploadTooLarge(error)) return replyPrivately(this.interaction, message('BUDGET_UNREACHABLE', {}, this.session.language));
+        if (isUploadTooLarge(error)) return this.reply.replyPrivately(message('BUDGET_UNREACHABLE', {}, this.session.language));
         if (!isExpiredTokenError(error)) throw error;
       }
     }
@@ -72,7 +69,7 @@ export class InteractionReplier implements Replier {
       content: TEXT.lateDelivery(this.session.ownerId, done),
       mentionUserId: this.session.ownerId,
       files: [{ name, data: result.bytes, contentType: result.mime }],
-      components: components.map((row) => row.toJSON()),
+      components,
     });
   }
 
@@ -81,7 +78,7 @@ export class InteractionReplier implements Replier {
     if (this.session.cancelled) return;
     if (this.#tokenUsable()) {
       try {
-        await replyPrivately(this.interaction, failure.text);
+        await this.reply.replyPrivately(failure.text);
         return;
       } catch (error) {
         if (!isExpiredTokenError(error)) throw error;
@@ -101,10 +98,8 @@ export class InteractionReplier implements Replier {
   #edit(content: string): void {
     // Past the token's life an edit would fail anyway; the result will go to the channel instead.
     if (!this.#tokenUsable() || this.session.cancelled) return;
-    const components = [runningRow(this.session.key, this.session.ownerId)];
-    this.#throttle.offer(async () => {
-      await this.interaction.editReply({ content, components });
-    });
+    const components = [runningRow(this.session.key, this.session.ownerId).toJSON()];
+    this.#throttle.offer(() => this.reply.edit({ content, components }));
   }
 
   #tokenUsable(): boolean {

@@ -1,11 +1,14 @@
 // Starts one render for a session on an interaction that has already been deferred: downloads the inputs,
 // submits (or rerolls) through the service, and turns an early rejection into an ephemeral note.
+import { randomInt } from 'node:crypto';
 import type { RepliableInteraction } from 'discord.js';
+import { isMemeError } from '../../errors.ts';
 import type { JobRef } from '../service-types.ts';
 import { type AdapterContext, userTextFor } from './adapter-context.ts';
-import { InteractionReplier, replyPrivately } from './interaction-replier.ts';
+import { InteractionReplier } from './interaction-replier.ts';
 import { downloadBytes } from './media-download.ts';
 import type { MemeSession } from './meme-sessions.ts';
+import { liveOriginalReply, replyPrivately } from './original-reply.ts';
 
 export interface StartOptions {
   /** Render the job again with a new seed instead of submitting a fresh request. */
@@ -19,19 +22,10 @@ export async function startRender(
   ctx: AdapterContext,
   options: StartOptions = {},
 ): Promise<void> {
-  const replier = new InteractionReplier(interaction, session, receivedAtMs, ctx);
+  const replier = new InteractionReplier(liveOriginalReply(interaction), session, receivedAtMs, ctx);
   session.stopUpdates = () => replier.stop();
   try {
-    let job: JobRef;
-    if (options.rerollOfJobId) {
-      job = await ctx.service.reroll(options.rerollOfJobId, replier);
-    } else {
-      const photo = await downloadBytes(session.photo.url, ctx.maxPhotoBytes, 'photo');
-      const driver = session.driver
-        ? { bytes: await downloadBytes(session.driver.url, ctx.maxClipBytes, 'clip'), mime: session.driver.contentType }
-        : undefined;
-      job = await ctx.service.submit({ ...session.request, photo, ...(driver ? { driver } : {}) }, replier);
-    }
+    const job = options.rerollOfJobId ? await rerollOrRenderAnew(options.rerollOfJobId, session, replier, ctx) : await submitFresh(session, replier, ctx);
     session.jobId = job.jobId;
     ctx.gate.record(session.guildId, session.ownerId);
   } catch (error) {
@@ -39,5 +33,22 @@ export async function startRender(
     const { code, text } = userTextFor(error, interaction.locale);
     if (code === 'INTERNAL') ctx.log('discord: submit failed', error);
     await replyPrivately(interaction, text).catch((replyError: unknown) => ctx.log('discord: could not report an error', replyError));
+  }
+}
+
+/** Downloads the session's inputs again and submits them as a new request. */
+async function submitFresh(session: MemeSession, replier: InteractionReplier, ctx: AdapterContext, seed?: number): Promise<JobRef> {
+  const photo = await downloadBytes(session.photo.url, ctx.maxPhotoBytes, 'photo');
+  const driver = session.driver ? { bytes: await downloadBytes(session.driver.url, ctx.maxClipBytes, 'clip'), mime: session.driver.contentType } : undefined;
+  return ctx.service.submit({ ...session.request, photo, ...(driver ? { driver } : {}), ...(seed !== undefined ? { seed } : {}) }, replier);
+}
+
+/** A reroll of a job this process no longer knows (restarted since, or forgotten) renders the session anew. */
+async function rerollOrRenderAnew(jobId: string, session: MemeSession, replier: InteractionReplier, ctx: AdapterContext): Promise<JobRef> {
+  try {
+    return await ctx.service.reroll(jobId, replier);
+  } catch (error) {
+    if (!isMemeError(error) || error.code !== 'UNKNOWN_JOB') throw error;
+    return submitFresh(session, replier, ctx, randomInt(1, 2 ** 31 - 1));
   }
 }

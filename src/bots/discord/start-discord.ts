@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits, Options, Routes } from 'discord.js';
 import type { Config } from '../../config.ts';
 import { MemeError } from '../../errors.ts';
+import type { ReplierFactory } from '../job-backend.ts';
 import type { TemplateCatalog } from '../../templates/template-types.ts';
 import type { MemeService } from '../service-types.ts';
 import { type AdapterContext, limitsFrom } from './adapter-context.ts';
@@ -12,12 +13,15 @@ import { GuildGate } from './guild-gate.ts';
 import { GuildSettingsStore } from './guild-settings-store.ts';
 import { routeInteraction } from './interaction-router.ts';
 import { MemeSessions } from './meme-sessions.ts';
+import { resumedReplierFactory } from './resumed-replier.ts';
 
 export const READY_TIMEOUT_MS = 30_000;
 
 export interface DiscordBot {
   /** The bot's own user id once connected. */
   readonly userId: string;
+  /** Re-creates the Replier of a job submitted before a restart (main.ts hands it to the service's resume). */
+  readonly reattach: ReplierFactory;
   stop(): Promise<void>;
 }
 
@@ -83,6 +87,7 @@ export async function startDiscord(
   }
   return {
     userId: client.user?.id ?? '',
+    reattach: resumedReplierFactory(ctx),
     async stop() {
       await client.destroy();
     },

@@ -4,11 +4,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Telegram } from 'telegraf';
 import { isMemeError } from '../../errors.ts';
+import type { ReplyRoute } from '../job-backend.ts';
 import type { Logger } from '../logger.ts';
 import type { Captions } from '../../pipeline/meme-spec.ts';
 import type { OutputFormat } from '../../pipeline/types.ts';
 import type { TemplateCatalog } from '../../templates/template-types.ts';
-import type { MemeRequest, MemeService } from '../service-types.ts';
+import type { MemeRequest, MemeService, Replier } from '../service-types.ts';
 import { BoundedMap } from './bounded-map.ts';
 import { statusText, userErrorText } from './error-text.ts';
 import { resultButtons } from './inline-keyboards.ts';
@@ -18,6 +19,7 @@ import { MAX_STICKER_BYTES, MAX_UPLOAD_BYTES } from './telegram-config.ts';
 import { downloadFile, type FileRef } from './telegram-files.ts';
 import type { ChatTarget, TelegramOutbox } from './telegram-outbox.ts';
 import { TelegramReplier } from './telegram-replier.ts';
+import { parseTelegramRoute, toTelegramReplyRoute } from './telegram-route.ts';
 import { TEXTS } from './telegram-texts.ts';
 
 /** Everything needed to (re)make a meme from what a user sent; file ids, not bytes, to keep memory small. */
@@ -60,6 +62,14 @@ export interface RunOptions {
 }
 
 const MAX_REMEMBERED = 2000;
+
+/** For a route that cannot be read: the service still settles and acknowledges the job, nobody is told. */
+const DROPPING_REPLIER: Replier = {
+  queued: () => undefined,
+  progress: () => undefined,
+  deliver: async () => undefined,
+  fail: async () => undefined,
+};
 
 export function newId(): string {
   return randomBytes(6).toString('base64url');
@@ -107,6 +117,8 @@ export class MemeJobs {
     try {
       const request = await this.buildRequest(source, options);
       replier = this.replierFor(source, status, options.format, useCache);
+      // The status message's id goes into the job's route, so a restarted process can edit and remove it.
+      await status.whenShown();
       await this.deps.service.submit(request, replier);
     } catch (error) {
       replier?.finish();
@@ -124,6 +136,7 @@ export class MemeJobs {
       status.update(statusText(undefined, source.language));
       const replier = this.replierFor(source, status, 'mp4', false);
       try {
+        await status.whenShown();
         await this.deps.service.reroll(entry.jobId, replier);
         return true;
       } catch (error) {
@@ -146,6 +159,20 @@ export class MemeJobs {
     if (!entry) return false;
     this.launch({ ...entry.source, replyToMessageId: entry.messageId }, { format });
     return true;
+  }
+
+  /**
+   * A Replier for a job this bot submitted before a restart (QUEUE_BACKEND=redis): it edits the old status
+   * message, sends the result with the usual buttons into the chat and removes the status. Never throws.
+   */
+  resumeReplier(route: ReplyRoute, jobId: string): Replier {
+    const parsed = parseTelegramRoute(route);
+    if (!parsed) {
+      this.deps.log.warn('pending job has an unreadable Telegram route; its result is dropped', { jobId });
+      return DROPPING_REPLIER;
+    }
+    const status = this.statusFor(parsed.source, parsed.statusMessageId);
+    return this.replierFor(parsed.source, status, parsed.format, parsed.remember);
   }
 
   private statusFor(source: JobSource, messageId?: number): StatusMessage {
@@ -201,6 +228,7 @@ export class MemeJobs {
       progressIntervalMs: source.chat.isGroup ? 5000 : 1000,
       newResultId: newId,
       log: this.deps.log,
+      route: () => toTelegramReplyRoute({ source, statusMessageId: status.id, format, remember }),
       onSent: (sent, resultId, job) => {
         this.sent.set(resultId, { source, jobId: job.jobId, messageId: sent.messageId });
         if (remember) this.fileIds.set(resultCacheKey(source, format), { fileId: sent.fileId, jobId: job.jobId });

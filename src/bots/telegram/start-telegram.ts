@@ -4,6 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import { Telegraf } from 'telegraf';
 import type { TemplateCatalog } from '../../templates/template-types.ts';
+import type { ReplierFactory } from '../job-backend.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import type { MemeService } from '../service-types.ts';
 import { CallbackHandlers } from './callback-handlers.ts';
@@ -21,6 +22,8 @@ export interface StartTelegramOptions {
 export interface TelegramBot {
   /** Stops receiving updates and waits (bounded) for flows already started to finish. */
   stop(): Promise<void>;
+  /** Re-creates the Replier of a job submitted before a restart (main.ts hands it to the service's resume). */
+  reattach: ReplierFactory;
 }
 
 const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
@@ -56,6 +59,7 @@ export async function startTelegram(
   const stopReceiving = config.webhookUrl ? await startWebhook(bot, config, log) : startPolling(bot, log);
   log.info('bot started', { username: bot.botInfo.username, mode: config.webhookUrl ? 'webhook' : 'polling' });
   return {
+    reattach: (route, jobId) => jobs.resumeReplier(route, jobId),
     async stop() {
       clearInterval(pruneTimer);
       await stopReceiving();

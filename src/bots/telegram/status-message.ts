@@ -29,6 +29,16 @@ export class StatusMessage {
     this.messageId = options.messageId;
   }
 
+  /** The message's id once it exists (sent, or given to edit). */
+  get id(): number | undefined {
+    return this.messageId;
+  }
+
+  /** Resolves once the edits asked for so far have been made (or given up). */
+  async whenShown(): Promise<void> {
+    await this.settled();
+  }
+
   /** Shows `text` as soon as the flood limits allow; an intermediate text may be skipped. */
   update(text: string): void {
     this.desired = text;

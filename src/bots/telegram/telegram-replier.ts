@@ -2,6 +2,7 @@
 // "sending video…" is refreshed while the job runs, and the result is sent then the status removed.
 // It decides nothing about the job itself; what to remember about a sent result is the caller's (onSent).
 import type { Telegram } from 'telegraf';
+import type { ReplyRoute } from '../job-backend.ts';
 import type { Logger } from '../logger.ts';
 import type { JobFailure, JobRef, ProgressUpdate, Replier } from '../service-types.ts';
 import type { MemeResult } from '../../pipeline/meme-spec.ts';
@@ -27,6 +28,8 @@ export interface TelegramReplierOptions {
   /** Called after the result is in the chat, to remember its file_id and job for the buttons. */
   onSent: (sent: SentResult, resultId: string, job: JobRef, result: MemeResult) => void;
   log: Logger;
+  /** How a restarted bot process finds this chat again (QUEUE_BACKEND=redis); read when the job is submitted. */
+  route?: () => ReplyRoute;
 }
 
 export class TelegramReplier implements Replier {
@@ -35,6 +38,10 @@ export class TelegramReplier implements Replier {
   private done = false;
 
   constructor(private readonly options: TelegramReplierOptions) {}
+
+  get route(): ReplyRoute | undefined {
+    return this.options.route?.();
+  }
 
   queued(update: ProgressUpdate): void {
     if (this.done) return;

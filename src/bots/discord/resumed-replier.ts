@@ -1,0 +1,31 @@
+// After a bot restart (QUEUE_BACKEND=redis): re-creates the Replier of a job submitted before it, from the job's
+// stored route: a fresh session (so the result's buttons work) over the interaction webhook, with the usual
+// channel / DM fallback once the token is too old. It never throws; an unreadable route drops the result.
+import type { ReplierFactory } from '../job-backend.ts';
+import type { Replier } from '../service-types.ts';
+import type { AdapterContext } from './adapter-context.ts';
+import { parseDiscordRoute } from './discord-route.ts';
+import { InteractionReplier } from './interaction-replier.ts';
+import { webhookOriginalReply } from './original-reply.ts';
+
+const DROPPING_REPLIER: Replier = {
+  queued: () => undefined,
+  progress: () => undefined,
+  deliver: async () => undefined,
+  fail: async () => undefined,
+};
+
+export function resumedReplierFactory(ctx: AdapterContext): ReplierFactory {
+  return (route, jobId) => {
+    const parsed = parseDiscordRoute(route);
+    if (!parsed) {
+      ctx.log(`discord: pending job ${jobId} has an unreadable route; its result is dropped`);
+      return DROPPING_REPLIER;
+    }
+    const session = ctx.sessions.create({ ...parsed.session, jobId });
+    const reply = webhookOriginalReply(ctx.rest, parsed.applicationId, parsed.token);
+    const replier = new InteractionReplier(reply, session, parsed.receivedAtMs, ctx);
+    session.stopUpdates = () => replier.stop();
+    return replier;
+  };
+}

@@ -104,7 +104,7 @@ async function runMeme(spec: MemeSpec, deps: RenderDeps, run: RunOptions): Promi
   };
   try {
     const frames = await timer.stage('engine', (report) =>
-      engine.render({ image, face }, motion, { fps, seed: spec.seed }, { signal: run.signal, onProgress: (p) => report(p.fraction), onFrame: emit }),
+      engine.render({ image, face }, motion, { fps, seed: spec.seed, driver: { clipPath: clip.path, startSec: clip.startSec, endSec: clip.endSec, maxDurationSec: clip.maxDurationSec } }, { signal: run.signal, onProgress: (p) => report(p.fraction), onFrame: emit }),
     );
     if (frames.width !== image.width || frames.height !== image.height) {
       throw new MemeError('INTERNAL', `the ${engine.name} engine returned ${frames.width}x${frames.height} frames for a ${image.width}x${image.height} photo`);

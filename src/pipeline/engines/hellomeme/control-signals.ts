@@ -1,8 +1,10 @@
 // The per-frame control inputs of the v5 control net (spec §4.1): head-pose images and 548-d expression vectors,
 // produced by a ControlSource. The fallback source here derives them from the project's MotionTrack (MediaPipe
-// head pose); the HelloMeme face toolkit (3DMM pose + PD-FGC) plugs in as another ControlSource. No models here.
+// head pose); the real one (face toolkit 3DMM pose + PD-FGC) is toolkit-control-source.ts. No models here.
 import { MemeError } from '../../../errors.ts';
 import type { MotionTrack } from '../../motion/motion-track.ts';
+import type { RgbImage } from '../../types.ts';
+import type { EngineDriverClip, EngineReference } from '../engine.ts';
 import { drawPoseQuad, imageToSignedTensor, POSE_IMAGE_SIZE, projectPoseQuad } from './face-toolkit/pose-quad.ts';
 import { resizeBicubic } from './face-toolkit/resize-bicubic.ts';
 
@@ -18,11 +20,25 @@ export interface HelloMemeControls {
   readonly poseImages: Float32Array;
   /** [F, 548] expression vectors; zeros mean "no expression signal" (the unconditional value). */
   readonly expressions: Float32Array;
+  /** Which source made them, with the reason when a source fell back to another (engine.lastRun reports it). */
+  readonly source?: string;
+}
+
+/** What a job offers a source beyond the motion track; sources use what they need. */
+export interface ControlRequest {
+  readonly signal?: AbortSignal;
+  /** The photo being animated: its 3DMM translation places the pose quad (spec §4.1 step 5). */
+  readonly reference?: EngineReference;
+  /** The clip the motion track came from, for sources that need the driver's pixels (PD-FGC). */
+  readonly driver?: EngineDriverClip;
 }
 
 export interface ControlSource {
   readonly name: string;
-  controls(motion: MotionTrack, imageSize: number, signal?: AbortSignal): Promise<HelloMemeControls>;
+  /** Controls for every frame of `motion` (already at the engine's fps). */
+  controls(motion: MotionTrack, imageSize: number, request?: ControlRequest): Promise<HelloMemeControls>;
+  /** Closes any sessions the source opened; the engine that holds the source calls it on dispose. */
+  dispose?(): Promise<void>;
 }
 
 /**
@@ -43,8 +59,12 @@ export function checkControls(controls: HelloMemeControls, frameCount: number, i
 export function poseImageFor(yawDeg: number, pitchDeg: number, rollDeg: number, imageSize: number): Float32Array {
   // 3DMM angles are (x = pitch, y = yaw, z = roll); MediaPipe's image-space yaw and roll run the other way round.
   const quad = projectPoseQuad([pitchDeg * DEG, -yawDeg * DEG, -rollDeg * DEG], NOMINAL_POSE_TRANSLATION);
-  const image = drawPoseQuad(quad, POSE_IMAGE_SIZE);
-  return imageToSignedTensor(imageSize === POSE_IMAGE_SIZE ? image : resizeBicubic(image, imageSize, imageSize));
+  return poseTensor(drawPoseQuad(quad, POSE_IMAGE_SIZE), imageSize);
+}
+
+/** A 512² pose image as the control net's [3, S, S] tensor (bicubic down to S when the engine runs smaller). */
+export function poseTensor(image: RgbImage, imageSize: number): Float32Array {
+  return imageToSignedTensor(image.width === imageSize && image.height === imageSize ? image : resizeBicubic(image, imageSize, imageSize));
 }
 
 /**
@@ -62,7 +82,7 @@ export function createMotionTrackControlSource(): ControlSource {
         const [yaw, pitch, roll] = motion.poses.subarray(f * 3, f * 3 + 3);
         poseImages.set(poseImageFor(yaw, pitch, roll, imageSize), f * plane);
       }
-      return { frameCount: motion.frameCount, imageSize, poseImages, expressions: new Float32Array(motion.frameCount * EXPRESSION_DIM) };
+      return { frameCount: motion.frameCount, imageSize, poseImages, expressions: new Float32Array(motion.frameCount * EXPRESSION_DIM), source: 'motion-track' };
     },
   };
 }

@@ -45,6 +45,8 @@ export interface HelloMemeRunStats {
   frameCount: number;
   unetCalls: number;
   unetFrameEvaluations: number;
+  /** The ControlSource that made this job's controls, with its fallback reason if it fell back. */
+  controlSource: string;
   stageMs: Record<string, number>;
 }
 
@@ -114,8 +116,9 @@ export function createHelloMemeEngine(options: HelloMemeEngineOptions): HelloMem
     lap('reference');
     report(0.03);
     throwIfAborted(signal);
-    const controls = await controlSource.controls(motion, imageSize, signal);
+    const controls = await controlSource.controls(motion, imageSize, { signal, reference, driver: engineOptions.driver });
     checkControls(controls, frameCount, imageSize);
+    lap('control-signals');
     const control = await controlMaps(s, controls, signal, (done) => report(0.03 + (0.07 * done) / frameCount));
     await s.release('hm5-control');
     lap('control');
@@ -129,7 +132,7 @@ export function createHelloMemeEngine(options: HelloMemeEngineOptions): HelloMem
     lap('decode');
     const frames = finishFrames(reference.image, rect, crops, options.pasteBack ?? true);
     lap('paste-back');
-    lastRun = { frameCount, unetCalls: denoiserCalls(levels, steps), unetFrameEvaluations: unetFrameEvaluations(frameCount, steps, guidanceScale > 1), stageMs };
+    lastRun = { frameCount, unetCalls: denoiserCalls(levels, steps), unetFrameEvaluations: unetFrameEvaluations(frameCount, steps, guidanceScale > 1), controlSource: controls.source ?? controlSource.name, stageMs };
     report(1);
     return { ...frames, fps: motion.fps };
   }
@@ -150,10 +153,12 @@ export function createHelloMemeEngine(options: HelloMemeEngineOptions): HelloMem
     get lastRun() {
       return lastRun;
     },
+    /** Closes the sessions and the control source's (the engine owns the source it was given). */
     async dispose() {
       const opened = sessions;
       sessions = null;
       if (opened) await (await opened.catch(() => null))?.dispose();
+      await controlSource.dispose?.();
     },
   };
 }

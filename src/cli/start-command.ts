@@ -1,7 +1,7 @@
 // `memeloom start`: loads the config, starts the bot (playground + adapters whose tokens are set) and runs
 // until SIGINT/SIGTERM, then shuts down gracefully. Argument handling only; wiring lives in src/main.ts.
-import { ConfigError, loadConfig } from '../config.ts';
 import { startMemeloom } from '../main.ts';
+import { loadCliConfig } from './load-cli-config.ts';
 
 const HELP = `usage: memeloom start
 
@@ -19,16 +19,8 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`memeloom start: unexpected argument '${argv[0]}'\n\n${HELP}\n`);
     return 2;
   }
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`memeloom start: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
+  const config = loadCliConfig('start');
+  if (!config) return 2;
   const bot = await startMemeloom(config);
   await new Promise<void>((resolve) => {
     const onSignal = () => {

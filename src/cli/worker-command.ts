@@ -2,8 +2,8 @@
 // Redis until SIGINT/SIGTERM, then finishes the job in hand. Argument handling only; the work is in src/remote/.
 import { parseArgs } from 'node:util';
 import { createLogger } from '../bots/logger.ts';
-import { ConfigError, loadConfig } from '../config.ts';
 import type { EngineName } from '../pipeline/meme-spec.ts';
+import { loadCliConfig } from './load-cli-config.ts';
 
 const HELP = `usage: memeloom worker [--engine warp|hellomeme] [--device N] [--concurrency N] [--metrics-port N]
 
@@ -57,16 +57,8 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`memeloom worker: ${args}\n\n${HELP}\n`);
     return 2;
   }
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`memeloom worker: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
+  const config = loadCliConfig('worker');
+  if (!config) return 2;
   if (!config.redis) {
     process.stderr.write('memeloom worker: set QUEUE_BACKEND=redis and REDIS_URL (a worker takes its jobs from Redis)\n');
     return 2;

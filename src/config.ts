@@ -15,6 +15,7 @@ const ENV_SCHEMA = z.object({
   MEMELOOM_PORT: int(0).max(65535).default(8787),
   MEMELOOM_WEB: bool.default(true),
   MEMELOOM_DATA_DIR: z.string().default(path.join(tmpdir(), 'memeloom')),
+  MEMELOOM_MODELS_DIR: z.string().optional(),
   MEMELOOM_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   MEMELOOM_ENGINE: z.enum(['auto', 'warp', 'hellomeme']).default('auto'),
   MEMELOOM_CPU_CONCURRENCY: int(1).max(64).default(1),
@@ -59,6 +60,8 @@ export const CONFIG_KEYS = Object.freeze(Object.keys(ENV_SCHEMA.shape)) as reado
 export interface Config {
   web: { enabled: boolean; host: string; port: number };
   dataDir: string;
+  /** HelloMeme + SD1.5 weights (`memeloom models pull`); undefined: ~/.cache/memeloom/models. */
+  modelsDir?: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   engine: 'auto' | 'warp' | 'hellomeme';
   queue: {
@@ -152,6 +155,7 @@ function toConfig(s: EnvSettings): Config {
   return {
     web: { enabled: s.MEMELOOM_WEB, host: s.MEMELOOM_HOST, port: s.MEMELOOM_PORT },
     dataDir: path.resolve(s.MEMELOOM_DATA_DIR),
+    modelsDir: s.MEMELOOM_MODELS_DIR ? path.resolve(s.MEMELOOM_MODELS_DIR) : undefined,
     logLevel: s.MEMELOOM_LOG_LEVEL,
     engine: s.MEMELOOM_ENGINE,
     queue: {

@@ -69,7 +69,7 @@ export async function startMemeloom(config: Config, options: StartOptions = {}):
   const templates = options.templates ?? (await loadTemplateCatalog());
   // With Redis the bot only takes requests and delivers: workers render, so no pipeline is loaded here.
   const backend = config.redis ? await loadRedisBackend(config, log.child({ component: 'redis' })) : undefined;
-  const renderer = backend ? undefined : (options.renderer ?? (await loadRenderer(templates)));
+  const renderer = backend ? undefined : (options.renderer ?? (await loadRenderer(templates, config.modelsDir)));
   if (renderer) log.info('renderer ready', { engines: renderer.engines, templates: templates.list().length });
   else log.info('jobs go to memeloom workers through Redis', { instanceId: config.redis?.instanceId, engines: backend?.engines });
   const service = createMemeService({ config, renderer, backend, templates, logger: log.child({ component: 'service' }) });
@@ -120,9 +120,9 @@ export async function startMemeloom(config: Config, options: StartOptions = {}):
 }
 
 /** Loaded on demand so an injected renderer (tests, benchmarks) never pulls in ONNX Runtime or the face model. */
-async function loadRenderer(templates: TemplateCatalog): Promise<Renderer> {
+async function loadRenderer(templates: TemplateCatalog, modelsDir: string | undefined): Promise<Renderer> {
   const { createRenderer } = await import('./pipeline/render.ts');
-  return createRenderer({ templates });
+  return createRenderer({ templates, modelsDir });
 }
 
 /** Loaded only when QUEUE_BACKEND=redis, so the default path never imports bullmq or ioredis. */

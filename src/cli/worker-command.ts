@@ -13,7 +13,7 @@ Run one per GPU (--device picks it: CUDA_VISIBLE_DEVICES for this process) on an
   --device N      GPU index for this worker (hellomeme)
   --concurrency   jobs at once in this process (default 1)
   --metrics-port  serve Prometheus /metrics (queue depth, workers) on MEMELOOM_HOST:N
-See docs/scaling-out.md.`;
+See the README, "Scaling out".`;
 
 interface WorkerArgs {
   engine: EngineName;

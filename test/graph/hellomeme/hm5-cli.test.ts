@@ -1,39 +1,18 @@
 // The HelloMeme `cli/` cases through the real command line: `node bin/memeloom.js graph run --model hm5-…`.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSession } from '../../../src/graph/runtime.ts';
-import { SafetensorsFile } from '../../../src/graph/weights/safetensors.ts';
-import { golden, maxAbsDiff, readJson, readTensor, repoRoot } from '../golden-helpers.ts';
+import { golden, maxAbsDiff, readTensor, repoRoot } from '../golden-helpers.ts';
+import { expectGraphRunCase, runCli as run } from '../graph-run-case.ts';
 
-const run = promisify(execFile);
 const work = mkdtempSync(join(tmpdir(), 'hm5-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('memeloom graph run (HelloMeme v5)', () => {
   for (const name of ['hm5-reference', 'hm5-control', 'hm5-denoise', 'hm5-denoise-pad']) {
-    it(`passes cli/${name}`, async () => {
-      const dir = golden('cli', name);
-      const c = readJson(join(dir, 'case.json')) as { model: string; weights: string; config: string | null; tolerance: number; outputs: Record<string, number[]> };
-      const out = join(work, `${name}.safetensors`);
-      const args = ['bin/memeloom.js', 'graph', 'run', '--model', c.model, '--weights', join(dir, c.weights), '--inputs', join(dir, 'inputs.safetensors'), '--out', out];
-      if (c.config) args.push('--config', join(dir, c.config));
-      await run(process.execPath, args, { cwd: repoRoot });
-      await SafetensorsFile.with(join(dir, 'outputs.safetensors'), (expected) =>
-        SafetensorsFile.with(out, async (actual) => {
-          expect([...expected.tensors.keys()].sort()).toEqual(Object.keys(c.outputs).sort());
-          for (const tname of expected.tensors.keys()) {
-            expect(actual.tensors.has(tname), tname).toBe(true);
-            expect([...actual.info(tname).shape], tname).toEqual(c.outputs[tname]);
-            const err = maxAbsDiff(await expected.readFloat32(tname), await actual.readFloat32(tname));
-            expect(err, tname).toBeLessThanOrEqual(c.tolerance);
-          }
-        }),
-      );
-    });
+    it(`passes cli/${name}`, () => expectGraphRunCase(name, work));
   }
 
   it('`graph build --model hm5-control` writes an .onnx that reproduces the case', async () => {

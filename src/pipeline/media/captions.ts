@@ -1,10 +1,8 @@
 // Classic meme captions: top/bottom text, white fill with a black outline, fitted to the frame, drawn once
 // per job as an RGBA overlay (glyph paths in an SVG, rasterised by image.ts) and blended onto every frame.
 import type { Captions } from '../meme-spec.ts';
-import type { FrameSequence } from '../types.ts';
 import { type CaptionLayout, fitCaption, type MeasureEm, memeText } from './caption-layout.ts';
 import { defaultFontStack, type FontStack } from './caption-fonts.ts';
-import { compositeRgba } from './composite.ts';
 import { rasterizeSvg } from './image.ts';
 
 /** A caption may take at most this share of the frame height. */
@@ -110,10 +108,4 @@ export function captionSvg(captions: Captions, width: number, height: number, op
 export async function renderCaptionOverlay(captions: Captions, width: number, height: number, options: CaptionOptions = {}): Promise<Uint8Array | null> {
   const svg = captionSvg(captions, width, height, options);
   return svg ? rasterizeSvg(svg, width, height) : null;
-}
-
-/** Blends the overlay onto every frame in place and returns the same sequence. */
-export function applyOverlay(frames: FrameSequence, overlay: Uint8Array): FrameSequence {
-  for (const frame of frames.frames) compositeRgba(frame, overlay, frames.width, frames.height);
-  return frames;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultFontStack, parseUnicodeRange } from '../../../../src/pipeline/media/caption-fonts.ts';
-import { MAX_CAPTION_HEIGHT_SHARE, applyOverlay, layoutCaptions, measureWith, renderCaptionOverlay } from '../../../../src/pipeline/media/captions.ts';
+import { compositeRgba } from '../../../../src/pipeline/media/composite.ts';
+import { MAX_CAPTION_HEIGHT_SHARE, layoutCaptions, measureWith, renderCaptionOverlay } from '../../../../src/pipeline/media/captions.ts';
 
 const fonts = defaultFontStack();
 
@@ -87,11 +88,11 @@ describe('renderCaptionOverlay', () => {
     expect(pixelStats(overlay, 256, 0, 150).clear).toBe(256 * 150);
   });
 
-  it('applyOverlay blends onto every frame and leaves uncovered pixels alone', async () => {
+  it('the overlay composited onto frames (as render.ts does per frame) leaves uncovered pixels alone', async () => {
     const overlay = (await renderCaptionOverlay({ top: 'TOP TEXT' }, 64, 64))!;
     const frames = { width: 64, height: 64, fps: 10, frames: [new Uint8Array(64 * 64 * 3).fill(100), new Uint8Array(64 * 64 * 3).fill(100)] };
-    applyOverlay(frames, overlay);
     for (const frame of frames.frames) {
+      compositeRgba(frame, overlay, frames.width, frames.height);
       expect(frame.some((v) => v > 200)).toBe(true);
       expect(frame[(60 * 64 + 32) * 3]).toBe(100);
     }

@@ -2,7 +2,7 @@
 // LoRAs). Weight hashes are memoised per (path, size, mtime) so a 3.4 GB file is hashed once. No graph code here.
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { memeloomCacheDir } from '../cache-dir.ts';
 import { join, resolve } from 'node:path';
 import type { GraphBuilder, IoSpec } from './onnx/graph-builder.ts';
 import { writeModelExternal } from './onnx/model-writer.ts';
@@ -11,7 +11,7 @@ import { writeModelExternal } from './onnx/model-writer.ts';
 export const GRAPH_BUILDER_VERSION = 'memeloom-graph-1';
 
 export function defaultCacheDir(): string {
-  return process.env.MEMELOOM_GRAPH_CACHE ?? join(homedir(), '.cache', 'memeloom', 'graphs');
+  return process.env.MEMELOOM_GRAPH_CACHE ?? memeloomCacheDir('graphs');
 }
 
 export async function sha256File(path: string): Promise<string> {

@@ -1,14 +1,14 @@
 // Where pulled model files live on disk (<dir>/<owner>/<repo>/<path>) and which of them are there.
 // Reads the file system only; downloading is pull-models.ts's job.
 import { readFile, stat } from 'node:fs/promises';
-import { homedir } from 'node:os';
+import { memeloomCacheDir } from '../cache-dir.ts';
 import path from 'node:path';
 import { InputError } from '../errors.ts';
 import type { HubFile } from './model-files.ts';
 
 /** ~/.cache/memeloom/models unless MEMELOOM_MODELS_DIR is set (passed in; this module reads no environment). */
 export function defaultModelsDir(env: Record<string, string | undefined> = {}): string {
-  return env.MEMELOOM_MODELS_DIR || path.join(homedir(), '.cache', 'memeloom', 'models');
+  return env.MEMELOOM_MODELS_DIR || memeloomCacheDir('models');
 }
 
 /** The local path of a hub file; refuses repo ids or paths that would escape the models directory. */

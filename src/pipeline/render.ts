@@ -1,7 +1,7 @@
 // runMeme's numbered steps (ARCHITECTURE.md): decode → face → motion → engine → captions → encode.
 // Owns the order of stages and their limits; each stage's logic lives in its own module.
-import os from 'node:os';
 import path from 'node:path';
+import { memeloomCacheDir } from '../cache-dir.ts';
 import { InputError, MemeError, throwIfAborted } from '../errors.ts';
 import { defaultModelsDir } from '../models/models-dir.ts';
 import { loadTemplateCatalog } from '../templates/catalog.ts';
@@ -42,7 +42,7 @@ export interface RendererOptions {
 }
 
 export function defaultCacheDir(): string {
-  return path.join(os.homedir(), '.cache', 'memeloom');
+  return memeloomCacheDir();
 }
 
 interface RenderDeps {

@@ -1,5 +1,5 @@
-// runMeme's numbered steps (ARCHITECTURE.md): decode → face → motion → engine → captions → encode.
-// Owns the order of stages and their limits; each stage's logic lives in its own module.
+// runMeme's numbered steps (ARCHITECTURE.md): decode → face → motion → engine, with captions drawn on each frame
+// and the encoder fed as frames leave the engine. Owns the order of stages and their limits, not their logic.
 import path from 'node:path';
 import { memeloomCacheDir } from '../cache-dir.ts';
 import { InputError, MemeError, throwIfAborted } from '../errors.ts';

@@ -1,9 +1,12 @@
-// The CLIP BPE tokenizer on a tiny vocabulary written here, with every expected id worked out by hand.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// The CLIP BPE tokenizer: on a tiny vocabulary written here, with every expected id worked out by hand, and
+// on OpenAI's real vocabulary against the golden's prompts.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { ClipTokenizer, bytesToUnicode, cleanText } from '../../src/graph/models/sd15/clip-tokenizer.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClipTokenizer, clipByteSymbols, clipTokenizerJson } from '../../src/graph/models/sd15/clip-tokenizer.ts';
+import { writeOpenaiClipTokenizer } from '../helpers/openai-clip-vocab.ts';
+import { golden, readJson } from './golden-helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tok-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -39,7 +42,6 @@ describe('ClipTokenizer', () => {
   });
 
   it('cleans whitespace and case, splits contractions and single digits', () => {
-    expect(cleanText('  CAT&amp;s \n  12 ')).toBe('cat&s 12');
     expect(tok.encode("  CAT's  12")).toEqual([7, 13, 14, 15]);
   });
 
@@ -54,11 +56,36 @@ describe('ClipTokenizer', () => {
     expect(tok.encodeForSd15('a a a a a a a a')).toEqual([9, 4, 4, 4, 4, 4, 4, 10]);
   });
 
-  it('maps bytes reversibly to printable characters', () => {
-    const table = bytesToUnicode();
-    expect(new Set(table).size).toBe(256);
-    expect(table[0x61]).toBe('a');
-    expect(table[0x20]).toBe('Ġ');
+  it('lists the 256 byte symbols in CLIP vocabulary order: printable bytes first, the rest from U+0100', () => {
+    const symbols = clipByteSymbols();
+    expect(new Set(symbols).size).toBe(256);
+    expect(symbols[0]).toBe('!');
+    expect(symbols[0x61 - 33]).toBe('a');
+    expect(symbols[188]).toBe('Ā'); // byte 0, the first one GPT-2's table moves
+    expect(symbols[188 + 32]).toBe('Ġ'); // the space
+  });
+
+  it('prefers a tokenizer.json and takes the pad token from special_tokens_map.json', () => {
+    const fast = join(dir, 'fast');
+    mkdirSync(fast);
+    // The same tokenizer with the ids of "a</w>" and "cat</w>" swapped, so the test sees which file was read.
+    const swapped = { ...vocab, 'a</w>': 7, 'cat</w>': 4 };
+    writeFileSync(join(fast, 'tokenizer.json'), JSON.stringify(clipTokenizerJson(swapped, ['a t</w>', 'c at</w>', 'c a', "' s</w>"])));
+    writeFileSync(join(fast, 'vocab.json'), JSON.stringify(vocab));
+    writeFileSync(join(fast, 'merges.txt'), '#version: 0.2\n');
+    writeFileSync(join(fast, 'special_tokens_map.json'), JSON.stringify({ pad_token: { content: '!</w>' } }));
+    const fromJson = ClipTokenizer.fromFolder(fast, 6);
+    expect(fromJson.encode('a cat')).toEqual([7, 4]);
+    expect(fromJson.encodeForSd15('a')).toEqual([9, 7, 10, 8, 8, 8]);
+  });
+
+  it('fails with a coded error when the vocabulary lacks the start/end tokens or a file is not JSON', () => {
+    const { '<|startoftext|>': _, ...noSot } = vocab;
+    expect(() => ClipTokenizer.fromVocab(noSot, [])).toThrow(expect.objectContaining({ code: 'BAD_WEIGHTS' }));
+    const broken = join(dir, 'broken');
+    mkdirSync(broken);
+    writeFileSync(join(broken, 'tokenizer.json'), '{"model": ');
+    expect(() => ClipTokenizer.fromFolder(broken)).toThrow(expect.objectContaining({ code: 'BAD_WEIGHTS' }));
   });
 
   it('fails with a coded error when the files are missing', () => {
@@ -66,15 +93,23 @@ describe('ClipTokenizer', () => {
   });
 });
 
-describe('SD1.5 framing against tokenizer_golden.json', () => {
-  // The golden's real 49408-token vocabulary is not shipped, so this checks the framing of its bpe_ids:
-  // SOT, at most 75 ids, EOT, EOT padding to 77.
-  it('reproduces every sd15_input_ids from its bpe_ids', async () => {
-    const { readFileSync } = await import('node:fs');
-    const { golden } = await import('./golden-helpers.ts');
-    const { frameForSd15 } = await import('../../src/graph/models/sd15/clip-tokenizer.ts');
-    const data = JSON.parse(readFileSync(golden('clip_text_tiny', 'tokenizer_golden.json'), 'utf8')) as { cases: { bpe_ids: number[]; sd15_input_ids: number[] }[] };
-    expect(data.cases.length).toBe(6);
-    for (const c of data.cases) expect(frameForSd15(c.bpe_ids, 49406, 49407, 49407, 77)).toEqual(c.sd15_input_ids);
+describe('tokenizer_golden.json with the real 49408-token CLIP vocabulary', () => {
+  type GoldenCase = { text: string; bpe_ids: number[]; sd15_input_ids: number[] };
+  const cases = (readJson(golden('clip_text_tiny', 'tokenizer_golden.json')) as { cases: GoldenCase[] }).cases;
+  let real: ClipTokenizer;
+  beforeAll(async () => {
+    const folder = join(dir, 'openai-clip');
+    mkdirSync(folder);
+    await writeOpenaiClipTokenizer(folder);
+    real = ClipTokenizer.fromFolder(folder);
+  });
+
+  it('has the golden six prompts', () => expect(cases.length).toBe(6));
+
+  it.each(cases.map((c) => [JSON.stringify(c.text).slice(0, 60), c] as const))('tokenizes %s', (_label, c) => {
+    expect(real.sotId).toBe(49406);
+    expect(real.eotId).toBe(49407);
+    expect(real.encode(c.text)).toEqual(c.bpe_ids);
+    expect(real.encodeForSd15(c.text)).toEqual(c.sd15_input_ids);
   });
 });

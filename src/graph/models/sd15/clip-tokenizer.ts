@@ -1,39 +1,31 @@
-// CLIP's byte-level BPE tokenizer (openai SimpleTokenizer rules, = HF CLIPTokenizer on ASCII text) from a
-// model folder's vocab.json + merges.txt, and SD1.5's 77-token framing. Pure string/array work, no graph.
+// CLIP's byte-level BPE tokenizer and SD1.5's 77-token framing. The BPE itself is @huggingface/tokenizers;
+// this file only describes CLIP to it. A diffusers `tokenizer/` folder holds the slow tokenizer's
+// vocab.json + merges.txt, so unless the folder also has a tokenizer.json, the description is assembled
+// here in the shape HF's CLIPTokenizerFast conversion writes (NFC, whitespace runs → one space, lowercase;
+// CLIP's pre-token regex; byte-level symbols; `</w>` on the last symbol of a word; unknown → EOT).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Tokenizer } from '@huggingface/tokenizers';
 import { InputError } from '../../../errors.ts';
 
 const SOT = '<|startoftext|>';
 const EOT = '<|endoftext|>';
-const TOKEN_PATTERN = /<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+/giu;
+/** openai/CLIP simple_tokenizer.py's pre-token pattern (the text is lowercased before it runs). */
+const CLIP_PRE_TOKENS = "<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+";
 
-/** GPT-2's reversible byte → printable character table. */
-export function bytesToUnicode(): string[] {
+/**
+ * The 256 byte symbols in the order CLIP's vocabulary lists them: GPT-2's reversible byte → printable
+ * character table, printable bytes first (as themselves), then the rest mapped to U+0100 onwards.
+ */
+export function clipByteSymbols(): string[] {
   const printable: number[] = [];
   for (let b = 33; b <= 126; b++) printable.push(b);
   for (let b = 161; b <= 172; b++) printable.push(b);
   for (let b = 174; b <= 255; b++) printable.push(b);
-  const table = new Array<string>(256);
+  const symbols = printable.map((b) => String.fromCodePoint(b));
   let extra = 0;
-  for (let b = 0; b < 256; b++) {
-    if (printable.includes(b)) table[b] = String.fromCodePoint(b);
-    else table[b] = String.fromCodePoint(256 + extra++);
-  }
-  return table;
-}
-
-function decodeEntities(text: string): string {
-  const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
-  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, body: string) => {
-    if (body[0] === '#') return String.fromCodePoint(body[1].toLowerCase() === 'x' ? Number.parseInt(body.slice(2), 16) : Number(body.slice(1)));
-    return named[body.toLowerCase()] ?? m;
-  });
-}
-
-/** SimpleTokenizer's cleanup: html unescape (twice), collapse whitespace, trim, lowercase. */
-export function cleanText(text: string): string {
-  return decodeEntities(decodeEntities(text)).replace(/\s+/g, ' ').trim().toLowerCase();
+  for (let b = 0; b < 256; b++) if (!printable.includes(b)) symbols.push(String.fromCodePoint(256 + extra++));
+  return symbols;
 }
 
 /** SOT, the first maxLength−2 ids, EOT, then `padId` up to maxLength (CLIPTokenizer, padding='max_length'). */
@@ -43,93 +35,82 @@ export function frameForSd15(ids: readonly number[], sotId: number, eotId: numbe
   return framed;
 }
 
+/** A tokenizer.json describing CLIP's tokenizer over the given vocabulary and merges. */
+export function clipTokenizerJson(vocab: Record<string, number>, merges: string[]): object {
+  const special = (content: string) => ({ id: vocab[content], content, single_word: false, lstrip: false, rstrip: false, normalized: true, special: true });
+  return {
+    added_tokens: [special(SOT), special(EOT)],
+    normalizer: { type: 'Sequence', normalizers: [{ type: 'NFC' }, { type: 'Replace', pattern: { Regex: '\\s+' }, content: ' ' }, { type: 'Lowercase' }] },
+    pre_tokenizer: {
+      type: 'Sequence',
+      pretokenizers: [
+        { type: 'Split', pattern: { Regex: CLIP_PRE_TOKENS }, behavior: 'Removed', invert: true },
+        { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: false },
+      ],
+    },
+    post_processor: null,
+    decoder: null,
+    model: { type: 'BPE', dropout: null, unk_token: EOT, continuing_subword_prefix: '', end_of_word_suffix: '</w>', fuse_unk: false, vocab, merges },
+  };
+}
+
+function readJsonFile(path: string): Record<string, unknown> {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    throw new InputError('BAD_WEIGHTS', `tokenizer file ${path} is not valid JSON (${(error as Error).message})`, { path });
+  }
+}
+
+/** special_tokens_map.json's pad token, when the folder names one (SD1.5 pads with EOT). */
+function padTokenOf(folder: string): string {
+  const path = join(folder, 'special_tokens_map.json');
+  if (!existsSync(path)) return EOT;
+  const pad = readJsonFile(path).pad_token as string | { content?: string } | undefined;
+  return (typeof pad === 'string' ? pad : pad?.content) ?? EOT;
+}
+
 export class ClipTokenizer {
-  private readonly ranks = new Map<string, number>();
-  private readonly cache = new Map<string, string[]>();
-  private readonly byteTable = bytesToUnicode();
   readonly sotId: number;
   readonly eotId: number;
   readonly padId: number;
 
   constructor(
-    private readonly vocab: ReadonlyMap<string, number>,
-    merges: readonly string[],
+    private readonly tokenizer: Tokenizer,
     readonly maxLength = 77,
     padToken = EOT,
   ) {
-    merges.forEach((m, i) => {
-      this.ranks.set(m, i);
-    });
-    const sot = vocab.get(SOT);
-    const eot = vocab.get(EOT);
+    const sot = tokenizer.token_to_id(SOT);
+    const eot = tokenizer.token_to_id(EOT);
     if (sot === undefined || eot === undefined) throw new InputError('BAD_WEIGHTS', `tokenizer vocab lacks ${SOT} or ${EOT}`);
     this.sotId = sot;
     this.eotId = eot;
-    this.padId = vocab.get(padToken) ?? eot;
+    this.padId = tokenizer.token_to_id(padToken) ?? eot;
   }
 
-  /** Loads vocab.json + merges.txt (and the pad token from special_tokens_map.json when present). */
+  /** CLIP's tokenizer over a vocabulary and its merges ("a b" per merge, best rank first). */
+  static fromVocab(vocab: Record<string, number>, merges: string[], maxLength = 77, padToken = EOT): ClipTokenizer {
+    if (vocab[SOT] === undefined || vocab[EOT] === undefined) throw new InputError('BAD_WEIGHTS', `tokenizer vocab lacks ${SOT} or ${EOT}`);
+    return new ClipTokenizer(new Tokenizer(clipTokenizerJson(vocab, merges), { model_max_length: maxLength }), maxLength, padToken);
+  }
+
+  /** Loads a model folder's tokenizer.json, else its vocab.json + merges.txt (diffusers' `tokenizer/`). */
   static fromFolder(folder: string, maxLength = 77): ClipTokenizer {
+    const padToken = padTokenOf(folder);
+    const fastPath = join(folder, 'tokenizer.json');
+    if (existsSync(fastPath)) return new ClipTokenizer(new Tokenizer(readJsonFile(fastPath), { model_max_length: maxLength }), maxLength, padToken);
     const vocabPath = join(folder, 'vocab.json');
     const mergesPath = join(folder, 'merges.txt');
-    if (!existsSync(vocabPath) || !existsSync(mergesPath)) throw new InputError('FILE_NOT_FOUND', `tokenizer files missing in ${folder} (need vocab.json and merges.txt)`, { path: folder });
-    const vocab = new Map(Object.entries(JSON.parse(readFileSync(vocabPath, 'utf8')) as Record<string, number>));
-    const lines = readFileSync(mergesPath, 'utf8').split('\n');
-    const merges = lines.filter((l, i) => l.trim() && !(i === 0 && l.startsWith('#version')));
-    let pad = EOT;
-    const special = join(folder, 'special_tokens_map.json');
-    if (existsSync(special)) {
-      const p = (JSON.parse(readFileSync(special, 'utf8')) as { pad_token?: string | { content: string } }).pad_token;
-      if (typeof p === 'string') pad = p;
-      else if (p?.content) pad = p.content;
-    }
-    return new ClipTokenizer(vocab, merges, maxLength, pad);
-  }
-
-  /** BPE of one pre-token (already byte-mapped); the last symbol carries the `</w>` end-of-word mark. */
-  private bpe(token: string): string[] {
-    const cached = this.cache.get(token);
-    if (cached) return cached;
-    const chars = [...token];
-    let word = [...chars.slice(0, -1), `${chars[chars.length - 1]}</w>`];
-    while (word.length > 1) {
-      let best = -1;
-      let bestRank = Number.POSITIVE_INFINITY;
-      for (let i = 0; i < word.length - 1; i++) {
-        const rank = this.ranks.get(`${word[i]} ${word[i + 1]}`);
-        if (rank !== undefined && rank < bestRank) {
-          bestRank = rank;
-          best = i;
-        }
-      }
-      if (best < 0) break;
-      const [a, b] = [word[best], word[best + 1]];
-      const merged: string[] = [];
-      for (let i = 0; i < word.length; i++) {
-        if (i < word.length - 1 && word[i] === a && word[i + 1] === b) {
-          merged.push(a + b);
-          i += 1;
-        } else merged.push(word[i]);
-      }
-      word = merged;
-    }
-    this.cache.set(token, word);
-    return word;
+    if (!existsSync(vocabPath) || !existsSync(mergesPath)) throw new InputError('FILE_NOT_FOUND', `tokenizer files missing in ${folder} (need tokenizer.json, or vocab.json and merges.txt)`, { path: folder });
+    const merges = readFileSync(mergesPath, 'utf8')
+      .split('\n')
+      .filter((line, i) => line.trim() && !(i === 0 && line.startsWith('#version')));
+    return ClipTokenizer.fromVocab(readJsonFile(vocabPath) as Record<string, number>, merges, maxLength, padToken);
   }
 
   /** BPE ids of `text`, without SOT/EOT. Unknown pieces map to EOT (CLIP's unk token). */
   encode(text: string): number[] {
-    const ids: number[] = [];
-    for (const match of cleanText(text).matchAll(TOKEN_PATTERN)) {
-      const piece = match[0];
-      if (piece === SOT || piece === EOT) {
-        ids.push(piece === SOT ? this.sotId : this.eotId);
-        continue;
-      }
-      const mapped = [...new TextEncoder().encode(piece)].map((b) => this.byteTable[b]).join('');
-      for (const sym of this.bpe(mapped)) ids.push(this.vocab.get(sym) ?? this.eotId);
-    }
-    return ids;
+    return this.tokenizer.encode(text, { add_special_tokens: false }).ids;
   }
 
   /** SD1.5 framing: SOT, up to maxLength−2 ids, EOT, then padding to maxLength. */

@@ -8,7 +8,7 @@ import { HM5ReferenceAdapter } from '../../../../graph/models/hellomeme/hooked-u
 import { unetLevelChannels } from '../../../../graph/models/hellomeme/load-modules.ts';
 import { HM5MotionAdapter } from '../../../../graph/models/hellomeme/motion-module.ts';
 import { ClipTextModel, parseClipTextConfig } from '../../../../graph/models/sd15/clip-text.ts';
-import { bytesToUnicode } from '../../../../graph/models/sd15/clip-tokenizer.ts';
+import { clipByteSymbols } from '../../../../graph/models/sd15/clip-tokenizer.ts';
 import { UNet2DConditionModel } from '../../../../graph/models/sd15/unet.ts';
 import { parseUnetConfig } from '../../../../graph/models/sd15/unet-config.ts';
 import { AutoencoderKL, parseVaeConfig } from '../../../../graph/models/sd15/vae.ts';
@@ -84,8 +84,8 @@ async function writeComponent(dir: string, config: Record<string, unknown>, modu
 function writeTinyTokenizer(dir: string): number {
   mkdirSync(dir, { recursive: true });
   const vocab: Record<string, number> = {};
-  for (const ch of bytesToUnicode()) vocab[ch] = Object.keys(vocab).length;
-  for (const ch of bytesToUnicode()) vocab[`${ch}</w>`] = Object.keys(vocab).length;
+  for (const ch of clipByteSymbols()) vocab[ch] = Object.keys(vocab).length;
+  for (const ch of clipByteSymbols()) vocab[`${ch}</w>`] = Object.keys(vocab).length;
   vocab['<|startoftext|>'] = Object.keys(vocab).length;
   vocab['<|endoftext|>'] = Object.keys(vocab).length;
   writeFileSync(join(dir, 'vocab.json'), JSON.stringify(vocab));

@@ -43,7 +43,7 @@ export function createServiceMetrics(readStats: () => QueueStats): ServiceMetric
     failures: new Counter({ name: 'memeloom_job_failures_total', help: 'Jobs ended with an error, by code', labelNames: ['code'], registers: [registry] }),
     outcomes: new Counter({
       name: 'memeloom_jobs_total',
-      help: 'Requests by outcome (delivered, cached, failed, refused)',
+      help: 'Requests by outcome (delivered, cached, joined a render in flight, failed, refused)',
       labelNames: ['outcome'],
       registers: [registry],
     }),

@@ -19,6 +19,7 @@ import { RecentRequests } from './recent-requests.ts';
 import { ReplierChannel } from './replier-channel.ts';
 import { cacheKey, ResultCache } from './result-cache.ts';
 import { createServiceMetrics, type ServiceMetrics } from './service-metrics.ts';
+import { SharedJob, SharedJobs, type Subscriber } from './shared-jobs.ts';
 import type { JobRef, MemeRequest, MemeService, ProgressUpdate, Replier } from './service-types.ts';
 import { UploadStore } from './upload-store.ts';
 
@@ -74,6 +75,7 @@ class MemeServiceCore implements CoreMemeService {
   readonly #recent: RecentRequests;
   readonly #uploads: UploadStore;
   readonly #channels = new Set<ReplierChannel>();
+  readonly #shared = new SharedJobs();
   readonly #sweepTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -124,6 +126,11 @@ class MemeServiceCore implements CoreMemeService {
       });
       const cached = this.#cache.get(key);
       if (cached) return this.#deliverCached(normalized, cached, replier);
+      // Only in-process jobs are shared: a restart re-attaches remote jobs from the one route saved with each,
+      // so someone who had joined another person's remote job would never hear back.
+      const running = this.#backend.kind === 'local' ? this.#shared.joinable(key) : undefined;
+      if (running?.subscribers.some((s) => s.userId === request.userId)) throw new MemeError('BUSY', 'this meme is already being made for this user');
+      if (running) return this.#join(running, normalized, replier);
       return await this.#enqueue(normalized, spec, kinds.clip, key, replier);
     } catch (error) {
       const memeError = toMemeError(error);
@@ -145,11 +152,25 @@ class MemeServiceCore implements CoreMemeService {
   }
 
   cancel(jobId: string): boolean {
-    return this.#backend.cancel(jobId);
+    const job = this.#shared.bySubscriber(jobId);
+    if (!job) return this.#backend.cancel(jobId);
+    if (job.subscribers.length === 1) {
+      // The last one waiting: stop the render itself; its CANCELLED failure reaches this subscriber.
+      this.#shared.closeToJoiners(job);
+      return this.#backend.cancel(job.backendJobId);
+    }
+    const leaving = this.#shared.detach(jobId);
+    if (leaving) {
+      void leaving.channel.send('fail', { jobId, ...errorText(new MemeError('CANCELLED', 'cancelled by the requester')) });
+      this.#closeChannel(leaving.channel);
+    }
+    return true;
   }
 
   cancelForUser(userId: string): boolean {
-    return this.#backend.cancelForUser(userId);
+    const waiting = this.#shared.subscriptionsOf(userId);
+    if (waiting.length === 0) return this.#backend.cancelForUser(userId);
+    return waiting.map((jobId) => this.cancel(jobId)).some(Boolean);
   }
 
   get backendKind(): MemeJobBackend['kind'] {
@@ -172,13 +193,11 @@ class MemeServiceCore implements CoreMemeService {
         this.#log.warn('pending job has no way back to its requester on this process', { jobId: job.jobId, platform: job.route.platform });
         continue;
       }
-      const channel = this.#openChannel(factory(job.route, job.jobId));
-      const throttle = new ProgressThrottle(this.#config.progress.stageIntervalMs, this.#now);
-      job.listen((event) => {
-        const update = toUpdate(event);
-        if (throttle.accept(update)) void channel.send('progress', update);
-      });
-      this.#finish(job.jobId, { userId: job.userId }, undefined, channel, job.done);
+      const shared = new SharedJob(job.jobId, undefined);
+      shared.add({ jobId: job.jobId, userId: job.userId, channel: this.#openChannel(factory(job.route, job.jobId)), throttle: this.#throttle() });
+      this.#shared.track(shared);
+      job.listen((event) => shared.forward(toUpdate(event)));
+      this.#finish(shared, job.userId, job.done);
       this.#log.info('re-attached to a pending job', { jobId: job.jobId, userId: job.userId, platform: job.route.platform });
     }
     return jobs.length;
@@ -222,19 +241,36 @@ class MemeServiceCore implements CoreMemeService {
     return { jobId };
   }
 
+  #throttle(): ProgressThrottle {
+    return new ProgressThrottle(this.#config.progress.stageIntervalMs, this.#now);
+  }
+
+  /** Adds a requester to a render already under way for the same request. */
+  #join(job: SharedJob, request: MemeRequest, replier: Replier): JobRef {
+    const jobId = randomUUID();
+    const channel = this.#openChannel(replier);
+    const throttle = this.#throttle();
+    const latest = job.latest;
+    throttle.announced(latest?.position);
+    void channel.send('queued', { jobId, position: latest?.position, etaSec: latest?.etaSec });
+    if (latest?.stage !== undefined && throttle.accept(latest)) void channel.send('progress', { ...latest, jobId });
+    this.#shared.join(job, { jobId, userId: request.userId, channel, throttle });
+    this.#recent.remember(jobId, request);
+    this.#retain(jobId, request);
+    this.metrics.outcomes.inc({ outcome: 'joined' });
+    this.#log.info('job joined a render in flight', { jobId, render: job.backendJobId, userId: request.userId, platform: request.platform });
+    return { jobId };
+  }
+
   async #enqueue(request: MemeRequest, spec: MemeSpec, clipExt: string | undefined, key: string, replier: RoutableReplier): Promise<JobRef> {
     const channel = this.#openChannel(replier);
-    const throttle = new ProgressThrottle(this.#config.progress.stageIntervalMs, this.#now);
-    let jobId: string | undefined;
+    let shared: SharedJob | undefined;
     let first: ProgressUpdate | undefined;
-    const forward = (update: ProgressUpdate) => {
-      if (throttle.accept(update)) void channel.send('progress', update);
-    };
     const onEvent = (event: JobEvent) => {
       const update = toUpdate(event);
       // Events raised while submit is still running are folded into the first acknowledgement.
-      if (jobId === undefined) first = event.type === 'queued' ? update : { ...first, ...update };
-      else forward(update);
+      if (shared === undefined) first = event.type === 'queued' ? update : { ...first, ...update };
+      else shared.forward(update);
     };
     let handle: JobHandle<MemeResult>;
     try {
@@ -253,12 +289,17 @@ class MemeServiceCore implements CoreMemeService {
       this.#closeChannel(channel);
       throw error;
     }
-    jobId = handle.id;
+    const jobId = handle.id;
+    const throttle = this.#throttle();
     throttle.announced(first?.position);
     void channel.send('queued', { jobId, position: first?.position, etaSec: first?.etaSec });
-    if (first?.stage !== undefined) forward({ ...first, jobId });
+    const job = new SharedJob(jobId, key);
+    job.add({ jobId, userId: request.userId, channel, throttle });
+    this.#shared.track(job);
+    shared = job;
+    if (first !== undefined) job.forward({ ...first, jobId });
     this.#recent.remember(jobId, request);
-    this.#finish(jobId, request, key, channel, handle.done);
+    this.#finish(job, request.userId, handle.done);
     this.#log.info('job queued', {
       jobId,
       userId: request.userId,
@@ -271,11 +312,19 @@ class MemeServiceCore implements CoreMemeService {
     return { jobId };
   }
 
-  #finish(jobId: string, request: Pick<MemeRequest, 'userId'>, key: string | undefined, channel: ReplierChannel, outcome: Promise<MemeResult>): void {
+  /** Delivers the render's result (or failure) to everyone still waiting for it, then acknowledges it once. */
+  #finish(job: SharedJob, userId: string, outcome: Promise<MemeResult>): void {
     const submittedMs = this.#now();
+    const jobId = job.backendJobId;
+    const tellEveryone = (send: (s: Subscriber) => Promise<void>) => {
+      const waiting = job.subscribers;
+      this.#shared.settle(job);
+      void Promise.all(waiting.map(send)).then(() => this.#acknowledge(jobId));
+      for (const s of waiting) this.#closeChannel(s.channel);
+    };
     outcome.then(
       (result) => {
-        if (key) this.#cache.set(key, result);
+        if (job.key) this.#cache.set(job.key, result);
         for (const [stage, ms] of Object.entries(result.stageMs)) {
           this.metrics.jobDuration.observe({ engine: result.engine, stage }, (ms ?? 0) / 1000);
         }
@@ -283,17 +332,15 @@ class MemeServiceCore implements CoreMemeService {
         this.metrics.jobDuration.observe({ engine: result.engine, stage: 'total' }, (this.#now() - submittedMs) / 1000);
         this.metrics.outcomes.inc({ outcome: 'delivered' });
         this.#log.info('job done', { jobId, engine: result.engine, bytes: result.bytes.length, stageMs: result.stageMs });
-        void channel.send('deliver', result, { jobId }).then(() => this.#acknowledge(jobId));
-        this.#closeChannel(channel);
+        tellEveryone((s) => s.channel.send('deliver', result, { jobId: s.jobId }));
       },
       (error: unknown) => {
         const { code, text } = errorText(error);
         this.metrics.failures.inc({ code });
         this.metrics.outcomes.inc({ outcome: 'failed' });
         const level = code === 'INTERNAL' || code === 'BAD_TENSOR' || code === 'BAD_WEIGHTS' ? 'error' : 'info';
-        this.#log[level]('job failed', { jobId, userId: request.userId, code, error });
-        void channel.send('fail', { jobId, code, text }).then(() => this.#acknowledge(jobId));
-        this.#closeChannel(channel);
+        this.#log[level]('job failed', { jobId, userId, code, error });
+        tellEveryone((s) => s.channel.send('fail', { jobId: s.jobId, code, text }));
       },
     );
   }

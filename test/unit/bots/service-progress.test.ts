@@ -3,7 +3,8 @@ import { createMemeService } from '../../../src/bots/service.ts';
 import type { MemeRequest } from '../../../src/bots/service-types.ts';
 import { FakeRenderer, PHOTO, RecordingReplier, testConfig, testTemplates } from './service-fixtures.ts';
 
-const request = (userId: string): MemeRequest => ({ platform: 'telegram', userId, photo: PHOTO, templateId: 'nod-along', format: 'gif', seed: 1 });
+// A seed per user, so each request is a render of its own (identical requests in flight share one).
+const request = (userId: string, seed = 1): MemeRequest => ({ platform: 'telegram', userId, photo: PHOTO, templateId: 'nod-along', format: 'gif', seed });
 
 describe('service progress to the replier', () => {
   it('tells a user at position 20 only the geometric steps on the way to the front', async () => {
@@ -14,7 +15,7 @@ describe('service progress to the replier', () => {
     });
     const service = createMemeService({ config: testConfig(), renderer, templates: testTemplates() });
     const repliers = Array.from({ length: 21 }, () => new RecordingReplier());
-    for (const [i, replier] of repliers.entries()) await service.submit(request(`telegram:${i}`), replier);
+    for (const [i, replier] of repliers.entries()) await service.submit(request(`telegram:${i}`, i), replier);
     const last = repliers[20];
     expect(last.events[0]).toMatchObject({ kind: 'queued', update: { position: 20, etaSec: expect.any(Number) } });
     release();

@@ -169,7 +169,7 @@ describe('meme service', () => {
     const running = new RecordingReplier();
     await service.submit(request(), running);
     const waiting = [1, 2].map(() => new RecordingReplier());
-    await Promise.all(waiting.map((r, i) => service.submit(request({ userId: `web:u${i}` }), r)));
+    await Promise.all(waiting.map((r, i) => service.submit(request({ userId: `web:u${i}`, seed: i + 1 }), r)));
     await service.shutdown(5000);
     expect((await running.ended).kind).toBe('deliver');
     for (const r of waiting) expect(await r.ended).toMatchObject({ kind: 'fail', failure: { code: 'SHUTTING_DOWN' } });

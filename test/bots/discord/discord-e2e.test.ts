@@ -10,13 +10,14 @@ import { errorText, message } from '../../../src/bots/messages.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { InputError } from '../../../src/errors.ts';
 import { startMemeloom } from '../../../src/main.ts';
+import { referenceImage } from '../../helpers/fixtures.ts';
 import { FakeDiscord } from '../fakes/discord/fake-discord.ts';
-import type { InteractionRecord, RecordedRequest } from '../fakes/discord/fake-rest-state.ts';
+import type { InteractionRecord } from '../fakes/discord/fake-rest-state.ts';
 import {
-  CHANNEL_ID,
-  type CommandOption,
   autocomplete,
   buttonPress,
+  CHANNEL_ID,
+  type CommandOption,
   chatInput,
   componentIds,
   messageContext,
@@ -25,14 +26,7 @@ import {
   userContext,
   userMessage,
 } from '../fakes/discord/interaction-payloads.ts';
-import { referenceImage } from '../../helpers/fixtures.ts';
-import { ALICE, BOB, type Harness, startHarness } from './discord-harness.ts';
-
-const EPHEMERAL = 64;
-const ATTACHMENT = 11;
-const STRING = 3;
-// Under a plain 512 px GIF of these templates (about 2.8 MB), so the encoder's ladder has to meet it.
-const LIMIT_BYTES = 2 * 1024 * 1024;
+import { ALICE, ATTACHMENT, BOB, dataOf, EPHEMERAL, type Harness, isGif, memeCommand, STRING, startHarness } from './discord-harness.ts';
 
 let h: Harness;
 
@@ -43,35 +37,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
 });
-
-function callbacks(record: InteractionRecord): RecordedRequest[] {
-  return h.fake.requestsFor(record).filter((r) => r.path.endsWith('/callback') && r.status === 204);
-}
-
-function firstCallback(record: InteractionRecord, what: string): Promise<RecordedRequest> {
-  return h.fake.waitFor(() => callbacks(record)[0], 10_000, what);
-}
-
-function resultEdit(record: InteractionRecord): Promise<RecordedRequest> {
-  const pick = () => h.fake.requestsFor(record).find((r) => r.method === 'PATCH' && r.files.length > 0 && r.status === 200);
-  return h.fake.waitFor(pick, 60_000, 'the result edit');
-}
-
-/** The `data` of an interaction callback body. */
-function dataOf<T>(request: RecordedRequest): T {
-  return (request.json?.data ?? {}) as T;
-}
-
-function isGif(bytes: Buffer): boolean {
-  return ['GIF87a', 'GIF89a'].includes(bytes.subarray(0, 6).toString('latin1'));
-}
-
-function memeCommand(photoId: string, extra: Array<{ name: string; type: number; value: string }>, resolved: Record<string, unknown>) {
-  return chatInput('meme', [{ name: 'photo', type: ATTACHMENT, value: photoId }, ...extra], { attachments: resolved }, {
-    user: ALICE,
-    attachmentSizeLimit: LIMIT_BYTES,
-  });
-}
 
 describe('Discord adapter on a fake Discord', () => {
   it('connects through the gateway the REST API advertises, with only the Guilds intent', () => {
@@ -87,15 +52,7 @@ describe('Discord adapter on a fake Discord', () => {
         [photo.id]: photo,
       }),
     );
-    const defer = await firstCallback(record, 'the deferral');
-    expect(defer.json?.type).toBe(5);
-    expect(defer.atMs - record.dispatchedAtMs).toBeLessThan(3_000);
-
-    const result = await resultEdit(record);
-    const file = result.files[0];
-    expect(file.name).toBe('meme.gif');
-    expect(isGif(file.bytes)).toBe(true);
-    expect(file.bytes.length).toBeLessThanOrEqual(LIMIT_BYTES);
+    const { result } = await h.deferredGif(record);
     expect(String(result.json?.content)).toContain('Stern');
     const ids = componentIds(record.original);
     expect(ids.map((id) => id.split(':')[1])).toEqual(['again', 'other', 'mp4']);
@@ -110,20 +67,20 @@ describe('Discord adapter on a fake Discord', () => {
   it('lets only the requester press the buttons; Another take renders again', async () => {
     const photo = await h.photoAttachment('trump.jpg');
     const first = h.fake.dispatchInteraction(memeCommand(photo.id, [{ name: 'template', type: STRING, value: 'toothy-grin' }], { [photo.id]: photo }));
-    await resultEdit(first);
+    await h.resultEdit(first);
     const resultMessage = first.original!;
     const again = componentIds(resultMessage).find((id) => id.startsWith('ml:again:'))!;
 
     const intruder = h.fake.dispatchInteraction(buttonPress(again, resultMessage, { user: BOB }));
-    const note = await firstCallback(intruder, 'the note to someone else');
+    const note = await h.firstCallback(intruder, 'the note to someone else');
     expect(note.json?.type).toBe(4);
     expect(dataOf<{ flags: number }>(note).flags & EPHEMERAL).toBe(EPHEMERAL);
     expect(String(dataOf<{ content: string }>(note).content)).toContain('belong to the person');
     expect(h.fake.requestsFor(first).filter((r) => r.method === 'PATCH' && r.atMs > note.atMs)).toHaveLength(0);
 
     const retake = h.fake.dispatchInteraction(buttonPress(again, resultMessage, { user: ALICE }));
-    expect((await firstCallback(retake, 'the retake deferral')).json?.type).toBe(5);
-    const second = await resultEdit(retake);
+    expect((await h.firstCallback(retake, 'the retake deferral')).json?.type).toBe(5);
+    const second = await h.resultEdit(retake);
     expect(isGif(second.files[0].bytes)).toBe(true);
   });
 
@@ -134,21 +91,21 @@ describe('Discord adapter on a fake Discord', () => {
     const cancelId = componentIds(status.json)[0];
     expect(cancelId).toMatch(/^ml:cancel:/);
     const press = h.fake.dispatchInteraction(buttonPress(cancelId, record.original!, { user: ALICE }));
-    const update = await firstCallback(press, 'the cancel update');
+    const update = await h.firstCallback(press, 'the cancel update');
     expect(update.json?.type).toBe(7);
     expect(dataOf<{ content: string; components: unknown[] }>(update)).toMatchObject({ content: message('CANCELLED'), components: [] });
 
     // The CPU lane runs one job at a time, so this one's result proves the cancelled job has ended.
     const next = await h.photoAttachment('show4.jpg');
     const after = h.fake.dispatchInteraction(memeCommand(next.id, [{ name: 'template', type: STRING, value: 'stern-stare' }], { [next.id]: next }));
-    await resultEdit(after);
+    await h.resultEdit(after);
     expect(h.fake.requestsFor(record).filter((r) => r.files.length > 0)).toHaveLength(0);
     expect(h.fake.requestsFor(record).filter((r) => r.method === 'PATCH' && r.atMs > update.atMs)).toHaveLength(0);
   });
 
   it('answers template autocomplete with matching templates', async () => {
     const record = h.fake.dispatchInteraction(autocomplete('meme', [{ name: 'template', type: STRING, value: 'st', focused: true }], { user: ALICE }));
-    const answer = await firstCallback(record, 'the autocomplete answer');
+    const answer = await h.firstCallback(record, 'the autocomplete answer');
     expect(answer.json?.type).toBe(8);
     const choices = dataOf<{ choices: Array<{ name: string; value: string }> }>(answer).choices;
     expect(choices.map((c) => c.value)).toContain('stern-stare');
@@ -157,13 +114,13 @@ describe('Discord adapter on a fake Discord', () => {
 
   it('pages the /templates gallery for the person who opened it', async () => {
     const opened = h.fake.dispatchInteraction(chatInput('templates', [], {}, { user: ALICE }));
-    const first = await firstCallback(opened, 'the gallery');
+    const first = await h.firstCallback(opened, 'the gallery');
     const data = first.json?.data as { flags: number; embeds: Array<{ title: string; description: string }> };
     expect(data.flags & EPHEMERAL).toBe(EPHEMERAL);
     expect(data.embeds[0].title).toContain('page 1 of 2');
     const next = componentIds(opened.original).find((id) => id.startsWith('ml:gallery:1:'))!;
     const paged = h.fake.dispatchInteraction(buttonPress(next, opened.original!, { user: ALICE }));
-    const update = await firstCallback(paged, 'the page update');
+    const update = await h.firstCallback(paged, 'the page update');
     expect(update.json?.type).toBe(7);
     const page2 = dataOf<{ embeds: Array<{ title: string; description: string }> }>(update).embeds[0];
     expect(page2.title).toContain('page 2 of 2');
@@ -174,12 +131,12 @@ describe('Discord adapter on a fake Discord', () => {
     const photo = await h.photoAttachment('kjl.jpg');
     const target = userMessage(BOB, [photo]);
     const menu = h.fake.dispatchInteraction(messageContext('Make it a meme', target, { user: ALICE }));
-    const prompt = await firstCallback(menu, 'the template select');
+    const prompt = await h.firstCallback(menu, 'the template select');
     expect(dataOf<{ flags: number }>(prompt).flags & EPHEMERAL).toBe(EPHEMERAL);
     const pickId = componentIds(menu.original).find((id) => id.startsWith('ml:pick:'))!;
 
     const pick = h.fake.dispatchInteraction(selectPick(pickId, ['stern-stare'], menu.original!, { user: ALICE }));
-    expect((await firstCallback(pick, 'the pick deferral')).json?.type).toBe(5);
+    expect((await h.firstCallback(pick, 'the pick deferral')).json?.type).toBe(5);
     // Sixteen minutes pass for the adapter, and Discord stops honouring the token.
     h.clock.offsetMs = 16 * 60_000;
     pick.expired = true;
@@ -203,10 +160,10 @@ describe('Discord adapter on a fake Discord', () => {
     h.fake.addCdnFile(`/avatars/${BOB.id}/b0b.png`, avatar, 'image/png');
     const bob = { ...BOB, avatar: 'b0b' };
     const menu = h.fake.dispatchInteraction(userContext('Memeify avatar', bob, { user: ALICE }));
-    await firstCallback(menu, 'the template select');
+    await h.firstCallback(menu, 'the template select');
     const pickId = componentIds(menu.original).find((id) => id.startsWith('ml:pick:'))!;
     const pick = h.fake.dispatchInteraction(selectPick(pickId, ['toothy-grin'], menu.original!, { user: ALICE }));
-    const result = await resultEdit(pick);
+    const result = await h.resultEdit(pick);
     expect(isGif(result.files[0].bytes)).toBe(true);
     expect(h.fake.state.cdnHits).toContain(`/avatars/${BOB.id}/b0b.png`);
   });
@@ -219,11 +176,7 @@ describe('Discord adapter on a fake Discord', () => {
     const url = h.fake.addCdnFile(`/attachments/${CHANNEL_ID}/99/landscape.jpg`, landscape, 'image/jpeg');
     const photo = { id: '1500000000000000001', filename: 'landscape.jpg', size: landscape.length, url, proxy_url: url, content_type: 'image/jpeg' };
     const record = h.fake.dispatchInteraction(memeCommand(photo.id, [{ name: 'template', type: STRING, value: 'pout' }], { [photo.id]: photo }));
-    const followUp = await h.fake.waitFor(
-      () => h.fake.requestsFor(record).find((r) => r.method === 'POST' && !r.path.endsWith('/callback')),
-      60_000,
-      'the ephemeral follow-up',
-    );
+    const followUp = await h.privateFollowUp(record);
     expect(Number(followUp.json?.flags) & EPHEMERAL).toBe(EPHEMERAL);
     expect(followUp.json?.content).toBe(message('NO_FACE'));
     expect(h.fake.requestsFor(record).some((r) => r.method === 'DELETE' && r.status === 204)).toBe(true);
@@ -233,7 +186,7 @@ describe('Discord adapter on a fake Discord', () => {
     const admin = { user: ALICE, permissions: '32' };
     const settings = (sub: string, options: CommandOption[] = [], resolved: Record<string, unknown> = {}, who = admin) =>
       h.fake.dispatchInteraction(chatInput('meme-settings', [{ name: sub, type: 1, options }], resolved, who));
-    const replyOf = async (record: InteractionRecord) => dataOf<{ content: string; flags: number }>(await firstCallback(record, 'the reply'));
+    const replyOf = async (record: InteractionRecord) => dataOf<{ content: string; flags: number }>(await h.firstCallback(record, 'the reply'));
 
     const refused = await replyOf(settings('daily-cap', [{ name: 'count', type: 4, value: 1 }], {}, { user: BOB, permissions: '2048' }));
     expect(refused.content).toContain('Only members who can manage');
@@ -251,7 +204,7 @@ describe('Discord adapter on a fake Discord', () => {
     expect((await replyOf(settings('daily-cap', [{ name: 'count', type: 4, value: 1 }]))).content).toContain('Daily cap per member: 1');
     const asCarol = () =>
       h.fake.dispatchInteraction(chatInput('meme', [{ name: 'photo', type: ATTACHMENT, value: photo.id }, { name: 'template', type: STRING, value: 'stern-stare' }], { attachments: { [photo.id]: photo } }, { user: carol }));
-    await resultEdit(asCarol());
+    await h.resultEdit(asCarol());
     expect((await replyOf(asCarol())).content).toContain('daily limit');
     expect((await replyOf(settings('daily-cap', [{ name: 'count', type: 4, value: 0 }]))).content).toContain('Daily cap per member: none');
   });
@@ -259,7 +212,7 @@ describe('Discord adapter on a fake Discord', () => {
   it('a photo over the size cap is refused ephemerally before anything is deferred or downloaded', async () => {
     const photo = await h.photoAttachment('show1.jpg', 40 * 1024 * 1024);
     const record = h.fake.dispatchInteraction(memeCommand(photo.id, [{ name: 'template', type: STRING, value: 'pout' }], { [photo.id]: photo }));
-    const answer = await firstCallback(record, 'the refusal');
+    const answer = await h.firstCallback(record, 'the refusal');
     const data = answer.json?.data as { flags: number; content: string };
     expect(answer.json?.type).toBe(4);
     expect(data.flags & EPHEMERAL).toBe(EPHEMERAL);
@@ -272,7 +225,7 @@ describe('Discord adapter on a fake Discord', () => {
     h.fake.gateway.dropConnection(4000);
     const record = h.fake.dispatchInteraction(autocomplete('meme', [{ name: 'template', type: STRING, value: 'nod', focused: true }], { user: BOB }));
     await resumed;
-    const answer = await firstCallback(record, 'the answer after resume');
+    const answer = await h.firstCallback(record, 'the answer after resume');
     expect(dataOf<{ choices: Array<{ value: string }> }>(answer).choices[0].value).toBe('nod-along');
     expect(h.fake.gateway.stats.resumes).toBe(1);
     expect(h.fake.gateway.stats.identifies).toBe(1);

@@ -4,7 +4,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Config } from '../config.ts';
 import { MemeError, toMemeError } from '../errors.ts';
-import type { EngineName, MemeResult, MemeSpec, Renderer } from '../pipeline/meme-spec.ts';
+import { DEFAULT_SEED, type EngineName, type MemeResult, type MemeSpec, type Renderer } from '../pipeline/meme-spec.ts';
 import type { OutputFormat, StageName } from '../pipeline/types.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
 import type { JobEvent, JobHandle, QueueStats } from '../queue/queue-types.ts';
@@ -25,8 +25,6 @@ import { UploadStore } from './upload-store.ts';
 
 export { createQueueFromConfig } from './local-backend.ts';
 
-/** Seed used when a request gives none, so repeats hit the cache; reroll picks a random one. */
-export const DEFAULT_SEED = 0;
 
 export interface MemeServiceDeps {
   config: Config;

@@ -25,9 +25,12 @@ export interface MemeSpec {
   /** Longest side of the output in pixels (default 512). */
   maxSide?: number;
   engine?: EngineName | 'auto';
-  /** Seed for engines with randomness (reroll changes it). */
+  /** Seed for engines with randomness (reroll changes it); DEFAULT_SEED when not given. */
   seed?: number;
 }
+
+/** The seed of a request that names none, so repeats hit the caches; "Another take" picks a random one. */
+export const DEFAULT_SEED = 0;
 
 /** What the encoder's byte-budget ladder settled on. */
 export interface BudgetChoice {
@@ -48,6 +51,8 @@ export interface MemeResult {
   frameCount: number;
   durationSec: number;
   engine: EngineName;
+  /** The seed the engine ran with: the take a "same meme as MP4 / sticker" button must render again. */
+  seed: number;
   /** Milliseconds spent in each stage. */
   stageMs: Partial<Record<StageName, number>>;
   budget: BudgetChoice;

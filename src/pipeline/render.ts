@@ -15,7 +15,7 @@ import { renderCaptionOverlay } from './media/captions.ts';
 import { compositeRgba } from './media/composite.ts';
 import { startFrameEncoder } from './media/encode.ts';
 import { decodeImage, resizeToFit } from './media/image.ts';
-import type { EngineName, MemeResult, MemeSpec, Renderer } from './meme-spec.ts';
+import { DEFAULT_SEED, type EngineName, type MemeResult, type MemeSpec, type Renderer } from './meme-spec.ts';
 import { type DriverClip, loadDriverMotion } from './motion/driver-motion.ts';
 import { createMotionCache, type MotionCache } from './motion/motion-cache.ts';
 import { StageTimer } from './stage-timer.ts';
@@ -112,7 +112,7 @@ async function runMeme(spec: MemeSpec, deps: RenderDeps, run: RunOptions): Promi
     frames.frames.slice(streamed).forEach(emit); // engines that hand over frames only at the end
     throwIfAborted(run.signal);
     const { attempts: _attempts, ...encoded } = await timer.stage('encode', () => encoder.finish(frames.fps));
-    return { ...encoded, engine: engine.name, stageMs: timer.stageMs };
+    return { ...encoded, engine: engine.name, seed: spec.seed ?? DEFAULT_SEED, stageMs: timer.stageMs };
   } catch (error) {
     encoder.cancel();
     throw error;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type CoreMemeService, createMemeService } from '../../src/bots/service.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
-import type { Renderer } from '../../src/pipeline/meme-spec.ts';
+import type { MemeSpec, Renderer } from '../../src/pipeline/meme-spec.ts';
 import { createRenderer } from '../../src/pipeline/render.ts';
 import { loadTemplateCatalog } from '../../src/templates/catalog.ts';
 import type { TemplateCatalog } from '../../src/templates/template-types.ts';
@@ -14,6 +14,8 @@ export interface RealCore {
   config: Config;
   templates: TemplateCatalog;
   renderer: Renderer;
+  /** Every spec the renderer was asked to render, in order (the renderer is real; this only watches). */
+  rendered: MemeSpec[];
   service: CoreMemeService;
   /** Shuts the service down, disposes the renderer and removes the data dir. */
   close(): Promise<void>;
@@ -32,11 +34,19 @@ export async function startRealCore(env: Record<string, string>): Promise<RealCo
   });
   const templates = await loadTemplateCatalog();
   const renderer = await createRenderer({ templates, cacheDir: path.join(tmpdir(), 'memeloom-test-cache') });
-  const service = createMemeService({ config, renderer, templates });
+  const rendered: MemeSpec[] = [];
+  const watched: Renderer = Object.assign(Object.create(renderer) as Renderer, {
+    render: (spec: MemeSpec, options?: Parameters<Renderer['render']>[1]) => {
+      rendered.push(spec);
+      return renderer.render(spec, options);
+    },
+  });
+  const service = createMemeService({ config, renderer: watched, templates });
   return {
     config,
     templates,
     renderer,
+    rendered,
     service,
     async close() {
       await service.shutdown(1_000);

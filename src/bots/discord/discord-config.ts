@@ -44,8 +44,9 @@ export interface DiscordSeams {
   log?: (message: string, error?: unknown) => void;
 }
 
+/** The same caps as the service's defaults (MEMELOOM_MAX_PHOTO_BYTES, MEMELOOM_MAX_DRIVER_BYTES). */
 export const DEFAULT_MAX_PHOTO_BYTES = 10 * 1024 * 1024;
-export const DEFAULT_MAX_CLIP_BYTES = 25 * 1024 * 1024;
+export const DEFAULT_MAX_CLIP_BYTES = 20 * 1024 * 1024;
 /** Discord's upload limit for an interaction when the payload does not say (attachment_size_limit). */
 export const DEFAULT_ATTACHMENT_LIMIT_BYTES = 10 * 1024 * 1024;
 

@@ -53,6 +53,8 @@ export class InteractionReplier implements Replier {
     await this.#throttle.close();
     if (this.session.cancelled) return;
     this.session.jobId = job.jobId;
+    // The take on screen: the MP4 button renders this seed again (a reroll's seed is picked by the service).
+    this.session.request = { ...this.session.request, seed: result.seed };
     const name = `meme.${result.format}`;
     const components = [resultRow(this.session.key, this.session.ownerId, result.format).toJSON()];
     const done = this.#doneText();

@@ -6,7 +6,7 @@ import type { Telegram } from 'telegraf';
 import { isMemeError } from '../../errors.ts';
 import type { ReplyRoute } from '../job-backend.ts';
 import type { Logger } from '../logger.ts';
-import type { Captions } from '../../pipeline/meme-spec.ts';
+import { type Captions, DEFAULT_SEED } from '../../pipeline/meme-spec.ts';
 import type { OutputFormat } from '../../pipeline/types.ts';
 import type { TemplateCatalog } from '../../templates/template-types.ts';
 import type { MemeRequest, MemeService, Replier } from '../service-types.ts';
@@ -41,6 +41,8 @@ interface SentEntry {
   source: JobSource;
   jobId?: string;
   messageId: number;
+  /** The take in the chat, so "As sticker" / "As GIF file" render the same animation. */
+  seed?: number;
 }
 
 export interface MemeJobsDeps {
@@ -75,9 +77,9 @@ export function newId(): string {
   return randomBytes(6).toString('base64url');
 }
 
-/** Same photo, clip, template, captions and format → the same animation: reuse its file_id. */
-export function resultCacheKey(source: JobSource, format: OutputFormat): string {
-  return JSON.stringify([source.photo.uniqueId, source.clip?.uniqueId ?? null, source.templateId ?? null, source.captions?.top ?? null, source.captions?.bottom ?? null, format]);
+/** Same photo, clip, template, captions, seed and format → the same animation: reuse its file_id. */
+export function resultCacheKey(source: JobSource, format: OutputFormat, seed = DEFAULT_SEED): string {
+  return JSON.stringify([source.photo.uniqueId, source.clip?.uniqueId ?? null, source.templateId ?? null, source.captions?.top ?? null, source.captions?.bottom ?? null, format, seed]);
 }
 
 export class MemeJobs {
@@ -157,7 +159,7 @@ export class MemeJobs {
   variant(resultId: string, format: 'webm' | 'gif'): boolean {
     const entry = this.sent.get(resultId);
     if (!entry) return false;
-    this.launch({ ...entry.source, replyToMessageId: entry.messageId }, { format });
+    this.launch({ ...entry.source, replyToMessageId: entry.messageId }, { format, seed: entry.seed });
     return true;
   }
 
@@ -180,7 +182,7 @@ export class MemeJobs {
   }
 
   private async sendCached(source: JobSource, options: RunOptions): Promise<boolean> {
-    const key = resultCacheKey(source, options.format);
+    const key = resultCacheKey(source, options.format, options.seed);
     const hit = this.fileIds.get(key);
     if (!hit) return false;
     const resultId = newId();
@@ -189,7 +191,7 @@ export class MemeJobs {
         replyToMessageId: source.replyToMessageId,
         replyMarkup: options.format === 'mp4' ? resultButtons(resultId) : undefined,
       });
-      this.sent.set(resultId, { source, jobId: hit.jobId, messageId: sent.messageId });
+      this.sent.set(resultId, { source, jobId: hit.jobId, messageId: sent.messageId, seed: options.seed });
     } catch {
       // A file_id can go stale (or a sticker fell back to a document): render instead.
       return false;
@@ -229,9 +231,9 @@ export class MemeJobs {
       newResultId: newId,
       log: this.deps.log,
       route: () => toTelegramReplyRoute({ source, statusMessageId: status.id, format, remember }),
-      onSent: (sent, resultId, job) => {
-        this.sent.set(resultId, { source, jobId: job.jobId, messageId: sent.messageId });
-        if (remember) this.fileIds.set(resultCacheKey(source, format), { fileId: sent.fileId, jobId: job.jobId });
+      onSent: (sent, resultId, job, result) => {
+        this.sent.set(resultId, { source, jobId: job.jobId, messageId: sent.messageId, seed: result.seed });
+        if (remember) this.fileIds.set(resultCacheKey(source, format, result.seed), { fileId: sent.fileId, jobId: job.jobId });
       },
     });
   }

@@ -9,7 +9,7 @@ import { expect } from 'vitest';
 import { type DiscordConfig, discordConfigFrom } from '../../../src/bots/discord/discord-config.ts';
 import { type DiscordBot, startDiscord } from '../../../src/bots/discord/start-discord.ts';
 import type { Config } from '../../../src/config.ts';
-import type { Renderer } from '../../../src/pipeline/meme-spec.ts';
+import type { MemeSpec, Renderer } from '../../../src/pipeline/meme-spec.ts';
 import type { TemplateCatalog } from '../../../src/templates/template-types.ts';
 import { DRIVE_VIDEOS, referenceImage } from '../../helpers/fixtures.ts';
 import { startRealCore } from '../../helpers/real-core.ts';
@@ -35,6 +35,8 @@ export interface Harness {
   config: Config;
   templates: TemplateCatalog;
   renderer: Renderer;
+  /** The specs the real renderer was asked for, in order. */
+  rendered: MemeSpec[];
   /** Added to Date.now() for the adapter's clock. */
   clock: { offsetMs: number };
   logs: string[];
@@ -65,7 +67,7 @@ function contentTypeOf(name: string): string {
 export async function startHarness(overrides: Partial<DiscordConfig> = {}): Promise<Harness> {
   const fake = await FakeDiscord.start();
   const core = await startRealCore({ DISCORD_TOKEN: 'fake-token', DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_BASE: fake.apiBase });
-  const { config, templates, renderer, service } = core;
+  const { config, templates, renderer, rendered, service } = core;
   const clock = { offsetMs: 0 };
   const logs: string[] = [];
   // The same env → Config → DiscordConfig path as `npm start`, plus the CDN (no env variable for it).
@@ -94,6 +96,7 @@ export async function startHarness(overrides: Partial<DiscordConfig> = {}): Prom
     config,
     templates,
     renderer,
+    rendered,
     clock,
     logs,
     photoAttachment: (file, declaredSize) => fixtureAttachment(file.includes('/') ? file : referenceImage(file), declaredSize),

@@ -164,6 +164,19 @@ describe('MP4 output', () => {
     // The GIF's own message is left as it was.
     expect(h.fake.requestsFor(gifRecord).filter((r) => r.method === 'PATCH' && r.atMs >= press.dispatchedAtMs)).toHaveLength(0);
   });
+
+  it('MP4 under "Another take" renders that take: the retake\'s seed, not the first one\'s', async () => {
+    const { record: first } = await memeWith('trump.jpg', 'nod-along');
+    await h.resultEdit(first);
+    const retake = h.fake.dispatchInteraction(buttonPress(buttonId(first.original, 'again'), first.original!, { user: ALICE }));
+    await h.resultEdit(retake);
+    const asMp4 = h.fake.dispatchInteraction(buttonPress(buttonId(retake.original, 'mp4'), retake.original!, { user: ALICE }));
+    await expectH264Mp4((await h.resultEdit(asMp4)).files[0]);
+    const [gif, retaken, mp4] = h.rendered.slice(-3);
+    expect([gif.format, retaken.format, mp4.format]).toEqual(['gif', 'gif', 'mp4']);
+    expect(retaken.seed).not.toBe(gif.seed);
+    expect(mp4.seed).toBe(retaken.seed);
+  });
 });
 
 describe('Other template', () => {

@@ -5,7 +5,7 @@ import { createLogger, type Logger } from '../../../src/bots/logger.ts';
 import type { TelegramConfig } from '../../../src/bots/telegram/telegram-config.ts';
 import { startTelegram, type TelegramBot } from '../../../src/bots/telegram/start-telegram.ts';
 import type { MemeService } from '../../../src/bots/service-types.ts';
-import type { Renderer } from '../../../src/pipeline/meme-spec.ts';
+import type { MemeSpec, Renderer } from '../../../src/pipeline/meme-spec.ts';
 import type { TemplateCatalog } from '../../../src/templates/template-types.ts';
 import { startRealCore } from '../../helpers/real-core.ts';
 import { FakeTelegramServer, type RecordedCall } from '../fakes/telegram/fake-telegram-server.ts';
@@ -15,6 +15,8 @@ export interface TelegramHarness {
   bot: TelegramBot;
   service: MemeService;
   renderer: Renderer;
+  /** The specs the real renderer was asked for, in order. */
+  rendered: MemeSpec[];
   templates: TemplateCatalog;
   /** The adapter's log lines (JSON), kept out of the test output. */
   logs: string[];
@@ -31,7 +33,7 @@ export interface TelegramHarness {
 export async function startTelegramHarness(overrides: Partial<TelegramConfig> = {}): Promise<TelegramHarness> {
   const fake = await FakeTelegramServer.start({ maxPollHoldMs: 2000 });
   const core = await startRealCore({ MEMELOOM_PROGRESS_INTERVAL_MS: '200', TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot });
-  const { config, templates, renderer, service } = core;
+  const { config, templates, renderer, rendered, service } = core;
   const { token, apiRoot, webhookUrl, webhookSecret, webhookPort } = config.telegram;
   const logs: string[] = [];
   const logger = createLogger({ stream: new Writable({
@@ -46,6 +48,7 @@ export async function startTelegramHarness(overrides: Partial<TelegramConfig> = 
     bot,
     service,
     renderer,
+    rendered,
     templates,
     logs,
     logger,

@@ -81,6 +81,12 @@ describe('Telegram meme flows', () => {
     const take = await h.waitFor('sendAnimation', alice, { fromIndex: mark });
     expectSilentMp4Upload(take);
     expect(take.params.reply_parameters).toMatchObject({ message_id: (firstResult.result as { message_id: number }).message_id });
+    const retaken = h.rendered.at(-1)!;
+    expect(retaken.seed).not.toBe(0);
+    // "As GIF file" under the new take is that take again, not the first one.
+    user.tap(take.result as Record<string, unknown>, buttonsOf(take.params.reply_markup).find((b) => b.data.startsWith('gf|'))!.data);
+    await h.waitFor('sendDocument', alice, { fromIndex: mark });
+    expect(h.rendered.at(-1)).toMatchObject({ format: 'gif', seed: retaken.seed });
   });
 
   it('"Other template" shows the picker again for the same photo', async () => {

@@ -46,6 +46,7 @@ const renderer: Renderer = {
       frameCount: 1,
       durationSec: 0.1,
       engine: 'warp',
+      seed: spec.seed ?? 0,
       stageMs: { engine: renderMs },
       budget: { fps: 12, width: 8, height: 8, attempts: 1 },
     };

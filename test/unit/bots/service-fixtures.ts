@@ -93,6 +93,7 @@ export class FakeRenderer implements Renderer {
       frameCount: 24,
       durationSec: 2,
       engine: 'warp',
+      seed: spec.seed ?? 0,
       stageMs: { decode: 1, engine: 2 },
       budget: { fps: 12, width: 64, height: 64, attempts: 1 },
     };

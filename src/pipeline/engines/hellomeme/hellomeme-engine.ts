@@ -2,6 +2,7 @@
 // → hierarchical windowed sampling with CFG → VAE decode → optional feathered paste-back into the photo.
 // Sessions open on first use and stay open across jobs; the stages' tensor work lives in engine-stages.ts.
 import { InputError, throwIfAborted } from '../../../errors.ts';
+import { DEFAULT_SEED } from '../../meme-spec.ts';
 import { resampleMotion } from '../../motion/extract-motion.ts';
 import type { MotionTrack } from '../../motion/motion-track.ts';
 import type { FrameSequence, RgbImage, RunOptions } from '../../types.ts';
@@ -101,7 +102,7 @@ export function createHelloMemeEngine(options: HelloMemeEngineOptions): HelloMem
     const motion = resampleMotion(track, engineOptions.fps);
     const frameCount = motion.frameCount;
     if (frameCount > (options.maxFrames ?? DEFAULT_MAX_FRAMES)) throw new InputError('VIDEO_TOO_LONG', `HelloMeme renders at most ${options.maxFrames ?? DEFAULT_MAX_FRAMES} frames, this clip has ${frameCount}`);
-    const seed = engineOptions.seed ?? 0;
+    const seed = engineOptions.seed ?? DEFAULT_SEED;
     const s = await open();
     lap('sessions');
     report(0);

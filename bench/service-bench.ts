@@ -117,6 +117,8 @@ async function main(): Promise<void> {
   await Promise.all(ended);
   const wallMs = performance.now() - startedMs;
   report(traces, wallMs, service.stats().cache.entries);
+  const byOutcome = Object.fromEntries((await service.metrics.outcomes.get()).values.map((v) => [v.labels.outcome, v.value]));
+  console.log(`renders: ${byOutcome.delivered ?? 0} (cache hits ${byOutcome.cached ?? 0}, joined a render in flight ${byOutcome.joined ?? 0})`);
   await service.shutdown(1000);
   await renderer.dispose();
 }

@@ -42,7 +42,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`${formatCliError(error)}\n`);
+    const command = process.argv[2];
+    process.stderr.write(`${formatCliError(error, command && command in COMMANDS ? command : undefined)}\n`);
     if (process.env.MEMELOOM_DEBUG) console.error(error);
     process.exitCode = 1;
   },

@@ -65,6 +65,16 @@ describe('memeloom CLI', () => {
     expectOneLineError(await memeloom(['render', '--photo', photo, '--template', 'nice', '--out', path.join(dir, 'missing-dir', 'x.gif')], dir), 'OUTPUT_UNWRITABLE');
   });
 
+  it('calls an unknown or incomplete option a BAD_OPTION and points at --help', async () => {
+    const photo = referenceImage('trump.jpg');
+    for (const args of [['--verbose'], ['--template']]) {
+      const result = await memeloom(['render', '--photo', photo, ...args], dir);
+      expectOneLineError(result, 'BAD_OPTION');
+      expect(result.stderr).toContain(args[0]);
+      expect(result.stderr).toContain('memeloom render --help');
+    }
+  });
+
   it('refuses a file that is not an image, an oversize file and a decompression bomb', async () => {
     const text = path.join(dir, 'notes.jpg');
     await writeFile(text, 'this is not a picture\n');

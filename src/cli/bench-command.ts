@@ -17,14 +17,25 @@ const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/hellomeme/refer
 
 type Medians = Record<string, Record<string, number>>;
 
+const USAGE = `usage: memeloom bench [options]
+  --photos A,B        photo files in --photo-dir (default: ${DEFAULT_PHOTOS.join(',')})
+  --photo-dir DIR     where the photos are (default: the shared HelloMeme fixtures)
+  --templates X,Y     template ids (default: all)
+  --format gif|mp4    output format (default gif)
+  --save-baseline     write these medians to bench/baselines/render-bench.json`;
+
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
       photos: { type: 'string' }, templates: { type: 'string' }, format: { type: 'string', default: 'gif' },
-      'save-baseline': { type: 'boolean' }, 'photo-dir': { type: 'string', default: FIXTURES },
+      'save-baseline': { type: 'boolean' }, 'photo-dir': { type: 'string', default: FIXTURES }, help: { type: 'boolean', short: 'h' },
     },
   });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   const photos = values.photos ? values.photos.split(',') : DEFAULT_PHOTOS;
   const catalog = await loadTemplateCatalog();
   const templates = values.templates ? values.templates.split(',').map((id) => catalog.get(id)) : catalog.list();

@@ -19,6 +19,11 @@ import { loadTemplateCatalog } from '../templates/catalog.ts';
 import { formatTable, mean } from './table.ts';
 
 const DEFAULT_PHOTOS = ['trump.jpg', 'toon.png', 'harris.jpg', 'chillout.jpg', 'civitai1.jpg'];
+const USAGE = `usage: memeloom eval [options]
+  --photos A,B        photo files in --photo-dir (default: ${DEFAULT_PHOTOS.join(',')})
+  --photo-dir DIR     where the photos are (default: the shared HelloMeme fixtures)
+  --templates X,Y     template ids (default: the first four)
+  --every N           score every N-th frame (default 3)`;
 const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/hellomeme/reference_images/', import.meta.url));
 const EVAL_FPS = 12;
 
@@ -59,8 +64,15 @@ async function scoreFrames(faces: FaceAnalyzer, photo: { image: RgbImage; face: 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { photos: { type: 'string' }, templates: { type: 'string' }, every: { type: 'string', default: '3' }, 'photo-dir': { type: 'string', default: FIXTURES } },
+    options: {
+      photos: { type: 'string' }, templates: { type: 'string' }, every: { type: 'string', default: '3' }, 'photo-dir': { type: 'string', default: FIXTURES },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   const photos = values.photos ? values.photos.split(',') : DEFAULT_PHOTOS;
   const catalog = await loadTemplateCatalog();
   const templates = values.templates ? values.templates.split(',').map((id) => catalog.get(id)) : catalog.list().slice(0, 4);

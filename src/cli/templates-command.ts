@@ -2,8 +2,14 @@
 import { parseArgs } from 'node:util';
 import { loadTemplateCatalog } from '../templates/catalog.ts';
 
+const USAGE = 'usage: memeloom templates [--json]\n  --json  every template with its clip, trim, captions and attribution, as JSON';
+
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' } } });
+  const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   const templates = (await loadTemplateCatalog()).list();
   if (values.json) {
     process.stdout.write(`${JSON.stringify(templates, null, 2)}\n`);

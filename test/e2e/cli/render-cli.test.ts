@@ -65,6 +65,14 @@ describe('memeloom CLI', () => {
     expectOneLineError(await memeloom(['render', '--photo', photo, '--template', 'nice', '--out', path.join(dir, 'missing-dir', 'x.gif')], dir), 'OUTPUT_UNWRITABLE');
   });
 
+  it('answers --help for every command with its usage', async () => {
+    for (const command of ['render', 'templates', 'start', 'worker', 'graph', 'models', 'discord', 'bench', 'eval']) {
+      const result = await memeloom([command, '--help'], dir);
+      expect(result.code, command).toBe(0);
+      expect(result.stdout, command).toMatch(/^usage:/);
+    }
+  });
+
   it('calls an unknown or incomplete option a BAD_OPTION and points at --help', async () => {
     const photo = referenceImage('trump.jpg');
     for (const args of [['--verbose'], ['--template']]) {

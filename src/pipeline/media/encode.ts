@@ -8,8 +8,9 @@ import { InputError, MemeError, throwIfAborted } from '../../errors.ts';
 import type { MemeResult } from '../meme-spec.ts';
 import type { FrameSequence, OutputFormat } from '../types.ts';
 import { budgetLadder, type BudgetStep, certainToMiss, resampleIndices, scaledEvenSize } from './budget-ladder.ts';
-import { type EncodeSettings, gifArgs, gifPaletteArgs, gifStreamArgs, mp4Args, webmArgs } from './encode-args.ts';
-import { runFfmpeg } from './ffmpeg.ts';
+import { type EncodeSettings, gifArgs, gifStreamArgs, mp4Args, webmArgs } from './encode-args.ts';
+import { type FfmpegResult, type FfmpegRunOptions, runFfmpeg } from './ffmpeg.ts';
+import { runFfmpegOffThread } from './ffmpeg-off-thread.ts';
 
 export const DEFAULT_MAX_BYTES: Readonly<Record<OutputFormat, number>> = { gif: 8 * 1024 * 1024, mp4: 8 * 1024 * 1024, webm: 256 * 1024 };
 /** Telegram video stickers: 512 px on the longest side, at most 3 s, at most 30 fps. */
@@ -60,12 +61,17 @@ async function withTempFile<T>(extension: string, use: (file: string) => Promise
   }
 }
 
-async function encodeOnce(format: OutputFormat, input: Buffer | Readable, settings: EncodeSettings, signal?: AbortSignal): Promise<Buffer> {
-  const run = { stdin: input, signal, timeoutMs: ENCODE_TIMEOUT_MS };
-  if (format === 'gif') return (await runFfmpeg(gifArgs(settings), run)).stdout;
+/** A whole clip in memory runs here; frames still arriving are fed to ffmpeg from a worker thread. */
+function runEncoder(args: string[], input: Buffer | Readable, options: Omit<FfmpegRunOptions, 'stdin'>): Promise<FfmpegResult> {
+  return Buffer.isBuffer(input) ? runFfmpeg(args, { ...options, stdin: input }) : runFfmpegOffThread(args, { ...options, stdin: input });
+}
+
+async function encodeOnce(format: OutputFormat, input: Buffer | Readable, settings: EncodeSettings, signal?: AbortSignal, streamArgs?: string[]): Promise<Buffer> {
+  const run = { signal, timeoutMs: ENCODE_TIMEOUT_MS };
+  if (format === 'gif') return (await runEncoder(streamArgs ?? gifArgs(settings), input, run)).stdout;
   // +faststart rewrites the file to put moov first, and webm writes its cues at the end: both need a seekable file.
   return withTempFile(format, async (file) => {
-    await runFfmpeg(format === 'mp4' ? mp4Args(settings, file) : webmArgs(settings, file), { ...run, stdoutToBuffer: false });
+    await runEncoder(format === 'mp4' ? mp4Args(settings, file) : webmArgs(settings, file), input, { ...run, stdoutToBuffer: false });
     return readFile(file);
   });
 }
@@ -159,46 +165,30 @@ export function startFrameEncoder(width: number, height: number, fps: number, op
   const size = scaledEvenSize(width, height, first.scale);
   const settings: EncodeSettings = { inputWidth: width, inputHeight: height, ...size, fps, colors: first.colors, crf: first.crf };
   let pending: Promise<Buffer> | null = null;
-  let workDir: Promise<string> | null = null;
-
-  async function streamGif(firstFrame: Uint8Array): Promise<Buffer> {
-    workDir = mkdtemp(path.join(os.tmpdir(), 'memeloom-gif-'));
-    const palette = path.join(await workDir, 'palette.png');
-    await runFfmpeg(gifPaletteArgs(settings, palette), { stdin: Buffer.from(firstFrame), signal, timeoutMs: ENCODE_TIMEOUT_MS, stdoutToBuffer: false });
-    return (await runFfmpeg(gifStreamArgs(settings, palette), { stdin: input, signal, timeoutMs: ENCODE_TIMEOUT_MS })).stdout;
-  }
-  const cleanUp = async () => {
-    if (workDir) await rm(await workDir, { recursive: true, force: true });
-  };
 
   return {
     write(frame) {
       frames.push(frame);
       if (!streams) return;
       if (!pending) {
-        pending = format === 'gif' ? streamGif(frame) : encodeOnce(format, input, settings, signal);
+        pending = encodeOnce(format, input, settings, signal, format === 'gif' ? gifStreamArgs(settings) : undefined);
         pending.catch(() => {}); // awaited in finish(); an early failure must not go unhandled meanwhile
       }
       input.write(frame);
     },
     async finish(actualFps) {
       input.end();
-      try {
-        const sequence: FrameSequence = { width, height, fps: actualFps, frames };
-        checkFrames(sequence);
-        if (!pending || actualFps !== fps) return await encodeFrames(sequence, options);
-        const bytes = await pending;
-        const attempt: BudgetAttempt = { ...first, ...size, bytes: bytes.length };
-        if (bytes.length <= (options.maxBytes ?? DEFAULT_MAX_BYTES[format])) return resultOf(format, bytes, first, size, frames.length, [attempt]);
-        return await encodeFrames(sequence, options, [attempt]);
-      } finally {
-        await cleanUp();
-      }
+      const sequence: FrameSequence = { width, height, fps: actualFps, frames };
+      checkFrames(sequence);
+      if (!pending || actualFps !== fps) return encodeFrames(sequence, options);
+      const bytes = await pending;
+      const attempt: BudgetAttempt = { ...first, ...size, bytes: bytes.length };
+      if (bytes.length <= (options.maxBytes ?? DEFAULT_MAX_BYTES[format])) return resultOf(format, bytes, first, size, frames.length, [attempt]);
+      return encodeFrames(sequence, options, [attempt]);
     },
     cancel() {
       input.destroy();
       frames.length = 0;
-      void cleanUp();
     },
   };
 }

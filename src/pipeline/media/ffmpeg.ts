@@ -67,7 +67,7 @@ class TailBuffer {
   }
 }
 
-function abortError(signal: AbortSignal): MemeError {
+export function abortError(signal: AbortSignal): MemeError {
   return signal.reason instanceof MemeError ? signal.reason : new MemeError('CANCELLED', 'ffmpeg run cancelled');
 }
 

@@ -4,7 +4,7 @@
 // last frame instead of beside the render (nice template: 0.6 s of a 1.6 s render). The worker's event loop
 // has nothing else to do, so the pipe stays full. Same options and result as runFfmpeg.
 import type { Readable } from 'node:stream';
-import { Worker } from 'node:worker_threads';
+import { SHARE_ENV, Worker } from 'node:worker_threads';
 import { type ErrorCode, MemeError } from '../../errors.ts';
 import { abortError, type FfmpegResult, type FfmpegRunOptions } from './ffmpeg.ts';
 
@@ -33,7 +33,8 @@ let nextId = 1;
 
 function sharedWorker(): Worker {
   if (worker) return worker;
-  const started = new Worker(new URL('./ffmpeg-worker.mjs', import.meta.url));
+  // SHARE_ENV: FFMPEG_PATH set after the worker started still counts, as it does for runFfmpeg here.
+  const started = new Worker(new URL('./ffmpeg-worker.mjs', import.meta.url), { env: SHARE_ENV });
   started.on('message', (reply: WorkerReply) => waiting.get(reply.id)?.settle(reply));
   const lost = (why: string) => {
     if (worker === started) worker = undefined;

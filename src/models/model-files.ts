@@ -1,5 +1,7 @@
 // The table of Hugging Face files the HelloMeme v5 engine needs (spec §2.1 and §7), per checkpoint preset.
-// Repo ids come from the spec; file names follow the diffusers save_pretrained layout those repos use. Data only.
+// Repo ids come from the spec. The face models' names are the ones HelloMeme's own face toolkit downloads
+// (hf_hub_download from songkey/hello_group_facemodel); HelloMeme loads the adapters and PD-FGC with diffusers'
+// from_pretrained, so their names follow its save_pretrained layout (not checked against the hub here). Data only.
 import { InputError } from '../errors.ts';
 
 /** One file in a Hugging Face model repo. */

@@ -14,6 +14,7 @@ import { createFaceAnalyzer, type FaceAnalyzer } from './face/face-analyzer.ts';
 import { renderCaptionOverlay } from './media/captions.ts';
 import { compositeRgba } from './media/composite.ts';
 import { startFrameEncoder } from './media/encode.ts';
+import { warmFfmpegWorker } from './media/ffmpeg-off-thread.ts';
 import { decodeImage, resizeToFit } from './media/image.ts';
 import { DEFAULT_SEED, type EngineName, type MemeResult, type MemeSpec, type Renderer } from './meme-spec.ts';
 import { type DriverClip, loadDriverMotion } from './motion/driver-motion.ts';
@@ -121,6 +122,7 @@ async function runMeme(spec: MemeSpec, deps: RenderDeps, run: RunOptions): Promi
 
 /** Loads the face model and engines once; `render` runs one job. */
 export async function createRenderer(options: RendererOptions = {}): Promise<Renderer> {
+  warmFfmpegWorker();
   const faces = options.faces ?? (await createFaceAnalyzer());
   const hellomeme = options.hellomeme === undefined ? await hellomemeEngineIfPresent(options.modelsDir ?? defaultModelsDir(process.env), options.modelsPreset) : options.hellomeme;
   const deps: RenderDeps = {

@@ -48,6 +48,11 @@ function sharedWorker(): Worker {
   return started;
 }
 
+/** Starts the worker thread now (it loads while models do), so the first encode does not wait for it. */
+export function warmFfmpegWorker(): void {
+  sharedWorker();
+}
+
 /** Keeps the process alive exactly while a run is in flight: an idle worker must not hold up exit. */
 function track(thread: Worker, id: number, run: Waiting | undefined): void {
   if (run) waiting.set(id, run);

@@ -6,7 +6,7 @@
 import type { Readable } from 'node:stream';
 import { SHARE_ENV, Worker } from 'node:worker_threads';
 import { type ErrorCode, MemeError } from '../../errors.ts';
-import { abortError, type FfmpegResult, type FfmpegRunOptions } from './ffmpeg.ts';
+import { abortError, type FfmpegResult, type FfmpegRunOptions, runFfmpeg } from './ffmpeg.ts';
 
 /** What the worker may be given: runFfmpeg's options minus stdin and the signal, which cannot cross threads. */
 type PlainOptions = Omit<FfmpegRunOptions, 'stdin' | 'signal'>;
@@ -22,6 +22,7 @@ export type WorkerReply =
   | { id: number; ok: false; error: { code: ErrorCode; message: string; details: Record<string, unknown> } };
 
 interface Waiting {
+  readonly thread: Worker;
   settle(reply: WorkerReply): void;
   fail(error: MemeError): void;
 }
@@ -38,7 +39,7 @@ function sharedWorker(): Worker {
   started.on('message', (reply: WorkerReply) => waiting.get(reply.id)?.settle(reply));
   const lost = (why: string) => {
     if (worker === started) worker = undefined;
-    for (const run of [...waiting.values()]) run.fail(new MemeError('INTERNAL', `the ffmpeg worker thread ${why}`));
+    for (const run of [...waiting.values()]) if (run.thread === started) run.fail(new MemeError('INTERNAL', `the ffmpeg worker thread ${why}`));
   };
   started.on('error', (error) => lost(`failed: ${error.message}`));
   started.on('exit', (code) => lost(`exited with ${code}`));
@@ -50,7 +51,11 @@ function sharedWorker(): Worker {
 
 /** Starts the worker thread now (it loads while models do), so the first encode does not wait for it. */
 export function warmFfmpegWorker(): void {
-  sharedWorker();
+  try {
+    sharedWorker();
+  } catch {
+    // Best effort: the first encode tries again, or runs in this thread.
+  }
 }
 
 /** Keeps the process alive exactly while a run is in flight: an idle worker must not hold up exit. */
@@ -65,7 +70,13 @@ function track(thread: Worker, id: number, run: Waiting | undefined): void {
 export function runFfmpegOffThread(args: string[], options: FfmpegRunOptions & { stdin: Readable }): Promise<FfmpegResult> {
   const { stdin, signal, ...plain } = options;
   if (signal?.aborted) return Promise.reject(abortError(signal));
-  const thread = sharedWorker();
+  let thread: Worker;
+  try {
+    thread = sharedWorker();
+  } catch {
+    // No thread to be had (a resource limit): encode here, slower but delivered.
+    return runFfmpeg(args, options);
+  }
   const id = nextId++;
   const post = (request: WorkerRequest, transfer: ArrayBuffer[] = []) => thread.postMessage(request, transfer);
   return new Promise<FfmpegResult>((resolve, reject) => {
@@ -75,6 +86,7 @@ export function runFfmpegOffThread(args: string[], options: FfmpegRunOptions & {
       signal?.removeEventListener('abort', onAbort);
     };
     track(thread, id, {
+      thread,
       settle(reply) {
         done();
         if (reply.ok) resolve({ stdout: Buffer.from(reply.stdout.buffer, reply.stdout.byteOffset, reply.stdout.byteLength), stderr: reply.stderr, exitCode: reply.exitCode });

@@ -37,12 +37,25 @@ function sampleInto(src: RgbImage, x: number, y: number, out: Uint8Array, offset
   }
 }
 
-function isIdentity(mesh: WarpMesh, dst: Float32Array, a: number, b: number, c: number): boolean {
-  const s = mesh.source;
-  for (const v of [a, b, c]) {
-    if (Math.abs(s[v * 2] - dst[v * 2]) > 1e-3 || Math.abs(s[v * 2 + 1] - dst[v * 2 + 1]) > 1e-3) return false;
-  }
-  return true;
+function vertexStill(s: Float32Array, dst: Float32Array, v: number): boolean {
+  return Math.abs(s[v * 2] - dst[v * 2]) <= 1e-3 && Math.abs(s[v * 2 + 1] - dst[v * 2 + 1]) <= 1e-3;
+}
+
+/** Barycentric weights inside the triangle are ≥ −this (a hair of overlap so shared edges leave no gaps). */
+const EDGE_EPS = 1e-4;
+
+/*
+ * Along a row a weight is w(x) = k·x + m; it stays ≥ −EDGE_EPS from rowFrom(k, m) to rowTo(k, m). Both are
+ * widened by a pixel for rounding: they only skip pixels clearly outside, the exact test still runs per pixel.
+ */
+function rowFrom(k: number, m: number): number {
+  if (k > 0) return Math.floor((-EDGE_EPS - m) / k) - 1;
+  return k === 0 && m < -EDGE_EPS ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+}
+
+function rowTo(k: number, m: number): number {
+  if (k < 0) return Math.ceil((-EDGE_EPS - m) / k) + 1;
+  return k === 0 && m < -EDGE_EPS ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
 }
 
 /**
@@ -58,7 +71,7 @@ export function warpTriangles(src: RgbImage, out: Uint8Array, zBuffer: Float32Ar
     const a = tris[t];
     const b = tris[t + 1];
     const c = tris[t + 2];
-    if (isIdentity(mesh, dst, a, b, c)) continue;
+    if (vertexStill(s, dst, a) && vertexStill(s, dst, b) && vertexStill(s, dst, c)) continue;
     const ax = dst[a * 2], ay = dst[a * 2 + 1], bx = dst[b * 2], by = dst[b * 2 + 1], cx = dst[c * 2], cy = dst[c * 2 + 1];
     const area = (bx - ax) * (cy - ay) - (cx - ax) * (by - ay);
     if (Math.abs(area) < 1e-6) continue;
@@ -69,13 +82,22 @@ export function warpTriangles(src: RgbImage, out: Uint8Array, zBuffer: Float32Ar
     const maxY = Math.min(height - 1, Math.ceil(Math.max(ay, by, cy)));
     const za = depth[a], zb = depth[b], zc = depth[c];
     const sax = s[a * 2], say = s[a * 2 + 1], sbx = s[b * 2], sby = s[b * 2 + 1], scx = s[c * 2], scy = s[c * 2 + 1];
+    // wb and wc are linear in x along a row: kb·x + mb, kc·x + mc; wa = 1 − wb − wc.
+    const kb = (cy - ay) * inv;
+    const kc = -(by - ay) * inv;
     for (let y = minY; y <= maxY; y++) {
-      for (let x = minX; x <= maxX; x++) {
+      const mb = (-ax * (cy - ay) - (cx - ax) * (y - ay)) * inv;
+      const mc = ((bx - ax) * (y - ay) + ax * (by - ay)) * inv;
+      const ka = -kb - kc;
+      const ma = 1 - mb - mc;
+      const x0 = Math.max(minX, rowFrom(kb, mb), rowFrom(kc, mc), rowFrom(ka, ma));
+      const x1 = Math.min(maxX, rowTo(kb, mb), rowTo(kc, mc), rowTo(ka, ma));
+      for (let x = x0; x <= x1; x++) {
         // Barycentric weights of pixel (x, y) in the destination triangle.
         const wb = ((x - ax) * (cy - ay) - (cx - ax) * (y - ay)) * inv;
         const wc = ((bx - ax) * (y - ay) - (x - ax) * (by - ay)) * inv;
         const wa = 1 - wb - wc;
-        if (wa < -1e-4 || wb < -1e-4 || wc < -1e-4) continue;
+        if (wa < -EDGE_EPS || wb < -EDGE_EPS || wc < -EDGE_EPS) continue;
         const pixel = y * width + x;
         const z = wa * za + wb * zb + wc * zc;
         if (z >= zBuffer[pixel]) continue;

@@ -16,6 +16,7 @@ import { compositeRgba } from './media/composite.ts';
 import { startFrameEncoder } from './media/encode.ts';
 import { warmFfmpegWorker } from './media/ffmpeg-off-thread.ts';
 import { decodeImage, resizeToFit } from './media/image.ts';
+import { PhotoCache } from './photo-cache.ts';
 import { DEFAULT_SEED, type EngineName, type MemeResult, type MemeSpec, type Renderer } from './meme-spec.ts';
 import { type DriverClip, loadDriverMotion } from './motion/driver-motion.ts';
 import { createMotionCache, type MotionCache } from './motion/motion-cache.ts';
@@ -33,6 +34,8 @@ export interface RendererOptions {
   /** Where analysed template motion is kept (default ~/.cache/memeloom). */
   cacheDir?: string;
   faces?: FaceAnalyzer;
+  /** Photos whose decode and face analysis are kept for repeats (default 8); 0 times every render cold. */
+  photoCacheEntries?: number;
   /** HelloMeme models (default MEMELOOM_MODELS_DIR or ~/.cache/memeloom/models) and checkpoint preset. */
   modelsDir?: string;
   modelsPreset?: string;
@@ -50,6 +53,7 @@ interface RenderDeps {
   templates: TemplateCatalog;
   faces: FaceAnalyzer;
   motionCache: MotionCache;
+  photos: PhotoCache;
   engines: Map<EngineName, Engine>;
   /** What `auto` runs here, and why (hellomeme needs its models and a GPU). */
   auto: { engine: EngineName; reason: string };
@@ -87,9 +91,12 @@ async function runMeme(spec: MemeSpec, deps: RenderDeps, run: RunOptions): Promi
   const { clip, fps } = driverFor(spec, deps);
   const maxSide = spec.maxSide ?? DEFAULT_MAX_SIDE;
 
-  const image = await timer.stage('decode', async () => resizeToFit(await decodeImage(spec.photo), maxSide));
-  throwIfAborted(run.signal);
-  const face = await timer.stage('face', () => deps.faces.analyze(image));
+  // Decode and face analysis run once per photo; a repeat (another template, another take) reuses them.
+  const { image, face } = await deps.photos.get(PhotoCache.keyOf(spec.photo, maxSide), async () => {
+    // No abort check in here: another render may be waiting on this same analysis.
+    const decoded = await timer.stage('decode', async () => resizeToFit(await decodeImage(spec.photo), maxSide));
+    return { image: decoded, face: await timer.stage('face', () => deps.faces.analyze(decoded)) };
+  });
   throwIfAborted(run.signal);
   const motion = await timer.stage('motion', (report) =>
     loadDriverMotion(clip, { faces: deps.faces, cache: deps.motionCache }, { signal: run.signal, onProgress: (p) => report(p.fraction) }),
@@ -129,6 +136,7 @@ export async function createRenderer(options: RendererOptions = {}): Promise<Ren
     templates: options.templates ?? (await loadTemplateCatalog()),
     faces,
     motionCache: createMotionCache(path.join(options.cacheDir ?? defaultCacheDir(), 'motion')),
+    photos: new PhotoCache(options.photoCacheEntries),
     engines: new Map([['warp', createWarpEngine({ faceTriangles: faces.meshTriangles })]]),
     auto: chooseAutoEngine(hellomeme !== null, hellomeme !== null && (options.gpu ?? (await cudaUsable()))),
   };

@@ -1,0 +1,41 @@
+// The decoded photo and its face analysis, kept for the last few photos: the buttons under a result ("Another
+// take", "Other template", "As MP4/sticker") render the same photo again, and each time the decode and face
+// analysis gave the same answer. Keyed by the photo's bytes and the working size; entries are read-only.
+import { createHash } from 'node:crypto';
+import type { Face, RgbImage } from './types.ts';
+
+export interface AnalysedPhoto {
+  readonly image: RgbImage;
+  readonly face: Face;
+}
+
+export class PhotoCache {
+  readonly #entries = new Map<string, Promise<AnalysedPhoto>>();
+
+  constructor(private readonly maxEntries = 8) {}
+
+  static keyOf(photo: Buffer, maxSide: number): string {
+    return `${createHash('sha256').update(photo).digest('hex')}:${maxSide}`;
+  }
+
+  /**
+   * The cached analysis for `key`, or the one `analyse` makes (shared with anyone asking meanwhile). A failure
+   * is not kept: the next request tries again, and the same bad input gets the same coded error.
+   */
+  get(key: string, analyse: () => Promise<AnalysedPhoto>): Promise<AnalysedPhoto> {
+    const cached = this.#entries.get(key);
+    if (cached) {
+      // Most recently used last, so the oldest is evicted first.
+      this.#entries.delete(key);
+      this.#entries.set(key, cached);
+      return cached;
+    }
+    const made = analyse();
+    this.#entries.set(key, made);
+    made.catch(() => {
+      if (this.#entries.get(key) === made) this.#entries.delete(key);
+    });
+    while (this.#entries.size > this.maxEntries) this.#entries.delete(this.#entries.keys().next().value as string);
+    return made;
+  }
+}

@@ -24,8 +24,12 @@ function start(request: Extract<WorkerRequest, { type: 'start' }>): void {
     },
     (error: unknown) => {
       const { code, message, details } = toMemeError(error);
-      const reply: WorkerReply = { id: request.id, ok: false, error: { code, message, details } };
-      port!.postMessage(reply);
+      try {
+        port!.postMessage({ id: request.id, ok: false, error: { code, message, details } } satisfies WorkerReply);
+      } catch {
+        // Details that cannot be cloned must not leave the caller waiting: the code and message suffice.
+        port!.postMessage({ id: request.id, ok: false, error: { code, message, details: {} } } satisfies WorkerReply);
+      }
     },
   ).finally(() => runs.delete(request.id));
 }

@@ -19,7 +19,7 @@ const USAGE = `usage: memeloom render --photo FILE (--template ID | --driver CLI
   --caption-top TEXT      text at the top (default: the template's caption)
   --caption-bottom TEXT   text at the bottom
   --no-caption            no caption at all
-  --format gif|mp4|webm   output format (default gif)
+  --format gif|mp4|webm   output format (default: from --out's extension, else gif)
   --max-bytes N           byte budget for the result (default 8 MiB for GIF)
   --fps N                 frame rate (default: the template's)
   --max-side N            longest side in pixels (default 512)
@@ -60,13 +60,26 @@ function summary(out: string, result: MemeResult, wallMs: number): string {
   return `wrote ${out}: ${result.frameCount} frames @ ${result.fps} fps, ${result.width}x${result.height}, ${kb} KB, engine ${result.engine}, ${(wallMs / 1000).toFixed(2)}s (${stages})`;
 }
 
+/**
+ * --format, else the extension of --out (`--out meme.mp4` means MP4), else GIF. A format that contradicts
+ * the extension is refused rather than writing, say, GIF bytes into meme.mp4.
+ */
+function outputFormat(flag: string | undefined, out: string | undefined): OutputFormat {
+  const ext = out ? path.extname(out).slice(1).toLowerCase() : '';
+  const fromOut = FORMATS.includes(ext as OutputFormat) ? (ext as OutputFormat) : undefined;
+  const format = (flag ?? fromOut ?? 'gif') as OutputFormat;
+  if (!FORMATS.includes(format)) throw new InputError('UNSUPPORTED_FORMAT', `--format must be one of ${FORMATS.join(', ')}`);
+  if (flag && fromOut && fromOut !== format) throw new InputError('BAD_OPTION', `--format ${format} does not match --out ${out} (a .${fromOut} file)`);
+  return format;
+}
+
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
       photo: { type: 'string' }, template: { type: 'string' }, driver: { type: 'string' },
       'caption-top': { type: 'string' }, 'caption-bottom': { type: 'string' }, 'no-caption': { type: 'boolean' },
-      format: { type: 'string', default: 'gif' }, 'max-bytes': { type: 'string' }, fps: { type: 'string' },
+      format: { type: 'string' }, 'max-bytes': { type: 'string' }, fps: { type: 'string' },
       'max-side': { type: 'string' }, engine: { type: 'string', default: 'auto' }, seed: { type: 'string' },
       out: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
@@ -76,8 +89,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   if (!values.photo || (!values.template && !values.driver)) throw new InputError('BAD_OPTION', `--photo and --template or --driver are required\n${USAGE}`);
-  const format = values.format as OutputFormat;
-  if (!FORMATS.includes(format)) throw new InputError('UNSUPPORTED_FORMAT', `--format must be one of ${FORMATS.join(', ')}`);
+  const format = outputFormat(values.format, values.out);
   const engine = values.engine as MemeSpec['engine'];
   if (!['auto', 'warp', 'hellomeme'].includes(String(engine))) throw new InputError('BAD_OPTION', '--engine must be auto, warp or hellomeme');
 

@@ -65,6 +65,15 @@ describe('memeloom CLI', () => {
     expectOneLineError(await memeloom(['render', '--photo', photo, '--template', 'nice', '--out', path.join(dir, 'missing-dir', 'x.gif')], dir), 'OUTPUT_UNWRITABLE');
   });
 
+  it('takes the format from --out when --format is not given, and refuses a contradiction', async () => {
+    const photo = referenceImage('trump.jpg');
+    const out = path.join(dir, 'from-extension.mp4');
+    const result = await memeloom(['render', '--photo', photo, '--template', 'pout', '--out', out], dir);
+    expect(result.code).toBe(0);
+    expect((await readFile(out)).subarray(4, 8).toString('latin1')).toBe('ftyp');
+    expectOneLineError(await memeloom(['render', '--photo', photo, '--template', 'pout', '--format', 'gif', '--out', path.join(dir, 'x.mp4')], dir), 'BAD_OPTION');
+  });
+
   it('answers --help for every command with its usage', async () => {
     for (const command of ['render', 'templates', 'start', 'worker', 'graph', 'models', 'discord', 'bench', 'eval']) {
       const result = await memeloom([command, '--help'], dir);

@@ -70,6 +70,9 @@ describe('renderer with the photo cache', () => {
     expect(analyses).toBe(1);
     expect(second.stageMs.face).toBeUndefined();
     expect(first.stageMs.face).toBeGreaterThan(0);
+    // Nothing downstream changed the shared image or face: the same request renders the same bytes.
+    const again = await renderer.render({ photo, templateId: 'pout', format: 'mp4' });
+    expect(again.bytes.equals(first.bytes)).toBe(true);
     await renderer.render({ photo, templateId: 'pout', format: 'mp4', maxSide: 256 });
     await renderer.render({ photo: readFileSync(referenceImage('harris.jpg')), templateId: 'pout', format: 'mp4' });
     expect(analyses).toBe(3);

@@ -1,6 +1,6 @@
 // The only module that spawns ffmpeg: binary resolution, one-shot runs and streamed raw-frame output.
 // It knows process lifetimes (abort, timeout, memory caps), not codecs or meme formats.
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
@@ -71,60 +71,72 @@ export function abortError(signal: AbortSignal): MemeError {
   return signal.reason instanceof MemeError ? signal.reason : new MemeError('CANCELLED', 'ffmpeg run cancelled');
 }
 
-/** Runs ffmpeg to completion; kills it on abort (CANCELLED), timeout (TIMEOUT) or oversize stdout. */
-export function runFfmpeg(args: string[], options: FfmpegRunOptions = {}): Promise<FfmpegResult> {
-  const { signal, timeoutMs = DEFAULT_TIMEOUT_MS, stdoutToBuffer = true } = options;
-  const maxStdoutBytes = options.maxStdoutBytes ?? DEFAULT_MAX_STDOUT_BYTES;
-  if (signal?.aborted) return Promise.reject(abortError(signal));
-  let binary: string;
-  try {
-    binary = resolveFfmpegPath();
-  } catch (error) {
-    return Promise.reject(error);
-  }
-  return new Promise((resolve, reject) => {
-    // -nostdin stops ffmpeg reading the terminal, except when stdin carries our input.
-    const head = options.stdin ? ['-hide_banner'] : ['-hide_banner', '-nostdin'];
-    const child = spawn(binary, [...head, ...args], {
-      stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
-    });
-    const chunks: Buffer[] = [];
-    let stdoutBytes = 0;
-    const stderr = new TailBuffer();
-    let failure: MemeError | undefined;
-    const kill = (error: MemeError) => {
-      failure ??= error;
-      child.kill('SIGKILL');
-    };
-    const onAbort = () => kill(abortError(signal!));
-    const timer = setTimeout(() => kill(new MemeError('TIMEOUT', `ffmpeg ran longer than ${timeoutMs} ms`)), timeoutMs);
-    signal?.addEventListener('abort', onAbort, { once: true });
+/** What both runners below share: one ffmpeg process, its stderr tail, and the ways it is stopped. */
+interface Supervised {
+  child: ChildProcess;
+  /** Kills ffmpeg; with an error, the run rejects with it (the first one given wins). */
+  kill(error?: MemeError): void;
+  /** Settles on exit: the stderr tail and exit code, or the error the run was killed with. */
+  exited: Promise<{ stderr: string; exitCode: number | null }>;
+}
 
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (!stdoutToBuffer) return;
-      stdoutBytes += chunk.length;
-      if (stdoutBytes > maxStdoutBytes) kill(new MemeError('INTERNAL', `ffmpeg output exceeded ${maxStdoutBytes} bytes`));
-      else chunks.push(chunk);
-    });
-    child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));
-    if (options.stdin && child.stdin) {
-      // EPIPE when ffmpeg exits early (bad args, killed) is reported through the exit code instead.
-      child.stdin.on('error', () => {});
-      if (Buffer.isBuffer(options.stdin)) child.stdin.end(options.stdin);
-      else options.stdin.pipe(child.stdin);
-    }
-    child.on('error', (error) => kill(new MemeError('INTERNAL', `cannot run ffmpeg (${binary}): ${error.message}`)));
+/**
+ * Spawns ffmpeg and kills it on abort (CANCELLED), after `timeoutMs` (TIMEOUT) or when it cannot start
+ * (INTERNAL). `what` names the run in the timeout message.
+ */
+function superviseFfmpeg(args: string[], options: { withStdin: boolean; signal?: AbortSignal; timeoutMs: number; what: string }): Supervised {
+  const { signal, timeoutMs } = options;
+  if (signal?.aborted) throw abortError(signal);
+  const binary = resolveFfmpegPath();
+  // -nostdin stops ffmpeg reading the terminal, except when stdin carries our input.
+  const head = options.withStdin ? ['-hide_banner'] : ['-hide_banner', '-nostdin'];
+  const child = spawn(binary, [...head, ...args], { stdio: [options.withStdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+  const stderr = new TailBuffer();
+  let failure: MemeError | undefined;
+  const kill = (error?: MemeError) => {
+    if (error) failure ??= error;
+    child.kill('SIGKILL');
+  };
+  const onAbort = () => kill(abortError(signal!));
+  const timer = setTimeout(() => kill(new MemeError('TIMEOUT', `${options.what} ran longer than ${timeoutMs} ms`)), timeoutMs);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));
+  child.on('error', (error) => kill(new MemeError('INTERNAL', `cannot run ffmpeg (${binary}): ${error.message}`)));
+  const exited = new Promise<{ stderr: string; exitCode: number | null }>((resolve, reject) => {
     child.on('close', (exitCode) => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      const text = stderr.toString();
-      if (failure) return reject(failure);
-      if (exitCode !== 0 && !options.allowFailure) {
-        return reject(new MemeError('INTERNAL', `ffmpeg exited with ${exitCode}: ${lastLines(text)}`, { exitCode, stderr: text }));
-      }
-      resolve({ stdout: Buffer.concat(chunks), stderr: text, exitCode });
+      if (failure) reject(failure);
+      else resolve({ stderr: stderr.toString(), exitCode });
     });
   });
+  return { child, kill, exited };
+}
+
+/** Runs ffmpeg to completion; kills it on abort (CANCELLED), timeout (TIMEOUT) or oversize stdout. */
+export async function runFfmpeg(args: string[], options: FfmpegRunOptions = {}): Promise<FfmpegResult> {
+  const { signal, timeoutMs = DEFAULT_TIMEOUT_MS, stdoutToBuffer = true } = options;
+  const maxStdoutBytes = options.maxStdoutBytes ?? DEFAULT_MAX_STDOUT_BYTES;
+  const { child, kill, exited } = superviseFfmpeg(args, { withStdin: options.stdin !== undefined, signal, timeoutMs, what: 'ffmpeg' });
+  const chunks: Buffer[] = [];
+  let stdoutBytes = 0;
+  child.stdout!.on('data', (chunk: Buffer) => {
+    if (!stdoutToBuffer) return;
+    stdoutBytes += chunk.length;
+    if (stdoutBytes > maxStdoutBytes) kill(new MemeError('INTERNAL', `ffmpeg output exceeded ${maxStdoutBytes} bytes`));
+    else chunks.push(chunk);
+  });
+  if (options.stdin && child.stdin) {
+    // EPIPE when ffmpeg exits early (bad args, killed) is reported through the exit code instead.
+    child.stdin.on('error', () => {});
+    if (Buffer.isBuffer(options.stdin)) child.stdin.end(options.stdin);
+    else options.stdin.pipe(child.stdin);
+  }
+  const { stderr, exitCode } = await exited;
+  if (exitCode !== 0 && !options.allowFailure) {
+    throw new MemeError('INTERNAL', `ffmpeg exited with ${exitCode}: ${lastLines(stderr)}`, { exitCode, stderr });
+  }
+  return { stdout: Buffer.concat(chunks), stderr, exitCode };
 }
 
 export function lastLines(text: string, count = 3): string {
@@ -143,56 +155,31 @@ export interface FrameStreamOptions {
  * Runs ffmpeg with raw frames on stdout and collects at most maxFrames of them; ffmpeg is killed as soon
  * as the cap is reached, so an endless or huge stream cannot run away.
  */
-export function readFfmpegFrames(args: string[], options: FrameStreamOptions): Promise<{ frames: Uint8Array[]; stderr: string; exitCode: number | null }> {
+export async function readFfmpegFrames(args: string[], options: FrameStreamOptions): Promise<{ frames: Uint8Array[]; stderr: string; exitCode: number | null }> {
   const { frameBytes, maxFrames, signal, timeoutMs = DEFAULT_TIMEOUT_MS } = options;
-  if (signal?.aborted) return Promise.reject(abortError(signal));
-  let binary: string;
-  try {
-    binary = resolveFfmpegPath();
-  } catch (error) {
-    return Promise.reject(error);
-  }
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, ['-hide_banner', '-nostdin', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const frames: Uint8Array[] = [];
-    const stderr = new TailBuffer();
-    let pending = Buffer.alloc(frameBytes);
-    let filled = 0;
-    let capped = false;
-    let failure: MemeError | undefined;
-    const kill = (error?: MemeError) => {
-      if (error) failure ??= error;
-      child.kill('SIGKILL');
-    };
-    const onAbort = () => kill(abortError(signal!));
-    const timer = setTimeout(() => kill(new MemeError('TIMEOUT', `ffmpeg decode ran longer than ${timeoutMs} ms`)), timeoutMs);
-    signal?.addEventListener('abort', onAbort, { once: true });
-
-    child.stdout.on('data', (chunk: Buffer) => {
-      let offset = 0;
-      while (offset < chunk.length && !capped) {
-        const take = Math.min(frameBytes - filled, chunk.length - offset);
-        chunk.copy(pending, filled, offset, offset + take);
-        filled += take;
-        offset += take;
-        if (filled === frameBytes) {
-          frames.push(new Uint8Array(pending.buffer, pending.byteOffset, frameBytes));
-          pending = Buffer.alloc(frameBytes);
-          filled = 0;
-          if (frames.length >= maxFrames) {
-            capped = true;
-            kill();
-          }
+  const { child, kill, exited } = superviseFfmpeg(args, { withStdin: false, signal, timeoutMs, what: 'ffmpeg decode' });
+  const frames: Uint8Array[] = [];
+  let pending = Buffer.alloc(frameBytes);
+  let filled = 0;
+  let capped = false;
+  child.stdout!.on('data', (chunk: Buffer) => {
+    let offset = 0;
+    while (offset < chunk.length && !capped) {
+      const take = Math.min(frameBytes - filled, chunk.length - offset);
+      chunk.copy(pending, filled, offset, offset + take);
+      filled += take;
+      offset += take;
+      if (filled === frameBytes) {
+        frames.push(new Uint8Array(pending.buffer, pending.byteOffset, frameBytes));
+        pending = Buffer.alloc(frameBytes);
+        filled = 0;
+        if (frames.length >= maxFrames) {
+          capped = true;
+          kill();
         }
       }
-    });
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-    child.on('error', (error) => kill(new MemeError('INTERNAL', `cannot run ffmpeg (${binary}): ${error.message}`)));
-    child.on('close', (exitCode) => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      if (failure) return reject(failure);
-      resolve({ frames, stderr: stderr.toString(), exitCode: capped ? 0 : exitCode });
-    });
+    }
   });
+  const { stderr, exitCode } = await exited;
+  return { frames, stderr, exitCode: capped ? 0 : exitCode };
 }

@@ -66,9 +66,9 @@ function runEncoder(args: string[], input: Buffer | Readable, options: Omit<Ffmp
   return Buffer.isBuffer(input) ? runFfmpeg(args, { ...options, stdin: input }) : runFfmpegOffThread(args, { ...options, stdin: input });
 }
 
-async function encodeOnce(format: OutputFormat, input: Buffer | Readable, settings: EncodeSettings, signal?: AbortSignal, streamArgs?: string[]): Promise<Buffer> {
+async function encodeOnce(format: OutputFormat, input: Buffer | Readable, settings: EncodeSettings, signal?: AbortSignal): Promise<Buffer> {
   const run = { signal, timeoutMs: ENCODE_TIMEOUT_MS };
-  if (format === 'gif') return (await runEncoder(streamArgs ?? gifArgs(settings), input, run)).stdout;
+  if (format === 'gif') return (await runEncoder(gifArgs(settings), input, run)).stdout;
   // +faststart rewrites the file to put moov first, and webm writes its cues at the end: both need a seekable file.
   return withTempFile(format, async (file) => {
     await runEncoder(format === 'mp4' ? mp4Args(settings, file) : webmArgs(settings, file), input, { ...run, stdoutToBuffer: false });
@@ -171,7 +171,11 @@ export function startFrameEncoder(width: number, height: number, fps: number, op
       frames.push(frame);
       if (!streams) return;
       if (!pending) {
-        pending = encodeOnce(format, input, settings, signal, format === 'gif' ? gifStreamArgs(settings) : undefined);
+        // A streamed GIF takes its palette from the first frame (gifStreamArgs); MP4 encodes as it would anyway.
+        pending =
+          format === 'gif'
+            ? runEncoder(gifStreamArgs(settings), input, { signal, timeoutMs: ENCODE_TIMEOUT_MS }).then((run) => run.stdout)
+            : encodeOnce(format, input, settings, signal);
         pending.catch(() => {}); // awaited in finish(); an early failure must not go unhandled meanwhile
       }
       input.write(frame);

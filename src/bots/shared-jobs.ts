@@ -31,6 +31,10 @@ export class SharedJob {
     this.#subscribers.set(subscriber.jobId, subscriber);
   }
 
+  subscriber(jobId: string): Subscriber | undefined {
+    return this.#subscribers.get(jobId);
+  }
+
   remove(jobId: string): Subscriber | undefined {
     const subscriber = this.#subscribers.get(jobId);
     this.#subscribers.delete(jobId);
@@ -83,7 +87,7 @@ export class SharedJobs {
 
   /** The job ids under which `userId` waits for shared renders. */
   subscriptionsOf(userId: string): string[] {
-    return [...this.#bySubscriber.entries()].filter(([id, job]) => job.subscribers.some((s) => s.jobId === id && s.userId === userId)).map(([id]) => id);
+    return [...this.#bySubscriber].filter(([id, job]) => job.subscriber(id)?.userId === userId).map(([id]) => id);
   }
 
   /** Takes one subscriber off its render (it will hear nothing more from it). */

@@ -1,13 +1,16 @@
 // The worker thread's side of ffmpeg-off-thread.ts: runs runFfmpeg for the main thread, with stdin fed from
 // the chunks it posts. This thread does nothing else, so its event loop refills ffmpeg's input pipe at once.
 import { PassThrough } from 'node:stream';
-import { parentPort } from 'node:worker_threads';
+import { type MessagePort, parentPort } from 'node:worker_threads';
 import { MemeError, toMemeError } from '../../errors.ts';
 import { runFfmpeg } from './ffmpeg.ts';
 import type { WorkerReply, WorkerRequest } from './ffmpeg-off-thread.ts';
 
-const port = parentPort;
-if (!port) throw new Error('ffmpeg-worker-body.ts runs only in a worker thread');
+function workerPort(): MessagePort {
+  if (!parentPort) throw new Error('ffmpeg-worker-body.ts runs only in a worker thread');
+  return parentPort;
+}
+const port = workerPort();
 
 const runs = new Map<number, { input: PassThrough; abort: AbortController }>();
 
@@ -20,15 +23,15 @@ function start(request: Extract<WorkerRequest, { type: 'start' }>): void {
       // A copy with its own buffer, so it can be transferred (small Buffers share a pool).
       const stdout = new Uint8Array(result.stdout);
       const reply: WorkerReply = { id: request.id, ok: true, stdout, stderr: result.stderr, exitCode: result.exitCode };
-      port!.postMessage(reply, [stdout.buffer]);
+      port.postMessage(reply, [stdout.buffer]);
     },
     (error: unknown) => {
       const { code, message, details } = toMemeError(error);
       try {
-        port!.postMessage({ id: request.id, ok: false, error: { code, message, details } } satisfies WorkerReply);
+        port.postMessage({ id: request.id, ok: false, error: { code, message, details } } satisfies WorkerReply);
       } catch {
         // Details that cannot be cloned must not leave the caller waiting: the code and message suffice.
-        port!.postMessage({ id: request.id, ok: false, error: { code, message, details: {} } } satisfies WorkerReply);
+        port.postMessage({ id: request.id, ok: false, error: { code, message, details: {} } } satisfies WorkerReply);
       }
     },
   ).finally(() => runs.delete(request.id));

@@ -14,6 +14,44 @@ export interface MessageInput {
   type?: number;
 }
 
+/** The fields a message object varies in; the rest is what Discord sends for a plain message. */
+export interface MessageFields {
+  id: string;
+  channelId: string;
+  author: Record<string, unknown>;
+  content?: string;
+  attachments?: unknown[];
+  embeds?: unknown[];
+  type?: number;
+  flags?: number;
+  components?: unknown[];
+  applicationId?: string;
+}
+
+/** A message object as discord.js parses it. */
+export function messageObject(fields: MessageFields): Record<string, unknown> {
+  return {
+    id: fields.id,
+    channel_id: fields.channelId,
+    author: fields.author,
+    content: fields.content ?? '',
+    timestamp: new Date().toISOString(),
+    edited_timestamp: null,
+    tts: false,
+    mention_everyone: false,
+    mentions: [],
+    mention_roles: [],
+    attachments: fields.attachments ?? [],
+    embeds: fields.embeds ?? [],
+    pinned: false,
+    type: fields.type ?? 0,
+    flags: fields.flags ?? 0,
+    components: fields.components ?? [],
+    ...(fields.applicationId ? { application_id: fields.applicationId, webhook_id: fields.applicationId } : {}),
+  };
+}
+
+/** The message Discord stores for what the client sent (a reply, an edit's rebuild, a channel post). */
 export function buildMessage(input: MessageInput): Record<string, unknown> {
   const body = input.body ?? {};
   const attachments = input.files.map((file, index) => ({
@@ -24,25 +62,18 @@ export function buildMessage(input: MessageInput): Record<string, unknown> {
     proxy_url: `${input.attachmentBaseUrl}/${input.channelId}/${input.id}/${file.name}`,
     content_type: file.contentType,
   }));
-  return {
+  return messageObject({
     id: input.id,
-    channel_id: input.channelId,
+    channelId: input.channelId,
     author: input.author,
     content: typeof body.content === 'string' ? body.content : '',
-    timestamp: new Date().toISOString(),
-    edited_timestamp: null,
-    tts: false,
-    mention_everyone: false,
-    mentions: [],
-    mention_roles: [],
     attachments,
     embeds: Array.isArray(body.embeds) ? body.embeds : [],
-    pinned: false,
-    type: input.type ?? 0,
+    type: input.type,
     flags: typeof body.flags === 'number' ? body.flags : 0,
     components: Array.isArray(body.components) ? body.components : [],
-    ...(input.applicationId ? { application_id: input.applicationId, webhook_id: input.applicationId } : {}),
-  };
+    applicationId: input.applicationId,
+  });
 }
 
 /** Applies a PATCH body to a stored message the way Discord does: given fields replace, absent ones stay. */

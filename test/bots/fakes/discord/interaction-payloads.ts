@@ -1,6 +1,7 @@
 // INTERACTION_CREATE payloads in Discord's v10 shape (guild context): slash commands, autocomplete,
 // context menus, buttons and selects. Builders only; the fake registers and dispatches them.
 import { randomBytes } from 'node:crypto';
+import { messageObject } from './discord-messages.ts';
 import { FAKE_APPLICATION_ID } from './fake-discord.ts';
 
 export const GUILD_ID = '1200000000000000001';
@@ -108,24 +109,7 @@ export function selectPick(customId: string, values: string[], message: Record<s
 
 /** A user's plain message carrying attachments, as a context-menu target. */
 export function userMessage(author: FakeUser, attachments: FakeAttachment[]): Record<string, unknown> {
-  return {
-    id: nextId(),
-    channel_id: CHANNEL_ID,
-    author: { ...author, discriminator: '0', global_name: author.username },
-    content: 'look at this',
-    timestamp: new Date().toISOString(),
-    edited_timestamp: null,
-    tts: false,
-    mention_everyone: false,
-    mentions: [],
-    mention_roles: [],
-    attachments,
-    embeds: [],
-    pinned: false,
-    type: 0,
-    flags: 0,
-    components: [],
-  };
+  return messageObject({ id: nextId(), channelId: CHANNEL_ID, author: { ...author, discriminator: '0', global_name: author.username }, content: 'look at this', attachments });
 }
 
 /** Custom ids of every button/select in a stored message's component rows. */

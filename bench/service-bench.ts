@@ -27,7 +27,7 @@ const REQUESTS = Number(args.requests);
 const USERS = Number(args.users);
 const SPACING_MS = Number(args['spacing-ms']);
 
-const PHOTOS_DIR = path.resolve(import.meta.dirname, '..', '..', 'shared', 'fixtures', 'hellomeme', 'reference_images');
+const PHOTOS_DIR = path.resolve(import.meta.dirname, '..', 'test', 'fixtures', 'hellomeme', 'reference_images');
 
 interface Trace {
   submittedMs: number;

@@ -9,17 +9,16 @@ import { createRenderer } from '../pipeline/render.ts';
 import type { OutputFormat, StageName } from '../pipeline/types.ts';
 import { loadTemplateCatalog } from '../templates/catalog.ts';
 import { formatTable, median } from './table.ts';
+import { DEFAULT_PHOTOS, FIXTURE_PHOTO_DIR } from './fixture-photos.ts';
 
 const STAGES: StageName[] = ['decode', 'face', 'motion', 'engine', 'captions', 'encode'];
-const DEFAULT_PHOTOS = ['trump.jpg', 'toon.png', 'harris.jpg', 'chillout.jpg', 'civitai1.jpg'];
 const BASELINE = fileURLToPath(new URL('../../bench/baselines/render-bench.json', import.meta.url));
-const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/hellomeme/reference_images/', import.meta.url));
 
 type Medians = Record<string, Record<string, number>>;
 
 const USAGE = `usage: memeloom bench [options]
   --photos A,B        photo files in --photo-dir (default: ${DEFAULT_PHOTOS.join(',')})
-  --photo-dir DIR     where the photos are (default: the shared HelloMeme fixtures)
+  --photo-dir DIR     where the photos are (default: the repository's HelloMeme fixture photos)
   --templates X,Y     template ids (default: all)
   --format gif|mp4    output format (default gif)
   --save-baseline     write these medians to bench/baselines/render-bench.json`;
@@ -29,7 +28,7 @@ export async function run(argv: string[]): Promise<number> {
     args: argv,
     options: {
       photos: { type: 'string' }, templates: { type: 'string' }, format: { type: 'string', default: 'gif' },
-      'save-baseline': { type: 'boolean' }, 'photo-dir': { type: 'string', default: FIXTURES }, help: { type: 'boolean', short: 'h' },
+      'save-baseline': { type: 'boolean' }, 'photo-dir': { type: 'string', default: FIXTURE_PHOTO_DIR }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {

@@ -2,7 +2,6 @@
 // A "still" row (the photo, unmoved) is the floor every engine should beat on APD and AED.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Engine } from '../pipeline/engines/engine.ts';
 import { createWarpEngine } from '../pipeline/engines/warp/warp-engine.ts';
@@ -17,14 +16,13 @@ import { DEFAULT_MAX_SIDE, defaultCacheDir } from '../pipeline/render.ts';
 import type { Face, FrameSequence, RgbImage } from '../pipeline/types.ts';
 import { loadTemplateCatalog } from '../templates/catalog.ts';
 import { formatTable, mean } from './table.ts';
+import { DEFAULT_PHOTOS, FIXTURE_PHOTO_DIR } from './fixture-photos.ts';
 
-const DEFAULT_PHOTOS = ['trump.jpg', 'toon.png', 'harris.jpg', 'chillout.jpg', 'civitai1.jpg'];
 const USAGE = `usage: memeloom eval [options]
   --photos A,B        photo files in --photo-dir (default: ${DEFAULT_PHOTOS.join(',')})
-  --photo-dir DIR     where the photos are (default: the shared HelloMeme fixtures)
+  --photo-dir DIR     where the photos are (default: the repository's HelloMeme fixture photos)
   --templates X,Y     template ids (default: the first four)
   --every N           score every N-th frame (default 3)`;
-const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/hellomeme/reference_images/', import.meta.url));
 const EVAL_FPS = 12;
 
 interface Scores {
@@ -65,7 +63,7 @@ export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      photos: { type: 'string' }, templates: { type: 'string' }, every: { type: 'string', default: '3' }, 'photo-dir': { type: 'string', default: FIXTURES },
+      photos: { type: 'string' }, templates: { type: 'string' }, every: { type: 'string', default: '3' }, 'photo-dir': { type: 'string', default: FIXTURE_PHOTO_DIR },
       help: { type: 'boolean', short: 'h' },
     },
   });

@@ -12,6 +12,7 @@ import { buildSd15Graph } from '../../src/graph/models/sd15/build-graph.ts';
 import { writeModelExternal } from '../../src/graph/onnx/model-writer.ts';
 import { type HostTensor, createSession } from '../../src/graph/runtime.ts';
 import { type WeightStore, openSafetensorsStore } from '../../src/graph/weights/weight-store.ts';
+import { deriveGraphRunCase } from './graph-run-cases.ts';
 import { golden, maxAbsDiff, readJson, readTensor, repoRoot } from './golden-helpers.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'export-'));
@@ -143,8 +144,9 @@ describe('compiled-graph cache and models build', () => {
     copy(unetDir('diffusion_pytorch_model.safetensors'), 'unet', 'diffusion_pytorch_model.safetensors');
     copy(golden('vae_sd15_tiny', 'config.json'), 'vae', 'config.json');
     copy(golden('vae_sd15_tiny', 'diffusion_pytorch_model.safetensors'), 'vae', 'diffusion_pytorch_model.safetensors');
-    copy(golden('cli', 'clip-text', 'config.json'), 'text_encoder', 'config.json');
-    copy(golden('cli', 'clip-text', 'weights.safetensors'), 'text_encoder', 'model.safetensors');
+    const clipCase = await deriveGraphRunCase('clip-text', work);
+    copy(clipCase.config as string, 'text_encoder', 'config.json');
+    copy(clipCase.weights, 'text_encoder', 'model.safetensors');
     const cacheDir = join(work, 'models-cache');
     const run = promisify(execFile);
     const { stdout } = await run(process.execPath, ['bin/memeloom.js', 'models', 'build', pipe, '--cache-dir', cacheDir], { cwd: repoRoot });

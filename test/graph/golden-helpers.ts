@@ -10,7 +10,7 @@ import { SafetensorsFile } from '../../src/graph/weights/safetensors.ts';
 import { type WeightStore, storeFromHost } from '../../src/graph/weights/weight-store.ts';
 
 export const repoRoot = resolve(new URL('../..', import.meta.url).pathname);
-export const goldenDir = resolve(repoRoot, '..', 'shared', 'golden');
+export const goldenDir = resolve(repoRoot, 'test', 'golden');
 
 export function golden(...parts: string[]): string {
   return resolve(goldenDir, ...parts);

@@ -1,9 +1,10 @@
-// Every SD1.5 `cli/` case through the real command line: `node bin/memeloom.js graph run …`.
+// Every SD1.5 `graph run` case (derived from the module goldens) through the real command line: `node bin/memeloom.js graph run …`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { golden, repoRoot } from './golden-helpers.ts';
+import { repoRoot } from './golden-helpers.ts';
+import { deriveGraphRunCase } from './graph-run-cases.ts';
 import { expectGraphRunCase, runCli as run } from './graph-run-case.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'graph-cli-'));
@@ -11,12 +12,12 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('memeloom graph run', () => {
   for (const name of ['unet', 'vae-encoder', 'vae-decoder', 'clip-text']) {
-    it(`passes cli/${name}`, () => expectGraphRunCase(name, work));
+    it(`passes the ${name} case`, () => expectGraphRunCase(name, work));
   }
 
   it('fails with a coded error naming the bad model', async () => {
-    const dir = golden('cli', 'unet');
-    const err = await run(process.execPath, ['bin/memeloom.js', 'graph', 'run', '--model', 'nope', '--weights', join(dir, 'weights.safetensors'), '--inputs', join(dir, 'inputs.safetensors'), '--out', join(work, 'x.safetensors')], { cwd: repoRoot }).catch((e: { stderr: string; code: number }) => e);
+    const c = await deriveGraphRunCase('unet', work);
+    const err = await run(process.execPath, ['bin/memeloom.js', 'graph', 'run', '--model', 'nope', '--weights', c.weights, '--inputs', c.inputs, '--out', join(work, 'x.safetensors')], { cwd: repoRoot }).catch((e: { stderr: string; code: number }) => e);
     expect((err as { code: number }).code).toBe(1);
     expect((err as { stderr: string }).stderr).toContain("BAD_OPTION: unknown --model 'nope'");
   });

@@ -11,7 +11,7 @@ import { type DiscordBot, startDiscord } from '../../../src/bots/discord/start-d
 import type { Config } from '../../../src/config.ts';
 import type { MemeSpec, Renderer } from '../../../src/pipeline/meme-spec.ts';
 import type { TemplateCatalog } from '../../../src/templates/template-types.ts';
-import { DRIVE_VIDEOS, referenceImage } from '../../helpers/fixtures.ts';
+import { driveVideo, referenceImage } from '../../helpers/fixtures.ts';
 import { startRealCore } from '../../helpers/real-core.ts';
 import { FakeDiscord } from '../fakes/discord/fake-discord.ts';
 import type { InteractionRecord, RecordedRequest } from '../fakes/discord/fake-rest-state.ts';
@@ -42,7 +42,7 @@ export interface Harness {
   logs: string[];
   /** Serves a fixture photo on the fake CDN and describes it as a Discord attachment. */
   photoAttachment(file: string, declaredSize?: number): Promise<FakeAttachment>;
-  /** Serves a fixture driving clip (a name under DRIVE_VIDEOS, or a path) the same way. */
+  /** Serves a fixture driving clip (an original clip name, or a path) the same way. */
   clipAttachment(file: string, declaredSize?: number): Promise<FakeAttachment>;
   /** Serves any bytes under any name and type, as Discord would describe an upload of them. */
   fileAttachment(name: string, bytes: Buffer, contentType: string, declaredSize?: number): FakeAttachment;
@@ -100,7 +100,7 @@ export async function startHarness(overrides: Partial<DiscordConfig> = {}): Prom
     clock,
     logs,
     photoAttachment: (file, declaredSize) => fixtureAttachment(file.includes('/') ? file : referenceImage(file), declaredSize),
-    clipAttachment: (file, declaredSize) => fixtureAttachment(file.includes('/') ? file : path.join(DRIVE_VIDEOS, file), declaredSize),
+    clipAttachment: (file, declaredSize) => fixtureAttachment(file.includes('/') ? file : driveVideo(file), declaredSize),
     fileAttachment,
     firstCallback,
     resultEdit,

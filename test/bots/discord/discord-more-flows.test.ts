@@ -1,12 +1,11 @@
 // More Discord flows end to end, on the same stack as discord-e2e.test.ts (discord.js against the fake Discord,
 // the real service, renderer and ffmpeg): /drive with the person's own clip, MP4 output, and Other template.
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEXT } from '../../../src/bots/discord/discord-texts.ts';
 import { errorText } from '../../../src/bots/messages.ts';
 import { InputError } from '../../../src/errors.ts';
-import { DRIVE_VIDEOS } from '../../helpers/fixtures.ts';
+import { driveVideo } from '../../helpers/fixtures.ts';
 import type { InteractionRecord, RecordedFile } from '../fakes/discord/fake-rest-state.ts';
 import { buttonPress, chatInput, componentIds, type FakeAttachment, selectPick } from '../fakes/discord/interaction-payloads.ts';
 import { type MediaProbe, probeMedia } from '../fakes/telegram/media-probe.ts';
@@ -94,7 +93,7 @@ function adapterFailures(): string[] {
 
 describe('/drive with the person\'s own clip', () => {
   it('defers, then edits in a GIF under the upload limit that lasts as long as the clip, not as a template', async () => {
-    const clipSec = (await probeMedia(await readFile(path.join(DRIVE_VIDEOS, DRIVE_CLIP)))).durationSec!;
+    const clipSec = (await probeMedia(await readFile(driveVideo(DRIVE_CLIP)))).durationSec!;
     const longestTemplateSec = Math.max(...h.templates.list().map((t) => templateSeconds(t.id)));
     expect(clipSec - longestTemplateSec).toBeGreaterThan(2 * DURATION_TOLERANCE_SEC);
 

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DRIVE_VIDEOS } from '../../helpers/fixtures.ts';
+import { driveVideo } from '../../helpers/fixtures.ts';
 import { FakeTelegramServer } from '../fakes/telegram/fake-telegram-server.ts';
 import { ffmpegPath, probeMedia } from '../fakes/telegram/media-probe.ts';
 import { boundaryOf, parseMultipart } from '../fakes/telegram/multipart.ts';
@@ -38,7 +38,7 @@ describe('fake Telegram media checks', () => {
     const silent = await probeMedia(testClip(false));
     expect(silent).toMatchObject({ videoCodec: 'h264', hasAudio: false, width: 64, height: 64, unreadable: false });
     expect(silent.container).toContain('mp4');
-    const withAudio = await probeMedia(await readFile(path.join(DRIVE_VIDEOS, 'tbh.mp4')));
+    const withAudio = await probeMedia(await readFile(driveVideo('tbh.mp4')));
     expect(withAudio.hasAudio).toBe(true);
     expect((await probeMedia(Buffer.from('not a video'))).unreadable).toBe(true);
   });

@@ -1,13 +1,12 @@
 // The Telegram flows that render, end to end: telegraf against the fake Bot API, the real service, queue,
 // renderer (warp engine) and ffmpeg. Few and ordered: later tests reuse the first result.
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorText, message } from '../../../src/bots/messages.ts';
 import { TEXTS } from '../../../src/bots/telegram/telegram-texts.ts';
 import { InputError } from '../../../src/errors.ts';
-import { DRIVE_VIDEOS, referenceImage } from '../../helpers/fixtures.ts';
+import { driveVideo, referenceImage } from '../../helpers/fixtures.ts';
 import type { RecordedCall } from '../fakes/telegram/fake-telegram-server.ts';
 import { buttonsOf, FakeUser } from '../fakes/telegram/fake-user.ts';
 import { type TelegramHarness, startTelegramHarness } from './telegram-harness.ts';
@@ -128,7 +127,7 @@ describe('Telegram meme flows', () => {
   it('/drive with a video as a reply to a photo uses the clip as motion', async () => {
     const carol = FakeUser.inPrivate(h.fake, 2003);
     const sentPhoto = carol.sendPhoto(await readFile(referenceImage('show4.jpg')));
-    carol.sendVideo(await readFile(path.join(DRIVE_VIDEOS, 'qie.mp4')), { caption: '/drive', replyTo: sentPhoto });
+    carol.sendVideo(await readFile(driveVideo('qie.mp4')), { caption: '/drive', replyTo: sentPhoto });
     const result = await h.waitFor('sendAnimation', 2003, { timeoutMs: 45_000 });
     expectSilentMp4Upload(result);
     // The clip was fetched from Telegram too (photo + clip).

@@ -7,13 +7,13 @@ import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { driveVideo, referenceImage } from '../../helpers/fixtures.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
-const FIXTURES = path.resolve(ROOT, '..', 'shared', 'fixtures', 'hellomeme');
-const PHOTO = path.join(FIXTURES, 'reference_images/chillout.jpg'); // 84 KB, under the cap below
-const BIG_PHOTO = path.join(FIXTURES, 'reference_images/cg1.jpg'); // 172 KB, over it
-const BIG_CLIP = path.join(FIXTURES, 'drive_videos/xzy3.mp4'); // 1.6 MB, over the clip cap below
-const CLIP = path.join(FIXTURES, 'drive_videos/tbh.mp4'); // 230 KB, under it
+const PHOTO = referenceImage('chillout.jpg'); // 84 KB, under the cap below
+const BIG_PHOTO = referenceImage('cg1.jpg'); // 172 KB, over it
+const BIG_CLIP = driveVideo('xzy3.mp4'); // 367 KB, over the clip cap below
+const CLIP = driveVideo('tbh.mp4'); // 230 KB, under it
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let server: ChildProcess;
@@ -30,7 +30,7 @@ function startServer(): Promise<string> {
       MEMELOOM_DATA_DIR: path.join(work, 'data'),
       MEMELOOM_ENGINE: 'warp',
       MEMELOOM_MAX_PHOTO_BYTES: '150000',
-      MEMELOOM_MAX_DRIVER_BYTES: '1000000',
+      MEMELOOM_MAX_DRIVER_BYTES: '300000',
       TELEGRAM_BOT_TOKEN: '',
       DISCORD_TOKEN: '',
     },
@@ -105,7 +105,7 @@ describe('web playground in a browser', () => {
 
   it('takes a dragged-in photo and an uploaded driving clip', async () => {
     const page = await openPage();
-    const photoBase64 = readFileSync(path.join(FIXTURES, 'reference_images/zzj.jpg')).toString('base64');
+    const photoBase64 = readFileSync(referenceImage('zzj.jpg')).toString('base64');
     const dataTransfer = await page.evaluateHandle((base64) => {
       const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
       const transfer = new DataTransfer();

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 export const REPO = path.resolve(import.meta.dirname, '../../..');
-export const PHOTOS = path.resolve(REPO, '..', 'shared', 'fixtures', 'hellomeme', 'reference_images');
+export { REFERENCE_IMAGES as PHOTOS } from '../../helpers/fixtures.ts';
 
 export type Line = Record<string, unknown> & { ev?: string };
 

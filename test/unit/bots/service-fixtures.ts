@@ -8,14 +8,14 @@ import { type Config, loadConfig } from '../../../src/config.ts';
 import type { MemeError } from '../../../src/errors.ts';
 import type { EngineName, MemeResult, MemeSpec, Renderer } from '../../../src/pipeline/meme-spec.ts';
 import type { RunOptions, StageName } from '../../../src/pipeline/types.ts';
+import { driveVideo, referenceImage } from '../../helpers/fixtures.ts';
 import { createTemplateCatalog } from '../../../src/templates/catalog.ts';
 import type { TemplateCatalog } from '../../../src/templates/template-types.ts';
 import type { JobFailure, JobRef, ProgressUpdate, Replier } from '../../../src/bots/service-types.ts';
 
-export const FIXTURES = path.resolve(import.meta.dirname, '../../../../shared/fixtures/hellomeme');
-export const PHOTO = readFileSync(path.join(FIXTURES, 'reference_images/chillout.jpg'));
-export const OTHER_PHOTO = readFileSync(path.join(FIXTURES, 'reference_images/toon.png'));
-export const CLIP = readFileSync(path.join(FIXTURES, 'drive_videos/nice.mp4'));
+export const PHOTO = readFileSync(referenceImage('chillout.jpg'));
+export const OTHER_PHOTO = readFileSync(referenceImage('toon.png'));
+export const CLIP = readFileSync(driveVideo('nice.mp4'));
 
 export function testConfig(env: Record<string, string> = {}): Config {
   return loadConfig({

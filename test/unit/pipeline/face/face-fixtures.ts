@@ -1,17 +1,14 @@
 // Test helpers for the face tests: fixture paths, sharp decoding into RgbImage, ffmpeg decoding of clips.
-// Reads ../shared fixtures only; writes nothing.
+// Reads the repository's fixtures only (paths from test/helpers/fixtures.ts); writes nothing.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import ffmpeg from '@ffmpeg-installer/ffmpeg';
 import sharp from 'sharp';
 import type { FrameSequence, RgbImage } from '../../../../src/pipeline/types.ts';
+import { REFERENCE_IMAGES, driveVideo } from '../../../helpers/fixtures.ts';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
-const fixtureRoot = path.resolve(repoRoot, '..', 'shared', 'fixtures', 'hellomeme');
-export const referenceDir = path.join(fixtureRoot, 'reference_images');
-export const driveVideoDir = path.join(fixtureRoot, 'drive_videos');
+export const referenceDir = REFERENCE_IMAGES;
 
 export function referenceImageNames(): string[] {
   return readdirSync(referenceDir)
@@ -31,7 +28,7 @@ export function loadReference(name: string, edit: (image: sharp.Sharp) => sharp.
 /** Decodes the first `maxFrames` frames of a clip at `fps`, letterboxed into sizePx × sizePx RGB. */
 export function decodeClip(name: string, fps: number, sizePx: number, maxFrames: number): FrameSequence {
   const filter = `fps=${fps},scale=${sizePx}:${sizePx}:force_original_aspect_ratio=decrease,pad=${sizePx}:${sizePx}:(ow-iw)/2:(oh-ih)/2`;
-  const args = ['-v', 'error', '-i', path.join(driveVideoDir, name), '-vf', filter, '-frames:v', String(maxFrames), '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'];
+  const args = ['-v', 'error', '-i', driveVideo(name), '-vf', filter, '-frames:v', String(maxFrames), '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'];
   const run = spawnSync(ffmpeg.path, args, { maxBuffer: 1 << 30 });
   if (run.status !== 0) throw new Error(`ffmpeg failed: ${run.stderr.toString()}`);
   const frameBytes = sizePx * sizePx * 3;

@@ -2,14 +2,10 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { runFfmpeg } from '../../../../src/pipeline/media/ffmpeg.ts';
 import type { FrameSequence } from '../../../../src/pipeline/types.ts';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-export const fixturesDir = path.join(repoRoot, '..', 'shared', 'fixtures', 'hellomeme');
-export const driveVideo = (name: string) => path.join(fixturesDir, 'drive_videos', name);
-export const referenceImage = (name: string) => path.join(fixturesDir, 'reference_images', name);
+export { DRIVE_IMAGES, driveVideo, referenceImage } from '../../../helpers/fixtures.ts';
 
 export function tempDir(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'memeloom-media-test-'));

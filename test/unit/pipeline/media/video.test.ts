@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { MemeError } from '../../../../src/errors.ts';
 import { decodeVideo, evenFit, probeVideo } from '../../../../src/pipeline/media/video.ts';
 import { parseFfmpegInfo } from '../../../../src/pipeline/media/video-info.ts';
-import { driveVideo, fixturesDir, makeClip, tempDir } from './media-fixtures.ts';
+import { DRIVE_IMAGES, driveVideo, makeClip, tempDir } from './media-fixtures.ts';
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
   const error = await promise.then(() => null, (e: unknown) => e);
@@ -29,7 +29,7 @@ beforeAll(async () => {
   writeFileSync(file('playlist.mp4'), '#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\n/etc/hostname\n#EXT-X-ENDLIST\n');
   const mp4 = readFileSync(driveVideo('amns.mp4'));
   writeFileSync(file('truncated.mp4'), mp4.subarray(0, 100_000));
-  copyFileSync(path.join(fixturesDir, 'drive_images', 'hhh.jpg'), file('photo.jpg'));
+  copyFileSync(path.join(DRIVE_IMAGES, 'hhh.jpg'), file('photo.jpg'));
 });
 
 describe('probeVideo', () => {
@@ -97,7 +97,7 @@ describe('decodeVideo', () => {
 
   it('refuses a clip longer than the limit before decoding, and allows a trimmed span of it', async () => {
     expect(await codeOf(decodeVideo(file('long.mp4')))).toBe('VIDEO_TOO_LONG');
-    expect(await codeOf(decodeVideo(driveVideo('xzy1.mp4'), { maxDurationSec: 10 }))).toBe('VIDEO_TOO_LONG');
+    expect(await codeOf(decodeVideo(driveVideo('xzy1.mp4'), { maxDurationSec: 4 }))).toBe('VIDEO_TOO_LONG'); // 4.7 s
     const trimmed = await decodeVideo(file('long.mp4'), { fps: 5, startSec: 2, endSec: 4 });
     expect(trimmed.frames.length).toBe(10);
   });

@@ -1,6 +1,4 @@
-// The v5 temporal plan against the loop golden's `plan` and `chunk_plans` (read out of the real gen_video),
-// and the UNet frame-evaluation formula against the spec's table (§6.3) and those plans.
-import path from 'node:path';
+
 import { describe, expect, it } from 'vitest';
 import {
   type TemporalLevel,
@@ -11,7 +9,7 @@ import {
   unetFrameEvaluations,
   unetFramesPerStep,
 } from '../../../../../src/pipeline/engines/hellomeme/temporal-windows.ts';
-import { SHARED } from '../../../../helpers/fixtures.ts';
+import { golden } from '../../../../graph/golden-helpers.ts';
 import { readGoldenJson } from '../../../../helpers/read-golden-json.ts';
 
 interface GoldenLevel {
@@ -24,7 +22,7 @@ interface GoldenLevel {
 }
 
 const manifest = readGoldenJson<{ plan: GoldenLevel[]; chunk_plans: { plans: Record<string, GoldenLevel[]> } }>(
-  path.join(SHARED, 'golden', 'hellomeme_v5_tiny', 'loop', 'manifest.json'),
+  golden('hellomeme_v5_tiny', 'loop', 'manifest.json'),
 );
 
 function asGolden(levels: TemporalLevel[]): GoldenLevel[] {

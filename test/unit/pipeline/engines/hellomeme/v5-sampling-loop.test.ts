@@ -6,10 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { planTemporalLevels, unetFramesPerStep } from '../../../../../src/pipeline/engines/hellomeme/temporal-windows.ts';
 import { type ChunkCall, type V5LoopModels, denoiserCalls, runV5SamplingLoop, seededLoopNoise } from '../../../../../src/pipeline/engines/hellomeme/v5-sampling-loop.ts';
 import { duplicateForGuidance, gatherFrames } from '../../../../../src/pipeline/engines/hellomeme/window-averaging.ts';
-import { SHARED } from '../../../../helpers/fixtures.ts';
+import { golden as goldenPath } from '../../../../graph/golden-helpers.ts';
 import { type GoldenTensor, maxAbsDiff, readSafetensors, sliceFirst } from '../../../../helpers/read-safetensors.ts';
 
-const LOOP = path.join(SHARED, 'golden', 'hellomeme_v5_tiny', 'loop');
+const LOOP = goldenPath('hellomeme_v5_tiny', 'loop');
 const golden = new Map<string, GoldenTensor>(['inputs', 'intermediates', 'scheduler_noise', 'outputs'].flatMap((f) => [...readSafetensors(path.join(LOOP, `${f}.safetensors`))]));
 const get = (name: string): GoldenTensor => {
   const t = golden.get(name);

@@ -6,10 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { DpmSolverSdeScheduler } from '../../../../../src/pipeline/engines/hellomeme/schedulers/dpm-solver-sde.ts';
 import { planTemporalLevels } from '../../../../../src/pipeline/engines/hellomeme/temporal-windows.ts';
 import { type VideoLayout, applyGuidance, averageChunkPredictions, duplicateForGuidance, gatherFrames } from '../../../../../src/pipeline/engines/hellomeme/window-averaging.ts';
-import { SHARED } from '../../../../helpers/fixtures.ts';
+import { golden as goldenPath } from '../../../../graph/golden-helpers.ts';
 import { type GoldenTensor, maxAbsDiff, readSafetensors, sliceFirst } from '../../../../helpers/read-safetensors.ts';
 
-const LOOP = path.join(SHARED, 'golden', 'hellomeme_v5_tiny', 'loop');
+const LOOP = goldenPath('hellomeme_v5_tiny', 'loop');
 const golden = new Map<string, GoldenTensor>([
   ...readSafetensors(path.join(LOOP, 'inputs.safetensors')),
   ...readSafetensors(path.join(LOOP, 'intermediates.safetensors')),

@@ -10,8 +10,9 @@ import { createToolkitControlSource } from '../../../../../../src/pipeline/engin
 import { createRenderer } from '../../../../../../src/pipeline/render.ts';
 import { faceScene, sceneReference, writeFaceToolkitModels, writeLosslessClip } from './control-source-fixtures.ts';
 import { headTurnTrack, TINY_LATENT, tinyModelDir } from './engine-fixtures.ts';
+import { referenceImage } from '../../../../../helpers/fixtures.ts';
 
-const PHOTO = readFileSync(new URL('../../../../../../../shared/fixtures/hellomeme/reference_images/harris.jpg', import.meta.url));
+const PHOTO = readFileSync(referenceImage('harris.jpg'));
 const FRAMES = [faceScene(0, 4), faceScene(2, 10), faceScene(4, 16), faceScene(2, 10)];
 const track = headTurnTrack(FRAMES.length);
 const reference = sceneReference();

@@ -9,8 +9,9 @@ import { modelPathsFromModuleFolder } from '../../../../../../src/pipeline/engin
 import type { Renderer } from '../../../../../../src/pipeline/meme-spec.ts';
 import { createRenderer } from '../../../../../../src/pipeline/render.ts';
 import { TINY_LATENT, tinyModelDir } from './engine-fixtures.ts';
+import { referenceImage } from '../../../../../helpers/fixtures.ts';
 
-const PHOTO = readFileSync(new URL('../../../../../../../shared/fixtures/hellomeme/reference_images/harris.jpg', import.meta.url));
+const PHOTO = readFileSync(referenceImage('harris.jpg'));
 let renderer: Renderer;
 
 beforeAll(async () => {

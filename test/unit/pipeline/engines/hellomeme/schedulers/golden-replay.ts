@@ -1,8 +1,8 @@
-// Replays a ../shared/golden scheduler golden through one of our schedulers: the oracle model of the manifest
+// Replays a test/golden scheduler golden through one of our schedulers: the oracle model of the manifest
 // is evaluated on OUR latents each step (closed loop), the recorded torch noise is injected where step() draws.
 import path from 'node:path';
 import type { Scheduler } from '../../../../../../src/pipeline/engines/hellomeme/schedulers/scheduler.ts';
-import { SHARED } from '../../../../../helpers/fixtures.ts';
+import { golden } from '../../../../../graph/golden-helpers.ts';
 import { readGoldenJson } from '../../../../../helpers/read-golden-json.ts';
 import { type GoldenTensor, maxAbsDiff, readSafetensors, sliceFirst } from '../../../../../helpers/read-safetensors.ts';
 
@@ -12,7 +12,7 @@ export interface SchedulerGolden {
 }
 
 export function loadSchedulerGolden(name: string): SchedulerGolden {
-  const dir = path.join(SHARED, 'golden', name);
+  const dir = golden(name);
   return {
     tensors: readSafetensors(path.join(dir, 'tensors.safetensors')),
     manifest: readGoldenJson(path.join(dir, 'manifest.json')),

@@ -1,4 +1,4 @@
-// Every scheduler golden in ../shared/golden, replayed step by step (closed loop, recorded noise): timesteps
+// Every scheduler golden in test/golden, replayed step by step (closed loop, recorded noise): timesteps
 // exact, sigmas and alphas_cumprod to float32 rounding, every latent within 1e-4 max abs.
 import { describe, expect, it } from 'vitest';
 import { DdimScheduler } from '../../../../../../src/pipeline/engines/hellomeme/schedulers/ddim.ts';

@@ -4,7 +4,8 @@ import { InputError } from '../errors.ts';
 import { defaultCacheDir } from '../graph/graph-cache.ts';
 import { compileSd15Model, modelsIn } from '../graph/models/sd15/compile-model.ts';
 import { parseFlags } from './graph-command.ts';
-import { runModelsList, runModelsPull } from './models-pull.ts';
+import { runModelsList } from './models-list.ts';
+import { runModelsPull } from './models-pull.ts';
 
 const BUILD_USAGE = 'usage: memeloom models build <folder|checkpoint.safetensors> [--target cpu|cuda] [--dtype fp32|fp16 (default: fp16 on cuda, but fp32 for a force_upcast VAE)] [--cache-dir dir] [--lora file.safetensors[:scale]]';
 

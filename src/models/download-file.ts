@@ -1,12 +1,15 @@
-// Downloads one hub file into <path>.part with Range resume (across retries and across runs), verifies its
-// size and digest against what the hub published, then renames it into place. One file; no presets here.
+// Downloads one model file into <path>.part with Range resume (across retries and across runs), verifies its
+// size and digest against what the source published, then renames it into place. One file; no presets here;
+// when to retry is transfer-retry.ts's decision.
 import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { MemeError, throwIfAborted } from '../errors.ts';
+import { MemeError } from '../errors.ts';
 import { fileMatchesEtag } from './file-digest.ts';
-import { type HubConnection, type RemoteFile, hubRequest } from './hub-client.ts';
 import type { HubFile } from './model-files.ts';
+import type { ModelSource, RemoteFile } from './model-source.ts';
 import { partialPath, verifiedRecordPath } from './models-dir.ts';
+import type { StallWatch } from './stall-watch.ts';
+import { type RetryOptions, withRetries } from './transfer-retry.ts';
 
 export interface DownloadProgress {
   file: HubFile;
@@ -14,22 +17,13 @@ export interface DownloadProgress {
   totalBytes: number | null;
 }
 
-export interface DownloadOptions {
-  connection: HubConnection;
+export interface DownloadOptions extends RetryOptions {
+  source: ModelSource;
   remote: RemoteFile;
   localPath: string;
-  signal?: AbortSignal;
-  /** Abort and resume when no byte arrives for this long. */
-  idleTimeoutMs?: number;
-  /** Failed attempts in a row without a byte of progress (each resumes where the last stopped) before giving up. */
-  maxAttempts?: number;
-  /** First retry delay; doubles each time. */
-  retryDelayMs?: number;
   /** Full re-downloads allowed after a digest mismatch. */
   maxRefetches?: number;
   onProgress?: (progress: DownloadProgress) => void;
-  /** One-line notes for the user: resumes, retries, digest mismatches. */
-  log?: (line: string) => void;
 }
 
 export interface DownloadResult {
@@ -62,61 +56,43 @@ async function readRecord(file: string): Promise<FileRecord | null> {
   }
 }
 
-/** Keeps a .part file only if it was started for the same etag and size as the hub now reports. */
+/** Keeps a .part file only if it was started for the same etag and size as the source now reports. */
 async function preparePart(part: string, remote: RemoteFile): Promise<void> {
   const record = await readRecord(`${part}.json`);
   if (!record || record.etag !== remote.etag || record.size !== remote.size) await rm(part, { force: true });
   await writeFile(`${part}.json`, JSON.stringify({ etag: remote.etag, size: remote.size } satisfies FileRecord));
 }
 
-function isFatal(error: unknown, signal: AbortSignal | undefined): boolean {
-  if (signal?.aborted) return true;
-  if (error instanceof MemeError) return error.details.retryable !== true && error.code !== 'TIMEOUT';
-  const code = (error as { code?: string }).code;
-  return code === 'ENOSPC' || code === 'EACCES' || code === 'EROFS' || code === 'EPERM';
-}
-
-const delay = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-
 export async function downloadHubFile(file: HubFile, options: DownloadOptions): Promise<DownloadResult> {
-  const { remote, localPath, signal } = options;
+  const { remote, localPath } = options;
+  const what = `${file.repo}/${file.path}`;
   const part = partialPath(localPath);
   await mkdir(path.dirname(localPath), { recursive: true });
   await preparePart(part, remote);
   const result: DownloadResult = { bytes: 0, resumedFrom: await sizeOrZero(part), networkRetries: 0, refetches: 0 };
-  if (result.resumedFrom > 0) options.log?.(`${file.repo}/${file.path}: resuming at byte ${result.resumedFrom}`);
-  // Failures in a row: an attempt that got bytes resets it, so a long file on a flaky line keeps going.
-  let failuresInRow = 0;
+  if (result.resumedFrom > 0) options.log?.(`${what}: resuming at byte ${result.resumedFrom}`);
+  const host = new URL(options.source.endpoint).host;
   for (;;) {
-    throwIfAborted(signal);
-    const bytesBefore = await sizeOrZero(part);
-    try {
-      await fetchRemainder(file, part, options);
-    } catch (error) {
-      if (isFatal(error, signal)) throw signal?.aborted ? new MemeError('CANCELLED', 'the download was cancelled') : error;
-      result.networkRetries++;
-      failuresInRow = (await sizeOrZero(part)) > bytesBefore ? 1 : failuresInRow + 1;
-      if (failuresInRow >= (options.maxAttempts ?? 5)) {
-        throw new MemeError('ENGINE_UNAVAILABLE', `cannot download ${file.repo}/${file.path}: ${(error as Error).message}`, { retries: result.networkRetries });
-      }
-      const waitMs = (options.retryDelayMs ?? 1000) * 2 ** (failuresInRow - 1);
-      options.log?.(`${file.repo}/${file.path}: connection lost (${(error as Error).message}); resuming in ${waitMs} ms`);
-      await delay(waitMs, signal);
-      continue;
-    }
+    let bytesBefore = await sizeOrZero(part);
+    let attempts = 0;
+    const { retries } = await withRetries(
+      what,
+      host,
+      async (watch) => {
+        bytesBefore = await sizeOrZero(part);
+        if (attempts++ > 0 && bytesBefore > 0) options.log?.(`${what}: resuming at byte ${bytesBefore}`);
+        await fetchRemainder(file, part, watch, options);
+      },
+      options,
+      async () => (await sizeOrZero(part)) > bytesBefore,
+    );
+    result.networkRetries += retries;
     const verdict = await verifyPart(part, remote);
     if (verdict !== 'ok') {
       result.refetches++;
       await rm(part, { force: true });
-      options.log?.(`${file.repo}/${file.path}: ${verdict}; downloading it again`);
-      if (result.refetches > (options.maxRefetches ?? 2)) throw new MemeError('BAD_WEIGHTS', `${file.repo}/${file.path}: ${verdict} after ${result.refetches} downloads`);
+      options.log?.(`${what}: ${verdict}; downloading it again`);
+      if (result.refetches > (options.maxRefetches ?? 2)) throw new MemeError('BAD_WEIGHTS', `${what}: ${verdict} after ${result.refetches} downloads`);
       continue;
     }
     result.bytes = await sizeOrZero(part);
@@ -127,58 +103,50 @@ export async function downloadHubFile(file: HubFile, options: DownloadOptions): 
   }
 }
 
-/** 'ok', or why the finished .part file is not the hub's file. */
+/** 'ok', or why the finished .part file is not the source's file. */
 async function verifyPart(part: string, remote: RemoteFile): Promise<string> {
   const size = await sizeOrZero(part);
-  if (remote.size !== null && size !== remote.size) return `size mismatch (${size} bytes, the hub says ${remote.size})`;
+  if (remote.size !== null && size !== remote.size) return `size mismatch (${size} bytes, the source says ${remote.size})`;
   const matches = await fileMatchesEtag(part, remote.etag);
   return matches === false ? `checksum mismatch (expected ${remote.etag})` : 'ok';
 }
 
-/** One GET from the current .part size to the end, appended to the .part file. */
-async function fetchRemainder(file: HubFile, part: string, options: DownloadOptions): Promise<void> {
+/** One GET from the current .part size to the end, appended to the .part file; every chunk feeds the watch. */
+async function fetchRemainder(file: HubFile, part: string, watch: StallWatch, options: DownloadOptions): Promise<void> {
   const { remote } = options;
   let offset = await sizeOrZero(part);
   if (remote.size !== null && offset >= remote.size) return;
-  const idle = new AbortController();
-  const signal = options.signal ? AbortSignal.any([options.signal, idle.signal]) : idle.signal;
-  const headers: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-` } : {};
-  const response = await hubRequest(options.connection, file, { method: 'GET', headers, signal });
+  const response = await options.source.open(file, offset, watch);
   if (response.status === 416) {
     await response.body?.cancel();
     await rm(part, { force: true });
-    throw new MemeError('ENGINE_UNAVAILABLE', 'the hub refused the resume range', { retryable: true });
+    throw new MemeError('ENGINE_UNAVAILABLE', 'the server refused the resume range', { retryable: true });
   }
   if (response.status === 206) {
     const start = /^bytes (\d+)-/.exec(response.headers.get('content-range') ?? '')?.[1];
     if (Number(start) !== offset) {
       await response.body?.cancel();
       await rm(part, { force: true });
-      throw new MemeError('ENGINE_UNAVAILABLE', `the hub resumed at byte ${start}, not ${offset}`, { retryable: true });
+      throw new MemeError('ENGINE_UNAVAILABLE', `the server resumed at byte ${start}, not ${offset}`, { retryable: true });
     }
   } else if (offset > 0) {
     offset = 0; // a 200 to a Range request is the whole file: start over
   }
   if (!response.body) throw new MemeError('ENGINE_UNAVAILABLE', 'empty response body', { retryable: true });
   let received = offset;
-  let timer: NodeJS.Timeout | undefined;
-  const idleMs = options.idleTimeoutMs ?? 60_000;
-  const arm = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => idle.abort(new MemeError('TIMEOUT', `no data for ${idleMs} ms`)), idleMs);
-  };
   // Each chunk is on disk before the next is read, so a cut connection loses nothing already received.
   const handle = await open(part, offset > 0 ? 'a' : 'w');
-  arm();
   try {
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    for await (const chunk of response.body) {
       await handle.write(chunk);
       received += chunk.length;
-      arm();
+      watch.touch();
       options.onProgress?.({ file, receivedBytes: received, totalBytes: remote.size });
     }
+  } catch (error) {
+    if (watch.stalled) throw watch.error;
+    throw error;
   } finally {
-    clearTimeout(timer);
     await handle.close();
   }
   if (remote.size !== null && received < remote.size) {

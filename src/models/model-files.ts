@@ -1,7 +1,8 @@
 // The table of Hugging Face files the HelloMeme v5 engine needs (spec §2.1 and §7), per checkpoint preset.
 // Repo ids come from the spec. The face models' names are the ones HelloMeme's own face toolkit downloads
 // (hf_hub_download from songkey/hello_group_facemodel); HelloMeme loads the adapters and PD-FGC with diffusers'
-// from_pretrained, so their names follow its save_pretrained layout (not checked against the hub here). Data only.
+// from_pretrained, so their names follow its save_pretrained layout (not checked against the hub here). Data only;
+// their sizes are in recorded-sizes.ts.
 import { InputError } from '../errors.ts';
 
 /** One file in a Hugging Face model repo. */
@@ -10,12 +11,7 @@ export interface HubFile {
   path: string;
   /** What the engine uses it for (shown by `models list`). */
   role: string;
-  /** Exact size where the spec records it; otherwise the hub's headers give it at pull time. */
-  bytes?: number;
 }
-
-const REVISION = 'main';
-export const DEFAULT_REVISION = REVISION;
 
 /** A diffusers component folder: config.json + diffusion_pytorch_model.safetensors (or another weights name). */
 function component(repo: string, folder: string, role: string, weights = 'diffusion_pytorch_model.safetensors'): HubFile[] {
@@ -46,9 +42,9 @@ const HELLOMEME_FILES: HubFile[] = [
   ...component('songkey/hm5_control_base', '', 'control net (SmallUnetV5)'),
   ...component('songkey/hm5_control_proj', '', 'control projector'),
   ...component('songkey/pd_fgc_motion', '', 'PD-FGC expression encoder'),
-  { repo: FACE_REPO, path: 'hello_face_det.onnx', role: 'face detector', bytes: 370_619 },
-  { repo: FACE_REPO, path: 'hello_face_landmark.onnx', role: '222-point landmarks', bytes: 2_865_751 },
-  { repo: FACE_REPO, path: 'hello_3dmm.onnx', role: '3DMM head pose', bytes: 311_369_773 },
+  { repo: FACE_REPO, path: 'hello_face_det.onnx', role: 'face detector' },
+  { repo: FACE_REPO, path: 'hello_face_landmark.onnx', role: '222-point landmarks' },
+  { repo: FACE_REPO, path: 'hello_3dmm.onnx', role: '3DMM head pose' },
 ];
 
 /** Short preset names → checkpoint repos (the denoising UNet and decoding VAE come from the checkpoint). */

@@ -1,20 +1,22 @@
-// `models pull` without the terminal: for each needed file, ask the hub for its size and digest, keep what is
-// already here and verified, download the rest (resumable), and report what happened per file.
+// `models pull` without the terminal: for each needed file, ask the source for its size and digest, keep what
+// is already here and verified, download the rest (resumable), and report what happened per file.
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { MemeError, throwIfAborted } from '../errors.ts';
+import { throwIfAborted } from '../errors.ts';
 import { type DownloadOptions, type FileRecord, downloadHubFile } from './download-file.ts';
 import { fileMatchesEtag } from './file-digest.ts';
-import { type HubConnection, type RemoteFile, headHubFile } from './hub-client.ts';
 import type { HubFile } from './model-files.ts';
+import type { ModelSource, RemoteFile } from './model-source.ts';
 import { localPathOf, verifiedRecordPath } from './models-dir.ts';
+import { recordedSize } from './recorded-sizes.ts';
+import { withRetries } from './transfer-retry.ts';
 
-export interface PullOptions extends Pick<DownloadOptions, 'signal' | 'idleTimeoutMs' | 'maxAttempts' | 'retryDelayMs' | 'maxRefetches' | 'onProgress' | 'log'> {
+export interface PullOptions extends Omit<DownloadOptions, 'remote' | 'localPath'> {
   modelsDir: string;
-  connection: HubConnection;
+  source: ModelSource;
   files: readonly HubFile[];
-  /** Re-hash files that are already present even when their record matches the hub. */
+  /** Re-hash files that are already present even when their record matches the source. */
   verify?: boolean;
-  /** Called when a file starts (before its HEAD) and when it is settled. */
+  /** Called when a file starts (before its metadata request) and when it is settled. */
   onFile?: (event: { file: HubFile; index: number; count: number; phase: 'start' | 'done'; report?: PullReport }) => void;
 }
 
@@ -47,21 +49,14 @@ async function readRecord(file: string): Promise<FileRecord | null> {
   }
 }
 
-async function headWithRetry(options: PullOptions, file: HubFile): Promise<RemoteFile> {
-  const attempts = options.maxAttempts ?? 5;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await headHubFile(options.connection, file, options.signal);
-    } catch (error) {
-      const retryable = !(error instanceof MemeError) || error.details.retryable === true || error.code === 'TIMEOUT';
-      if (options.signal?.aborted) throw new MemeError('CANCELLED', 'the pull was cancelled');
-      if (!retryable || attempt >= attempts) throw error instanceof MemeError ? error : new MemeError('ENGINE_UNAVAILABLE', `cannot reach the hub for ${file.repo}/${file.path}: ${(error as Error).message}`);
-      await new Promise((resolve) => setTimeout(resolve, (options.retryDelayMs ?? 1000) * 2 ** (attempt - 1)));
-    }
-  }
+/** Size and digest from the source, under the same stall and retry policy as the downloads. */
+export async function describeRemote(options: Omit<PullOptions, 'modelsDir' | 'files'>, file: HubFile): Promise<RemoteFile> {
+  const host = new URL(options.source.endpoint).host;
+  const { value } = await withRetries(`${file.repo}/${file.path}`, host, (watch) => options.source.describe(file, watch), options);
+  return value;
 }
 
-/** Is the file on disk the one the hub describes? Uses the record when it matches, else sizes and digests. */
+/** Is the file on disk the one the source describes? Uses the record when it matches, else sizes and digests. */
 async function checkExisting(localPath: string, remote: RemoteFile, verify: boolean): Promise<'up-to-date' | 'verified' | 'stale'> {
   const size = await fileSize(localPath);
   if (size === null) return 'stale';
@@ -75,15 +70,16 @@ async function checkExisting(localPath: string, remote: RemoteFile, verify: bool
 
 async function pullOne(options: PullOptions, file: HubFile): Promise<PullReport> {
   const localPath = localPathOf(options.modelsDir, file);
-  const remote = await headWithRetry(options, file);
-  if (file.bytes !== undefined && remote.size !== null && remote.size !== file.bytes) {
-    options.log?.(`${file.repo}/${file.path}: the hub says ${remote.size} bytes, the spec recorded ${file.bytes}; trusting the hub`);
+  const remote = await describeRemote(options, file);
+  const recorded = recordedSize(file);
+  if (recorded?.basis === 'exact' && remote.size !== null && remote.size !== recorded.bytes) {
+    options.log?.(`${file.repo}/${file.path}: the source says ${remote.size} bytes, the published size was ${recorded.bytes}; trusting the source`);
   }
   const existing = (await fileSize(localPath)) === null ? null : await checkExisting(localPath, remote, options.verify ?? false);
   const base = { file, localPath, resumedFrom: 0, networkRetries: 0, refetches: 0 };
   if (existing === 'up-to-date' || existing === 'verified') return { ...base, outcome: existing, bytes: (await fileSize(localPath)) ?? 0 };
   if (existing === 'stale') {
-    options.log?.(`${file.repo}/${file.path}: the local copy does not match the hub; downloading it again`);
+    options.log?.(`${file.repo}/${file.path}: the local copy does not match the source; downloading it again`);
     await rm(localPath, { force: true });
     await rm(verifiedRecordPath(localPath), { force: true });
   }

@@ -36,6 +36,8 @@ export const en: Locale = {
     UNKNOWN_JOB: 'I no longer have that meme, so I cannot redo it. Please send the photo again.',
     ENGINE_UNAVAILABLE: 'That animation engine is not available right now.',
     BACKEND_UNAVAILABLE: 'The bot cannot reach its render queue for a moment. Please try again in a minute.',
+    NETWORK_UNREACHABLE: 'The bot cannot reach the model download server. The bot owner has been told.',
+    DOWNLOAD_STALLED: 'A model download stopped sending data. The bot owner has been told.',
     BAD_WEIGHTS: 'The animation model is not set up correctly. The bot owner has been told.',
     BAD_TENSOR: 'Something went wrong inside the animation model. Please try again.',
     INTERNAL: 'Something went wrong on my side. Please try again.',

@@ -1,6 +1,11 @@
-// A local imitation of the Hugging Face hub for `models pull` tests: /<repo>/resolve/<rev>/<path> answers like
-// the hub (302 to a CDN on another origin with X-Linked-Etag/X-Linked-Size for LFS files, ETag = git blob sha1
-// for small ones), and the CDN serves Range requests. Faults: cut a body once, corrupt a body once.
+// A local imitation of the model sources for `models pull` tests. One origin server speaks two layouts:
+//  - Hugging Face: /<repo>/resolve/main/<path> (302 to a CDN on another origin with X-Linked-Etag/X-Linked-Size
+//    for LFS files, ETag = git blob sha1 for small ones);
+//  - ModelScope: /api/v1/models/<repo>/repo/files?Revision=master&Recursive=true (JSON listing with Size and
+//    Sha256) and /api/v1/models/<repo>/repo?Revision=master&FilePath=<path> (the bytes; LFS files via a 302
+//    to the CDN, as ModelScope hands them to its object store).
+// The CDN serves Range requests. Faults: cut a body once, stall a body once or always, corrupt a body once,
+// trickle a body slowly, 503 forever, or an origin that accepts connections and never answers.
 import { createHash, randomBytes } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -26,14 +31,21 @@ export class FakeHub {
   readonly cutOnce = new Set<string>();
   /** "repo/path" keys whose next body stops halfway on a connection left open (a stalled CDN). */
   readonly stallOnce = new Set<string>();
+  /** "repo/path" keys whose body stops halfway the first time and sends nothing after the headers later. */
+  readonly stallAlways = new Set<string>();
   /** "repo/path" keys the CDN always answers with 503. */
   readonly unavailable = new Set<string>();
+  /** "repo/path" keys whose body is sent in 16 pieces 40 ms apart (a slow line, for progress displays). */
+  readonly trickle = new Set<string>();
   /** "repo/path" keys whose next body has one flipped byte. */
   readonly corruptOnce = new Set<string>();
-  /** When set, the hub answers 401 to requests without `Authorization: Bearer <requiredToken>`. */
+  /** The origin accepts every connection and never answers (the CDN still works). */
+  silent = false;
+  /** When set, the origin answers 401 to requests without `Authorization: Bearer <requiredToken>`. */
   requiredToken: string | undefined;
   private readonly entries = new Map<string, Entry>();
   private readonly bySha = new Map<string, string>();
+  private readonly stalledBefore = new Set<string>();
   private hub: Server | undefined;
   private cdn: Server | undefined;
   hubUrl = '';
@@ -57,7 +69,7 @@ export class FakeHub {
 
   async start(): Promise<void> {
     this.cdn = createServer((req, res) => this.serveCdn(req, res));
-    this.hub = createServer((req, res) => this.serveHub(req, res));
+    this.hub = createServer((req, res) => this.serveOrigin(req, res));
     this.cdnUrl = await listen(this.cdn);
     this.hubUrl = await listen(this.hub);
   }
@@ -71,14 +83,20 @@ export class FakeHub {
     this.requests.push({ server, method: req.method ?? '', url: req.url ?? '', range: req.headers.range, authorization: req.headers.authorization });
   }
 
-  private serveHub(req: IncomingMessage, res: ServerResponse): void {
+  private serveOrigin(req: IncomingMessage, res: ServerResponse): void {
     this.log('hub', req);
+    if (this.silent) return; // headers never come; the client's stall watch has to notice
     if (this.requiredToken && req.headers.authorization !== `Bearer ${this.requiredToken}`) {
       res.writeHead(401, { 'x-error-code': 'GatedRepo' }).end('Access to this repo is restricted');
       return;
     }
-    const match = /^\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(decodeURI(req.url ?? ''));
-    const entry = match ? this.entries.get(`${match[1]}/${match[3]}`) : undefined;
+    const url = new URL(req.url ?? '/', 'http://fake');
+    if (url.pathname.startsWith('/api/v1/models/')) {
+      this.serveModelScope(url, req, res);
+      return;
+    }
+    const match = /^\/([^/]+\/[^/]+)\/resolve\/main\/(.+)$/.exec(decodeURIComponent(url.pathname));
+    const entry = match ? this.entries.get(`${match[1]}/${match[2]}`) : undefined;
     if (!match || !entry) {
       res.writeHead(404, { 'x-error-code': 'EntryNotFound' }).end('Entry not found');
       return;
@@ -94,7 +112,34 @@ export class FakeHub {
       res.end();
       return;
     }
-    this.serveBody(`${match[1]}/${match[3]}`, entry, req, res, `"${entry.gitSha1}"`);
+    this.serveBody(`${match[1]}/${match[2]}`, entry, req, res, `"${entry.gitSha1}"`);
+  }
+
+  private serveModelScope(url: URL, req: IncomingMessage, res: ServerResponse): void {
+    const match = /^\/api\/v1\/models\/([^/]+\/[^/]+)\/repo(\/files)?$/.exec(decodeURIComponent(url.pathname));
+    if (!match || url.searchParams.get('Revision') !== 'master') {
+      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ Code: 10010205001, Message: 'model not found', Success: false }));
+      return;
+    }
+    const repo = match[1];
+    if (match[2]) {
+      const files = [...this.entries].filter(([key]) => key.startsWith(`${repo}/`));
+      const listed = files.map(([key, e]) => ({ Name: key.split('/').pop(), Path: key.slice(repo.length + 1), Size: e.body.length, Sha256: e.sha256, Type: 'blob', IsLFS: e.lfs }));
+      const dirs = [...new Set(listed.map((f) => f.Path.split('/').slice(0, -1).join('/')).filter(Boolean))].map((d) => ({ Name: d, Path: d, Type: 'tree' }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ Code: 200, Data: { Files: [...dirs, ...listed] }, Message: 'success', Success: true }));
+      return;
+    }
+    const key = `${repo}/${url.searchParams.get('FilePath')}`;
+    const entry = this.entries.get(key);
+    if (!entry) {
+      res.writeHead(404).end('file not found');
+      return;
+    }
+    if (entry.lfs) {
+      res.writeHead(302, { location: `${this.cdnUrl}/blobs/${entry.sha256}?oss=1` }).end();
+      return;
+    }
+    this.serveBody(key, entry, req, res, `"${entry.sha256}"`);
   }
 
   private serveCdn(req: IncomingMessage, res: ServerResponse): void {
@@ -132,8 +177,22 @@ export class FakeHub {
       body = Buffer.from(body);
       body[body.length >> 1] ^= 0xff;
     }
+    if (this.stallAlways.has(key)) {
+      if (!this.stalledBefore.has(key)) res.write(body.subarray(0, body.length >> 1));
+      this.stalledBefore.add(key);
+      return;
+    }
     if (this.stallOnce.delete(key)) {
       res.write(body.subarray(0, body.length >> 1));
+      return;
+    }
+    if (this.trickle.has(key)) {
+      const piece = Math.ceil(body.length / 16);
+      const send = (offset: number) => {
+        if (offset >= body.length) return void res.end();
+        res.write(body.subarray(offset, offset + piece), () => setTimeout(() => send(offset + piece), 40));
+      };
+      send(0);
       return;
     }
     if (this.cutOnce.delete(key)) {
@@ -145,8 +204,16 @@ export class FakeHub {
   }
 }
 
-function listen(server: Server): Promise<string> {
+export function listen(server: Server): Promise<string> {
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
   });
+}
+
+/** A loopback URL whose port nothing listens on (connections are refused). */
+export async function refusedUrl(): Promise<string> {
+  const server = createServer();
+  const url = await listen(server);
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return url;
 }

@@ -1,14 +1,15 @@
 // Downloads one model file into <path>.part with Range resume (across retries and across runs), verifies its
 // size and digest against what the source published, then renames it into place. One file; no presets here;
-// when to retry is transfer-retry.ts's decision.
-import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+// when to retry is transfer-retry.ts's decision, the GET itself fetch-remainder.ts's.
+import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { MemeError } from '../errors.ts';
 import { fileMatchesEtag } from './file-digest.ts';
+import { fetchRemainder } from './fetch-remainder.ts';
+import { fileSize, readRecord, writeRecord } from './file-records.ts';
 import type { HubFile } from './model-files.ts';
 import type { ModelSource, RemoteFile } from './model-source.ts';
 import { partialPath, verifiedRecordPath } from './models-dir.ts';
-import type { StallWatch } from './stall-watch.ts';
 import { type RetryOptions, withRetries } from './transfer-retry.ts';
 
 export interface DownloadProgress {
@@ -34,33 +35,13 @@ export interface DownloadResult {
   refetches: number;
 }
 
-/** The record next to a verified file, and next to a .part file (to resume only the same version). */
-export interface FileRecord {
-  etag: string | null;
-  size: number | null;
-}
-
-async function sizeOrZero(file: string): Promise<number> {
-  try {
-    return (await stat(file)).size;
-  } catch {
-    return 0;
-  }
-}
-
-async function readRecord(file: string): Promise<FileRecord | null> {
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as FileRecord;
-  } catch {
-    return null;
-  }
-}
+const sizeOrZero = async (file: string) => (await fileSize(file)) ?? 0;
 
 /** Keeps a .part file only if it was started for the same etag and size as the source now reports. */
 async function preparePart(part: string, remote: RemoteFile): Promise<void> {
   const record = await readRecord(`${part}.json`);
   if (!record || record.etag !== remote.etag || record.size !== remote.size) await rm(part, { force: true });
-  await writeFile(`${part}.json`, JSON.stringify({ etag: remote.etag, size: remote.size } satisfies FileRecord));
+  await writeRecord(`${part}.json`, remote);
 }
 
 export async function downloadHubFile(file: HubFile, options: DownloadOptions): Promise<DownloadResult> {
@@ -98,7 +79,7 @@ export async function downloadHubFile(file: HubFile, options: DownloadOptions): 
     result.bytes = await sizeOrZero(part);
     await rename(part, localPath);
     await rm(`${part}.json`, { force: true });
-    await writeFile(verifiedRecordPath(localPath), JSON.stringify({ etag: remote.etag, size: result.bytes } satisfies FileRecord));
+    await writeRecord(verifiedRecordPath(localPath), { etag: remote.etag, size: result.bytes });
     return result;
   }
 }
@@ -109,47 +90,4 @@ async function verifyPart(part: string, remote: RemoteFile): Promise<string> {
   if (remote.size !== null && size !== remote.size) return `size mismatch (${size} bytes, the source says ${remote.size})`;
   const matches = await fileMatchesEtag(part, remote.etag);
   return matches === false ? `checksum mismatch (expected ${remote.etag})` : 'ok';
-}
-
-/** One GET from the current .part size to the end, appended to the .part file; every chunk feeds the watch. */
-async function fetchRemainder(file: HubFile, part: string, watch: StallWatch, options: DownloadOptions): Promise<void> {
-  const { remote } = options;
-  let offset = await sizeOrZero(part);
-  if (remote.size !== null && offset >= remote.size) return;
-  const response = await options.source.open(file, offset, watch);
-  if (response.status === 416) {
-    await response.body?.cancel();
-    await rm(part, { force: true });
-    throw new MemeError('ENGINE_UNAVAILABLE', 'the server refused the resume range', { retryable: true });
-  }
-  if (response.status === 206) {
-    const start = /^bytes (\d+)-/.exec(response.headers.get('content-range') ?? '')?.[1];
-    if (Number(start) !== offset) {
-      await response.body?.cancel();
-      await rm(part, { force: true });
-      throw new MemeError('ENGINE_UNAVAILABLE', `the server resumed at byte ${start}, not ${offset}`, { retryable: true });
-    }
-  } else if (offset > 0) {
-    offset = 0; // a 200 to a Range request is the whole file: start over
-  }
-  if (!response.body) throw new MemeError('ENGINE_UNAVAILABLE', 'empty response body', { retryable: true });
-  let received = offset;
-  // Each chunk is on disk before the next is read, so a cut connection loses nothing already received.
-  const handle = await open(part, offset > 0 ? 'a' : 'w');
-  try {
-    for await (const chunk of response.body) {
-      await handle.write(chunk);
-      received += chunk.length;
-      watch.touch();
-      options.onProgress?.({ file, receivedBytes: received, totalBytes: remote.size });
-    }
-  } catch (error) {
-    if (watch.stalled) throw watch.error;
-    throw error;
-  } finally {
-    await handle.close();
-  }
-  if (remote.size !== null && received < remote.size) {
-    throw new MemeError('ENGINE_UNAVAILABLE', `the connection closed at byte ${received} of ${remote.size}`, { retryable: true });
-  }
 }

@@ -25,7 +25,7 @@ export interface SendOptions {
   statusError: (status: number, url: URL) => MemeError;
 }
 
-export function isRetryableStatus(status: number): boolean {
+function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }
 

@@ -1,8 +1,9 @@
 // `models pull` without the terminal: for each needed file, ask the source for its size and digest, keep what
 // is already here and verified, download the rest (resumable), and report what happened per file.
-import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { throwIfAborted } from '../errors.ts';
-import { type DownloadOptions, type FileRecord, downloadHubFile } from './download-file.ts';
+import { type DownloadOptions, downloadHubFile } from './download-file.ts';
+import { fileSize, readRecord, writeRecord } from './file-records.ts';
 import { fileMatchesEtag } from './file-digest.ts';
 import type { HubFile } from './model-files.ts';
 import type { ModelSource, RemoteFile } from './model-source.ts';
@@ -33,22 +34,6 @@ export interface PullReport {
   refetches: number;
 }
 
-async function fileSize(file: string): Promise<number | null> {
-  try {
-    return (await stat(file)).size;
-  } catch {
-    return null;
-  }
-}
-
-async function readRecord(file: string): Promise<FileRecord | null> {
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as FileRecord;
-  } catch {
-    return null;
-  }
-}
-
 /** Size and digest from the source, under the same stall and retry policy as the downloads. */
 export async function describeRemote(options: Omit<PullOptions, 'modelsDir' | 'files'>, file: HubFile): Promise<RemoteFile> {
   const host = new URL(options.source.endpoint).host;
@@ -64,7 +49,7 @@ async function checkExisting(localPath: string, remote: RemoteFile, verify: bool
   const record = await readRecord(verifiedRecordPath(localPath));
   if (!verify && record && record.etag === remote.etag && record.size === size) return 'up-to-date';
   if ((await fileMatchesEtag(localPath, remote.etag)) === false) return 'stale';
-  await writeFile(verifiedRecordPath(localPath), JSON.stringify({ etag: remote.etag, size } satisfies FileRecord));
+  await writeRecord(verifiedRecordPath(localPath), { etag: remote.etag, size });
   return 'verified';
 }
 

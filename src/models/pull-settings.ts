@@ -12,8 +12,8 @@ import { MODELSCOPE_DEFAULT_ENDPOINT, modelScopeSource } from './modelscope-sour
 import { ProxyRouter, type ProxySettings, redactedProxy } from './proxy-dispatcher.ts';
 import { DEFAULT_STALL_TIMEOUT_MS } from './transfer-retry.ts';
 
-export const SOURCE_NAMES = ['huggingface', 'modelscope'] as const;
-export type SourceName = (typeof SOURCE_NAMES)[number];
+const SOURCE_NAMES = ['huggingface', 'modelscope'] as const;
+type SourceName = (typeof SOURCE_NAMES)[number];
 
 export interface PullSettings {
   source: SourceName;

@@ -56,7 +56,7 @@ function finalError(error: MemeError, kind: FailureKind, what: string, failures:
   const details = { ...error.details, retryable: false, retries };
   const check = hint ? `; ${hint}` : '';
   if (kind === 'stall') return new MemeError('DOWNLOAD_STALLED', `${what}: ${error.message}, ${failures} times in a row${check}`, details);
-  if (kind === 'unreachable') return new MemeError('NETWORK_UNREACHABLE', `${what}: ${error.message} (${failures} attempts)${check}`, details);
+  if (kind === 'unreachable') return new MemeError('NETWORK_UNREACHABLE', `${what}: ${error.message} (${failures} attempt${failures === 1 ? '' : 's'})${check}`, details);
   return new MemeError('ENGINE_UNAVAILABLE', `cannot download ${what}: ${error.message}`, details);
 }
 
@@ -87,6 +87,8 @@ export async function withRetries<T>(
     } catch (raw) {
       const error = watch.stalled ? watch.error : toTransferError(raw, host);
       if (options.signal?.aborted) throw new MemeError('CANCELLED', 'the download was cancelled');
+      // A proxy refusal or a certificate problem: no retry, but still say what to check.
+      if (error instanceof MemeError && error.code === 'NETWORK_UNREACHABLE' && !isRetryable(error)) throw finalError(error, 'unreachable', what, 1, retries, options.hint);
       if (!isRetryable(error)) throw error;
       retries++;
       if (await madeProgress?.()) for (const k of Object.keys(failures) as FailureKind[]) failures[k] = 0;

@@ -7,6 +7,8 @@ import { listen } from './fake-hub.ts';
 export class FakeProxy {
   /** host:port of every CONNECT and the URL of every forwarded request. */
   readonly targets: string[] = [];
+  /** When set, tunnels need `Proxy-Authorization: Basic base64(<requiredCredentials>)`, else 407. */
+  requiredCredentials: string | undefined;
   url = '';
   private server: Server | undefined;
   /** Tunnels are upgraded sockets the server no longer tracks; stop() ends them itself. */
@@ -16,6 +18,10 @@ export class FakeProxy {
     this.server = createServer((req, res) => this.forward(req, res));
     this.server.on('connect', (req: IncomingMessage, client, head: Buffer) => {
       this.targets.push(req.url ?? '');
+      if (this.requiredCredentials && req.headers['proxy-authorization'] !== `Basic ${Buffer.from(this.requiredCredentials).toString('base64')}`) {
+        client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\n\r\n');
+        return;
+      }
       const [host, port] = (req.url ?? '').split(':');
       const upstream = connect(Number(port), host, () => {
         this.tunnels.add(upstream).add(client as Socket);

@@ -104,6 +104,24 @@ describe('models pull on a bad network', () => {
     expect(f.hub.requests).toHaveLength(0);
   });
 
+  it('sends the proxy credentials from the URL, and names a proxy that asks for them (407) without retrying', async () => {
+    const proxy = new FakeProxy();
+    proxy.requiredCredentials = 'me:s3cret';
+    await proxy.start();
+    try {
+      const refused = runModelsPull(['--dir', f.dir], { env: { HF_ENDPOINT: f.hub.hubUrl, HTTP_PROXY: proxy.url }, stdout: sink().stream, stderr: sink().stream });
+      await expect(refused).rejects.toMatchObject({
+        code: 'NETWORK_UNREACHABLE',
+        message: expect.stringContaining(`through the proxy ${proxy.url}: the proxy answered HTTP 407 (proxy authentication required) (1 attempt); check HF_ENDPOINT`),
+      });
+      const withCredentials = proxy.url.replace('http://', 'http://me:s3cret@');
+      const [report] = await f.pull([MOTION], { source: f.source({ HTTP_PROXY: withCredentials }) });
+      expect(report.outcome).toBe('downloaded');
+    } finally {
+      await proxy.stop();
+    }
+  });
+
   it('goes through HTTP_PROXY to the hub and its CDN, and straight to hosts NO_PROXY lists', async () => {
     const proxy = new FakeProxy();
     await proxy.start();

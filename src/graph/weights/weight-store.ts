@@ -19,11 +19,16 @@ export interface WeightEntry {
   readonly location?: DiskLocation;
 }
 
+/** An open file a store reads from (a safetensors file, a .pth archive). */
+export interface WeightFile {
+  close(): Promise<void>;
+}
+
 export class WeightStore {
   readonly entries: Map<string, WeightEntry>;
-  private readonly files: SafetensorsFile[];
+  private readonly files: WeightFile[];
 
-  constructor(entries: Map<string, WeightEntry>, files: SafetensorsFile[] = []) {
+  constructor(entries: Map<string, WeightEntry>, files: WeightFile[] = []) {
     this.entries = entries;
     this.files = files;
   }

@@ -6,7 +6,7 @@ import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PyDict, PyTuple, UnsafePickleError } from '../../src/graph/weights/pth/pickle-values.ts';
+import { PyDict, type PyTuple, UnsafePickleError } from '../../src/graph/weights/pth/pickle-values.ts';
 import { openPthStore, readPth } from '../../src/graph/weights/pth/pth-checkpoint.ts';
 import { unpickle } from '../../src/graph/weights/pth/torch-pickle.ts';
 import { repoRoot } from './golden-helpers.ts';

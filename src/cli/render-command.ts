@@ -25,6 +25,7 @@ const USAGE = `usage: memeloom render --photo FILE (--template ID | --driver CLI
   --max-side N            longest side in pixels (default 512)
   --engine auto|warp|hellomeme
   --seed N                seed for engines with randomness
+  --no-upscale            hellomeme: skip the Real-ESRGAN ×2 pass on its 512 px face (on by default, as in HelloMeme)
   --out FILE              where to write (default: <photo>-<template>.<format>)`;
 
 async function requireReadable(file: string, what: string): Promise<number> {
@@ -81,7 +82,7 @@ export async function run(argv: string[]): Promise<number> {
       'caption-top': { type: 'string' }, 'caption-bottom': { type: 'string' }, 'no-caption': { type: 'boolean' },
       format: { type: 'string' }, 'max-bytes': { type: 'string' }, fps: { type: 'string' },
       'max-side': { type: 'string' }, engine: { type: 'string', default: 'auto' }, seed: { type: 'string' },
-      out: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      out: { type: 'string' }, 'no-upscale': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
@@ -117,7 +118,7 @@ export async function run(argv: string[]): Promise<number> {
     seed: parseNumber(values.seed, 'seed'),
   };
   const started = performance.now();
-  const renderer = await createRenderer({ templates });
+  const renderer = await createRenderer({ templates, upscale: values['no-upscale'] ? false : undefined });
   const bar = createProgressBar();
   try {
     const result = await renderer.render(spec, { onProgress: bar.update });

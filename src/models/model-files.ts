@@ -35,6 +35,9 @@ const BASE_FILES: HubFile[] = [
 
 const FACE_REPO = 'songkey/hello_group_facemodel';
 
+/** Real-ESRGAN ×2 (RRDBNet, a torch pickle with params_ema), which HelloMeme applies to every output frame by default. */
+export const UPSCALER_FILE: HubFile = { repo: 'songkey/ESRGAN', path: 'RealESRGAN_x2plus.pth', role: 'Real-ESRGAN ×2 upscaler' };
+
 /** The HelloMeme v5 adapters, expression encoder and face models; shared by every preset. */
 const HELLOMEME_FILES: HubFile[] = [
   ...component('songkey/hm5_reference', '', 'reference adapter (SK attention v5)'),
@@ -45,6 +48,7 @@ const HELLOMEME_FILES: HubFile[] = [
   { repo: FACE_REPO, path: 'hello_face_det.onnx', role: 'face detector' },
   { repo: FACE_REPO, path: 'hello_face_landmark.onnx', role: '222-point landmarks' },
   { repo: FACE_REPO, path: 'hello_3dmm.onnx', role: '3DMM head pose' },
+  UPSCALER_FILE,
 ];
 
 /** Short preset names → checkpoint repos (the denoising UNet and decoding VAE come from the checkpoint). */

@@ -39,6 +39,8 @@ export interface RendererOptions {
   /** HelloMeme models (default MEMELOOM_MODELS_DIR or ~/.cache/memeloom/models) and checkpoint preset. */
   modelsDir?: string;
   modelsPreset?: string;
+  /** Real-ESRGAN ×2 on HelloMeme's frames (default on, as HelloMeme does; false: --no-upscale). */
+  upscale?: boolean;
   /** An already built hellomeme engine (tests, tiny weights); null turns it off. */
   hellomeme?: Engine | null;
   /** Override GPU detection for `auto` (tests). */
@@ -131,7 +133,7 @@ async function runMeme(spec: MemeSpec, deps: RenderDeps, run: RunOptions): Promi
 export async function createRenderer(options: RendererOptions = {}): Promise<Renderer> {
   warmFfmpegWorker();
   const faces = options.faces ?? (await createFaceAnalyzer());
-  const hellomeme = options.hellomeme === undefined ? await hellomemeEngineIfPresent(options.modelsDir ?? defaultModelsDir(process.env), options.modelsPreset) : options.hellomeme;
+  const hellomeme = options.hellomeme === undefined ? await hellomemeEngineIfPresent(options.modelsDir ?? defaultModelsDir(process.env), options.modelsPreset, { upscale: options.upscale }) : options.hellomeme;
   const deps: RenderDeps = {
     templates: options.templates ?? (await loadTemplateCatalog()),
     faces,

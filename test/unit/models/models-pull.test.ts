@@ -21,7 +21,7 @@ describe('models pull', () => {
     const code = await runModelsPull(['--preset', 'realistic', '--dir', f.dir], { env: { HF_ENDPOINT: f.hub.hubUrl }, stdout: out.stream, stderr: err.stream, retryDelayMs: 5 });
     expect(code).toBe(0);
     for (const file of files) expect((await readFile(localPathOf(f.dir, file))).equals(f.hub.body(key(file)))).toBe(true);
-    const lfs = files.filter((file) => /\.(safetensors|onnx)$/.test(file.path));
+    const lfs = files.filter((file) => /\.(safetensors|onnx|pth)$/.test(file.path));
     expect(f.hub.requests.filter((r) => r.server === 'cdn' && r.method === 'GET')).toHaveLength(lfs.length);
     expect(out.text()).toMatch(new RegExp(`^pulling ${files.length} files \\(≈\\d+\\.\\d+ GiB\\) for preset realistic from Hugging Face \\(${f.hub.hubUrl}\\)`));
     expect(out.text().match(/^\[\d+\/\d+\] downloaded /gm)).toHaveLength(files.length);

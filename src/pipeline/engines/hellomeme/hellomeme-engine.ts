@@ -1,5 +1,6 @@
 // The HelloMeme v5 engine (spec §4–§6): reference crop → prompt, reference latent and maps → per-frame control maps
-// → hierarchical windowed sampling with CFG → VAE decode → optional feathered paste-back into the photo.
+// → hierarchical windowed sampling with CFG → VAE decode → Real-ESRGAN ×2 (default on, as HelloMeme's sr=True) →
+// optional feathered paste-back into the photo.
 // Sessions open on first use and stay open across jobs; the stages' tensor work lives in engine-stages.ts.
 import { InputError, throwIfAborted } from '../../../errors.ts';
 import { DEFAULT_SEED } from '../../meme-spec.ts';
@@ -16,6 +17,7 @@ import { createPasteBack } from './paste-back.ts';
 import type { SchedulerKind } from './schedulers/scheduler.ts';
 import { type HelloMemeSessions, openHelloMemeSessions, type SessionSetOptions } from './session-set.ts';
 import { planTemporalLevels, unetFrameEvaluations } from './temporal-windows.ts';
+import { openUpscalerSession, type UpscalerSession } from './upscaler-session.ts';
 import { denoiserCalls, runV5SamplingLoop, seededLoopNoise } from './v5-sampling-loop.ts';
 import { rgbToSigned } from './video-tensors.ts';
 
@@ -38,6 +40,11 @@ export interface HelloMemeEngineOptions {
   readonly prompt?: string;
   /** Put the generated crop back into the photo with a feathered edge (default); false returns the square crop. */
   readonly pasteBack?: boolean;
+  /**
+   * Real-ESRGAN ×2 on every decoded crop before paste-back, as HelloMeme's generator does by default (512² → 1024²).
+   * Default: on when the paths name upscaler weights; true without them is a FILE_NOT_FOUND error.
+   */
+  readonly upscale?: boolean;
   readonly maxFrames?: number;
 }
 
@@ -48,6 +55,8 @@ export interface HelloMemeRunStats {
   unetFrameEvaluations: number;
   /** The ControlSource that made this job's controls, with its fallback reason if it fell back. */
   controlSource: string;
+  /** Whether Real-ESRGAN upscaled the crops. */
+  upscaled: boolean;
   stageMs: Record<string, number>;
 }
 
@@ -79,6 +88,10 @@ export function createHelloMemeEngine(options: HelloMemeEngineOptions): HelloMem
   const steps = options.steps ?? 25;
   const guidanceScale = options.guidanceScale ?? 1.5;
   const controlSource = options.controlSource ?? createMotionTrackControlSource();
+  const upscalerPath = options.paths.upscaler;
+  if (options.upscale && !upscalerPath) throw new InputError('FILE_NOT_FOUND', 'upscaling needs the Real-ESRGAN weights (songkey/ESRGAN RealESRGAN_x2plus.pth: memeloom models pull), or turn it off');
+  const upscale = options.upscale ?? upscalerPath !== undefined;
+  let upscaler: Promise<UpscalerSession> | null = null;
   let sessions: Promise<HelloMemeSessions> | null = null;
   let lastRun: HelloMemeRunStats | null = null;
   const open = () => {
@@ -87,6 +100,14 @@ export function createHelloMemeEngine(options: HelloMemeEngineOptions): HelloMem
       throw error;
     });
     return sessions;
+  };
+  const openUpscaler = (provider: 'cpu' | 'cuda') => {
+    const { cacheDir, threads } = options.sessions ?? {};
+    upscaler ??= openUpscalerSession(upscalerPath as string, { cacheDir, threads, useCuda: provider === 'cuda' }).catch((error) => {
+      upscaler = null;
+      throw error;
+    });
+    return upscaler;
   };
 
   async function render(reference: EngineReference, track: MotionTrack, engineOptions: EngineOptions, run: RunOptions = {}): Promise<FrameSequence> {
@@ -128,12 +149,22 @@ export function createHelloMemeEngine(options: HelloMemeEngineOptions): HelloMem
     const latents = await runV5SamplingLoop(models, { frameCount, latentHeight: latentSize, latentWidth: latentSize, ...noise, steps, guidanceScale, scheduler: options.scheduler, signal, onProgress: (f) => report(0.1 + 0.85 * f) });
     await s.release('hm5-denoise', 'hm5-denoise-pad', 'hm5-reference');
     lap('denoise');
-    const crops = await decodeFrames(s, latents, frameCount, latentSize, signal, (done) => report(0.95 + (0.05 * done) / frameCount));
+    const decodeShare = upscale ? 0.01 : 0.05;
+    const crops = await decodeFrames(s, latents, frameCount, latentSize, signal, (done) => report(0.95 + (decodeShare * done) / frameCount));
     await s.release('vae-decoder');
     lap('decode');
+    if (upscale) {
+      const up = await openUpscaler(s.provider);
+      for (const [i, crop] of crops.entries()) {
+        throwIfAborted(signal);
+        crops[i] = await up.upscale(crop, signal);
+        report(0.96 + (0.04 * (i + 1)) / frameCount);
+      }
+      lap('upscale');
+    }
     const frames = finishFrames(reference.image, rect, crops, options.pasteBack ?? true);
     lap('paste-back');
-    lastRun = { frameCount, unetCalls: denoiserCalls(levels, steps), unetFrameEvaluations: unetFrameEvaluations(frameCount, steps, guidanceScale > 1), controlSource: controls.source ?? controlSource.name, stageMs };
+    lastRun = { frameCount, unetCalls: denoiserCalls(levels, steps), unetFrameEvaluations: unetFrameEvaluations(frameCount, steps, guidanceScale > 1), controlSource: controls.source ?? controlSource.name, upscaled: upscale, stageMs };
     report(1);
     return { ...frames, fps: motion.fps };
   }
@@ -157,8 +188,11 @@ export function createHelloMemeEngine(options: HelloMemeEngineOptions): HelloMem
     /** Closes the sessions and the control source's (the engine owns the source it was given). */
     async dispose() {
       const opened = sessions;
+      const openedUpscaler = upscaler;
       sessions = null;
+      upscaler = null;
       if (opened) await (await opened.catch(() => null))?.dispose();
+      if (openedUpscaler) await (await openedUpscaler.catch(() => null))?.dispose();
       await controlSource.dispose?.();
     },
   };

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../../errors.ts';
-import { BASE_SD15_REPO, checkpointRepo, DEFAULT_PRESET } from '../../../models/model-files.ts';
+import { BASE_SD15_REPO, checkpointRepo, DEFAULT_PRESET, UPSCALER_FILE } from '../../../models/model-files.ts';
 
 /** Component folders (config.json + safetensors), the tokenizer folder (vocab.json + merges.txt). */
 export interface HelloMemeModelPaths {
@@ -21,6 +21,8 @@ export interface HelloMemeModelPaths {
   readonly vaeDecoder: string;
   readonly textEncoder: string;
   readonly tokenizer: string;
+  /** Real-ESRGAN ×2 weights (.pth as published, or .safetensors); absent: the engine cannot upscale. */
+  readonly upscaler?: string;
 }
 
 function checkFolders(paths: HelloMemeModelPaths): HelloMemeModelPaths {
@@ -31,10 +33,21 @@ function checkFolders(paths: HelloMemeModelPaths): HelloMemeModelPaths {
   return paths;
 }
 
-/** One folder holding unet_base/, hm5_reference/, hm5_motion/, hm5_control_base/, hm5_control_proj/, vae/, text_encoder/, tokenizer/. */
+/** Real-ESRGAN weights under esrgan/ in a module folder, as published (.pth) or as the tiny tool writes them. */
+function upscalerIn(folder: string): { upscaler?: string } {
+  const stem = path.join(folder, 'esrgan', path.parse(UPSCALER_FILE.path).name);
+  const found = ['.pth', '.safetensors'].map((ext) => stem + ext).find((p) => existsSync(p));
+  return found ? { upscaler: found } : {};
+}
+
+/**
+ * One folder holding unet_base/, hm5_reference/, hm5_motion/, hm5_control_base/, hm5_control_proj/, vae/,
+ * text_encoder/, tokenizer/, and optionally esrgan/RealESRGAN_x2plus.{pth,safetensors}.
+ */
 export function modelPathsFromModuleFolder(folder: string): HelloMemeModelPaths {
   const at = (name: string) => path.join(folder, name);
   return checkFolders({
+    ...upscalerIn(folder),
     referenceUnet: at('unet_base'),
     denoiseUnet: at('unet_base'),
     referenceAdapter: at('hm5_reference'),
@@ -63,5 +76,6 @@ export function modelPathsFromModelsDir(modelsDir: string, preset: string = DEFA
     vaeDecoder: repoDir(checkpoint, 'vae'),
     textEncoder: repoDir(BASE_SD15_REPO, 'text_encoder'),
     tokenizer: repoDir(BASE_SD15_REPO, 'tokenizer'),
+    upscaler: repoDir(UPSCALER_FILE.repo, UPSCALER_FILE.path),
   });
 }

@@ -1,8 +1,10 @@
 // Writes a tiny HelloMeme v5 model set with random weights in the official per-module layout (unet_base/,
-// hm5_reference/, hm5_motion/, hm5_control_base/, hm5_control_proj/) plus a tiny VAE, CLIP text encoder and
-// byte-level tokenizer, so the whole engine runs on CPU in seconds. Sizes only; the weights carry no meaning.
+// hm5_reference/, hm5_motion/, hm5_control_base/, hm5_control_proj/) plus a tiny VAE, CLIP text encoder,
+// byte-level tokenizer and Real-ESRGAN ×2 upscaler, so the whole engine runs on CPU in seconds. Sizes only; the
+// weights carry no meaning.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { REAL_ESRGAN_X2PLUS, RRDBNet, type RrdbNetConfig } from '../../../../graph/models/esrgan/rrdbnet.ts';
 import { CONTROL_MAPS, HM5ControlNetBase, HM5SD15ControlProj } from '../../../../graph/models/hellomeme/control-net.ts';
 import { HM5ReferenceAdapter } from '../../../../graph/models/hellomeme/hooked-unet.ts';
 import { unetLevelChannels } from '../../../../graph/models/hellomeme/load-modules.ts';
@@ -31,6 +33,8 @@ export interface HelloMemePlan {
   readonly clipHidden: number;
   readonly clipLayers: number;
   readonly clipHeads: number;
+  /** the Real-ESRGAN generator written to esrgan/ */
+  readonly upscaler: RrdbNetConfig;
 }
 
 export const TINY_HELLOMEME_PLAN: HelloMemePlan = Object.freeze({
@@ -47,6 +51,7 @@ export const TINY_HELLOMEME_PLAN: HelloMemePlan = Object.freeze({
   clipHidden: 32,
   clipLayers: 2,
   clipHeads: 4,
+  upscaler: { channels: 3, scale: 2 as const, numFeat: 8, numBlock: 1, numGrowCh: 4 },
 });
 
 /** The real sizes (SD1.5 UNet/VAE/CLIP-L, hm5 adapters and control net per spec §2.1, §5.6), for the bench. */
@@ -64,10 +69,11 @@ export const FULL_HELLOMEME_PLAN: HelloMemePlan = Object.freeze({
   clipHidden: 768,
   clipLayers: 12,
   clipHeads: 12,
+  upscaler: REAL_ESRGAN_X2PLUS,
 });
 
 /** The folders writeTinyHelloMeme creates; HelloMemeModelPaths.fromModuleFolder reads exactly these. */
-export const TINY_FOLDERS = ['unet_base', 'hm5_reference', 'hm5_motion', 'hm5_control_base', 'hm5_control_proj', 'vae', 'text_encoder', 'tokenizer'] as const;
+export const TINY_FOLDERS = ['unet_base', 'hm5_reference', 'hm5_motion', 'hm5_control_base', 'hm5_control_proj', 'vae', 'text_encoder', 'tokenizer', 'esrgan'] as const;
 
 const SD15_BLOCKS = {
   down_block_types: ['CrossAttnDownBlock2D', 'CrossAttnDownBlock2D', 'CrossAttnDownBlock2D', 'DownBlock2D'],
@@ -105,6 +111,14 @@ function controlModules(plan: HelloMemePlan, levels: { down: number[]; up: numbe
   return { base, proj: new HM5SD15ControlProj(sizes) };
 }
 
+/** esrgan/RealESRGAN_x2plus.safetensors: random RRDBNet weights under the names of the published .pth's params_ema. */
+export async function writeRandomUpscaler(dir: string, seed: number, config: RrdbNetConfig): Promise<string> {
+  const path = join(dir, 'esrgan', 'RealESRGAN_x2plus.safetensors');
+  mkdirSync(join(dir, 'esrgan'), { recursive: true });
+  await writeRandomParams(path, new RRDBNet(config), seed);
+  return path;
+}
+
 /** Writes the tiny model set under `dir` (created); the same seed writes the same bytes. */
 export function writeTinyHelloMeme(dir: string, seed = 101): Promise<void> {
   return writeRandomHelloMeme(dir, seed, TINY_HELLOMEME_PLAN);
@@ -127,4 +141,5 @@ export async function writeRandomHelloMeme(dir: string, seed: number, plan: Hell
   const vocabSize = writeTinyTokenizer(join(dir, 'tokenizer'));
   const clipConfig = { architectures: ['CLIPTextModel'], hidden_size: plan.clipHidden, intermediate_size: plan.clipHidden * 4, num_attention_heads: plan.clipHeads, num_hidden_layers: plan.clipLayers, max_position_embeddings: 77, vocab_size: vocabSize, layer_norm_eps: 1e-5, hidden_act: 'quick_gelu' };
   await writeComponent(join(dir, 'text_encoder'), clipConfig, new ClipTextModel(parseClipTextConfig(clipConfig), false), seed + 6000, 'model.safetensors');
+  await writeRandomUpscaler(dir, seed + 7000, plan.upscaler);
 }

@@ -91,12 +91,13 @@ describe('hellomeme engine on tiny weights', () => {
     expect(seen.at(-1)).toBeLessThan(1);
   }, 60_000);
 
-  it('returns the bare square crop without paste-back, holding sessions per stage', async () => {
+  it('returns the bare square crop without paste-back (upscaled ×2 by default), holding sessions per stage', async () => {
     const dirEngine = createHelloMemeEngine({ paths: modelPathsFromModuleFolder(dir.models), latentSize: TINY_LATENT, steps: 1, pasteBack: false, sessions: { cacheDir: dir.cache, provider: 'cpu', threads: 1, residency: 'stage' } });
     try {
       const out = await dirEngine.render(reference, headTurnTrack(3), { fps: 8, seed: 2 });
-      expect([out.width, out.height, out.frames.length]).toEqual([TINY_LATENT * 8, TINY_LATENT * 8, 3]);
+      expect([out.width, out.height, out.frames.length]).toEqual([TINY_LATENT * 16, TINY_LATENT * 16, 3]);
       expect(dirEngine.lastRun?.unetCalls).toBe(1);
+      expect(dirEngine.lastRun?.upscaled).toBe(true);
     } finally {
       await dirEngine.dispose();
     }

@@ -16,13 +16,14 @@ describe('tiny HelloMeme tool', () => {
     await writeTinyHelloMeme(join(root, 'b'), 5);
     await writeTinyHelloMeme(join(root, 'c'), 6);
     const paths = modelPathsFromModuleFolder(join(root, 'a'));
-    expect(Object.values(paths).length).toBe(10);
+    expect(Object.values(paths).length).toBe(11);
+    expect(paths.upscaler).toBe(join(root, 'a', 'esrgan', 'RealESRGAN_x2plus.safetensors'));
     for (const model of ['hm5-reference', 'hm5-control', 'hm5-denoise'] as const) {
       const modules = await loadHm5Modules(model, join(root, 'a'));
       await modules.close();
     }
     for (const folder of TINY_FOLDERS.filter((f) => f !== 'tokenizer')) {
-      const name = folder === 'text_encoder' ? 'model.safetensors' : 'diffusion_pytorch_model.safetensors';
+      const name = folder === 'text_encoder' ? 'model.safetensors' : folder === 'esrgan' ? 'RealESRGAN_x2plus.safetensors' : 'diffusion_pytorch_model.safetensors';
       const a = readFileSync(join(root, 'a', folder, name));
       expect(a.equals(readFileSync(join(root, 'b', folder, name))), folder).toBe(true);
       expect(a.equals(readFileSync(join(root, 'c', folder, name))), folder).toBe(false);

@@ -1,0 +1,58 @@
+// Real-ESRGAN ×2 as a session (spec §6.4 step 2, HelloMeme's `sr=True` default): compiled once from
+// RealESRGAN_x2plus.pth into the graph cache, then 512² RGB frames in, 1024² frames out, each through
+// RealESRGANer's pre-pad/crop wrapper and tiled so the 64-channel activations at 1024² never exist whole.
+import { throwIfAborted } from '../../../errors.ts';
+import { type CompiledGraph, cachedFileHash, compileCached, defaultCacheDir, graphCacheKey } from '../../../graph/graph-cache.ts';
+import { buildRrdbNetGraph, loadRrdbNet } from '../../../graph/models/esrgan/build-graph.ts';
+import { enhanceRgb } from '../../../graph/models/esrgan/enhance-rgb.ts';
+import type { RrdbNetConfig } from '../../../graph/models/esrgan/rrdbnet.ts';
+import { DEFAULT_TILES, type TileOptions } from '../../../graph/models/esrgan/tiled-upscale.ts';
+import { createSession, type GraphSession } from '../../../graph/runtime.ts';
+import type { RgbImage } from '../../types.ts';
+import { f32Tensor, floatsOf } from './video-tensors.ts';
+
+export interface UpscalerSessionOptions {
+  /** Compiled-graph cache (default ~/.cache/memeloom/graphs or MEMELOOM_GRAPH_CACHE). */
+  readonly cacheDir?: string;
+  readonly threads?: number;
+  /** the CUDA provider with fp16 weights, as HelloMeme runs it (half=True); else CPU in fp32 */
+  readonly useCuda?: boolean;
+  readonly tiles?: TileOptions;
+}
+
+export interface UpscalerSession {
+  readonly config: RrdbNetConfig;
+  /** One frame upscaled by the model's scale (RealESRGANer.enhance with outscale = scale). */
+  upscale(frame: RgbImage, signal?: AbortSignal): Promise<RgbImage>;
+  dispose(): Promise<void>;
+}
+
+/** Opens the upscaler from a Real-ESRGAN checkpoint (.pth, params_ema) or a safetensors file of the same names. */
+export async function openUpscalerSession(weightsPath: string, options: UpscalerSessionOptions = {}): Promise<UpscalerSession> {
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
+  const target = options.useCuda ? 'cuda' : 'cpu';
+  const floatType = options.useCuda ? 'float16' : 'float32';
+  const weightHashes = [await cachedFileHash(cacheDir, weightsPath)];
+  const loaded = await loadRrdbNet(weightsPath);
+  const config = loaded.net.config;
+  let compiled: CompiledGraph;
+  try {
+    const key = graphCacheKey({ model: 'esrgan', target, floatType, config: { ...config }, weightHashes });
+    compiled = await compileCached(cacheDir, `esrgan-x${config.scale}`, key, () => buildRrdbNetGraph(loaded.net, { target, floatType }));
+  } finally {
+    await loaded.close();
+  }
+  const session: GraphSession = await createSession(compiled.modelPath, { provider: options.useCuda ? 'cuda' : 'cpu', threads: options.threads, inputs: compiled.inputs });
+  const unshuffle = 4 / config.scale;
+  return {
+    config,
+    async upscale(frame, signal) {
+      return enhanceRgb(frame, config.scale, unshuffle, async (tile) => {
+        throwIfAborted(signal);
+        const out = await session.run({ image: f32Tensor([1, tile.channels, tile.height, tile.width], tile.data) });
+        return floatsOf(out.upscaled);
+      }, options.tiles ?? DEFAULT_TILES);
+    },
+    dispose: () => session.dispose(),
+  };
+}

@@ -12,7 +12,8 @@ import { modelPathsFromModuleFolder } from '../src/pipeline/engines/hellomeme/mo
 import { GaussianNoise } from '../src/pipeline/engines/hellomeme/schedulers/gaussian-noise.ts';
 import { openHelloMemeSessions, SESSION_NAMES, type SessionName } from '../src/pipeline/engines/hellomeme/session-set.ts';
 import { keyframeReferencePasses, planTemporalLevels, unetFrameEvaluations } from '../src/pipeline/engines/hellomeme/temporal-windows.ts';
-import { FULL_HELLOMEME_PLAN, writeRandomHelloMeme } from '../src/pipeline/engines/hellomeme/tiny/tiny-hellomeme.ts';
+import { FULL_HELLOMEME_PLAN, writeRandomHelloMeme, writeRandomUpscaler } from '../src/pipeline/engines/hellomeme/tiny/tiny-hellomeme.ts';
+import { openUpscalerSession } from '../src/pipeline/engines/hellomeme/upscaler-session.ts';
 import { denoiserCalls, runV5SamplingLoop, seededLoopNoise } from '../src/pipeline/engines/hellomeme/v5-sampling-loop.ts';
 
 const SECONDS = Number(process.env.MEMELOOM_BENCH_SECONDS ?? 4);
@@ -67,6 +68,8 @@ async function main(): Promise<void> {
     await writeRandomHelloMeme(models, 1, FULL_HELLOMEME_PLAN);
     console.log(`random full-size weights written in ${(ms(t) / 1000).toFixed(1)} s to ${models}`);
   } else console.log(`random full-size weights: reusing ${models}`);
+  // Folders written before the upscaler joined the model set get it now.
+  if (!modelPathsFromModuleFolder(models).upscaler) await writeRandomUpscaler(models, 8001, FULL_HELLOMEME_PLAN.upscaler);
 
   t = performance.now();
   const s = await openHelloMemeSessions(modelPathsFromModuleFolder(models), { cacheDir: join(dir, 'graphs'), residency: process.env.MEMELOOM_BENCH_RESIDENCY === 'all' ? 'all' : 'stage' });
@@ -113,6 +116,11 @@ async function main(): Promise<void> {
     const decodeLatent = new Float32Array(4 * L * L).map((_, i) => padLatent[i]);
     const decode = await timed(() => decodeFrames(s, decodeLatent, 1, L, undefined, () => {}));
     row('vae decode', decode.ms, `1 frame ${S}²`, frameCount);
+    await s.release('vae-decoder');
+    const upscaler = await openUpscalerSession(modelPathsFromModuleFolder(models).upscaler as string, { cacheDir: join(dir, 'graphs'), useCuda: s.provider === 'cuda' });
+    const upscale = await timed(() => upscaler.upscale(decode.value[0]));
+    await upscaler.dispose();
+    row('esrgan ×2', upscale.ms, `1 frame ${S}² → ${2 * S}² (tiled)`, frameCount);
     console.log(`${'clip total'.padEnd(16)} ${''.padStart(10)}  ${'(UNet cost linear in frames)'.padEnd(30)}   ${''.padStart(5)}   ${(extrapolatedMs / 1000).toFixed(1).padStart(9)} s = ${(extrapolatedMs / 3.6e6).toFixed(2)} h`);
     const dry = await dryRunFrameEvaluations(frameCount);
     console.log(`\nUNet frame-evaluations: ${dry.frameEvaluations} counted in a dry run of the sampling loop (${dry.calls} UNet calls = ${denoiserCalls(levels, STEPS)} planned); spec formula unetFrameEvaluations(${frameCount}) = ${evaluations}: ${dry.frameEvaluations === evaluations ? 'equal' : 'DIFFERENT'}`);

@@ -6,7 +6,8 @@
 //    encoder (123.1M) are counted at 2 bytes per parameter. HelloMeme's adapters are fp32 (hm5b_reference's LFS
 //    pointer is 1,107,788,840 B = its 276.9M parameters × 4), so hm5_* and PD-FGC are counted at 4 bytes per
 //    parameter (parameter counts from the HelloMeme spec §2.1). The CLIP vocab.json is 1.06 MB on hub pages,
-//    merges.txt about 525 kB; a config.json is about 1 kB.
+//    merges.txt about 525 kB; a config.json is about 1 kB. RealESRGAN_x2plus.pth: its RRDBNet's 16,703,171 fp32
+//    parameters (the pickle and zip headers add a few kB).
 import type { HubFile } from './model-files.ts';
 
 export interface RecordedSize {
@@ -33,6 +34,11 @@ const HELLOMEME_WEIGHTS: Readonly<Record<string, number>> = {
   'songkey/pd_fgc_motion': 9.9e6 * FP32,
 };
 
+/** Other weights files by repo/path: parameters × bytes. */
+const OTHER_WEIGHTS: Readonly<Record<string, number>> = {
+  'songkey/ESRGAN/RealESRGAN_x2plus.pth': 16_703_171 * FP32,
+};
+
 /** Files with the same name and size in every SD1.5 checkpoint repo. */
 const SD15_BY_PATH: Readonly<Record<string, number>> = {
   'unet/diffusion_pytorch_model.safetensors': 859.52e6 * FP16,
@@ -48,11 +54,11 @@ const CONFIG_BYTES = 1_000;
 export function recordedSize(file: HubFile): RecordedSize | null {
   const exact = EXACT[`${file.repo}/${file.path}`];
   if (exact !== undefined) return { bytes: exact, basis: 'exact' };
-  const approx = file.path.endsWith('config.json')
+  const approx = OTHER_WEIGHTS[`${file.repo}/${file.path}`] ?? (file.path.endsWith('config.json')
     ? CONFIG_BYTES
     : file.path === 'diffusion_pytorch_model.safetensors'
       ? HELLOMEME_WEIGHTS[file.repo]
-      : SD15_BY_PATH[file.path];
+      : SD15_BY_PATH[file.path]);
   return approx === undefined ? null : { bytes: Math.round(approx), basis: 'approx' };
 }
 

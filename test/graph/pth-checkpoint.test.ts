@@ -4,14 +4,14 @@
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PyDict, type PyTuple, UnsafePickleError } from '../../src/graph/weights/pth/pickle-values.ts';
 import { openPthStore, readPth } from '../../src/graph/weights/pth/pth-checkpoint.ts';
 import { unpickle } from '../../src/graph/weights/pth/torch-pickle.ts';
-import { repoRoot } from './golden-helpers.ts';
+import { golden } from './golden-helpers.ts';
 
-const dir = resolve(repoRoot, 'test', 'golden', 'pth');
+const dir = golden('pth');
 const at = (name: string) => join(dir, name);
 interface ExpectedTensor {
   dtype: string;

@@ -1,14 +1,13 @@
 // Shared helpers for the Real-ESRGAN graph tests: the golden folder, and an in-process CPU session for an RRDBNet
 // that upscales one planar tile.
-import { resolve } from 'node:path';
 import { buildRrdbNetGraph } from '../../../src/graph/models/esrgan/build-graph.ts';
 import type { RRDBNet } from '../../../src/graph/models/esrgan/rrdbnet.ts';
 import type { PlanarImage, TileRunner } from '../../../src/graph/models/esrgan/tiled-upscale.ts';
 import { encodeModelInline } from '../../../src/graph/onnx/model-writer.ts';
 import { createSession, type GraphSession } from '../../../src/graph/runtime.ts';
-import { repoRoot } from '../golden-helpers.ts';
+import { golden } from '../golden-helpers.ts';
 
-export const esrganGolden = (...parts: string[]) => resolve(repoRoot, 'test', 'golden', 'esrgan_x2_tiny', ...parts);
+export const esrganGolden = (...parts: string[]) => golden('esrgan_x2_tiny', ...parts);
 
 export interface NetSession {
   readonly session: GraphSession;

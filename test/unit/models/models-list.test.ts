@@ -24,9 +24,9 @@ describe('models list', () => {
     // The SD1.5 UNet (859.5M parameters) is fp16 in songkey's repos: its hub page says 1.72 GB.
     expect(recordedSize({ repo: 'songkey/stable-diffusion-v1-5', path: 'unet/diffusion_pytorch_model.safetensors', role: '' })?.bytes).toBe(1_719_040_000);
     const realistic = recordedTotal(filesForPreset('realistic'));
-    expect(realistic).toEqual({ bytes: 7_706_601_143, exact: false, unknown: 0 });
+    expect(realistic).toEqual({ bytes: 7_773_413_827, exact: false, unknown: 0 });
     // The base preset shares the SD1.5 repo, so its checkpoint UNet and VAE are not downloaded twice.
-    expect(recordedTotal(filesForPreset('base')).bytes).toBe(5_820_259_143);
+    expect(recordedTotal(filesForPreset('base')).bytes).toBe(5_887_071_827);
   });
 
   it('shows each file with its size, the total and what is left, and the named presets totals', async () => {
@@ -36,9 +36,9 @@ describe('models list', () => {
     const files = filesForPreset('realistic');
     expect(rowOf(text, 'songkey/hello_group_facemodel/hello_3dmm.onnx')).toMatch(/ missing +297 MiB +3DMM head pose$/);
     expect(rowOf(text, 'songkey/hm5_motion/diffusion_pytorch_model.safetensors')).toMatch(/ missing +≈1\.50 GiB +motion adapter$/);
-    expect(text).toContain(`preset realistic: ${files.length} files, ≈7.18 GiB in all (sizes recorded offline; ≈ approximate, from parameter counts; --remote asks the source for exact ones)`);
-    expect(text).toContain(`0 of ${files.length} files present in ${f.dir}; ≈7.18 GiB left to download`);
-    expect(text).toContain('preset totals (recorded): realistic ≈7.18 GiB, toon ≈7.18 GiB, anime ≈7.18 GiB, base ≈5.42 GiB');
+    expect(text).toContain(`preset realistic: ${files.length} files, ≈7.24 GiB in all (sizes recorded offline; ≈ approximate, from parameter counts; --remote asks the source for exact ones)`);
+    expect(text).toContain(`0 of ${files.length} files present in ${f.dir}; ≈7.24 GiB left to download`);
+    expect(text).toContain('preset totals (recorded): realistic ≈7.24 GiB, toon ≈7.24 GiB, anime ≈7.24 GiB, base ≈5.48 GiB');
     expect(text).toContain('run `memeloom models pull --preset realistic` to fetch the rest');
   });
 
@@ -69,7 +69,7 @@ describe('models list', () => {
       expect(rowOf(text, 'songkey/hello_group_facemodel/hello_3dmm.onnx')).toMatch(/ missing +48\.0 KiB /);
       expect(rowOf(text, 'songkey/hm5_motion/config.json')).toMatch(/ missing +300 B /);
       const files = filesForPreset('realistic');
-      const lfs = files.filter((file) => /\.(safetensors|onnx)$/.test(file.path)).length;
+      const lfs = files.filter((file) => /\.(safetensors|onnx|pth)$/.test(file.path)).length;
       const bytes = lfs * 48 * 1024 + (files.length - lfs) * 300;
       expect(text).toContain(`preset realistic: ${files.length} files, ${formatBytes(bytes)} in all (sizes exact, from ${f.hub.hubUrl})`);
     }

@@ -33,7 +33,7 @@ describe('ModelScope as the source', () => {
     expect(origin.some((r) => r.url.includes('/resolve/'))).toBe(false);
     expect(f.hub.requests.every((r) => r.authorization === undefined)).toBe(true);
     // LFS files come from the object store the API redirects to.
-    expect(f.hub.requests.filter((r) => r.server === 'cdn')).toHaveLength(files.filter((file) => /\.(safetensors|onnx)$/.test(file.path)).length);
+    expect(f.hub.requests.filter((r) => r.server === 'cdn')).toHaveLength(files.filter((file) => /\.(safetensors|onnx|pth)$/.test(file.path)).length);
   });
 
   it('resumes a cut download with a Range request through the redirect and catches corrupt bodies by sha256', async () => {

@@ -9,6 +9,28 @@ const int = (min: number) => z.coerce.number().int().min(min);
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 const MIB = 1024 * 1024;
 
+/**
+ * What a user may send, in one place: photo bytes and pixels, clip bytes and seconds, caption length. The CLI,
+ * the bots, the playground (which shows them) and the pipeline all read these; README "Limits" states them.
+ * Clips longer than maxDriverSeconds are trimmed to it (the user is told), never refused.
+ */
+export interface InputLimits {
+  maxPhotoBytes: number;
+  /** width x height as the file's header says, checked before any pixel is decoded. */
+  maxPhotoPixels: number;
+  maxDriverBytes: number;
+  maxDriverSeconds: number;
+  maxCaptionChars: number;
+}
+
+export const DEFAULT_INPUT_LIMITS: Readonly<InputLimits> = Object.freeze({
+  maxPhotoBytes: 20 * MIB,
+  maxPhotoPixels: 50_000_000,
+  maxDriverBytes: 50 * MIB,
+  maxDriverSeconds: 10,
+  maxCaptionChars: 80,
+});
+
 /** Flat schema over the variable names, so an error names exactly what to fix. Documented in config.example. */
 const ENV_SCHEMA = z.object({
   MEMELOOM_HOST: z.string().default('127.0.0.1'),
@@ -28,9 +50,11 @@ const ENV_SCHEMA = z.object({
   MEMELOOM_WARP_TIMEOUT_MS: int(1000).default(60_000),
   MEMELOOM_HELLOMEME_TIMEOUT_MS: int(1000).default(900_000),
   MEMELOOM_SHUTDOWN_GRACE_MS: int(0).default(10_000),
-  MEMELOOM_MAX_PHOTO_BYTES: int(1024).default(10 * MIB),
-  MEMELOOM_MAX_DRIVER_BYTES: int(1024).default(20 * MIB),
-  MEMELOOM_MAX_CAPTION_CHARS: int(1).max(500).default(80),
+  MEMELOOM_MAX_PHOTO_BYTES: int(1024).default(DEFAULT_INPUT_LIMITS.maxPhotoBytes),
+  MEMELOOM_MAX_PHOTO_PIXELS: int(4096).default(DEFAULT_INPUT_LIMITS.maxPhotoPixels),
+  MEMELOOM_MAX_DRIVER_BYTES: int(1024).default(DEFAULT_INPUT_LIMITS.maxDriverBytes),
+  MEMELOOM_MAX_DRIVER_SECONDS: z.coerce.number().positive().max(60).default(DEFAULT_INPUT_LIMITS.maxDriverSeconds),
+  MEMELOOM_MAX_CAPTION_CHARS: int(1).max(500).default(DEFAULT_INPUT_LIMITS.maxCaptionChars),
   MEMELOOM_CACHE_MAX_BYTES: int(0).default(256 * MIB),
   MEMELOOM_CACHE_TTL_MS: int(0).default(24 * 3600_000),
   MEMELOOM_PROGRESS_INTERVAL_MS: int(0).default(3000),
@@ -76,7 +100,7 @@ export interface Config {
     hellomemeTimeoutMs: number;
     shutdownGraceMs: number;
   };
-  limits: { maxPhotoBytes: number; maxDriverBytes: number; maxCaptionChars: number };
+  limits: InputLimits;
   cache: { maxBytes: number; ttlMs: number };
   progress: { stageIntervalMs: number };
   retention: { uploadHours: number };
@@ -172,7 +196,9 @@ function toConfig(s: EnvSettings): Config {
     },
     limits: {
       maxPhotoBytes: s.MEMELOOM_MAX_PHOTO_BYTES,
+      maxPhotoPixels: s.MEMELOOM_MAX_PHOTO_PIXELS,
       maxDriverBytes: s.MEMELOOM_MAX_DRIVER_BYTES,
+      maxDriverSeconds: s.MEMELOOM_MAX_DRIVER_SECONDS,
       maxCaptionChars: s.MEMELOOM_MAX_CAPTION_CHARS,
     },
     cache: { maxBytes: s.MEMELOOM_CACHE_MAX_BYTES, ttlMs: s.MEMELOOM_CACHE_TTL_MS },

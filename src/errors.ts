@@ -4,7 +4,9 @@
 /** Every coded failure a job can end with. Input* codes are the user's to fix; the rest are ours. */
 export const ERROR_CODES = [
   'FILE_NOT_FOUND',
+  'NO_PHOTO',
   'NOT_AN_IMAGE',
+  'IMAGE_UNREADABLE',
   'IMAGE_TOO_LARGE',
   'IMAGE_TOO_SMALL',
   'NO_FACE',
@@ -12,6 +14,7 @@ export const ERROR_CODES = [
   'VIDEO_UNREADABLE',
   'VIDEO_TOO_LONG',
   'VIDEO_TOO_LARGE',
+  'CAPTION_TOO_LONG',
   'UNKNOWN_TEMPLATE',
   'UNSUPPORTED_FORMAT',
   'BAD_OPTION',

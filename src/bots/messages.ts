@@ -1,11 +1,12 @@
 // Every user-facing text, keyed by status or error code, in one table per language (locales/<lang>.ts).
 // Adapters and the service ask here; nothing else writes words for users.
+import type { InputLimits } from '../config.ts';
 import { ERROR_CODES, type ErrorCode, toMemeError } from '../errors.ts';
 import type { StageName } from '../pipeline/types.ts';
 import { en } from './locales/en.ts';
 import type { ProgressUpdate } from './service-types.ts';
 
-export const STATUS_CODES = ['queued', 'position', 'rendering', 'done', 'cached', 'shutdownNotice'] as const;
+export const STATUS_CODES = ['queued', 'position', 'rendering', 'done', 'cached', 'shutdownNotice', 'clipTrimmed', 'limits'] as const;
 export type StatusCode = (typeof STATUS_CODES)[number];
 export type MessageCode = StatusCode | ErrorCode;
 
@@ -16,6 +17,11 @@ export interface Locale {
   stages: Record<StageName, string>;
   duration(seconds: number): string;
   bytes(count: number): string;
+  megapixels(count: number): string;
+  pixels(width: number, height: number): string;
+  characters(count: number): string;
+  /** A length of each side of a picture, e.g. "64 pixels a side". */
+  side(count: number): string;
 }
 
 export const LOCALES: Readonly<Record<string, Locale>> = Object.freeze({ en });
@@ -39,14 +45,55 @@ export function errorText(error: unknown, language?: string): { code: ErrorCode;
   const memeError = toMemeError(error);
   const locale = localeFor(language);
   const d = memeError.details;
-  const limitBytes = typeof d.maxBytes === 'number' ? d.maxBytes : undefined;
   const params: MessageParams = {
-    limit: limitBytes !== undefined ? locale.bytes(limitBytes) : typeof d.maxSec === 'number' ? locale.duration(d.maxSec) : undefined,
+    ...measureAndLimit(d, locale),
     retryAfter: typeof d.retryAfterSec === 'number' ? locale.duration(d.retryAfterSec) : undefined,
     templateId: typeof d.templateId === 'string' ? d.templateId : undefined,
     detail: typeof d.detail === 'string' ? d.detail : undefined,
   };
   return { code: memeError.code, text: fill(locale.messages[memeError.code], params) };
+}
+
+const num = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+
+/**
+ * `{size}` (what the user sent) and `{limit}` (what is allowed) for a "too big / too long / too small" error,
+ * from the details every thrower uses: maxBytes+bytes, maxPixels+width+height, minSide or maxSide+width+height,
+ * maxDurationSec+durationSec, maxChars+chars.
+ */
+function measureAndLimit(d: Record<string, unknown>, locale: Locale): { size?: string; limit?: string } {
+  const width = num(d.width);
+  const height = num(d.height);
+  const dimensions = width !== undefined && height !== undefined ? locale.pixels(width, height) : undefined;
+  const maxPixels = num(d.maxPixels);
+  if (maxPixels !== undefined) return { size: dimensions, limit: locale.megapixels(maxPixels) };
+  const side = num(d.minSide) ?? num(d.maxSide);
+  if (side !== undefined) return { size: dimensions, limit: locale.side(side) };
+  const maxBytes = num(d.maxBytes);
+  if (maxBytes !== undefined) return { size: num(d.bytes) !== undefined ? locale.bytes(num(d.bytes)!) : undefined, limit: locale.bytes(maxBytes) };
+  const maxSec = num(d.maxDurationSec);
+  if (maxSec !== undefined) return { size: num(d.durationSec) !== undefined ? locale.duration(num(d.durationSec)!) : undefined, limit: locale.duration(maxSec) };
+  const maxChars = num(d.maxChars);
+  if (maxChars !== undefined) return { size: num(d.chars) !== undefined ? locale.characters(num(d.chars)!) : undefined, limit: locale.characters(maxChars) };
+  return {};
+}
+
+/** The sentence the playground shows about what it accepts, from the one set of limits in config. */
+export function limitsText(limits: InputLimits, language?: string): string {
+  const locale = localeFor(language);
+  return fill(locale.messages.limits, {
+    photoBytes: locale.bytes(limits.maxPhotoBytes),
+    photoPixels: locale.megapixels(limits.maxPhotoPixels),
+    clipBytes: locale.bytes(limits.maxDriverBytes),
+    clipSeconds: locale.duration(limits.maxDriverSeconds),
+    captionChars: locale.characters(limits.maxCaptionChars),
+  });
+}
+
+/** The note for a clip longer than the limit: it is trimmed to its first `maxSec` seconds, not refused. */
+export function clipTrimmedText(durationSec: number, maxSec: number, language?: string): string {
+  const locale = localeFor(language);
+  return fill(locale.messages.clipTrimmed, { size: locale.duration(durationSec), limit: locale.duration(maxSec) });
 }
 
 /** The status line for a progress update: a queue position while waiting, the stage and percentage while running. */

@@ -1,6 +1,8 @@
 // The contract between platform adapters (telegram/, discord/, web/) and the platform-neutral service.
 // Adapters turn chat events into MemeRequests and implement Replier; they never see the queue or pipeline.
+import type { InputLimits } from '../config.ts';
 import type { ErrorCode } from '../errors.ts';
+import type { ClipFacts, PhotoFacts } from '../pipeline/input-inspector.ts';
 import type { Captions, EngineName, MemeResult } from '../pipeline/meme-spec.ts';
 import type { OutputFormat, StageName } from '../pipeline/types.ts';
 
@@ -16,7 +18,10 @@ export interface MemeRequest {
   templateId?: string;
   /** A custom driving clip (video or GIF bytes). */
   driver?: { bytes: Buffer; mime?: string };
+  /** What the person typed; none typed means the template's default caption (templates/default-captions.ts). */
   captions?: Captions;
+  /** No caption at all, not even the template's default. */
+  noCaption?: boolean;
   format: OutputFormat;
   /** The platform's upload limit for the result. */
   maxBytes?: number;
@@ -53,7 +58,26 @@ export interface Replier {
   fail(failure: JobFailure): Promise<void>;
 }
 
+/** What arrived from a person, checked before they are asked anything (template picker, options). */
+export interface InputsToCheck {
+  photo?: Buffer;
+  clip?: Buffer;
+}
+
+export interface CheckedInputs {
+  photo?: PhotoFacts;
+  /** `trimmed`: longer than the limit, so only its first seconds are used; tell the person (clipTrimmedText). */
+  clip?: ClipFacts;
+}
+
 export interface MemeService {
+  /** What people may send (config's one set of limits): adapters check sizes against it before downloading. */
+  readonly limits: InputLimits;
+  /**
+   * The cheap checks, run as soon as a photo or clip arrives: bytes, file type, pixels, a readable image with a
+   * face, a readable clip and its length. Rejects with the InputError to show (its text states the limit).
+   */
+  inspect(inputs: InputsToCheck): Promise<CheckedInputs>;
   /** Validates and enqueues; rejects with a MemeError (QUEUE_FULL, RATE_LIMITED, NOT_AN_IMAGE, ...) when it cannot. */
   submit(request: MemeRequest, replier: Replier): Promise<JobRef>;
   /** Cancels a queued or running job; false when there was none. */

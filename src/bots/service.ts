@@ -2,14 +2,16 @@
 // reroll by job id. Jobs run in-process (local-backend.ts: queue/ + the Renderer) or on workers through Redis
 // (remote/, loaded only when configured); it must not know any platform's vocabulary.
 import { randomInt, randomUUID } from 'node:crypto';
-import type { Config } from '../config.ts';
+import type { Config, InputLimits } from '../config.ts';
 import { MemeError, toMemeError } from '../errors.ts';
+import type { InputInspector } from '../pipeline/input-inspector.ts';
 import { DEFAULT_SEED, type EngineName, type MemeResult, type MemeSpec, type Renderer } from '../pipeline/meme-spec.ts';
 import type { OutputFormat, StageName } from '../pipeline/types.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
 import type { JobEvent, JobHandle, QueueStats } from '../queue/queue-types.ts';
+import { captionsFor } from '../templates/default-captions.ts';
 import type { TemplateCatalog } from '../templates/template-types.ts';
-import { checkRequest } from './input-checks.ts';
+import { checkClipBytes, checkPhotoBytes, checkRequest } from './input-checks.ts';
 import type { MemeJobBackend, ReplierFactory, RoutableReplier } from './job-backend.ts';
 import { createLocalBackend, createQueueFromConfig } from './local-backend.ts';
 import { type Logger, silentLogger } from './logger.ts';
@@ -20,7 +22,7 @@ import { ReplierChannel } from './replier-channel.ts';
 import { cacheKey, ResultCache } from './result-cache.ts';
 import { createServiceMetrics, type ServiceMetrics } from './service-metrics.ts';
 import { SharedJob, SharedJobs, type Subscriber } from './shared-jobs.ts';
-import type { JobRef, MemeRequest, MemeService, ProgressUpdate, Replier } from './service-types.ts';
+import type { CheckedInputs, InputsToCheck, JobRef, MemeRequest, MemeService, ProgressUpdate, Replier } from './service-types.ts';
 import { UploadStore } from './upload-store.ts';
 
 export { createQueueFromConfig } from './local-backend.ts';
@@ -36,6 +38,8 @@ export interface MemeServiceDeps {
   queue?: JobQueue;
   /** Where jobs run; defaults to the embedded JobQueue + renderer. */
   backend?: MemeJobBackend;
+  /** The checks on arriving photos and clips; defaults to the renderer's (none: byte and type checks only). */
+  inspector?: InputInspector;
   now?: () => number;
 }
 
@@ -72,6 +76,7 @@ class MemeServiceCore implements CoreMemeService {
   readonly #cache: ResultCache;
   readonly #recent: RecentRequests;
   readonly #uploads: UploadStore;
+  readonly #inspector: InputInspector | undefined;
   readonly #channels = new Set<ReplierChannel>();
   readonly #shared = new SharedJobs();
   readonly #sweepTimer: NodeJS.Timeout | undefined;
@@ -83,6 +88,7 @@ class MemeServiceCore implements CoreMemeService {
     this.#log = deps.logger ?? silentLogger;
     this.#now = deps.now ?? Date.now;
     this.#uploads = new UploadStore(deps.config.dataDir, deps.config.retention.uploadHours);
+    this.#inspector = deps.inspector ?? deps.renderer?.inspector;
     if (!deps.backend && !deps.renderer) throw new TypeError('createMemeService needs a renderer or a backend');
     this.#backend =
       deps.backend ?? createLocalBackend(deps.queue ?? createQueueFromConfig(deps.config, this.#now, this.#log), deps.renderer!, this.#uploads);
@@ -96,17 +102,40 @@ class MemeServiceCore implements CoreMemeService {
     }
   }
 
+  get limits(): InputLimits {
+    return this.#config.limits;
+  }
+
+  async inspect(inputs: InputsToCheck): Promise<CheckedInputs> {
+    const limits = this.#config.limits;
+    if (inputs.photo !== undefined) checkPhotoBytes(inputs.photo, limits);
+    const clipExt = inputs.clip ? checkClipBytes(inputs.clip, limits) : undefined;
+    const checked: CheckedInputs = {};
+    if (inputs.photo && this.#inspector) checked.photo = await this.#inspector.photo(inputs.photo);
+    if (inputs.clip && clipExt && this.#inspector) {
+      // ffmpeg reads clips by path: stage it for the probe only.
+      const staged = await this.#uploads.stageClip(`check-${randomUUID()}`, inputs.clip, clipExt);
+      try {
+        checked.clip = await this.#inspector.clip(staged.path);
+      } finally {
+        await staged.release();
+      }
+    }
+    return checked;
+  }
+
   async submit(request: MemeRequest, replier: Replier): Promise<JobRef> {
     try {
       if (this.#closed) throw new MemeError('SHUTTING_DOWN', 'the service is shutting down');
       const kinds = checkRequest(request, this.#config.limits);
-      if (request.templateId) this.templates.get(request.templateId);
+      const template = request.templateId ? this.templates.get(request.templateId) : undefined;
       const engine = this.#resolveEngine(request);
       const normalized: MemeRequest = { ...request, engine, seed: request.seed ?? DEFAULT_SEED };
+      const captions = captionsFor(template, request);
       const spec: MemeSpec = {
         photo: request.photo,
         templateId: request.templateId,
-        captions: request.captions,
+        captions,
         format: request.format,
         maxBytes: request.maxBytes,
         engine,
@@ -119,7 +148,7 @@ class MemeServiceCore implements CoreMemeService {
         engine,
         format: request.format,
         maxBytes: request.maxBytes,
-        captions: JSON.stringify(request.captions ?? {}),
+        captions: JSON.stringify(captions),
         seed: normalized.seed,
       });
       const cached = this.#cache.get(key);
@@ -129,7 +158,7 @@ class MemeServiceCore implements CoreMemeService {
       const running = this.#backend.kind === 'local' ? this.#shared.joinable(key) : undefined;
       if (running?.subscribers.some((s) => s.userId === request.userId)) throw new MemeError('BUSY', 'this meme is already being made for this user');
       if (running) return this.#join(running, normalized, replier);
-      return await this.#enqueue(normalized, spec, kinds.clip, key, replier);
+      return await this.#enqueue(normalized, spec, kinds.clipExt, key, replier);
     } catch (error) {
       const memeError = toMemeError(error);
       this.metrics.outcomes.inc({ outcome: 'refused' });

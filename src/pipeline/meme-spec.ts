@@ -1,5 +1,6 @@
 // What a caller asks the pipeline for (MemeSpec) and what it gets back (MemeResult).
 // Platform-neutral: bots, the CLI and the queue speak only these shapes.
+import type { InputInspector } from './input-inspector.ts';
 import type { OutputFormat, StageName } from './types.ts';
 
 export type EngineName = 'warp' | 'hellomeme';
@@ -16,6 +17,8 @@ export interface MemeSpec {
   templateId?: string;
   /** A user-supplied driving clip on disk. */
   driverPath?: string;
+  /** Which seconds of the user's clip to animate; at most the clip limit from `startSec` (default: the start). */
+  driverTrim?: { startSec: number; endSec?: number };
   captions?: Captions;
   format: OutputFormat;
   /** Byte budget for the encoded result; the encoder's ladder meets it. */
@@ -64,6 +67,8 @@ export interface Renderer {
   readonly engines: EngineName[];
   /** What `engine: 'auto'` runs here and why (HelloMeme needs its models and a GPU). */
   readonly autoChoice?: { engine: EngineName; reason: string };
+  /** The cheap checks on a photo or clip as it arrives, sharing this renderer's face model and photo cache. */
+  readonly inspector?: InputInspector;
   render(spec: MemeSpec, options?: import('./types.ts').RunOptions): Promise<MemeResult>;
   dispose(): Promise<void>;
 }

@@ -2,6 +2,7 @@
 // and the encoder fed as frames leave the engine. Owns the order of stages and their limits, not their logic.
 import path from 'node:path';
 import { memeloomCacheDir } from '../cache-dir.ts';
+import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../config.ts';
 import { InputError, MemeError, throwIfAborted } from '../errors.ts';
 import { defaultModelsDir } from '../models/models-dir.ts';
 import { loadTemplateCatalog } from '../templates/catalog.ts';
@@ -15,7 +16,7 @@ import { renderCaptionOverlay } from './media/captions.ts';
 import { compositeRgba } from './media/composite.ts';
 import { startFrameEncoder } from './media/encode.ts';
 import { warmFfmpegWorker } from './media/ffmpeg-off-thread.ts';
-import { decodeImage, resizeToFit } from './media/image.ts';
+import { analysePhoto, createInputInspector, DEFAULT_MAX_SIDE } from './input-inspector.ts';
 import { PhotoCache } from './photo-cache.ts';
 import { DEFAULT_SEED, type EngineName, type MemeResult, type MemeSpec, type Renderer } from './meme-spec.ts';
 import { type DriverClip, loadDriverMotion } from './motion/driver-motion.ts';
@@ -23,11 +24,8 @@ import { createMotionCache, type MotionCache } from './motion/motion-cache.ts';
 import { StageTimer } from './stage-timer.ts';
 import type { RunOptions } from './types.ts';
 
-export const DEFAULT_MAX_SIDE = 512;
 const DEFAULT_DRIVER_FPS = 12;
 const MAX_FPS = 30;
-/** User clips: longer ones are refused, and at most this many seconds are animated. */
-export const MAX_DRIVER_SECONDS = 10;
 
 export interface RendererOptions {
   templates?: TemplateCatalog;
@@ -45,6 +43,8 @@ export interface RendererOptions {
   hellomeme?: Engine | null;
   /** Override GPU detection for `auto` (tests). */
   gpu?: boolean;
+  /** What users may send (photo bytes and pixels, clip bytes and seconds); default: config's defaults. */
+  limits?: InputLimits;
 }
 
 export function defaultCacheDir(): string {
@@ -56,6 +56,7 @@ interface RenderDeps {
   faces: FaceAnalyzer;
   motionCache: MotionCache;
   photos: PhotoCache;
+  limits: InputLimits;
   engines: Map<EngineName, Engine>;
   /** What `auto` runs here, and why (hellomeme needs its models and a GPU). */
   auto: { engine: EngineName; reason: string };
@@ -81,10 +82,25 @@ function driverFor(spec: MemeSpec, deps: RenderDeps): { clip: DriverClip; fps: n
   }
   if (spec.driverPath) {
     const fps = spec.fps ?? DEFAULT_DRIVER_FPS;
-    const clip = { path: spec.driverPath, fps, maxDurationSec: MAX_DRIVER_SECONDS, maxFrames: Math.ceil(fps * MAX_DRIVER_SECONDS) };
+    const { startSec, endSec } = driverSpan(spec.driverTrim, deps.limits.maxDriverSeconds);
+    const maxSec = deps.limits.maxDriverSeconds;
+    const clip = { path: spec.driverPath, fps, startSec, endSec, maxDurationSec: maxSec, maxFrames: Math.ceil(fps * maxSec) };
     return { clip, fps };
   }
   throw new InputError('BAD_OPTION', 'a template or a driving clip is required');
+}
+
+/**
+ * The seconds of a user's clip that are animated: from the trim's start (default 0) to its end, at most
+ * `maxSec` long. A clip longer than the limit is trimmed to it, never refused; a span past the clip's end
+ * simply ends with the clip.
+ */
+function driverSpan(trim: MemeSpec['driverTrim'], maxSec: number): { startSec: number; endSec: number } {
+  const startSec = trim?.startSec ?? 0;
+  if (!(Number.isFinite(startSec) && startSec >= 0)) throw new InputError('BAD_OPTION', 'the trim start must be 0 s or later', { detail: 'the trim start must be 0 s or later' });
+  const endSec = trim?.endSec ?? startSec + maxSec;
+  if (!(endSec > startSec)) throw new InputError('BAD_OPTION', 'the trim end must come after its start', { detail: 'the trim end must come after its start' });
+  return { startSec, endSec: Math.min(endSec, startSec + maxSec) };
 }
 
 async function runMeme(spec: MemeSpec, deps: RenderDeps, run: RunOptions): Promise<MemeResult> {
@@ -93,12 +109,9 @@ async function runMeme(spec: MemeSpec, deps: RenderDeps, run: RunOptions): Promi
   const { clip, fps } = driverFor(spec, deps);
   const maxSide = spec.maxSide ?? DEFAULT_MAX_SIDE;
 
-  // Decode and face analysis run once per photo; a repeat (another template, another take) reuses them.
-  const { image, face } = await deps.photos.get(PhotoCache.keyOf(spec.photo, maxSide), async () => {
-    // No abort check in here: another render may be waiting on this same analysis.
-    const decoded = await timer.stage('decode', async () => resizeToFit(await decodeImage(spec.photo), maxSide));
-    return { image: decoded, face: await timer.stage('face', () => deps.faces.analyze(decoded)) };
-  });
+  // Decode and face analysis run once per photo; a repeat (another template, another take) or the check made
+  // when the photo arrived (input-inspector.ts) already did them. No abort inside: others may share the analysis.
+  const { image, face } = await analysePhoto(deps, spec.photo, maxSide, timer);
   throwIfAborted(run.signal);
   const motion = await timer.stage('motion', (report) =>
     loadDriverMotion(clip, { faces: deps.faces, cache: deps.motionCache }, { signal: run.signal, onProgress: (p) => report(p.fraction) }),
@@ -139,6 +152,7 @@ export async function createRenderer(options: RendererOptions = {}): Promise<Ren
     faces,
     motionCache: createMotionCache(path.join(options.cacheDir ?? defaultCacheDir(), 'motion')),
     photos: new PhotoCache(options.photoCacheEntries),
+    limits: options.limits ?? DEFAULT_INPUT_LIMITS,
     engines: new Map([['warp', createWarpEngine({ faceTriangles: faces.meshTriangles })]]),
     auto: chooseAutoEngine(hellomeme !== null, hellomeme !== null && (options.gpu ?? (await cudaUsable()))),
   };
@@ -147,6 +161,7 @@ export async function createRenderer(options: RendererOptions = {}): Promise<Ren
   return {
     engines: [...deps.engines.keys()],
     autoChoice: deps.auto,
+    inspector: createInputInspector(deps),
     render: (spec, run = {}) => runMeme(spec, deps, run),
     async dispose() {
       for (const engine of deps.engines.values()) await engine.dispose();

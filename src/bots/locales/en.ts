@@ -12,16 +12,22 @@ export const en: Locale = {
     done: 'Here is your meme!',
     cached: 'Here is your meme (made before, so it was instant).',
     shutdownNotice: 'The bot is restarting; please send your photo again in a minute.',
+    clipTrimmed: 'Your clip is {size} long; I will use its first {limit}, the longest a clip can be.',
+    limits:
+      'Photos: JPEG, PNG, WebP, GIF, AVIF or TIFF, up to {photoBytes} and {photoPixels}. Clips: up to {clipBytes}; only the first {clipSeconds} are used. Captions: up to {captionChars}.',
     // Errors, one per ErrorCode.
     FILE_NOT_FOUND: 'I could not find that file.',
-    NOT_AN_IMAGE: 'That file is not an image I can read. Please send a JPEG, PNG or WebP photo.',
-    IMAGE_TOO_LARGE: 'That photo is too big[ (the limit is {limit})]. Please send a smaller one.',
-    IMAGE_TOO_SMALL: 'That photo is too small for a face to be animated. Please send a larger one.',
+    NO_PHOTO: 'Choose a photo first: I need a photo of a face to animate.',
+    NOT_AN_IMAGE: 'That file is not a photo I can read. Please send a JPEG, PNG, WebP, GIF, AVIF or TIFF photo.',
+    IMAGE_UNREADABLE: 'I could not read that photo: the file looks damaged or cut off. Please send it again, or another one.',
+    IMAGE_TOO_LARGE: 'That photo is too big[ ({size})]. [The limit is {limit}. ]Please send a smaller one.',
+    IMAGE_TOO_SMALL: 'That photo is too small for a face to be animated[ ({size})]. [The smallest it can be is {limit}. ]Please send a larger one.',
     NO_FACE: 'I could not find a face in that photo. Try a clear, front-facing photo of one face.',
-    NOT_A_VIDEO: 'That clip is not a video I can read. Please send an MP4, WebM or GIF.',
-    VIDEO_UNREADABLE: 'I could not read that clip. Please try another one.',
-    VIDEO_TOO_LONG: 'That clip is too long[ (the limit is {limit})]. Please send a shorter one.',
-    VIDEO_TOO_LARGE: 'That clip is too big[ (the limit is {limit})]. Please send a smaller one.',
+    NOT_A_VIDEO: 'That clip is not a video I can read. Please send an MP4, WebM, MOV or GIF.',
+    VIDEO_UNREADABLE: 'I could not read that clip: the file looks damaged or cut off. Please try another one.',
+    VIDEO_TOO_LONG: 'That clip is too long[ ({size})]. [The limit is {limit}. ]Please send a shorter one.',
+    VIDEO_TOO_LARGE: 'That clip is too big[ ({size})]. [The limit is {limit}. ]Please send a smaller one.',
+    CAPTION_TOO_LONG: 'That caption is too long[ ({size})]. [The limit is {limit}.]',
     UNKNOWN_TEMPLATE: 'I do not know that template[ ({templateId})]. Pick one from the list.',
     UNSUPPORTED_FORMAT: 'I cannot make that output format. Choose GIF or MP4.',
     BAD_OPTION: 'One of the options was not valid[: {detail}].',
@@ -51,11 +57,29 @@ export const en: Locale = {
     encode: 'encoding',
   },
   duration(seconds) {
-    if (seconds < 60) return `${Math.max(1, Math.round(seconds))} s`;
+    if (seconds < 60) return `${Math.max(1, formatNumber(seconds))} s`;
     if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
     return `${Math.round(seconds / 3600)} h`;
   },
   bytes(count) {
-    return count >= 1024 * 1024 ? `${Math.round(count / (1024 * 1024))} MB` : `${Math.round(count / 1024)} KB`;
+    if (count >= 1024 * 1024) return `${formatNumber(count / (1024 * 1024))} MB`;
+    return count >= 1024 ? `${Math.round(count / 1024)} KB` : `${count} bytes`;
+  },
+  megapixels(count) {
+    return `${formatNumber(count / 1e6)} megapixels`;
+  },
+  pixels(width, height) {
+    return `${width}×${height} pixels`;
+  },
+  side(count) {
+    return `${count} pixels a side`;
+  },
+  characters(count) {
+    return count === 1 ? '1 character' : `${count} characters`;
   },
 };
+
+/** One decimal below 10 (so 9.5 MB and 4.7 s stay exact), whole numbers above. */
+function formatNumber(value: number): number {
+  return value < 10 ? Math.round(value * 10) / 10 : Math.round(value);
+}

@@ -1,6 +1,7 @@
 // The only module that imports sharp: photo decoding with size caps, resizing, PNG/JPEG encoding, SVG rasterising.
 // Caps are checked from the header before any full decode; nothing here knows about faces or memes.
 import sharp from 'sharp';
+import { DEFAULT_INPUT_LIMITS } from '../../config.ts';
 import { InputError, MemeError } from '../../errors.ts';
 import type { RgbImage } from '../types.ts';
 import { sniffImageMime } from './image-mime.ts';
@@ -8,15 +9,15 @@ import { sniffImageMime } from './image-mime.ts';
 export { sniffImageMime } from './image-mime.ts';
 
 export interface ImageLimits {
-  /** Largest accepted width * height (after nothing: the header's own numbers). */
+  /** Largest accepted width * height (the header's own numbers); default: the photo pixel limit in config. */
   maxPixels?: number;
+  /** Default: the photo byte limit in config. */
   maxBytes?: number;
   /** Smallest accepted shorter side. */
   minSide?: number;
 }
 
-export const DEFAULT_MAX_PIXELS = 50e6;
-export const DEFAULT_MAX_IMAGE_BYTES = 20 * 1024 * 1024;
+/** Below this a face is a few dozen pixels: nothing to animate. */
 export const DEFAULT_MIN_SIDE = 64;
 
 async function readHeader(bytes: Buffer): Promise<sharp.Metadata> {
@@ -24,7 +25,8 @@ async function readHeader(bytes: Buffer): Promise<sharp.Metadata> {
     // metadata() reads only the header, so no pixel limit here: we want the real size to say "too large".
     return await sharp(bytes, { limitInputPixels: false, failOn: 'none' }).metadata();
   } catch (error) {
-    throw new InputError('NOT_AN_IMAGE', `not a readable image: ${(error as Error).message}`);
+    // The magic number said photo, but the header does not parse: a damaged file.
+    throw new InputError('IMAGE_UNREADABLE', `the image header is unreadable: ${(error as Error).message}`);
   }
 }
 
@@ -33,14 +35,14 @@ async function readHeader(bytes: Buffer): Promise<sharp.Metadata> {
  * files over maxBytes, headers over maxPixels (decompression bombs never get decoded) and tiny images.
  */
 export async function decodeImage(bytes: Buffer, limits: ImageLimits = {}): Promise<RgbImage> {
-  const { maxPixels = DEFAULT_MAX_PIXELS, maxBytes = DEFAULT_MAX_IMAGE_BYTES, minSide = DEFAULT_MIN_SIDE } = limits;
+  const { maxPixels = DEFAULT_INPUT_LIMITS.maxPhotoPixels, maxBytes = DEFAULT_INPUT_LIMITS.maxPhotoBytes, minSide = DEFAULT_MIN_SIDE } = limits;
   if (bytes.length > maxBytes) {
     throw new InputError('IMAGE_TOO_LARGE', `the image is ${bytes.length} bytes, over the ${maxBytes}-byte limit`, { bytes: bytes.length, maxBytes });
   }
-  if (!sniffImageMime(bytes)) throw new InputError('NOT_AN_IMAGE', 'the file is not a JPEG, PNG, WebP, GIF, TIFF, BMP, AVIF or HEIC image');
+  if (!sniffImageMime(bytes)) throw new InputError('NOT_AN_IMAGE', 'the file is not a JPEG, PNG, WebP, GIF, AVIF or TIFF image');
   const header = await readHeader(bytes);
   const { width = 0, height = 0 } = header;
-  if (!(width > 0 && height > 0)) throw new InputError('NOT_AN_IMAGE', 'the image header has no dimensions');
+  if (!(width > 0 && height > 0)) throw new InputError('IMAGE_UNREADABLE', 'the image header has no dimensions');
   if (width * height > maxPixels) {
     throw new InputError('IMAGE_TOO_LARGE', `the image is ${width}x${height}, over ${maxPixels / 1e6} megapixels`, { width, height, maxPixels });
   }
@@ -59,7 +61,7 @@ export async function decodeImage(bytes: Buffer, limits: ImageLimits = {}): Prom
     if (info.channels !== 3) throw new Error(`decoded ${info.channels} channels, expected 3`);
     return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
   } catch (error) {
-    throw new InputError('NOT_AN_IMAGE', `the image is corrupt or truncated: ${(error as Error).message}`);
+    throw new InputError('IMAGE_UNREADABLE', `the image is corrupt or truncated: ${(error as Error).message}`);
   }
 }
 

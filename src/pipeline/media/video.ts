@@ -1,15 +1,14 @@
-// Driving clips in: probe (`ffmpeg -i`), caps on size and length, and decoding to raw RGB frames.
-// Every decode is bounded by -t and a frame cap so that endless or huge streams cannot run away.
+// Driving clips in: probe (`ffmpeg -i`), caps on size and length, measuring how long a clip plays, and decoding
+// to raw RGB frames. Every decode is bounded by -t and a frame cap so that endless or huge streams cannot run away.
 import { open, stat } from 'node:fs/promises';
+import { DEFAULT_INPUT_LIMITS } from '../../config.ts';
 import { InputError, MemeError, throwIfAborted } from '../../errors.ts';
 import type { FrameSequence } from '../types.ts';
 import { lastLines, readFfmpegFrames, runFfmpeg } from './ffmpeg.ts';
-import { isStillImageContainer, looksLikeVideoContainer, parseFfmpegInfo, type VideoInfo } from './video-info.ts';
+import { isStillImageContainer, parseFfmpegInfo, sniffVideoContainer, type VideoInfo } from './video-info.ts';
 
 export type { VideoInfo } from './video-info.ts';
 
-export const DEFAULT_MAX_VIDEO_SECONDS = 10;
-export const DEFAULT_MAX_VIDEO_BYTES = 50 * 1024 * 1024;
 export const MAX_VIDEO_SIDE = 4096;
 /** Used when neither the caller nor the container gives a rate (some GIFs). */
 const FALLBACK_FPS = 12;
@@ -27,8 +26,9 @@ export interface DecodeVideoOptions {
   startSec?: number;
   endSec?: number;
   maxFrames?: number;
-  /** Clips (or the chosen span) longer than this are refused with VIDEO_TOO_LONG. */
+  /** Clips (or the chosen span) longer than this are refused with VIDEO_TOO_LONG (default: the clip limit). */
   maxDurationSec?: number;
+  /** Default: the clip byte limit (config's DEFAULT_INPUT_LIMITS). */
   maxFileBytes?: number;
   signal?: AbortSignal;
   timeoutMs?: number;
@@ -59,7 +59,7 @@ async function fileSize(path: string): Promise<number> {
 /** What ffmpeg says about the file's first video stream; coded InputErrors for non-videos and corrupt files. */
 export async function probeVideo(path: string, signal?: AbortSignal): Promise<VideoInfo> {
   await fileSize(path);
-  if (!looksLikeVideoContainer(await readHead(path))) throw new InputError('NOT_A_VIDEO', 'the file is not a video or GIF');
+  if (!sniffVideoContainer(await readHead(path))) throw new InputError('NOT_A_VIDEO', 'the file is not a video or GIF');
   // '-i' with no output always exits 1; the stream description on stderr is what we want.
   const args = [...INPUT_GUARD, '-i', path];
   const { stderr } = await runFfmpeg(args, { allowFailure: true, stdoutToBuffer: false, signal, timeoutMs: PROBE_TIMEOUT_MS });
@@ -91,7 +91,7 @@ export function evenFit(width: number, height: number, maxSide: number): { width
 }
 
 function planDecode(info: VideoInfo, options: DecodeVideoOptions): DecodePlan {
-  const maxDurationSec = options.maxDurationSec ?? DEFAULT_MAX_VIDEO_SECONDS;
+  const maxDurationSec = options.maxDurationSec ?? DEFAULT_INPUT_LIMITS.maxDriverSeconds;
   const startSec = Math.max(0, options.startSec ?? 0);
   const fps = options.fps ?? Math.min(MAX_DECODE_FPS, info.fps || FALLBACK_FPS);
   if (!(fps > 0)) throw new InputError('BAD_OPTION', `fps must be positive, got ${fps}`);
@@ -113,23 +113,48 @@ function planDecode(info: VideoInfo, options: DecodeVideoOptions): DecodePlan {
   return { fps, ...size, startSec, spanSec, spanKnown: knownSpan !== null, decodeFrames, maxFrames, maxDurationSec };
 }
 
-function checkCaps(info: VideoInfo, bytes: number, maxFileBytes: number): void {
-  if (bytes > maxFileBytes) {
-    throw new InputError('VIDEO_TOO_LARGE', `the clip is ${bytes} bytes; the limit is ${maxFileBytes}`, { bytes, maxFileBytes });
+/** Byte and side caps, checked on the probe before anything is decoded. */
+function checkClipCaps(info: VideoInfo, bytes: number, maxBytes: number): void {
+  if (bytes > maxBytes) {
+    throw new InputError('VIDEO_TOO_LARGE', `the clip is ${bytes} bytes; the limit is ${maxBytes}`, { bytes, maxBytes });
   }
   if (info.width > MAX_VIDEO_SIDE || info.height > MAX_VIDEO_SIDE) {
     throw new InputError('VIDEO_TOO_LARGE', `the clip is ${info.width}x${info.height}; sides are limited to ${MAX_VIDEO_SIDE} px`, {
       width: info.width,
       height: info.height,
+      maxSide: MAX_VIDEO_SIDE,
     });
   }
+}
+
+/**
+ * How many seconds the clip plays, at most `capSec` + 1 (enough to tell "longer than the cap"). Containers
+ * that state no duration (GIF, raw streams) are played into ffmpeg's null muxer for at most that long and
+ * the last `time=` it reports is taken: cheap, since nothing is scaled or kept.
+ */
+async function clipSeconds(path: string, info: VideoInfo, capSec: number, signal?: AbortSignal): Promise<number> {
+  if (info.durationSec !== null) return info.durationSec;
+  const args = [...INPUT_GUARD, '-t', String(capSec + 1), '-i', path, '-an', '-sn', '-dn', '-f', 'null', '-'];
+  const { stderr } = await runFfmpeg(args, { allowFailure: true, stdoutToBuffer: false, signal, timeoutMs: PROBE_TIMEOUT_MS });
+  const times = [...stderr.matchAll(/time=(\d+):(\d{2}):(\d{2}(?:\.\d+)?)/g)];
+  const last = times.at(-1);
+  if (!last) throw new InputError('VIDEO_UNREADABLE', `the clip could not be played: ${lastLines(stderr, 1)}`);
+  return Number(last[1]) * 3600 + Number(last[2]) * 60 + Number(last[3]);
+}
+
+/** Probe, byte and side caps, and the playing time (at most `maxSeconds` + 1): everything short of decoding frames. */
+export async function measureClip(path: string, caps: { maxBytes: number; maxSeconds: number }, signal?: AbortSignal): Promise<{ info: VideoInfo; durationSec: number }> {
+  const bytes = await fileSize(path);
+  const info = await probeVideo(path, signal);
+  checkClipCaps(info, bytes, caps.maxBytes);
+  return { info, durationSec: await clipSeconds(path, info, caps.maxSeconds, signal) };
 }
 
 /** Decodes a clip (MP4, WebM, GIF, ...) to RGB frames at the asked rate and size, within the caps. */
 export async function decodeVideo(path: string, options: DecodeVideoOptions = {}): Promise<FrameSequence> {
   const bytes = await fileSize(path);
   const info = await probeVideo(path, options.signal);
-  checkCaps(info, bytes, options.maxFileBytes ?? DEFAULT_MAX_VIDEO_BYTES);
+  checkClipCaps(info, bytes, options.maxFileBytes ?? DEFAULT_INPUT_LIMITS.maxDriverBytes);
   const plan = planDecode(info, options);
   throwIfAborted(options.signal);
   // No -ss 0: seeking in a raw stream (no index) makes ffmpeg skip everything.

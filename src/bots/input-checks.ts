@@ -12,7 +12,7 @@ const FORMATS = new Set(['gif', 'mp4', 'webm']);
 export function checkPhotoBytes(photo: Buffer | undefined, limits: InputLimits): void {
   if (!Buffer.isBuffer(photo) || photo.length === 0) throw new InputError('NO_PHOTO', 'no photo was given');
   if (photo.length > limits.maxPhotoBytes) {
-    throw new InputError('IMAGE_TOO_LARGE', `photo is ${photo.length} bytes`, { bytes: photo.length, maxBytes: limits.maxPhotoBytes });
+    throw new InputError('IMAGE_TOO_LARGE', `the photo is ${photo.length} bytes; the limit is ${limits.maxPhotoBytes}`, { bytes: photo.length, maxBytes: limits.maxPhotoBytes });
   }
   if (!sniffImageMime(photo)) throw new InputError('NOT_AN_IMAGE', 'the photo is not a JPEG, PNG, WebP, GIF, AVIF or TIFF');
 }
@@ -20,7 +20,7 @@ export function checkPhotoBytes(photo: Buffer | undefined, limits: InputLimits):
 /** Throws VIDEO_TOO_LARGE or NOT_A_VIDEO; returns the container's file extension (for staging the clip on disk). */
 export function checkClipBytes(clip: Buffer, limits: InputLimits): string {
   if (clip.length > limits.maxDriverBytes) {
-    throw new InputError('VIDEO_TOO_LARGE', `clip is ${clip.length} bytes`, { bytes: clip.length, maxBytes: limits.maxDriverBytes });
+    throw new InputError('VIDEO_TOO_LARGE', `the clip is ${clip.length} bytes; the limit is ${limits.maxDriverBytes}`, { bytes: clip.length, maxBytes: limits.maxDriverBytes });
   }
   const ext = sniffVideoContainer(clip.subarray(0, 512));
   if (!ext) throw new InputError('NOT_A_VIDEO', 'the clip is not a video container ffmpeg may open');
@@ -31,7 +31,7 @@ export function checkClipBytes(clip: Buffer, limits: InputLimits): string {
 export function checkCaptionLength(text: string | undefined, limits: InputLimits): void {
   const chars = text === undefined ? 0 : [...text].length;
   if (chars > limits.maxCaptionChars) {
-    throw new InputError('CAPTION_TOO_LONG', `caption of ${chars} characters`, { chars, maxChars: limits.maxCaptionChars });
+    throw new InputError('CAPTION_TOO_LONG', `a caption is ${chars} characters; the limit is ${limits.maxCaptionChars}`, { chars, maxChars: limits.maxCaptionChars });
   }
 }
 

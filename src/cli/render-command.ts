@@ -4,21 +4,26 @@ import { constants } from 'node:fs';
 import { access, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { checkCaptionLength } from '../bots/input-checks.ts';
+import { localeFor } from '../bots/messages.ts';
+import type { InputLimits } from '../config.ts';
 import { InputError, MemeError } from '../errors.ts';
-import type { MemeResult, MemeSpec } from '../pipeline/meme-spec.ts';
+import type { MemeResult, MemeSpec, Renderer } from '../pipeline/meme-spec.ts';
 import { createRenderer } from '../pipeline/render.ts';
 import type { OutputFormat } from '../pipeline/types.ts';
 import { loadTemplateCatalog } from '../templates/catalog.ts';
+import { captionsFor } from '../templates/default-captions.ts';
+import { loadCliConfig } from './load-cli-config.ts';
 import { createProgressBar } from './progress-bar.ts';
 
-/** Photos above this are refused before they are read (the decoder re-checks pixels). */
-export const MAX_PHOTO_BYTES = 20 * 1024 * 1024;
 const FORMATS: OutputFormat[] = ['gif', 'mp4', 'webm'];
 
 const USAGE = `usage: memeloom render --photo FILE (--template ID | --driver CLIP) [options]
   --caption-top TEXT      text at the top (default: the template's caption)
   --caption-bottom TEXT   text at the bottom
-  --no-caption            no caption at all
+  --no-caption            no caption at all (not even the template's)
+  --trim START:END        seconds of --driver to use, e.g. 2.5:8 (default: from the start; at most
+                          MEMELOOM_MAX_DRIVER_SECONDS, 10 s by default: longer clips are trimmed to it)
   --format gif|mp4|webm   output format (default: from --out's extension, else gif)
   --max-bytes N           byte budget for the result (default 8 MiB for GIF)
   --fps N                 frame rate (default: the template's)
@@ -53,6 +58,30 @@ function parseNumber(value: string | undefined, name: string): number | undefine
   return n;
 }
 
+/** `--trim 2.5:8` → { startSec: 2.5, endSec: 8 }; either side may be empty (`:6`, `3:`). */
+function parseTrim(value: string | undefined): MemeSpec['driverTrim'] {
+  if (value === undefined) return undefined;
+  const match = /^\s*(\d+(?:\.\d+)?)?\s*:\s*(\d+(?:\.\d+)?)?\s*$/.exec(value);
+  if (!match || (match[1] === undefined && match[2] === undefined)) throw new InputError('BAD_OPTION', `--trim must be START:END in seconds, e.g. 2.5:8, got '${value}'`);
+  const startSec = match[1] === undefined ? 0 : Number(match[1]);
+  const endSec = match[2] === undefined ? undefined : Number(match[2]);
+  if (endSec !== undefined && !(endSec > startSec)) throw new InputError('BAD_OPTION', `--trim ${value}: the end must come after the start`);
+  return { startSec, endSec };
+}
+
+/** Tells on stderr which seconds of a clip are used when the limit cuts it (the render trims, never refuses). */
+async function noteTrim(renderer: Renderer, driver: string, trim: MemeSpec['driverTrim'], limits: InputLimits): Promise<void> {
+  if (!renderer.inspector) return;
+  const { durationSec } = await renderer.inspector.clip(driver);
+  const start = trim?.startSec ?? 0;
+  const wanted = (trim?.endSec ?? durationSec) - start;
+  if (wanted <= limits.maxDriverSeconds + 0.05 || start >= durationSec) return;
+  const end = start + limits.maxDriverSeconds;
+  process.stderr.write(
+    `note: using ${start}–${end} s of the clip (${durationSec.toFixed(1)} s long): clips are limited to ${limits.maxDriverSeconds} s (MEMELOOM_MAX_DRIVER_SECONDS); --trim START:END picks another span\n`,
+  );
+}
+
 function summary(out: string, result: MemeResult, wallMs: number): string {
   const stages = Object.entries(result.stageMs)
     .map(([stage, ms]) => `${stage} ${(ms / 1000).toFixed(2)}s`)
@@ -82,7 +111,7 @@ export async function run(argv: string[]): Promise<number> {
       'caption-top': { type: 'string' }, 'caption-bottom': { type: 'string' }, 'no-caption': { type: 'boolean' },
       format: { type: 'string' }, 'max-bytes': { type: 'string' }, fps: { type: 'string' },
       'max-side': { type: 'string' }, engine: { type: 'string', default: 'auto' }, seed: { type: 'string' },
-      out: { type: 'string' }, 'no-upscale': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      trim: { type: 'string' }, out: { type: 'string' }, 'no-upscale': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
@@ -90,25 +119,41 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   if (!values.photo || (!values.template && !values.driver)) throw new InputError('BAD_OPTION', `--photo and --template or --driver are required\n${USAGE}`);
+  const config = loadCliConfig('render');
+  if (!config) return 2;
+  const { limits } = config;
   const format = outputFormat(values.format, values.out);
+  const driverTrim = parseTrim(values.trim);
+  if (driverTrim && !values.driver) throw new InputError('BAD_OPTION', '--trim applies to a --driver clip');
   const engine = values.engine as MemeSpec['engine'];
   if (!['auto', 'warp', 'hellomeme'].includes(String(engine))) throw new InputError('BAD_OPTION', '--engine must be auto, warp or hellomeme');
 
   const photoBytes = await requireReadable(values.photo, 'photo');
-  if (photoBytes > MAX_PHOTO_BYTES) throw new InputError('IMAGE_TOO_LARGE', `the photo is ${(photoBytes / 2 ** 20).toFixed(1)} MB; the limit is 20 MB`);
-  if (values.driver) await requireReadable(values.driver, 'driving clip');
+  if (photoBytes > limits.maxPhotoBytes) {
+    const size = localeFor().bytes;
+    throw new InputError('IMAGE_TOO_LARGE', `the photo is ${size(photoBytes)}; the limit is ${size(limits.maxPhotoBytes)} (MEMELOOM_MAX_PHOTO_BYTES)`);
+  }
+  if (values.driver) {
+    const clipBytes = await requireReadable(values.driver, 'driving clip');
+    if (clipBytes > limits.maxDriverBytes) {
+      const size = localeFor().bytes;
+      throw new InputError('VIDEO_TOO_LARGE', `the clip is ${size(clipBytes)}; the limit is ${size(limits.maxDriverBytes)} (MEMELOOM_MAX_DRIVER_BYTES)`);
+    }
+  }
+  checkCaptionLength(values['caption-top'], limits);
+  checkCaptionLength(values['caption-bottom'], limits);
   const templates = await loadTemplateCatalog();
   const template = values.template ? templates.get(values.template) : undefined;
   const stem = `${path.parse(values.photo).name}-${template?.id ?? path.parse(values.driver ?? 'clip').name}`;
   const out = values.out ?? `${stem}.${format}`;
   await requireWritableTarget(out);
 
-  const explicit = values['caption-top'] !== undefined || values['caption-bottom'] !== undefined;
-  const captions = values['no-caption'] ? {} : explicit ? { top: values['caption-top'], bottom: values['caption-bottom'] } : (template?.defaultCaption ?? {});
+  const captions = captionsFor(template, { captions: { top: values['caption-top'], bottom: values['caption-bottom'] }, noCaption: values['no-caption'] });
   const spec: MemeSpec = {
     photo: await readFile(values.photo),
     templateId: template?.id,
     driverPath: values.driver,
+    driverTrim,
     captions,
     format,
     maxBytes: parseNumber(values['max-bytes'], 'max-bytes'),
@@ -118,9 +163,10 @@ export async function run(argv: string[]): Promise<number> {
     seed: parseNumber(values.seed, 'seed'),
   };
   const started = performance.now();
-  const renderer = await createRenderer({ templates, upscale: values['no-upscale'] ? false : undefined });
+  const renderer = await createRenderer({ templates, limits, modelsDir: config.modelsDir, upscale: values['no-upscale'] ? false : undefined });
   const bar = createProgressBar();
   try {
+    if (values.driver) await noteTrim(renderer, values.driver, driverTrim, limits);
     const result = await renderer.render(spec, { onProgress: bar.update });
     bar.done();
     try {

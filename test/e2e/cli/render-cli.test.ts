@@ -6,7 +6,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveFfmpegPath } from '../../../src/pipeline/media/ffmpeg.ts';
-import { REPO_ROOT, referenceImage } from '../../helpers/fixtures.ts';
+import { driveVideo, REPO_ROOT, referenceImage } from '../../helpers/fixtures.ts';
 
 interface CliResult {
   code: number;
@@ -14,9 +14,9 @@ interface CliResult {
   stderr: string;
 }
 
-function memeloom(args: string[], cwd: string): Promise<CliResult> {
+function memeloom(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(REPO_ROOT, 'bin/memeloom.js'), ...args], { cwd, env: { ...process.env, MEMELOOM_DEBUG: '' } }, (error, stdout, stderr) => {
+    execFile(process.execPath, [path.join(REPO_ROOT, 'bin/memeloom.js'), ...args], { cwd, env: { ...process.env, MEMELOOM_DEBUG: '', ...env } }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
     });
   });
@@ -111,17 +111,48 @@ describe('memeloom CLI', () => {
     expectOneLineError(await memeloom(['render', '--photo', blank, '--template', 'nice'], dir), 'NO_FACE');
   });
 
-  it('refuses driving clips that are too long or not videos', async () => {
-    const long = path.join(dir, 'long.mp4');
+  it('trims a driving clip over the length limit (with a note), or to --trim, and refuses non-videos', async () => {
+    // A real meme clip played three times over: about 14 s of a moving face.
+    const long = path.join(dir, 'long-face.mp4');
     await new Promise<void>((resolve, reject) =>
-      execFile(resolveFfmpegPath(), ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=64x64:rate=5', '-t', '14', '-pix_fmt', 'yuv420p', long], (e) => (e ? reject(e) : resolve())),
+      execFile(
+        resolveFfmpegPath(),
+        ['-v', 'error', '-stream_loop', '3', '-i', driveVideo('nice.mp4'), '-t', '14', '-vf', 'scale=256:-2', '-an', '-c:v', 'libx264', '-preset', 'ultrafast', long],
+        (e) => (e ? reject(e) : resolve()),
+      ),
     );
     const photo = referenceImage('trump.jpg');
-    expectOneLineError(await memeloom(['render', '--photo', photo, '--driver', long], dir), 'VIDEO_TOO_LONG');
+    const env = { MEMELOOM_MAX_DRIVER_SECONDS: '3' };
+    const trimmed = await memeloom(['render', '--photo', photo, '--driver', long, '--out', path.join(dir, 'trimmed.mp4'), '--fps', '8'], dir, env);
+    expect(trimmed.code).toBe(0);
+    expect(trimmed.stderr).toMatch(/^note: using 0–3 s of the clip \(14\.0 s long\): clips are limited to 3 s/);
+    expect(await durationOf(path.join(dir, 'trimmed.mp4'))).toBeCloseTo(3, 0);
+    const span = await memeloom(['render', '--photo', photo, '--driver', long, '--trim', '6:8', '--out', path.join(dir, 'span.mp4'), '--fps', '8'], dir, env);
+    expect(span.code).toBe(0);
+    expect(span.stderr).toBe('');
+    expect(await durationOf(path.join(dir, 'span.mp4'))).toBeCloseTo(2, 0);
+    expectOneLineError(await memeloom(['render', '--photo', photo, '--driver', long, '--trim', '8:6'], dir), 'BAD_OPTION');
     const fake = path.join(dir, 'fake.mp4');
     await writeFile(fake, 'not a video at all');
     const result = await memeloom(['render', '--photo', photo, '--driver', fake], dir);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/NOT_A_VIDEO|VIDEO_UNREADABLE/);
   });
+
+  it('refuses photos and captions over the configured limits, naming the limit', async () => {
+    const photo = referenceImage('trump.jpg');
+    const small = await memeloom(['render', '--photo', photo, '--template', 'nice'], dir, { MEMELOOM_MAX_PHOTO_BYTES: '20000' });
+    expectOneLineError(small, 'IMAGE_TOO_LARGE');
+    expect(small.stderr).toContain('the limit is 20 KB');
+    const caption = await memeloom(['render', '--photo', photo, '--template', 'nice', '--caption-top', 'x'.repeat(81)], dir);
+    expectOneLineError(caption, 'CAPTION_TOO_LONG');
+    expect(caption.stderr).toContain('the limit is 80');
+  });
 });
+
+/** Seconds an MP4 plays, from ffmpeg's own report. */
+async function durationOf(file: string): Promise<number> {
+  const stderr = await new Promise<string>((resolve) => execFile(resolveFfmpegPath(), ['-hide_banner', '-i', file], (_e, _out, err) => resolve(err)));
+  const match = /Duration: (\d+):(\d{2}):(\d{2}\.\d+)/.exec(stderr)!;
+  return Number(match[1]) * 3600 + Number(match[2]) * 60 + Number(match[3]);
+}

@@ -7,6 +7,7 @@ import type { MemeJobBackend, ReplierFactory } from './bots/job-backend.ts';
 import type { MemeService, Platform } from './bots/service-types.ts';
 import { startWebServer, type WebServer } from './bots/web/web-server.ts';
 import type { Config } from './config.ts';
+import type { InputInspector } from './pipeline/input-inspector.ts';
 import type { Renderer } from './pipeline/meme-spec.ts';
 import { loadTemplateCatalog } from './templates/catalog.ts';
 import type { TemplateCatalog } from './templates/template-types.ts';
@@ -69,10 +70,12 @@ export async function startMemeloom(config: Config, options: StartOptions = {}):
   const templates = options.templates ?? (await loadTemplateCatalog());
   // With Redis the bot only takes requests and delivers: workers render, so no pipeline is loaded here.
   const backend = config.redis ? await loadRedisBackend(config, log.child({ component: 'redis' })) : undefined;
-  const renderer = backend ? undefined : (options.renderer ?? (await loadRenderer(templates, config.modelsDir)));
+  const renderer = backend ? undefined : (options.renderer ?? (await loadRenderer(templates, config)));
   if (renderer) log.info('renderer ready', { engines: renderer.engines, templates: templates.list().length });
   else log.info('jobs go to memeloom workers through Redis', { instanceId: config.redis?.instanceId, engines: backend?.engines });
-  const service = createMemeService({ config, renderer, backend, templates, logger: log.child({ component: 'service' }) });
+  // The checks on arriving photos use the renderer's face model; a Redis bot has none, so it loads its own.
+  const inspector = renderer ? undefined : await loadInspector(config);
+  const service = createMemeService({ config, renderer, backend, inspector, templates, logger: log.child({ component: 'service' }) });
 
   let web: WebServer | undefined;
   const adapters: { name: string; stop(): Promise<void> }[] = [];
@@ -120,9 +123,15 @@ export async function startMemeloom(config: Config, options: StartOptions = {}):
 }
 
 /** Loaded on demand so an injected renderer (tests, benchmarks) never pulls in ONNX Runtime or the face model. */
-async function loadRenderer(templates: TemplateCatalog, modelsDir: string | undefined): Promise<Renderer> {
+async function loadRenderer(templates: TemplateCatalog, config: Config): Promise<Renderer> {
   const { createRenderer } = await import('./pipeline/render.ts');
-  return createRenderer({ templates, modelsDir });
+  return createRenderer({ templates, modelsDir: config.modelsDir, limits: config.limits });
+}
+
+/** The face model and ffmpeg probe for a bot that renders nothing, loaded with the first photo (see pipeline/input-inspector.ts). */
+async function loadInspector(config: Config): Promise<InputInspector> {
+  const { createLazyInputInspector } = await import('./pipeline/input-inspector.ts');
+  return createLazyInputInspector(config.limits);
 }
 
 /** Loaded only when QUEUE_BACKEND=redis, so the default path never imports bullmq or ioredis. */

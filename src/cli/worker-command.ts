@@ -69,7 +69,7 @@ export async function run(argv: string[]): Promise<number> {
   const { startMemeWorker } = await import('../remote/meme-worker.ts');
   const { startWorkerMetrics } = await import('../remote/worker-metrics-server.ts');
   const { createRenderer } = await import('../pipeline/render.ts');
-  const renderer = await createRenderer({ modelsDir: config.modelsDir });
+  const renderer = await createRenderer({ modelsDir: config.modelsDir, limits: config.limits });
   let worker: Awaited<ReturnType<typeof startMemeWorker>>;
   try {
     worker = await startMemeWorker({ config, engine: args.engine, renderer, logger: log, concurrency: args.concurrency });

@@ -33,7 +33,7 @@ export async function startRealCore(env: Record<string, string>): Promise<RealCo
     ...env,
   });
   const templates = await loadTemplateCatalog();
-  const renderer = await createRenderer({ templates, cacheDir: path.join(tmpdir(), 'memeloom-test-cache') });
+  const renderer = await createRenderer({ templates, limits: config.limits, cacheDir: path.join(tmpdir(), 'memeloom-test-cache') });
   const rendered: MemeSpec[] = [];
   const watched: Renderer = Object.assign(Object.create(renderer) as Renderer, {
     render: (spec: MemeSpec, options?: Parameters<Renderer['render']>[1]) => {

@@ -15,7 +15,12 @@ export interface MemeArgs {
   /** The first word was `random`. */
   random?: boolean;
   captions?: Captions;
+  /** A lone `-` where the captions go: no caption, not even the template's default. */
+  noCaption?: boolean;
 }
+
+/** What the user types in place of captions to turn off the template's default caption. */
+export const NO_CAPTION_MARK = '-';
 
 const COMMAND = /^\/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]+))?(?:\s+([\s\S]*))?$/;
 
@@ -37,10 +42,11 @@ function cleanCaption(text: string | undefined): string | undefined {
   return trimmed ? trimmed : undefined;
 }
 
-/** `tmpl top | bottom`, `tmpl | bottom`, `tmpl top`, `| bottom`, `random top`, or nothing. */
+/** `tmpl top | bottom`, `tmpl | bottom`, `tmpl top`, `| bottom`, `random top`, `tmpl -` (no caption), `-`, or nothing. */
 export function parseMemeArgs(args: string): MemeArgs {
   const text = args.trim();
   if (text === '') return {};
+  if (text === NO_CAPTION_MARK) return { noCaption: true };
   const result: MemeArgs = {};
   let rest = text;
   if (!text.startsWith('|')) {
@@ -50,6 +56,7 @@ export function parseMemeArgs(args: string): MemeArgs {
     if (word === 'random') result.random = true;
     else result.templateId = word;
   }
+  if (rest.trim() === NO_CAPTION_MARK) return { ...result, noCaption: true };
   const captions = parseCaptions(rest);
   if (captions) result.captions = captions;
   return result;

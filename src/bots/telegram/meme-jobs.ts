@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Telegram } from 'telegraf';
 import { isMemeError } from '../../errors.ts';
+import { clipTrimmedText } from '../messages.ts';
 import type { ReplyRoute } from '../job-backend.ts';
 import type { Logger } from '../logger.ts';
 import { type Captions, DEFAULT_SEED } from '../../pipeline/meme-spec.ts';
@@ -31,6 +32,10 @@ export interface JobSource {
   clip?: FileRef;
   templateId?: string;
   captions?: Captions;
+  /** `/meme smug -`: no caption at all, not even the template's default. */
+  noCaption?: boolean;
+  /** The files passed the service's checks when they arrived (so a later render need not check again). */
+  checked?: boolean;
   /** The user's message the status and result reply to. */
   replyToMessageId?: number;
   /** Telegram's language_code of the requester. */
@@ -77,9 +82,10 @@ export function newId(): string {
   return randomBytes(6).toString('base64url');
 }
 
-/** Same photo, clip, template, captions, seed and format → the same animation: reuse its file_id. */
+/** Same photo, clip, template, captions (or none), seed and format → the same animation: reuse its file_id. */
 export function resultCacheKey(source: JobSource, format: OutputFormat, seed = DEFAULT_SEED): string {
-  return JSON.stringify([source.photo.uniqueId, source.clip?.uniqueId ?? null, source.templateId ?? null, source.captions?.top ?? null, source.captions?.bottom ?? null, format, seed]);
+  const captions = [source.captions?.top ?? null, source.captions?.bottom ?? null, source.noCaption === true];
+  return JSON.stringify([source.photo.uniqueId, source.clip?.uniqueId ?? null, source.templateId ?? null, ...captions, format, seed]);
 }
 
 export class MemeJobs {
@@ -117,7 +123,9 @@ export class MemeJobs {
     status.update(TEXTS.fetchingPhoto);
     let replier: TelegramReplier | undefined;
     try {
-      const request = await this.buildRequest(source, options);
+      const inputs = await this.download(source);
+      if (!source.checked) await this.inspect(source, inputs);
+      const request = this.buildRequest(source, inputs, options);
       replier = this.replierFor(source, status, options.format, useCache);
       // The status message's id goes into the job's route, so a restarted process can edit and remove it.
       await status.whenShown();
@@ -200,18 +208,46 @@ export class MemeJobs {
     return true;
   }
 
-  private async buildRequest(source: JobSource, options: RunOptions): Promise<MemeRequest> {
-    const { telegram, outbox } = this.deps;
-    const photo = await downloadFile(telegram, outbox, source.photo, 'IMAGE_TOO_LARGE');
-    const driver = source.clip ? { bytes: await downloadFile(telegram, outbox, source.clip, 'VIDEO_TOO_LARGE'), mime: source.clip.mime } : undefined;
+  /** The photo and clip bytes, within the configured limits (and the Bot API's 20 MB download cap). */
+  private async download(source: JobSource): Promise<{ photo: Buffer; clip?: Buffer }> {
+    const { telegram, outbox, service } = this.deps;
+    const photo = await downloadFile(telegram, outbox, source.photo, 'IMAGE_TOO_LARGE', service.limits.maxPhotoBytes);
+    const clip = source.clip ? await downloadFile(telegram, outbox, source.clip, 'VIDEO_TOO_LARGE', service.limits.maxDriverBytes) : undefined;
+    return { photo, clip };
+  }
+
+  /** The service's checks (readable, pixels, a face; a readable clip) and the note for a clip that gets trimmed. */
+  private async inspect(source: JobSource, inputs: { photo: Buffer; clip?: Buffer }): Promise<void> {
+    const checked = await this.deps.service.inspect(inputs);
+    if (!checked.clip?.trimmed) return;
+    const note = clipTrimmedText(checked.clip.durationSec, this.deps.service.limits.maxDriverSeconds, source.language);
+    await this.deps.outbox.toChat(source.chat, () =>
+      this.deps.telegram.sendMessage(source.chat.chatId, note, {
+        reply_parameters: source.replyToMessageId ? { message_id: source.replyToMessageId, allow_sending_without_reply: true } : undefined,
+      }),
+    );
+  }
+
+  /**
+   * Checks a photo (and clip) the moment it arrives, before the template picker is shown. Throws the InputError
+   * to tell the person; afterwards the source is marked checked.
+   */
+  async check(source: JobSource): Promise<JobSource> {
+    await this.inspect(source, await this.download(source));
+    return { ...source, checked: true };
+  }
+
+  private buildRequest(source: JobSource, inputs: { photo: Buffer; clip?: Buffer }, options: RunOptions): MemeRequest {
+    const driver = inputs.clip && source.clip ? { bytes: inputs.clip, mime: source.clip.mime } : undefined;
     return {
       platform: 'telegram',
       userId: source.userId,
-      photo,
+      photo: inputs.photo,
       photoMime: source.photo.mime,
       templateId: driver ? undefined : source.templateId,
       driver,
       captions: source.captions,
+      noCaption: source.noCaption,
       format: options.format,
       maxBytes: options.format === 'webm' ? MAX_STICKER_BYTES : MAX_UPLOAD_BYTES,
       priority: 'full',

@@ -1,12 +1,13 @@
 // Turns incoming messages into actions: commands (/meme, /drive, /templates, /cancel, /help, /start) and, in
-// private chats, a bare photo → the template picker. Long work is handed to MemeJobs without awaiting it.
+// private chats, a bare photo → the template picker. A photo is checked (MemeJobs.check) before any picker is
+// shown, so a bad file gets its reason at once. Long work is handed to MemeJobs without awaiting it.
 import type { Telegram } from 'telegraf';
 import type { Message } from 'telegraf/types';
 import type { TemplateCatalog } from '../../templates/template-types.ts';
 import type { MemeService } from '../service-types.ts';
 import { BoundedMap } from './bounded-map.ts';
 import { parseCaptions, parseCommand, parseMemeArgs } from './command-parser.ts';
-import { codeText } from './error-text.ts';
+import { codeText, userErrorText } from './error-text.ts';
 import { pageCount, templatePicker } from './inline-keyboards.ts';
 import { type JobSource, type MemeJobs, newId } from './meme-jobs.ts';
 import { clipOf, type FileRef, photoOf } from './telegram-files.ts';
@@ -57,9 +58,20 @@ export class MessageHandlers {
     }
     // Without a command the bot only answers in private chats; in groups it speaks when spoken to.
     if (chat.isGroup) return;
-    if (photo) return this.showPicker({ ...base, photo }, 0);
+    if (photo) return this.checkThenPick({ ...base, photo });
     if (clipOf(message)) return this.reply(base, TEXTS.clipHint);
     return this.reply(base, TEXTS.needPhoto);
+  }
+
+  /** Checks the photo first: a file that fails gets its reason (with the limit) and no picker. */
+  private async checkThenPick(source: JobSource): Promise<void> {
+    let checked: JobSource;
+    try {
+      checked = await this.deps.jobs.check(source);
+    } catch (error) {
+      return this.reply(source, userErrorText(error, source.language));
+    }
+    return this.showPicker(checked, 0);
   }
 
   /** Sends a new picker message for this photo (pickers are remembered by id for the buttons). */
@@ -81,13 +93,13 @@ export class MessageHandlers {
     const photo = photoOf(message) ?? photoOf(reply);
     if (!photo) return this.reply(base, TEXTS.needPhoto);
     const parsed = parseMemeArgs(args);
-    const source: JobSource = { ...base, photo, captions: parsed.captions };
+    const source: JobSource = { ...base, photo, captions: parsed.captions, ...(parsed.noCaption ? { noCaption: true } : {}) };
     if (parsed.templateId && !this.deps.templates.has(parsed.templateId)) {
       await this.reply(base, codeText('UNKNOWN_TEMPLATE', { templateId: parsed.templateId }, base.language));
-      return this.showPicker(source, 0);
+      return this.checkThenPick(source);
     }
     const templateId = parsed.random ? randomTemplateId(this.deps.templates) : parsed.templateId;
-    if (!templateId) return this.showPicker(source, 0);
+    if (!templateId) return this.checkThenPick(source);
     this.deps.jobs.launch({ ...source, templateId }, { format: 'mp4' });
   }
 

@@ -30,6 +30,8 @@ const routeSchema = z.object({
     clip: fileRef.optional(),
     templateId: z.string().optional(),
     captions: z.object({ top: z.string().optional(), bottom: z.string().optional() }).optional(),
+    noCaption: z.boolean().optional(),
+    checked: z.boolean().optional(),
     replyToMessageId: z.number().int().positive().optional(),
     language: z.string().optional(),
   }),

@@ -43,6 +43,14 @@ describe('parseMemeArgs', () => {
     expect(parseMemeArgs('   ')).toEqual({});
   });
 
+  it('reads a lone "-" in place of the captions as "no caption", with or without a template', () => {
+    expect(parseMemeArgs('smug -')).toEqual({ templateId: 'smug', noCaption: true });
+    expect(parseMemeArgs('random  - ')).toEqual({ random: true, noCaption: true });
+    expect(parseMemeArgs('-')).toEqual({ noCaption: true });
+    // A dash inside a caption is text.
+    expect(parseMemeArgs('smug - me')).toEqual({ templateId: 'smug', captions: { top: '- me' } });
+  });
+
   it('keeps later bars in the bottom text and drops empty captions', () => {
     expect(parseCaptions('a | b | c')).toEqual({ top: 'a', bottom: 'b | c' });
     expect(parseCaptions(' | ')).toBeUndefined();

@@ -30,9 +30,10 @@ export interface TelegramHarness {
   close(): Promise<void>;
 }
 
-export async function startTelegramHarness(overrides: Partial<TelegramConfig> = {}): Promise<TelegramHarness> {
+/** `env` adds settings to the bot's environment (limits, say), as `npm start` would read them. */
+export async function startTelegramHarness(overrides: Partial<TelegramConfig> = {}, env: Record<string, string> = {}): Promise<TelegramHarness> {
   const fake = await FakeTelegramServer.start({ maxPollHoldMs: 2000 });
-  const core = await startRealCore({ MEMELOOM_PROGRESS_INTERVAL_MS: '200', TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot });
+  const core = await startRealCore({ MEMELOOM_PROGRESS_INTERVAL_MS: '200', TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, ...env });
   const { config, templates, renderer, rendered, service } = core;
   const { token, apiRoot, webhookUrl, webhookSecret, webhookPort } = config.telegram;
   const logs: string[] = [];

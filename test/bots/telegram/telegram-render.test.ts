@@ -62,9 +62,11 @@ describe('Telegram meme flows', () => {
   it('re-sends an identical request by file_id without uploading', async () => {
     const user = FakeUser.inPrivate(h.fake, alice);
     const firstFileId = (firstResult.result as { animation: { file_id: string } }).animation.file_id;
-    const mark = h.fake.calls.length;
-    // Same photo bytes (same file_unique_id), same template, asked with /meme as a reply this time.
+    // Same photo bytes (same file_unique_id), same template, asked with /meme as a reply this time. The bare
+    // photo is checked (downloaded) before its picker is shown; the /meme that follows fetches nothing.
     const again = user.sendPhoto(photo);
+    await h.waitFor('sendMessage', alice, { fromIndex: h.fake.calls.length, match: (c) => c.params.reply_markup !== undefined });
+    const mark = h.fake.calls.length;
     user.sendText(`/meme ${firstTemplate}`, { replyTo: again });
     const resent = await h.waitFor('sendAnimation', alice, { fromIndex: mark });
     expect(resent.files.animation).toBeUndefined();

@@ -71,6 +71,14 @@ export class FakeUser {
     return this.message({ photo: [size] }, options);
   }
 
+  /** A file sent "as a file" (no compression): Telegram passes on the name and the MIME type the client guessed. */
+  sendDocument(bytes: Buffer, fileName: string, mimeType: string, options: SendOptions & { reportedSize?: number } = {}): FakeMessage {
+    const extension = fileName.includes('.') ? fileName.split('.').pop() : 'bin';
+    const file = this.fake.addFile(bytes, { folder: 'documents', extension, fileSize: options.reportedSize });
+    const document = { file_id: file.fileId, file_unique_id: file.fileUniqueId, file_name: fileName, mime_type: mimeType, file_size: file.fileSize };
+    return this.message({ document }, options);
+  }
+
   sendVideo(bytes: Buffer, options: SendOptions = {}): FakeMessage {
     const file = this.fake.addFile(bytes, { folder: 'videos', extension: 'mp4' });
     const video = { file_id: file.fileId, file_unique_id: file.fileUniqueId, width: 512, height: 512, duration: 3, mime_type: 'video/mp4', file_size: file.fileSize };

@@ -22,7 +22,7 @@ export async function run(argv: string[]): Promise<number> {
   const config = loadConfig();
   const { token, applicationId, apiBase } = config.discord;
   if (!token || !applicationId) throw new InputError('BAD_OPTION', 'DISCORD_TOKEN and DISCORD_APPLICATION_ID must be set');
-  const result = await registerCommands({ token, applicationId, apiBase, guildId: values.guild });
+  const result = await registerCommands({ token, applicationId, apiBase, guildId: values.guild, maxCaptionChars: config.limits.maxCaptionChars });
   const where = result.scope === 'global' ? 'globally' : `in guild ${result.scope.guildId}`;
   process.stdout.write(`registered ${result.names.length} commands ${where} for application ${result.applicationId}: ${result.names.join(', ')}\n`);
   return 0;

@@ -1,12 +1,11 @@
-// Everything a Discord handler needs, gathered once at start-up: the service, catalog, sessions, gate,
-// limits and the clock. Handlers receive this object instead of reaching for globals.
+// Everything a Discord handler needs, gathered once at start-up: the service (and its input limits), catalog,
+// sessions, gate and the clock. Handlers receive this object instead of reaching for globals.
 import type { REST } from 'discord.js';
 import type { ErrorCode } from '../../errors.ts';
 import { errorText } from '../messages.ts';
 import type { TemplateCatalog } from '../../templates/template-types.ts';
 import type { MemeService } from '../service-types.ts';
 import type { DiscordConfig } from './discord-config.ts';
-import { DEFAULT_MAX_CLIP_BYTES, DEFAULT_MAX_PHOTO_BYTES } from './discord-config.ts';
 import type { GuildGate } from './guild-gate.ts';
 import type { GuildSettingsStore } from './guild-settings-store.ts';
 import type { MemeSessions } from './meme-sessions.ts';
@@ -20,16 +19,7 @@ export interface AdapterContext {
   guildSettings: GuildSettingsStore;
   rest: REST;
   nowMs: () => number;
-  maxPhotoBytes: number;
-  maxClipBytes: number;
   log: (message: string, error?: unknown) => void;
-}
-
-export function limitsFrom(config: DiscordConfig): Pick<AdapterContext, 'maxPhotoBytes' | 'maxClipBytes'> {
-  return {
-    maxPhotoBytes: config.maxPhotoBytes ?? DEFAULT_MAX_PHOTO_BYTES,
-    maxClipBytes: config.maxClipBytes ?? DEFAULT_MAX_CLIP_BYTES,
-  };
 }
 
 /** The user-facing line for anything thrown before the service took the job. */

@@ -10,7 +10,6 @@ import {
   SlashCommandBuilder,
 } from 'discord.js';
 import { LABELS } from './discord-texts.ts';
-import { MAX_CAPTION_CHARS } from './option-parsing.ts';
 
 export const COMMAND_NAMES = {
   meme: 'meme',
@@ -21,9 +20,13 @@ export const COMMAND_NAMES = {
   memeifyAvatar: LABELS.memeifyAvatar,
 } as const;
 
+/** /meme's option that turns the template's default caption off. */
+export const NO_CAPTION_OPTION = 'no-caption';
+
 const CONTEXTS = [InteractionContextType.Guild, InteractionContextType.BotDM];
 
-function memeCommand(): SlashCommandBuilder {
+/** `maxCaptionChars`: the configured caption limit, so Discord's own box stops at it (MEMELOOM_MAX_CAPTION_CHARS). */
+function memeCommand(maxCaptionChars: number): SlashCommandBuilder {
   const command = new SlashCommandBuilder()
     .setName(COMMAND_NAMES.meme)
     .setDescription('Animate a face with a meme template')
@@ -31,11 +34,12 @@ function memeCommand(): SlashCommandBuilder {
   command.addAttachmentOption((o) => o.setName('photo').setDescription('A photo with a face'));
   command.addUserOption((o) => o.setName('user').setDescription("Use this member's avatar instead of a photo"));
   command.addStringOption((o) => o.setName('template').setDescription('Which meme motion').setAutocomplete(true));
-  command.addStringOption((o) => o.setName('top').setDescription('Top caption').setMaxLength(MAX_CAPTION_CHARS));
-  command.addStringOption((o) => o.setName('bottom').setDescription('Bottom caption').setMaxLength(MAX_CAPTION_CHARS));
+  command.addStringOption((o) => o.setName('top').setDescription("Top caption (default: the template's)").setMaxLength(maxCaptionChars));
+  command.addStringOption((o) => o.setName('bottom').setDescription("Bottom caption (default: the template's)").setMaxLength(maxCaptionChars));
   command.addStringOption((o) =>
     o.setName('format').setDescription('Output format').addChoices({ name: 'GIF', value: 'gif' }, { name: 'MP4', value: 'mp4' }),
   );
+  command.addBooleanOption((o) => o.setName(NO_CAPTION_OPTION).setDescription("No caption at all, not even the template's"));
   return command;
 }
 
@@ -87,7 +91,7 @@ function settingsCommand(): SlashCommandBuilder {
   return command;
 }
 
-export function buildCommandDefinitions(): RESTPostAPIApplicationCommandsJSONBody[] {
+export function buildCommandDefinitions(maxCaptionChars: number): RESTPostAPIApplicationCommandsJSONBody[] {
   const templates = new SlashCommandBuilder()
     .setName(COMMAND_NAMES.templates)
     .setDescription('Browse the meme templates')
@@ -101,7 +105,7 @@ export function buildCommandDefinitions(): RESTPostAPIApplicationCommandsJSONBod
     .setType(ApplicationCommandType.User)
     .setContexts(CONTEXTS);
   return [
-    memeCommand().toJSON(),
+    memeCommand(maxCaptionChars).toJSON(),
     driveCommand().toJSON(),
     templates.toJSON(),
     settingsCommand().toJSON(),

@@ -1,30 +1,15 @@
 // Slash commands: /meme (photo, member avatar or own avatar), /drive (photo + clip), /templates (gallery),
-// and /meme's template autocomplete. Cheap checks answer ephemerally before the reply is deferred.
-import {
-  type AutocompleteInteraction,
-  type ChatInputCommandInteraction,
-  MessageFlags,
-  type RepliableInteraction,
-} from 'discord.js';
+// and /meme's template autocomplete. Options and declared sizes are checked at once, the files themselves
+// before any template menu or render (input-check.ts); every refusal is ephemeral.
+import { type AutocompleteInteraction, type ChatInputCommandInteraction, MessageFlags, type RepliableInteraction } from 'discord.js';
 import { type AdapterContext, userTextFor } from './adapter-context.ts';
-import { galleryPage, templateSelectRow } from './components.ts';
-import { TEXT } from './discord-texts.ts';
+import { NO_CAPTION_OPTION } from './command-definitions.ts';
+import { galleryPage } from './components.ts';
+import { checkThenAnswer } from './input-check.ts';
 import type { MemeSession } from './meme-sessions.ts';
 import { checkRemoteFile, parseMemeOptions, type RemoteFile } from './option-parsing.ts';
-import { startRender } from './render-start.ts';
 import { avatarOf, newSession, passesGate, remoteFileOf } from './session-factory.ts';
 import { matchTemplates } from './template-autocomplete.ts';
-
-/** Defers (public) and renders, or asks for a template first when none was given. */
-export async function renderOrAskTemplate(interaction: RepliableInteraction, session: MemeSession, receivedAtMs: number, ctx: AdapterContext): Promise<void> {
-  if (!session.request.templateId && !session.driver) {
-    const row = templateSelectRow(ctx.templates.list(), session.key, session.ownerId);
-    await interaction.reply({ content: TEXT.pickTemplatePrompt, components: [row], flags: MessageFlags.Ephemeral });
-    return;
-  }
-  await interaction.deferReply();
-  await startRender(interaction, session, receivedAtMs, ctx);
-}
 
 async function replyInputError(interaction: RepliableInteraction, error: unknown, ctx: AdapterContext): Promise<void> {
   const { code, text } = userTextFor(error, interaction.locale);
@@ -42,19 +27,21 @@ export async function handleMeme(interaction: ChatInputCommandInteraction, recei
         top: interaction.options.getString('top'),
         bottom: interaction.options.getString('bottom'),
         format: interaction.options.getString('format'),
+        noCaption: interaction.options.getBoolean(NO_CAPTION_OPTION),
       },
       ctx.templates,
+      ctx.service.limits,
     );
     const attachment = interaction.options.getAttachment('photo');
     const member = interaction.options.getUser('user');
     const photo: RemoteFile = attachment ? remoteFileOf(attachment) : avatarOf(member ?? interaction.user);
-    checkRemoteFile(photo, 'photo', ctx.maxPhotoBytes);
+    checkRemoteFile(photo, 'photo', ctx.service.limits.maxPhotoBytes);
     session = newSession(interaction, ctx, photo, options);
   } catch (error) {
     await replyInputError(interaction, error, ctx);
     return;
   }
-  await renderOrAskTemplate(interaction, session, receivedAtMs, ctx);
+  await checkThenAnswer(interaction, session, receivedAtMs, ctx);
 }
 
 export async function handleDrive(interaction: ChatInputCommandInteraction, receivedAtMs: number, ctx: AdapterContext): Promise<void> {
@@ -63,14 +50,14 @@ export async function handleDrive(interaction: ChatInputCommandInteraction, rece
   try {
     const photo = remoteFileOf(interaction.options.getAttachment('photo', true));
     const clip = remoteFileOf(interaction.options.getAttachment('clip', true));
-    checkRemoteFile(photo, 'photo', ctx.maxPhotoBytes);
-    checkRemoteFile(clip, 'clip', ctx.maxClipBytes);
+    checkRemoteFile(photo, 'photo', ctx.service.limits.maxPhotoBytes);
+    checkRemoteFile(clip, 'clip', ctx.service.limits.maxDriverBytes);
     session = newSession(interaction, ctx, photo, { format: 'gif' }, clip);
   } catch (error) {
     await replyInputError(interaction, error, ctx);
     return;
   }
-  await renderOrAskTemplate(interaction, session, receivedAtMs, ctx);
+  await checkThenAnswer(interaction, session, receivedAtMs, ctx);
 }
 
 export async function handleTemplates(interaction: ChatInputCommandInteraction, ctx: AdapterContext): Promise<void> {

@@ -2,8 +2,8 @@
 // with an ephemeral template select; picking a template renders (component-handlers.ts).
 import { MessageFlags, type MessageContextMenuCommandInteraction, type UserContextMenuCommandInteraction } from 'discord.js';
 import { type AdapterContext, userTextFor } from './adapter-context.ts';
-import { renderOrAskTemplate } from './command-handlers.ts';
 import { TEXT } from './discord-texts.ts';
+import { checkThenAnswer } from './input-check.ts';
 import { checkRemoteFile, pickMessageImage } from './option-parsing.ts';
 import { avatarOf, newSession, passesGate, remoteFileOf } from './session-factory.ts';
 
@@ -17,16 +17,16 @@ export async function handleMakeItAMeme(interaction: MessageContextMenuCommandIn
     return;
   }
   try {
-    checkRemoteFile(photo, 'photo', ctx.maxPhotoBytes);
+    checkRemoteFile(photo, 'photo', ctx.service.limits.maxPhotoBytes);
   } catch (error) {
     await interaction.reply({ content: userTextFor(error, interaction.locale).text, flags: MessageFlags.Ephemeral });
     return;
   }
-  await renderOrAskTemplate(interaction, newSession(interaction, ctx, photo, { format: 'gif' }), receivedAtMs, ctx);
+  await checkThenAnswer(interaction, newSession(interaction, ctx, photo, { format: 'gif' }), receivedAtMs, ctx);
 }
 
 export async function handleMemeifyAvatar(interaction: UserContextMenuCommandInteraction, receivedAtMs: number, ctx: AdapterContext): Promise<void> {
   if (!(await passesGate(interaction, ctx))) return;
   const session = newSession(interaction, ctx, avatarOf(interaction.targetUser), { format: 'gif' });
-  await renderOrAskTemplate(interaction, session, receivedAtMs, ctx);
+  await checkThenAnswer(interaction, session, receivedAtMs, ctx);
 }

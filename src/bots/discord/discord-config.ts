@@ -31,10 +31,6 @@ export interface DiscordConfig {
   guilds?: Record<string, DiscordGuildSettings>;
   /** Where admins' /meme-settings choices are kept across restarts; in memory only when absent. */
   settingsFile?: string;
-  /** Largest photo the adapter downloads (Discord uploads can be bigger than the pipeline wants). */
-  maxPhotoBytes?: number;
-  /** Largest driving clip the adapter downloads for /drive. */
-  maxClipBytes?: number;
 }
 
 /** Seams for tests: the clock that decides token lifetime and edit pacing. */
@@ -44,9 +40,6 @@ export interface DiscordSeams {
   log?: (message: string, error?: unknown) => void;
 }
 
-/** The same caps as the service's defaults (MEMELOOM_MAX_PHOTO_BYTES, MEMELOOM_MAX_DRIVER_BYTES). */
-export const DEFAULT_MAX_PHOTO_BYTES = 10 * 1024 * 1024;
-export const DEFAULT_MAX_CLIP_BYTES = 20 * 1024 * 1024;
 /** Discord's upload limit for an interaction when the payload does not say (attachment_size_limit). */
 export const DEFAULT_ATTACHMENT_LIMIT_BYTES = 10 * 1024 * 1024;
 
@@ -65,8 +58,6 @@ export function discordConfigFrom(config: Config): DiscordConfig {
     ...(apiBase ? { apiBase } : {}),
     ...(gatewayUrl ? { gatewayUrl } : {}),
     settingsFile: path.join(config.dataDir, 'discord-guild-settings.json'),
-    maxPhotoBytes: config.limits.maxPhotoBytes,
-    maxClipBytes: config.limits.maxDriverBytes,
   };
 }
 

@@ -15,7 +15,7 @@ export async function downloadBytes(url: string, maxBytes: number, kind: 'photo'
   }
   if (!response.ok || !response.body) throw new InputError(unreadable, `download of ${kind} failed with HTTP ${response.status}`, { url });
   const declared = Number(response.headers.get('content-length') ?? 0);
-  if (declared > maxBytes) throw new InputError(tooLarge, `${kind} is ${declared} bytes, over ${maxBytes}`, { maxBytes });
+  if (declared > maxBytes) throw new InputError(tooLarge, `${kind} is ${declared} bytes, over ${maxBytes}`, { bytes: declared, maxBytes });
   const reader = response.body.getReader();
   const chunks: Buffer[] = [];
   let total = 0;

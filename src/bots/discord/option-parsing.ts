@@ -1,23 +1,25 @@
 // Turns slash-command option values (already plain strings/numbers) into a checked meme request part,
 // and picks the usable image from a message's attachments. Pure; throws InputError with a code.
+import type { InputLimits } from '../../config.ts';
 import { InputError } from '../../errors.ts';
 import type { Captions } from '../../pipeline/meme-spec.ts';
 import type { TemplateCatalog } from '../../templates/template-types.ts';
-
-/** Matches the service's default caption cap (MEMELOOM_MAX_CAPTION_CHARS). */
-export const MAX_CAPTION_CHARS = 80;
+import { checkCaptionLength } from '../input-checks.ts';
 
 export interface RawMemeOptions {
   template?: string | null;
   top?: string | null;
   bottom?: string | null;
   format?: string | null;
+  /** The `no-caption` option: not even the template's default caption. */
+  noCaption?: boolean | null;
 }
 
 export interface ParsedMemeOptions {
   /** Undefined when the user left it empty: the adapter then asks with a select menu. */
   templateId?: string;
   captions?: Captions;
+  noCaption?: boolean;
   format: 'gif' | 'mp4';
 }
 
@@ -29,16 +31,14 @@ export interface RemoteFile {
   contentType?: string;
 }
 
-function cleanCaption(value: string | null | undefined, which: string): string | undefined {
+function cleanCaption(value: string | null | undefined, limits: InputLimits): string | undefined {
   const text = value?.replace(/\s+/g, ' ').trim();
   if (!text) return undefined;
-  if (text.length > MAX_CAPTION_CHARS) {
-    throw new InputError('BAD_OPTION', `${which} caption is over ${MAX_CAPTION_CHARS} characters`, { option: which });
-  }
+  checkCaptionLength(text, limits);
   return text;
 }
 
-export function parseMemeOptions(raw: RawMemeOptions, catalog: TemplateCatalog): ParsedMemeOptions {
+export function parseMemeOptions(raw: RawMemeOptions, catalog: TemplateCatalog, limits: InputLimits): ParsedMemeOptions {
   const format = raw.format ?? 'gif';
   if (format !== 'gif' && format !== 'mp4') throw new InputError('UNSUPPORTED_FORMAT', `format ${format}`, { format });
   const typed = raw.template?.trim();
@@ -49,10 +49,10 @@ export function parseMemeOptions(raw: RawMemeOptions, catalog: TemplateCatalog):
     templateId = catalog.has(typed) ? typed : byTitle?.id;
     if (!templateId) throw new InputError('UNKNOWN_TEMPLATE', `unknown template ${typed}`, { template: typed });
   }
-  const top = cleanCaption(raw.top, 'top');
-  const bottom = cleanCaption(raw.bottom, 'bottom');
+  const top = cleanCaption(raw.top, limits);
+  const bottom = cleanCaption(raw.bottom, limits);
   const captions = top || bottom ? { ...(top ? { top } : {}), ...(bottom ? { bottom } : {}) } : undefined;
-  return { templateId, captions, format };
+  return { templateId, captions, format, ...(raw.noCaption ? { noCaption: true } : {}) };
 }
 
 const IMAGE_EXTENSIONS = /\.(jpe?g|png|webp|gif|bmp|tiff?|avif|heic)$/i;
@@ -74,7 +74,7 @@ export function checkRemoteFile(file: RemoteFile, kind: 'photo' | 'clip', maxByt
   if (kind === 'clip' && !isClipFile(file)) throw new InputError('NOT_A_VIDEO', `${file.name} is not a video`);
   if (file.sizeBytes > maxBytes) {
     const code = kind === 'photo' ? 'IMAGE_TOO_LARGE' : 'VIDEO_TOO_LARGE';
-    throw new InputError(code, `${file.name} is ${file.sizeBytes} bytes, over ${maxBytes}`, { sizeBytes: file.sizeBytes, maxBytes });
+    throw new InputError(code, `${file.name} is ${file.sizeBytes} bytes, over ${maxBytes}`, { bytes: file.sizeBytes, maxBytes });
   }
 }
 

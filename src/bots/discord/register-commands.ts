@@ -9,6 +9,8 @@ export interface RegisterOptions {
   /** Register in this guild only; global commands otherwise (they can take a while to appear). */
   guildId?: string;
   apiBase?: string;
+  /** The configured caption limit (MEMELOOM_MAX_CAPTION_CHARS): Discord's caption boxes stop there. */
+  maxCaptionChars: number;
 }
 
 export interface RegisterResult {
@@ -21,6 +23,6 @@ export async function registerCommands(options: RegisterOptions): Promise<Regist
   const rest = new REST(options.apiBase ? { api: options.apiBase } : {}).setToken(options.token);
   const { applicationId } = options;
   const route = options.guildId ? Routes.applicationGuildCommands(applicationId, options.guildId) : Routes.applicationCommands(applicationId);
-  const stored = (await rest.put(route, { body: buildCommandDefinitions() })) as Array<{ name: string }>;
+  const stored = (await rest.put(route, { body: buildCommandDefinitions(options.maxCaptionChars) })) as Array<{ name: string }>;
   return { applicationId, scope: options.guildId ? { guildId: options.guildId } : 'global', names: stored.map((c) => c.name) };
 }

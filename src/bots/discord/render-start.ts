@@ -13,6 +13,8 @@ import { liveOriginalReply, replyPrivately } from './original-reply.ts';
 export interface StartOptions {
   /** Render the job again with a new seed instead of submitting a fresh request. */
   rerollOfJobId?: string;
+  /** The session's files as just downloaded and checked (input-check.ts), so they are not fetched twice. */
+  inputs?: { photo: Buffer; driver?: Buffer };
 }
 
 export async function startRender(
@@ -25,7 +27,9 @@ export async function startRender(
   const replier = new InteractionReplier(liveOriginalReply(interaction), session, receivedAtMs, ctx);
   session.stopUpdates = () => replier.stop();
   try {
-    const job = options.rerollOfJobId ? await rerollOrRenderAnew(options.rerollOfJobId, session, replier, ctx) : await submitFresh(session, replier, ctx);
+    const job = options.rerollOfJobId
+      ? await rerollOrRenderAnew(options.rerollOfJobId, session, replier, ctx)
+      : await submitFresh(session, replier, ctx, undefined, options.inputs);
     session.jobId = job.jobId;
     ctx.gate.record(session.guildId, session.ownerId);
   } catch (error) {
@@ -36,10 +40,12 @@ export async function startRender(
   }
 }
 
-/** Downloads the session's inputs again and submits them as a new request. */
-async function submitFresh(session: MemeSession, replier: InteractionReplier, ctx: AdapterContext, seed?: number): Promise<JobRef> {
-  const photo = await downloadBytes(session.photo.url, ctx.maxPhotoBytes, 'photo');
-  const driver = session.driver ? { bytes: await downloadBytes(session.driver.url, ctx.maxClipBytes, 'clip'), mime: session.driver.contentType } : undefined;
+/** Submits the session as a new request, with its files as given or downloaded again. */
+async function submitFresh(session: MemeSession, replier: InteractionReplier, ctx: AdapterContext, seed?: number, inputs?: StartOptions['inputs']): Promise<JobRef> {
+  const { limits } = ctx.service;
+  const photo = inputs?.photo ?? (await downloadBytes(session.photo.url, limits.maxPhotoBytes, 'photo'));
+  const driverBytes = session.driver ? (inputs?.driver ?? (await downloadBytes(session.driver.url, limits.maxDriverBytes, 'clip'))) : undefined;
+  const driver = driverBytes ? { bytes: driverBytes, mime: session.driver?.contentType } : undefined;
   return ctx.service.submit({ ...session.request, photo, ...(driver ? { driver } : {}), ...(seed !== undefined ? { seed } : {}) }, replier);
 }
 

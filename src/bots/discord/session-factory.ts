@@ -38,6 +38,7 @@ export function newSession(
       photoMime: photo.contentType,
       ...(options.templateId ? { templateId: options.templateId } : {}),
       ...(options.captions ? { captions: options.captions } : {}),
+      ...(options.noCaption ? { noCaption: true } : {}),
       format: options.format,
       maxBytes: interaction.attachmentSizeLimit || DEFAULT_ATTACHMENT_LIMIT_BYTES,
       ...engineForGuild(settings),

@@ -7,7 +7,7 @@ import { MemeError } from '../../errors.ts';
 import type { ReplierFactory } from '../job-backend.ts';
 import type { TemplateCatalog } from '../../templates/template-types.ts';
 import type { MemeService } from '../service-types.ts';
-import { type AdapterContext, limitsFrom } from './adapter-context.ts';
+import type { AdapterContext } from './adapter-context.ts';
 import { asDiscordConfig, type DiscordConfig, type DiscordSeams } from './discord-config.ts';
 import { GuildGate } from './guild-gate.ts';
 import { GuildSettingsStore } from './guild-settings-store.ts';
@@ -71,7 +71,6 @@ export async function startDiscord(
     rest: client.rest,
     nowMs,
     log,
-    ...limitsFrom(config),
   };
   client.on(Events.InteractionCreate, (interaction) => void routeInteraction(interaction, ctx));
   client.on(Events.Error, (error) => log('discord: client error', error));

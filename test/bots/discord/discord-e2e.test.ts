@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_PHOTO_BYTES } from '../../../src/bots/discord/discord-config.ts';
 import { silentLogger } from '../../../src/bots/logger.ts';
 import { errorText, message } from '../../../src/bots/messages.ts';
 import { loadConfig } from '../../../src/config.ts';
@@ -168,7 +167,7 @@ describe('Discord adapter on a fake Discord', () => {
     expect(h.fake.state.cdnHits).toContain(`/avatars/${BOB.id}/b0b.png`);
   });
 
-  it('a photo without a face ends in an ephemeral note, the public reply removed', async () => {
+  it('a photo without a face is told to the requester alone, before anything is deferred or shown publicly', async () => {
     const landscape = await sharp({ create: { width: 480, height: 360, channels: 3, background: { r: 90, g: 140, b: 200 } } })
       .composite([{ input: Buffer.from('<svg width="480" height="360"><rect x="0" y="240" width="480" height="120" fill="#3a6"/></svg>') }])
       .jpeg()
@@ -176,10 +175,13 @@ describe('Discord adapter on a fake Discord', () => {
     const url = h.fake.addCdnFile(`/attachments/${CHANNEL_ID}/99/landscape.jpg`, landscape, 'image/jpeg');
     const photo = { id: '1500000000000000001', filename: 'landscape.jpg', size: landscape.length, url, proxy_url: url, content_type: 'image/jpeg' };
     const record = h.fake.dispatchInteraction(memeCommand(photo.id, [{ name: 'template', type: STRING, value: 'pout' }], { [photo.id]: photo }));
-    const followUp = await h.privateFollowUp(record);
-    expect(Number(followUp.json?.flags) & EPHEMERAL).toBe(EPHEMERAL);
-    expect(followUp.json?.content).toBe(message('NO_FACE'));
-    expect(h.fake.requestsFor(record).some((r) => r.method === 'DELETE' && r.status === 204)).toBe(true);
+    const answer = await h.firstCallback(record, 'the refusal');
+    expect(answer.json?.type).toBe(4);
+    expect(dataOf<{ flags: number }>(answer).flags & EPHEMERAL).toBe(EPHEMERAL);
+    expect(dataOf<{ content: string }>(answer).content).toBe(message('NO_FACE'));
+    expect(answer.atMs - record.dispatchedAtMs).toBeLessThan(3_000);
+    // Nothing public, nothing rendered.
+    expect(h.fake.requestsFor(record).filter((r) => r.method === 'PATCH' || r.files.length > 0)).toHaveLength(0);
   });
 
   it('/meme-settings: admins restrict channels and cap memes per day; members are told ephemerally', async () => {
@@ -216,8 +218,9 @@ describe('Discord adapter on a fake Discord', () => {
     const data = answer.json?.data as { flags: number; content: string };
     expect(answer.json?.type).toBe(4);
     expect(data.flags & EPHEMERAL).toBe(EPHEMERAL);
-    expect(data.content).toBe(errorText(new InputError('IMAGE_TOO_LARGE', 'big', { maxBytes: DEFAULT_MAX_PHOTO_BYTES })).text);
-    expect(data.content).toContain('10 MB');
+    const maxBytes = h.config.limits.maxPhotoBytes;
+    expect(data.content).toBe(errorText(new InputError('IMAGE_TOO_LARGE', 'big', { bytes: 40 * 1024 * 1024, maxBytes })).text);
+    expect(data.content).toContain('(40 MB). The limit is 20 MB.');
   });
 
   it('survives a gateway drop: resumes the session and answers an interaction sent while it was down', async () => {

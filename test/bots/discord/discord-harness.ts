@@ -64,9 +64,10 @@ function contentTypeOf(name: string): string {
   return CONTENT_TYPES[path.extname(name).toLowerCase()] ?? 'image/jpeg';
 }
 
-export async function startHarness(overrides: Partial<DiscordConfig> = {}): Promise<Harness> {
+/** `env` adds settings to the bot's environment (limits, say), as `npm start` would read them. */
+export async function startHarness(overrides: Partial<DiscordConfig> = {}, env: Record<string, string> = {}): Promise<Harness> {
   const fake = await FakeDiscord.start();
-  const core = await startRealCore({ DISCORD_TOKEN: 'fake-token', DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_BASE: fake.apiBase });
+  const core = await startRealCore({ DISCORD_TOKEN: 'fake-token', DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_BASE: fake.apiBase, ...env });
   const { config, templates, renderer, rendered, service } = core;
   const clock = { offsetMs: 0 };
   const logs: string[] = [];

@@ -106,18 +106,16 @@ describe('/drive with the person\'s own clip', () => {
     expect(actionsUnder(record.original)).toEqual(['again', 'other', 'mp4']);
   });
 
-  it('a text file named .mp4 is refused once downloaded: an ephemeral NOT_A_VIDEO note, the public reply removed', async () => {
+  it('a text file named .mp4 is refused once downloaded: an ephemeral NOT_A_VIDEO note, nothing public', async () => {
     const photo = await h.photoAttachment('show1.jpg');
     // Discord types uploads by their extension, so this arrives as video/mp4 and passes the check before download.
     const clip = h.fileAttachment('dance.mp4', Buffer.from('milk, eggs, bread\n'), 'video/mp4');
     const record = h.fake.dispatchInteraction(driveCommand(photo, clip));
-    expect((await h.firstCallback(record, 'the deferral')).json?.type).toBe(5);
-
-    const note = await h.privateFollowUp(record);
-    expect(Number(note.json?.flags) & EPHEMERAL).toBe(EPHEMERAL);
-    expect(note.json?.content).toBe(errorText(new InputError('NOT_A_VIDEO')).text);
-    expect(h.fake.requestsFor(record).some((r) => r.method === 'DELETE' && r.status === 204)).toBe(true);
-    expect(h.fake.requestsFor(record).filter((r) => r.files.length > 0)).toHaveLength(0);
+    const note = await h.firstCallback(record, 'the refusal');
+    expect(note.json?.type).toBe(4);
+    expect(dataOf<{ flags: number }>(note).flags & EPHEMERAL).toBe(EPHEMERAL);
+    expect(dataOf<{ content: string }>(note).content).toBe(errorText(new InputError('NOT_A_VIDEO')).text);
+    expect(h.fake.requestsFor(record).filter((r) => r.method === 'PATCH' || r.files.length > 0)).toHaveLength(0);
     expect(cdnFetches(clip)).toBe(1);
     // An input problem, told to the person: nothing for the adapter to log as a failure.
     expect(adapterFailures()).toEqual([]);
@@ -132,8 +130,8 @@ describe('/drive with the person\'s own clip', () => {
     expect(answer.json?.type).toBe(4);
     const data = dataOf<{ flags: number; content: string }>(answer);
     expect(data.flags & EPHEMERAL).toBe(EPHEMERAL);
-    expect(data.content).toBe(errorText(new InputError('VIDEO_TOO_LARGE', 'big', { maxBytes })).text);
-    expect(data.content).toContain('20 MB');
+    expect(data.content).toBe(errorText(new InputError('VIDEO_TOO_LARGE', 'big', { bytes: maxBytes + 1, maxBytes })).text);
+    expect(data.content).toContain('The limit is 50 MB.');
     expect(cdnFetches(photo) + cdnFetches(clip)).toBe(0);
     expect(adapterFailures()).toEqual([]);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeComponentId, encodeComponentId } from '../../../src/bots/discord/custom-ids.ts';
 import { checkRemoteFile, parseMemeOptions, pickMessageImage } from '../../../src/bots/discord/option-parsing.ts';
+import { DEFAULT_INPUT_LIMITS } from '../../../src/config.ts';
 import { matchTemplates } from '../../../src/bots/discord/template-autocomplete.ts';
 import { InputError } from '../../../src/errors.ts';
 import { createTemplateCatalog } from '../../../src/templates/catalog.ts';
@@ -47,19 +48,21 @@ describe('matchTemplates (autocomplete)', () => {
 
 describe('parseMemeOptions', () => {
   it('accepts an id or an exact title and tidies captions', () => {
-    expect(parseMemeOptions({ template: 'smug', top: '  when the  build ', bottom: null }, catalog)).toEqual({
+    expect(parseMemeOptions({ template: 'smug', top: '  when the  build ', bottom: null }, catalog, DEFAULT_INPUT_LIMITS)).toEqual({
       templateId: 'smug',
       captions: { top: 'when the build' },
       format: 'gif',
     });
-    expect(parseMemeOptions({ template: 'side eye', format: 'mp4' }, catalog)).toEqual({ templateId: 'side-eye', captions: undefined, format: 'mp4' });
-    expect(parseMemeOptions({}, catalog)).toEqual({ templateId: undefined, captions: undefined, format: 'gif' });
+    expect(parseMemeOptions({ template: 'side eye', format: 'mp4' }, catalog, DEFAULT_INPUT_LIMITS)).toEqual({ templateId: 'side-eye', captions: undefined, format: 'mp4' });
+    expect(parseMemeOptions({}, catalog, DEFAULT_INPUT_LIMITS)).toEqual({ templateId: undefined, captions: undefined, format: 'gif' });
   });
 
   it('rejects unknown templates, formats and overlong captions with codes', () => {
-    expect(codeOf(() => parseMemeOptions({ template: 'moonwalk' }, catalog))).toBe('UNKNOWN_TEMPLATE');
-    expect(codeOf(() => parseMemeOptions({ format: 'avi' }, catalog))).toBe('UNSUPPORTED_FORMAT');
-    expect(codeOf(() => parseMemeOptions({ top: 'x'.repeat(81) }, catalog))).toBe('BAD_OPTION');
+    expect(codeOf(() => parseMemeOptions({ template: 'moonwalk' }, catalog, DEFAULT_INPUT_LIMITS))).toBe('UNKNOWN_TEMPLATE');
+    expect(codeOf(() => parseMemeOptions({ format: 'avi' }, catalog, DEFAULT_INPUT_LIMITS))).toBe('UNSUPPORTED_FORMAT');
+    expect(codeOf(() => parseMemeOptions({ top: 'x'.repeat(81) }, catalog, DEFAULT_INPUT_LIMITS))).toBe('CAPTION_TOO_LONG');
+    expect(codeOf(() => parseMemeOptions({ top: 'x'.repeat(11) }, catalog, { ...DEFAULT_INPUT_LIMITS, maxCaptionChars: 10 }))).toBe('CAPTION_TOO_LONG');
+    expect(parseMemeOptions({ template: 'smug', noCaption: true }, catalog, DEFAULT_INPUT_LIMITS)).toMatchObject({ templateId: 'smug', noCaption: true });
   });
 });
 

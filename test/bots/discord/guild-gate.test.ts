@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_INPUT_LIMITS } from '../../../src/config.ts';
 import { buildCommandDefinitions } from '../../../src/bots/discord/command-definitions.ts';
 import { engineForGuild } from '../../../src/bots/discord/discord-config.ts';
 import { GuildGate } from '../../../src/bots/discord/guild-gate.ts';
@@ -70,7 +71,7 @@ describe('GuildSettingsStore', () => {
 
 describe('command definitions', () => {
   it('declares /meme, /drive, /templates, /meme-settings and both context menus as Discord expects', () => {
-    const commands = buildCommandDefinitions();
+    const commands = buildCommandDefinitions(DEFAULT_INPUT_LIMITS.maxCaptionChars);
     expect(commands.map((c) => [c.name, c.type])).toEqual([
       ['meme', 1],
       ['drive', 1],
@@ -80,7 +81,10 @@ describe('command definitions', () => {
       ['Memeify avatar', 2],
     ]);
     const meme = commands[0] as { options: Array<{ name: string; type: number; autocomplete?: boolean; required?: boolean }> };
-    expect(meme.options.map((o) => o.name)).toEqual(['photo', 'user', 'template', 'top', 'bottom', 'format']);
+    expect(meme.options.map((o) => o.name)).toEqual(['photo', 'user', 'template', 'top', 'bottom', 'format', 'no-caption']);
+    // Discord's caption boxes stop at the configured limit; no-caption is a boolean (type 5).
+    expect(meme.options.filter((o) => o.name === 'top' || o.name === 'bottom').map((o) => (o as { max_length?: number }).max_length)).toEqual([80, 80]);
+    expect(meme.options.find((o) => o.name === 'no-caption')?.type).toBe(5);
     expect(meme.options.find((o) => o.name === 'template')?.autocomplete).toBe(true);
     const drive = commands[1] as { options: Array<{ name: string; type: number; required?: boolean }> };
     expect(drive.options.map((o) => [o.name, o.type, o.required])).toEqual([['photo', 11, true], ['clip', 11, true]]);

@@ -30,15 +30,22 @@ export function sendError(res: ServerResponse, error: unknown): void {
   sendJson(res, STATUS_OF[code] ?? 400, { error: { code, text } });
 }
 
-/** Reads the body, refusing (413, IMAGE_TOO_LARGE) past maxBytes without buffering the rest. */
-export async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+/**
+ * Reads the body, refusing past maxBytes (413) without buffering the rest: with `tooLarge` (the code for the one
+ * file the body is), else BAD_OPTION naming the size of the whole upload.
+ */
+export async function readBody(req: IncomingMessage, maxBytes: number, tooLarge?: 'IMAGE_TOO_LARGE' | 'VIDEO_TOO_LARGE'): Promise<Buffer> {
+  const refuse = (bytes: number | undefined) =>
+    tooLarge
+      ? new MemeError(tooLarge, `upload of ${bytes ?? 'more than'} bytes, over ${maxBytes}`, { bytes, maxBytes })
+      : new MemeError('BAD_OPTION', `upload of ${bytes ?? 'more than'} bytes, over ${maxBytes}`, { detail: `the upload is larger than ${Math.round(maxBytes / 2 ** 20)} MB` });
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > maxBytes) throw new MemeError('IMAGE_TOO_LARGE', `upload of ${declared} bytes`, { maxBytes });
+  if (declared > maxBytes) throw refuse(declared);
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of req) {
     total += (chunk as Buffer).length;
-    if (total > maxBytes) throw new MemeError('IMAGE_TOO_LARGE', 'upload too large', { maxBytes });
+    if (total > maxBytes) throw refuse(undefined);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);

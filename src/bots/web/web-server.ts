@@ -1,5 +1,6 @@
 // The local playground: a tiny node:http server with one static page, a JSON/SSE API over the same MemeService
-// the chat adapters use, plus /healthz and /metrics. Binds to 127.0.0.1 by default; it holds no meme logic.
+// the chat adapters use, plus /healthz and /metrics. A chosen photo or clip is sent to /api/check at once (the
+// service's checks) before the page offers templates. Binds to 127.0.0.1 by default; it holds no meme logic.
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -9,6 +10,7 @@ import type { Config } from '../../config.ts';
 import { MemeError } from '../../errors.ts';
 import type { OutputFormat } from '../../pipeline/types.ts';
 import type { Logger } from '../logger.ts';
+import { clipTrimmedText, limitsText } from '../messages.ts';
 import type { CoreMemeService } from '../service.ts';
 import type { MemeRequest, Replier } from '../service-types.ts';
 import { openEventStream, parseForm, readBody, sendError, sendJson } from './http-io.ts';
@@ -86,7 +88,9 @@ function jobIdOf(url: URL): string {
 }
 
 function createRoutes({ config, service, logger }: WebServerDeps, hub: WebJobHub, page: Buffer): Record<string, Handler> {
-  const maxUploadBytes = 2 * (config.limits.maxPhotoBytes + config.limits.maxDriverBytes) + 1024 * 1024;
+  const { limits } = config;
+  // A form holds one photo and at most one clip, plus a few short fields.
+  const maxUploadBytes = limits.maxPhotoBytes + limits.maxDriverBytes + 64 * 1024;
   return {
     'GET /': (_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
@@ -108,7 +112,19 @@ function createRoutes({ config, service, logger }: WebServerDeps, hub: WebJobHub
         defaultCaption: t.defaultCaption ?? {},
         previewUrl: `/templates/${t.id}/preview.gif`,
       }));
-      sendJson(res, 200, { templates, limits: config.limits });
+      sendJson(res, 200, { templates, limits, limitsText: limitsText(limits) });
+    },
+    // The body is the file itself (what the page's file input holds), checked as a photo or as a clip.
+    'POST /api/check': async (req, res, url) => {
+      try {
+        const kind = url.searchParams.get('kind') === 'clip' ? 'clip' : 'photo';
+        const bytes = kind === 'photo' ? await readBody(req, limits.maxPhotoBytes, 'IMAGE_TOO_LARGE') : await readBody(req, limits.maxDriverBytes, 'VIDEO_TOO_LARGE');
+        const checked = await service.inspect(kind === 'photo' ? { photo: bytes } : { clip: bytes });
+        const note = checked.clip?.trimmed ? clipTrimmedText(checked.clip.durationSec, limits.maxDriverSeconds) : undefined;
+        sendJson(res, 200, { ok: true, ...checked, ...(note ? { note } : {}) });
+      } catch (error) {
+        sendError(res, error);
+      }
     },
     'GET preview': (_req, res, url) => {
       const id = url.pathname.split('/')[2];
@@ -156,7 +172,7 @@ function createRoutes({ config, service, logger }: WebServerDeps, hub: WebJobHub
 
 function toRequest(form: Awaited<ReturnType<typeof parseForm>>): MemeRequest {
   const photo = form.files.get('photo');
-  if (!photo) throw new MemeError('NOT_AN_IMAGE', 'no photo in the upload');
+  if (!photo) throw new MemeError('NO_PHOTO', 'no photo in the upload');
   const driver = form.files.get('driver');
   const user = (form.fields.get('user') ?? '').replace(/[^A-Za-z0-9-]/g, '').slice(0, 64) || 'anonymous';
   const text = (name: string) => form.fields.get(name)?.trim() || undefined;
@@ -171,6 +187,7 @@ function toRequest(form: Awaited<ReturnType<typeof parseForm>>): MemeRequest {
     templateId: driver ? undefined : text('template'),
     driver: driver ? { bytes: driver.bytes, mime: driver.mime } : undefined,
     captions: top || bottom ? { top, bottom } : undefined,
+    noCaption: ['1', 'on', 'true'].includes(text('noCaption') ?? ''),
     format,
     priority: 'full',
   };

@@ -83,7 +83,7 @@ describe('web playground server', () => {
   it('answers bad input with the coded text, not a stack trace', async () => {
     const cases: [Record<string, string | Blob>, number, string][] = [
       [{ photo: new Blob(['just some text']), template: 'nod-along' }, 400, 'NOT_AN_IMAGE'],
-      [{ template: 'nod-along' }, 400, 'NOT_AN_IMAGE'],
+      [{ template: 'nod-along' }, 400, 'NO_PHOTO'],
       [{ photo: new Blob([new Uint8Array(PHOTO)]), template: 'no-such-one' }, 400, 'UNKNOWN_TEMPLATE'],
       [{ photo: new Blob([new Uint8Array(PHOTO)]), driver: new Blob([new Uint8Array(30_000)]) }, 413, 'VIDEO_TOO_LARGE'],
     ];
@@ -93,6 +93,23 @@ describe('web playground server', () => {
       expect(answer.json.error.text).not.toMatch(/at .*\.ts/);
     }
     expect((await post('/api/jobs/00000000-0000-0000-0000-000000000000/reroll')).json.error.code).toBe('UNKNOWN_JOB');
+  });
+
+  it('checks a chosen photo or clip on its own, within its limit, and states the limits', async () => {
+    const page = await (await fetch(`${bot.url}/api/templates`)).json();
+    expect(page.limits).toMatchObject({ maxPhotoBytes: 20 * 1024 * 1024, maxDriverBytes: 20000, maxDriverSeconds: 10, maxCaptionChars: 80 });
+    expect(page.limitsText).toBe(
+      'Photos: JPEG, PNG, WebP, GIF, AVIF or TIFF, up to 20 MB and 50 megapixels. Clips: up to 20 KB; only the first 10 s are used. Captions: up to 80 characters.',
+    );
+    const check = async (kind: string, body: Uint8Array) => {
+      const response = await fetch(`${bot.url}/api/check?kind=${kind}`, { method: 'POST', body: new Blob([body as Uint8Array<ArrayBuffer>]) });
+      return { status: response.status, json: await response.json() };
+    };
+    expect(await check('photo', new Uint8Array(PHOTO))).toMatchObject({ status: 200, json: { ok: true } });
+    expect(await check('photo', new TextEncoder().encode('%PDF-1.4 not a photo'))).toMatchObject({ status: 400, json: { error: { code: 'NOT_AN_IMAGE' } } });
+    const bigClip = await check('clip', new Uint8Array(30_000));
+    expect(bigClip).toMatchObject({ status: 413, json: { error: { code: 'VIDEO_TOO_LARGE' } } });
+    expect(bigClip.json.error.text).toContain('The limit is 20 KB.');
   });
 
   it('cancels a running job from the page API', async () => {

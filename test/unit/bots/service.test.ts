@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createTemplateCatalog } from '../../../src/templates/catalog.ts';
 import { createMemeService } from '../../../src/bots/service.ts';
 import type { MemeRequest } from '../../../src/bots/service-types.ts';
 import { InputError, type MemeError } from '../../../src/errors.ts';
@@ -65,20 +66,34 @@ describe('meme service', () => {
     const replier = new RecordingReplier();
     const cases: [Partial<MemeRequest>, string][] = [
       [{ photo: Buffer.from('definitely not an image, just text') }, 'NOT_AN_IMAGE'],
-      [{ photo: Buffer.alloc(0) }, 'NOT_AN_IMAGE'],
+      [{ photo: Buffer.alloc(0) }, 'NO_PHOTO'],
       [{ photo: Buffer.concat([PHOTO, Buffer.alloc(100_000)]) }, 'IMAGE_TOO_LARGE'],
       [{ templateId: 'no-such-template' }, 'UNKNOWN_TEMPLATE'],
       [{ templateId: undefined, driver: { bytes: Buffer.alloc(60_000) } }, 'VIDEO_TOO_LARGE'],
       [{ templateId: undefined, driver: { bytes: Buffer.from('plain text, not a clip') } }, 'NOT_A_VIDEO'],
       [{ templateId: undefined }, 'BAD_OPTION'],
-      [{ captions: { top: 'x'.repeat(81) } }, 'BAD_OPTION'],
+      [{ captions: { top: 'x'.repeat(81) } }, 'CAPTION_TOO_LONG'],
       [{ format: 'bmp' as never }, 'UNSUPPORTED_FORMAT'],
       [{ engine: 'hellomeme' }, 'ENGINE_UNAVAILABLE'],
     ];
     for (const [change, code] of cases) expect(await refusal(service.submit(request(change), replier)), code).toBe(code);
     expect(renderer.calls).toHaveLength(0);
     expect(replier.events).toHaveLength(0);
-    expect(await service.metrics.registry.metrics()).toMatch(/memeloom_job_failures_total\{code="NOT_AN_IMAGE"\} 2/);
+    expect(await service.metrics.registry.metrics()).toMatch(/memeloom_job_failures_total\{code="NOT_AN_IMAGE"\} 1/);
+  });
+
+  it("renders a template's default caption unless captions were typed or turned off, each a separate result", async () => {
+    const config = testConfig();
+    const renderer = new FakeRenderer();
+    const base = testTemplates().get('nod-along');
+    const templates = createTemplateCatalog([{ ...base, defaultCaption: { bottom: 'NOD' } }]);
+    const service = createMemeService({ config, renderer, templates });
+    for (const change of [{}, { noCaption: true }, { captions: { top: 'typed' } }]) {
+      const replier = new RecordingReplier();
+      await service.submit(request(change), replier);
+      expect((await replier.ended).kind).toBe('deliver');
+    }
+    expect(renderer.calls.map((c) => c.spec.captions)).toEqual([{ bottom: 'NOD' }, {}, { top: 'typed' }]);
   });
 
   it('passes a pipeline failure to the replier as coded user text', async () => {

@@ -2,8 +2,10 @@
 // playground) alike: the captions the person typed, exactly as typed; when they typed none, the template's
 // default caption (template.json defaultCaption); none at all when they opted out (`--no-caption`,
 // `/meme smug -`, Discord's no-caption option, the playground's "No caption" box). Own clips have no default.
-import type { Captions } from '../pipeline/meme-spec.ts';
 import type { TemplateInfo } from './template-types.ts';
+
+/** Top and bottom text (the pipeline's Captions shape; templates stay a leaf). */
+type Captions = NonNullable<TemplateInfo['defaultCaption']>;
 
 export interface CaptionChoice {
   /** What the person typed; a caption left empty stays empty (typing only a top caption drops the default bottom). */

@@ -106,6 +106,16 @@ describe('rendering a clip over the limit', () => {
     await renderer.dispose();
   });
 
+  it("starts a render from the check's analysis: the photo is not decoded or analysed twice", async () => {
+    const photo = readFileSync(referenceImage('harris.jpg'));
+    const before = analyses;
+    await renderer.inspector!.photo(photo);
+    const result = await renderer.render({ photo, templateId: 'pout', format: 'mp4' });
+    expect(analyses - before).toBe(1);
+    expect(result.stageMs.decode).toBeUndefined();
+    expect(result.stageMs.face).toBeUndefined();
+  });
+
   it('animates its first seconds up to the limit, or the asked span', async () => {
     const photo = readFileSync(referenceImage('trump.jpg'));
     const clip = await longFaceClip();

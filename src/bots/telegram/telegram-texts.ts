@@ -16,7 +16,7 @@ export const HELP_TEXT = [
   'Send me a photo of a face and pick a template: I make the face perform the meme and send it back as a looping animation.',
   '',
   '/meme <template> [top text | bottom text]: as the caption of a photo, or as a reply to a photo.',
-  '/meme alone shows the template picker.',
+  '/meme alone shows the template picker. Without text, the template\'s own caption is used; /meme <template> - has none.',
   '/drive: send a video or GIF with /drive as a reply to your photo to use your own motion.',
   '/templates: the list of templates.',
   '/cancel: stop your running meme.',

@@ -176,6 +176,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     process.stdout.write(`${summary(out, result, performance.now() - started)}\n`);
     if (engine === 'auto' && renderer.autoChoice) process.stdout.write(`engine chosen automatically: ${renderer.autoChoice.reason}\n`);
+    for (const note of result.notes ?? []) process.stderr.write(`warning: ${note}\n`);
     return 0;
   } finally {
     bar.done();

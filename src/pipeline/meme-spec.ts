@@ -59,6 +59,8 @@ export interface MemeResult {
   /** Milliseconds spent in each stage. */
   stageMs: Partial<Record<StageName, number>>;
   budget: BudgetChoice;
+  /** Things the user should know about the result, e.g. caption characters no bundled font has (drawn as a box). */
+  notes?: string[];
 }
 
 /** The pipeline as a long-lived object: models loaded once, one `render` per job. */

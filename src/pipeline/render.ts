@@ -12,8 +12,7 @@ import { cudaUsable } from './engines/hellomeme/cuda-probe.ts';
 import { chooseAutoEngine, hellomemeEngineIfPresent } from './engines/hellomeme/engine-from-models.ts';
 import { createWarpEngine } from './engines/warp/warp-engine.ts';
 import { createFaceAnalyzer, type FaceAnalyzer } from './face/face-analyzer.ts';
-import { renderCaptionOverlay } from './media/captions.ts';
-import { compositeRgba } from './media/composite.ts';
+import { drawCaptions } from './media/captions/caption-plate.ts';
 import { startFrameEncoder } from './media/encode.ts';
 import { warmFfmpegWorker } from './media/ffmpeg-off-thread.ts';
 import { analysePhoto, createInputInspector, DEFAULT_MAX_SIDE } from './input-inspector.ts';
@@ -117,12 +116,12 @@ async function runMeme(spec: MemeSpec, deps: RenderDeps, run: RunOptions): Promi
     loadDriverMotion(clip, { faces: deps.faces, cache: deps.motionCache }, { signal: run.signal, onProgress: (p) => report(p.fraction) }),
   );
   // Captions are drawn onto each frame as it leaves the engine, and the encoder starts on it at once.
-  const overlay = await timer.stage('captions', () => renderCaptionOverlay(spec.captions ?? {}, image.width, image.height));
-  const encoder = startFrameEncoder(image.width, image.height, fps, { format: spec.format, maxBytes: spec.maxBytes, signal: run.signal });
+  // A caption with no room beside the face goes to a band, so the output frame may be taller than the picture.
+  const captions = await timer.stage('captions', () => drawCaptions(spec.captions ?? {}, image.width, image.height, { face: face.box }));
+  const encoder = startFrameEncoder(captions.width, captions.height, fps, { format: spec.format, maxBytes: spec.maxBytes, signal: run.signal });
   let streamed = 0;
   const emit = (frame: Uint8Array) => {
-    if (overlay) compositeRgba(frame, overlay, image.width, image.height);
-    encoder.write(frame);
+    encoder.write(captions.apply(frame));
     streamed++;
   };
   try {
@@ -135,7 +134,7 @@ async function runMeme(spec: MemeSpec, deps: RenderDeps, run: RunOptions): Promi
     frames.frames.slice(streamed).forEach(emit); // engines that hand over frames only at the end
     throwIfAborted(run.signal);
     const { attempts: _attempts, ...encoded } = await timer.stage('encode', () => encoder.finish(frames.fps));
-    return { ...encoded, engine: engine.name, seed: spec.seed ?? DEFAULT_SEED, stageMs: timer.stageMs };
+    return { ...encoded, engine: engine.name, seed: spec.seed ?? DEFAULT_SEED, stageMs: timer.stageMs, notes: captions.notes };
   } catch (error) {
     encoder.cancel();
     throw error;

@@ -37,6 +37,7 @@ export class WebJobHub {
         height: result.height,
         bytes: result.bytes.length,
         engine: result.engine,
+        notes: result.notes ?? [],
         url: `/api/jobs/${job.jobId}/result`,
         text: message('done'),
       });

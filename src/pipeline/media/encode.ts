@@ -35,7 +35,7 @@ export interface BudgetAttempt extends BudgetStep {
 }
 
 /** The encoded file and its description: a MemeResult without the pipeline's own fields. */
-export interface EncodedMedia extends Omit<MemeResult, 'engine' | 'seed' | 'stageMs'> {
+export interface EncodedMedia extends Omit<MemeResult, 'engine' | 'seed' | 'stageMs' | 'notes'> {
   /** Every ladder step tried, in order, with its size; the last one is the result. */
   attempts: BudgetAttempt[];
 }

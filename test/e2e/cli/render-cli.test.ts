@@ -51,6 +51,15 @@ describe('memeloom CLI', () => {
     expect(bytes.length).toBeLessThan(4 * 1024 * 1024);
   });
 
+  it('warns on stderr about a caption character no bundled font has, and still renders', async () => {
+    const out = path.join(dir, 'note.gif');
+    const args = ['render', '--photo', path.join(REPO_ROOT, 'assets/example-photo.png'), '--template', 'nice', '--max-side', '256'];
+    const result = await memeloom([...args, '--caption-bottom', 'NICE 𓀀', '--out', out], dir);
+    expect(result.code).toBe(0);
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^warning: no bundled font has "𓀀" \(U\+13000\)/)]);
+    expect((await stat(out)).size).toBeGreaterThan(1000);
+  });
+
   it('lists the templates', async () => {
     const result = await memeloom(['templates'], dir);
     expect(result.code).toBe(0);

@@ -56,6 +56,18 @@ const IGNORABLE = /\p{Default_Ignorable_Code_Point}/u;
 
 // bidi-js is CommonJS whose typings claim an ES default export; require gives its factory as it really is.
 const bidi = (createRequire(import.meta.url)('bidi-js') as () => Bidi)();
+/** A BMP character of each bidi class (UAX #9 Table 4) that can stand in for an astral one. */
+const STAND_IN: Record<string, string> = { L: 'a', R: '\u05d0', AL: '\u0627', EN: '0', ES: '+', ET: '#', AN: '\u0660', CS: ',', WS: ' ', ON: '!', BN: '\u200b', NSM: '\u0300', S: '\t' };
+
+/**
+ * Bidi levels per UTF-16 unit. bidi-js looks up each code unit on its own, so both halves of a surrogate pair
+ * (every emoji) would count as strong left-to-right; each astral character is replaced first by two BMP
+ * characters of its own bidi class, which keeps the indices.
+ */
+function bidiLevels(text: string, direction?: 'ltr' | 'rtl') {
+  const bmp = text.replace(/[\u{10000}-\u{10ffff}]/gu, (c) => (STAND_IN[bidi.getBidiCharTypeName(c)] ?? 'a').repeat(2));
+  return bidi.getEmbeddingLevels(bmp, direction);
+}
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 const buffer = new hb.Buffer();
 
@@ -153,7 +165,7 @@ export function shapeLine(text: string, fonts: FontStack, options: ShapeOptions 
   const glyphs: LineGlyph[] = [];
   let advance = 0;
   if (text) {
-    const { levels } = bidi.getEmbeddingLevels(text, options.direction);
+    const { levels } = bidiLevels(text, options.direction);
     for (const run of visualOrder(itemize(text, fonts, levels, missing))) {
       advance = run.face === 'emoji' ? placeEmoji(text, run, advance, glyphs) : shapeRun(text, run, run.face, advance, options.language, glyphs);
     }
@@ -171,5 +183,5 @@ export function shapeLine(text: string, fonts: FontStack, options: ShapeOptions 
 
 /** The direction of a whole caption, from its first strong character (UAX #9 P2-P3). */
 export function paragraphDirection(text: string): 'ltr' | 'rtl' {
-  return bidi.getEmbeddingLevels(text).paragraphs[0]?.level % 2 ? 'rtl' : 'ltr';
+  return bidiLevels(text).paragraphs[0]?.level % 2 ? 'rtl' : 'ltr';
 }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultFontStack } from '../../../../../src/pipeline/media/captions/font-stack.ts';
 import { planCaptions } from '../../../../../src/pipeline/media/captions/plan.ts';
-import { type LineGlyph, shapeLine } from '../../../../../src/pipeline/media/captions/shape-line.ts';
+import { type LineGlyph, paragraphDirection, shapeLine } from '../../../../../src/pipeline/media/captions/shape-line.ts';
 import { graphemeInk, inkProblems, renderPlan } from './caption-checks.ts';
 
 const fonts = defaultFontStack();
@@ -46,6 +46,14 @@ describe('complex scripts', () => {
     const byX = [...mixed.glyphs].filter((g) => g.ink).sort((a, b) => a.x - b.x);
     const text = byX.map((g) => mixed.text[g.cluster]).join('');
     expect(text).toBe('HIםלועםולשOK'); // the Hebrew phrase reads right to left, the Latin ends stay put
+  });
+
+  it('an emoji is a neutral: at the end of a right-to-left caption it goes to the left end (astral characters keep their bidi class)', () => {
+    expect(paragraphDirection('😂 العزيز')).toBe('rtl');
+    const line = shapeLine('العزيز LOL 😂', fonts, { direction: 'rtl' });
+    const byX = [...line.glyphs].filter((g) => g.ink).sort((a, b) => a.x - b.x);
+    expect(byX.slice(0, 4).map((g) => (g.art.kind === 'emoji' ? '😂' : line.text[g.cluster])).join('')).toBe('😂LOL');
+    expect(byX.slice(4).every((g) => g.art.kind === 'outline' && g.art.font.family === 'Noto Sans Arabic')).toBe(true);
   });
 
   it('Hindi: the i-matra is drawn before its consonant and conjuncts form', async () => {

@@ -3,14 +3,15 @@
 // Owns the meme look's proportions (margins, outline width, largest and smallest sizes).
 import type { Captions } from '../../meme-spec.ts';
 import type { Box } from '../../types.ts';
+import { paragraphDirection } from './bidi.ts';
 import { defaultFontStack, type FontStack } from './font-stack.ts';
-import { paragraphDirection, type ShapedLine, shapeLine } from './shape-line.ts';
+import { type ShapedLine, shapeLine } from './shape-line.ts';
 import { type CaptionLayout, type FitBox, fitCaption, type LineMetrics, memeText } from './wrap.ts';
 
 /** A caption inside the picture takes at most this share of its height. */
 export const MAX_CAPTION_HEIGHT_SHARE = 0.25;
 /** The black outline's width (em); half of it lies outside the glyph and counts as ink. */
-export const STROKE_EM = 0.12;
+const STROKE_EM = 0.12;
 const MARGIN_SHARE = 0.03;
 /** Short captions should not grow into a wall of letters: at most this share of the frame width per em. */
 const MAX_FONT_WIDTH_SHARE = 0.15;

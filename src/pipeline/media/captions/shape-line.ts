@@ -1,10 +1,9 @@
 // One line of caption text → positioned glyphs, left to right as seen. Graphemes go to the first font that
 // has them (or to a Twemoji picture), runs of one font and one bidi level are shaped by HarfBuzz (Arabic
-// joining, Devanagari conjuncts, Thai marks, kerning), and runs are put in visual order (UAX #9 rule L2).
+// joining, Devanagari conjuncts, Thai marks, kerning), and runs are put in visual order (bidi.ts).
 // Units are em of the caption's font size, origin at the line's left edge on the baseline, y up.
-import { createRequire } from 'node:module';
-import type { Bidi } from 'bidi-js';
 import * as hb from 'harfbuzzjs';
+import { bidiLevels, type LevelRun, visualOrder } from './bidi.ts';
 import { emojiSvg, wantsEmojiPresentation } from './emoji.ts';
 import type { CaptionFont, FontStack } from './font-stack.ts';
 
@@ -54,27 +53,12 @@ const EMOJI_GAP_EM = 0.08;
 /** Code points a font need not have: joiners and variation selectors steer shaping but draw nothing. */
 const IGNORABLE = /\p{Default_Ignorable_Code_Point}/u;
 
-// bidi-js is CommonJS whose typings claim an ES default export; require gives its factory as it really is.
-const bidi = (createRequire(import.meta.url)('bidi-js') as () => Bidi)();
-/** A BMP character of each bidi class (UAX #9 Table 4) that can stand in for an astral one. */
-const STAND_IN: Record<string, string> = { L: 'a', R: '\u05d0', AL: '\u0627', EN: '0', ES: '+', ET: '#', AN: '\u0660', CS: ',', WS: ' ', ON: '!', BN: '\u200b', NSM: '\u0300', S: '\t' };
-
-/**
- * Bidi levels per UTF-16 unit. bidi-js looks up each code unit on its own, so both halves of a surrogate pair
- * (every emoji) would count as strong left-to-right; each astral character is replaced first by two BMP
- * characters of its own bidi class, which keeps the indices.
- */
-function bidiLevels(text: string, direction?: 'ltr' | 'rtl') {
-  const bmp = text.replace(/[\u{10000}-\u{10ffff}]/gu, (c) => (STAND_IN[bidi.getBidiCharTypeName(c)] ?? 'a').repeat(2));
-  return bidi.getEmbeddingLevels(bmp, direction);
-}
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 const buffer = new hb.Buffer();
 
 type Face = CaptionFont | 'emoji';
-interface Run {
+interface Run extends LevelRun {
   face: Face;
-  level: number;
   start: number;
   end: number;
 }
@@ -106,23 +90,6 @@ function itemize(text: string, fonts: FontStack, levels: Uint8Array, missing: st
     else runs.push({ face: face!, level: levels[index], start: index, end: index + segment.length });
   }
   return runs;
-}
-
-/** UAX #9 L2: from the highest level down to the lowest odd one, reverse every stretch at that level or above. */
-function visualOrder(runs: Run[]): Run[] {
-  const order = [...runs];
-  const max = Math.max(...runs.map((r) => r.level));
-  const minOdd = Math.min(...runs.map((r) => r.level).filter((l) => l % 2 === 1), max + 1);
-  for (let level = max; level >= minOdd; level--) {
-    for (let i = 0; i < order.length; i++) {
-      if (order[i].level < level) continue;
-      let j = i;
-      while (j + 1 < order.length && order[j + 1].level >= level) j++;
-      order.splice(i, j - i + 1, ...order.slice(i, j + 1).reverse());
-      i = j;
-    }
-  }
-  return order;
 }
 
 function shapeRun(text: string, run: Run, font: CaptionFont, penX: number, language: string | undefined, out: LineGlyph[]): number {
@@ -179,9 +146,4 @@ export function shapeLine(text: string, fonts: FontStack, options: ShapeOptions 
     extent.bottom = Math.min(extent.bottom, ink.bottom);
   }
   return { text, glyphs, advance, extent, missing };
-}
-
-/** The direction of a whole caption, from its first strong character (UAX #9 P2-P3). */
-export function paragraphDirection(text: string): 'ltr' | 'rtl' {
-  return bidiLevels(text).paragraphs[0]?.level % 2 ? 'rtl' : 'ltr';
 }

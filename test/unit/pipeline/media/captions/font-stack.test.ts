@@ -3,7 +3,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as hb from 'harfbuzzjs';
 import { describe, expect, it } from 'vitest';
-import { defaultFontStack, parseUnicodeRange } from '../../../../../src/pipeline/media/captions/font-stack.ts';
+import { parseUnicodeRange } from '../../../../../src/pipeline/media/captions/font-sources.ts';
+import { defaultFontStack } from '../../../../../src/pipeline/media/captions/font-stack.ts';
 import { sfntFromWoff } from '../../../../../src/pipeline/media/captions/woff.ts';
 import { legacyCharset } from './caption-checks.ts';
 

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultFontStack } from '../../../../../src/pipeline/media/captions/font-stack.ts';
 import { planCaptions } from '../../../../../src/pipeline/media/captions/plan.ts';
-import { type LineGlyph, paragraphDirection, shapeLine } from '../../../../../src/pipeline/media/captions/shape-line.ts';
+import { paragraphDirection } from '../../../../../src/pipeline/media/captions/bidi.ts';
+import { type LineGlyph, shapeLine } from '../../../../../src/pipeline/media/captions/shape-line.ts';
 import { graphemeInk, inkProblems, renderPlan } from './caption-checks.ts';
 
 const fonts = defaultFontStack();

@@ -59,6 +59,8 @@ export class FakeRenderer implements Renderer {
   failNext?: MemeError;
   /** Renders block until released (for queue-position scenarios). */
   hold?: Promise<void>;
+  /** What the results say to the user (the real pipeline notes caption characters no font has). */
+  notes: string[] = [];
 
   async render(spec: MemeSpec, options: RunOptions = {}): Promise<MemeResult> {
     const call: RenderCall = { spec, sawAbort: false, steps: 0 };
@@ -96,6 +98,7 @@ export class FakeRenderer implements Renderer {
       seed: spec.seed ?? 0,
       stageMs: { decode: 1, engine: 2 },
       budget: { fps: 12, width: 64, height: 64, attempts: 1 },
+      notes: this.notes,
     };
   }
 

@@ -80,6 +80,20 @@ describe('web playground server', () => {
     expect((await events(mp4.json.jobId)).last).toMatchObject({ format: 'mp4', mime: 'video/mp4' });
   });
 
+  it('passes the render notes (e.g. a caption character no font has) to the page with the result', async () => {
+    const photo = new Blob([new Uint8Array(PHOTO)], { type: 'image/jpeg' });
+    renderer.notes = ['no bundled font has "𓀀" (U+13000); it is drawn as a box in Anton'];
+    try {
+      const { json } = await post('/api/jobs', form({ photo, template: 'nod-along', user: 'notes', top: 'HI 𓀀' }));
+      expect((await events(json.jobId)).last).toMatchObject({ notes: renderer.notes });
+    } finally {
+      renderer.notes = [];
+    }
+    const page = await (await fetch(`${bot.url}/`)).text();
+    expect(page).toMatch(/<p id="notes" role="status">/);
+    expect(page).toContain('data.notes');
+  });
+
   it('answers bad input with the coded text, not a stack trace', async () => {
     const cases: [Record<string, string | Blob>, number, string][] = [
       [{ photo: new Blob(['just some text']), template: 'nod-along' }, 400, 'NOT_AN_IMAGE'],

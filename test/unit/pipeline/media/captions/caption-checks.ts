@@ -39,8 +39,11 @@ export async function renderPlan(plan: CaptionPlan): Promise<Uint8Array> {
   return svg ? rasterizeSvg(svg, plan.width, plan.height) : new Uint8Array(plan.width * plan.height * 4);
 }
 
-/** Problems found: graphemes with no ink in the plan, ink outside the frame, or no painted pixel where ink should be. */
-export function inkProblems(plan: CaptionPlan, rgba: Uint8Array): string[] {
+/**
+ * Problems found: graphemes with no ink in the plan, ink outside the frame, or (given the rasterised overlay)
+ * no painted pixel where a grapheme's ink should be.
+ */
+export function inkProblems(plan: CaptionPlan, rgba?: Uint8Array): string[] {
   const problems: string[] = [];
   for (const caption of plan.captions) {
     const half = caption.strokePx / 2;
@@ -54,6 +57,7 @@ export function inkProblems(plan: CaptionPlan, rgba: Uint8Array): string[] {
         if (box.left - half < -0.5 || box.top - half < -0.5 || box.right + half > plan.width + 0.5 || box.bottom + half > plan.height + 0.5) {
           problems.push(`${where}: ink outside the ${plan.width}x${plan.height} frame`);
         }
+        if (!rgba) continue;
         let painted = 0;
         let white = 0;
         for (let y = Math.max(0, Math.floor(box.top)); y < Math.min(plan.height, Math.ceil(box.bottom)); y++) {

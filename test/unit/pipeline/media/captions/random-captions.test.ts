@@ -68,7 +68,7 @@ function randomCase(seed: number) {
 }
 
 describe('random captions', () => {
-  it(`${CASES} random captions: no NaN in any path, every grapheme inked inside the frame, nothing lost, faces clear`, async () => {
+  it(`${CASES} random captions: no NaN in any path, every grapheme inked inside the frame (pixels checked for half), nothing lost, faces clear`, async () => {
     const failures: string[] = [];
     for (let seed = 1; seed <= CASES; seed++) {
       const { width, height, captions, face } = randomCase(seed);
@@ -77,7 +77,9 @@ describe('random captions', () => {
       if (plan.notes.length) failures.push(`${name}: notes ${plan.notes}`);
       const svg = captionSvg(plan)!;
       if (/NaN|Infinity|e[+-]\d/.test(svg)) failures.push(`${name}: non-finite number in the SVG`);
-      const rgba = await rasterizeSvg(svg, plan.width, plan.height);
+      // Every case is checked on the plan (each grapheme has a glyph with ink, inside the frame); every other one
+      // is also rasterised and checked pixel by pixel (a raster costs ~20 ms, most of the test's time).
+      const rgba = seed % 2 ? await rasterizeSvg(svg, plan.width, plan.height) : undefined;
       for (const problem of inkProblems(plan, rgba)) failures.push(`${name}: ${problem}`);
       for (const caption of plan.captions) {
         const shown = caption.lines.map((l) => l.shaped.text).join('').replace(/ /g, '');

@@ -1,5 +1,6 @@
 // Multi-head attention (self or cross) with diffusers' `to_q/to_k/to_v/to_out.0` names or HF CLIP's
-// `q_proj/k_proj/v_proj/out_proj`. cpu: plain MatMul/Softmax; cuda: com.microsoft MultiHeadAttention.
+// `q_proj/k_proj/v_proj/out_proj`. Plain MatMul/Softmax, or the target's fused
+// com.microsoft MultiHeadAttention (targets.ts).
 import type { GraphBuilder, Value } from '../onnx/graph-builder.ts';
 import { attr } from '../onnx/graph-builder.ts';
 import * as op from '../onnx/ops.ts';
@@ -12,7 +13,7 @@ import { Module, ModuleList, NoParams } from './module.ts';
  */
 export function scaledDotProductAttention(g: GraphBuilder, q: Value, k: Value, v: Value, heads: number, headDim: number, mask?: Value): Value {
   const scale = 1 / Math.sqrt(headDim);
-  if (g.target === 'cuda' && !mask) {
+  if (g.profile.fusedAttention && !mask) {
     return g.op('MultiHeadAttention', [q, k, v], { num_heads: attr.int(heads), scale: attr.float(scale) }, 'com.microsoft');
   }
   const split = (x: Value, perm: number[]) => op.transpose(g, op.reshape(g, x, [0, 0, heads, headDim]), perm);
@@ -21,8 +22,14 @@ export function scaledDotProductAttention(g: GraphBuilder, q: Value, k: Value, v
   const vh = split(v, [0, 2, 1, 3]);
   let scores = op.mul(g, op.matmul(g, qh, kt), g.scalar(scale));
   if (mask) scores = op.add(g, scores, mask);
-  const out = op.matmul(g, op.softmax(g, scores, -1), vh);
+  const out = op.matmul(g, softmaxLastAxis(g, scores), vh);
   return op.reshape(g, op.transpose(g, out, [0, 2, 1, 3]), [0, 0, heads * headDim]);
+}
+
+/** Softmax over the last axis; in fp32 where the target asks for fp32 statistics in fp16 graphs. */
+function softmaxLastAxis(g: GraphBuilder, scores: Value): Value {
+  if (g.floatType !== 'float16' || !g.profile.fp32NormsAndSoftmax) return op.softmax(g, scores, -1);
+  return op.cast(g, op.softmax(g, op.cast(g, scores, 'float32'), -1), 'float16');
 }
 
 export interface AttentionConfig {

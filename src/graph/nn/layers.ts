@@ -1,7 +1,6 @@
 // Leaf layers with torch's parameter names and semantics: Linear, Conv2d, GroupNorm, LayerNorm.
 // They emit graph ops for the builder's target; composite blocks live in the other nn/ files.
 import type { GraphBuilder, Value } from '../onnx/graph-builder.ts';
-import { attr } from '../onnx/graph-builder.ts';
 import * as op from '../onnx/ops.ts';
 import { Module } from './module.ts';
 
@@ -59,23 +58,25 @@ export class GroupNorm extends Module {
     this.param('bias', [channels]);
   }
 
-  /** GroupNorm over NCHW (or N,C,L); `silu` fuses the activation that follows (the cuda target's kernel does it). */
+  /**
+   * GroupNorm over [N,C,...] (any rank ≥ 3) with torch's semantics; `silu` applies the activation that follows.
+   * Two passes in fp32 on every target: mean, then the mean of squared deviations. The one-pass E[x²] − E[x]² of the
+   * fused kernels cancels almost every digit when a group is near-constant (targets.ts says where that happens).
+   */
   forward(g: GraphBuilder, x: Value, options: { silu?: boolean } = {}): Value {
-    if (g.target === 'cuda') return this.forwardCuda(g, x, options.silu === true);
-    const y = op.groupNorm(g, x, this.w(g, 'weight'), this.w(g, 'bias'), this.groups, this.eps);
+    const half = g.floatType === 'float16';
+    const grouped = op.reshape(g, half ? op.cast(g, x, 'float32') : x, [0, this.groups, -1]);
+    const mean = op.reduceMean(g, grouped, [2]);
+    const centred = op.sub(g, grouped, mean);
+    const variance = op.reduceMean(g, op.mul(g, centred, centred), [2]);
+    const eps = g.constant('float32', [], Float32Array.of(this.eps), 'eps');
+    let y = op.mul(g, centred, op.reciprocal(g, op.sqrt(g, op.add(g, variance, eps))));
+    if (half) y = op.cast(g, y, 'float16');
+    // Per-channel affine on the [N, C, rest] view, then back to x's own shape.
+    const perChannel = (name: string) => op.unsqueeze(g, this.w(g, name), [1]);
+    y = op.add(g, op.mul(g, op.reshape(g, y, [0, this.channels, -1]), perChannel('weight')), perChannel('bias'));
+    y = op.reshape(g, y, op.shape(g, x));
     return options.silu ? op.silu(g, y) : y;
-  }
-
-  /** com.microsoft GroupNorm: NHWC, fp32 statistics inside the kernel, optional fused SiLU. */
-  private forwardCuda(g: GraphBuilder, x: Value, silu: boolean): Value {
-    const nhwc = op.transpose(g, x, [0, 2, 3, 1]);
-    const y = g.op(
-      'GroupNorm',
-      [nhwc, this.w(g, 'weight'), this.w(g, 'bias')],
-      { epsilon: attr.float(this.eps), groups: attr.int(this.groups), activation: attr.int(silu ? 1 : 0), channels_last: attr.int(1) },
-      'com.microsoft',
-    );
-    return op.transpose(g, y, [0, 3, 1, 2]);
   }
 }
 
@@ -90,6 +91,10 @@ export class LayerNorm extends Module {
   }
 
   forward(g: GraphBuilder, x: Value): Value {
+    if (g.floatType === 'float16' && g.profile.fp32NormsAndSoftmax) {
+      const y = op.layerNorm(g, op.cast(g, x, 'float32'), this.w(g, 'weight', 'float32'), this.w(g, 'bias', 'float32'), this.eps);
+      return op.cast(g, y, 'float16');
+    }
     return op.layerNorm(g, x, this.w(g, 'weight'), this.w(g, 'bias'), this.eps);
   }
 }

@@ -1,6 +1,6 @@
 // The Module tree: child names are weight-name segments, so `down_blocks.0.resnets.1.conv1.weight` is a path in
 // the tree. Modules declare parameters with shapes; bind.ts attaches a state dict. No graph ops live here.
-import type { GraphBuilder, Value } from '../onnx/graph-builder.ts';
+import type { FloatType, GraphBuilder, Value } from '../onnx/graph-builder.ts';
 import type { WeightEntry } from '../weights/weight-store.ts';
 
 export interface ParamSlot {
@@ -51,12 +51,12 @@ export class Module {
     return this.paramMap.has(name);
   }
 
-  /** The bound weight as a graph value; throws if bind() has not attached it. */
-  protected w(g: GraphBuilder, name: string): Value {
+  /** The bound weight as a graph value (in the graph's float type unless `elem`); throws if bind() has not attached it. */
+  protected w(g: GraphBuilder, name: string, elem?: FloatType): Value {
     const slot = this.paramMap.get(name);
     const full = this.path ? `${this.path}.${name}` : name;
     if (!slot?.entry) throw new Error(`weight '${full}' is not bound`);
-    return g.weight(full, slot.entry);
+    return g.weight(full, slot.entry, elem);
   }
 }
 

@@ -14,9 +14,9 @@ class Geglu extends Module {
     this.proj = this.child('proj', new Linear(dim, inner * 2));
   }
 
-  /** hidden · gelu(gate) with [hidden, gate] = chunk(proj(x), 2); cuda fuses bias + split + gelu. */
+  /** hidden · gelu(gate) with [hidden, gate] = chunk(proj(x), 2); the target may fuse bias + split + gelu. */
   forward(g: GraphBuilder, x: Value): Value {
-    if (g.target === 'cuda') {
+    if (g.profile.gegluGate === 'bias-split-gelu') {
       const projected = this.proj.forward(g, x, { withBias: false });
       return g.op('BiasSplitGelu', [projected, this.proj.biasValue(g)], {}, 'com.microsoft');
     }

@@ -1,10 +1,9 @@
 // Accumulates an ONNX graph: inputs, outputs, nodes and initializers (weights referenced lazily by name).
 // It knows nothing about files or protobuf; model-writer.ts turns a finished builder into bytes.
 import type { WeightEntry } from '../weights/weight-store.ts';
+import { type FloatType, type Target, type TargetProfile, targetProfile } from './targets.ts';
 
-export type FloatType = 'float32' | 'float16';
-/** cpu: plain opset ops; cuda: fp16 plus com.microsoft fused ops where ORT's CUDA EP has them */
-export type Target = 'cpu' | 'cuda';
+export type { FloatType, Target } from './targets.ts';
 export type ElemType = FloatType | 'int64' | 'int32' | 'bool';
 
 /** A named value in the graph. */
@@ -62,6 +61,8 @@ export class GraphBuilder {
   /** element type weights are stored and computed in */
   readonly floatType: FloatType;
   readonly target: Target;
+  /** what the target decides (fused ops, fp32 statistics); see targets.ts */
+  readonly profile: TargetProfile;
   private counter = 0;
   private readonly scope: string[] = [];
   private readonly domains = new Set<string>();
@@ -69,7 +70,8 @@ export class GraphBuilder {
   constructor(options: { opset?: number; floatType?: FloatType; target?: Target } = {}) {
     this.opset = options.opset ?? 21;
     this.target = options.target ?? 'cpu';
-    this.floatType = options.floatType ?? (this.target === 'cuda' ? 'float16' : 'float32');
+    this.profile = targetProfile(this.target);
+    this.floatType = options.floatType ?? this.profile.floatType;
   }
 
   get usedDomains(): ReadonlySet<string> {
@@ -118,9 +120,11 @@ export class GraphBuilder {
     return this.node(opType, inputs, attrs, { domain })[0];
   }
 
-  /** A weight used as-is; the same name always yields the same initializer. */
-  weight(name: string, entry: WeightEntry): Value {
-    if (!this.initializers.has(name)) this.initializers.set(name, { kind: 'weight', elem: this.floatType, dims: entry.shape, entry });
+  /** A weight used as-is, stored in the compute float type (or `elem`); the same name always yields the same initializer. */
+  weight(name: string, entry: WeightEntry, elem: FloatType = this.floatType): Value {
+    const known = this.initializers.get(name);
+    if (known && known.elem !== elem) throw new Error(`weight '${name}' is used as both ${known.elem} and ${elem}`);
+    if (!known) this.initializers.set(name, { kind: 'weight', elem, dims: entry.shape, entry });
     return { name };
   }
 

@@ -12,6 +12,8 @@ export const exp = (g: GraphBuilder, x: Value): Value => g.op('Exp', [x]);
 export const sin = (g: GraphBuilder, x: Value): Value => g.op('Sin', [x]);
 export const cos = (g: GraphBuilder, x: Value): Value => g.op('Cos', [x]);
 export const erf = (g: GraphBuilder, x: Value): Value => g.op('Erf', [x]);
+export const sqrt = (g: GraphBuilder, x: Value): Value => g.op('Sqrt', [x]);
+export const reciprocal = (g: GraphBuilder, x: Value): Value => g.op('Reciprocal', [x]);
 export const shape = (g: GraphBuilder, x: Value, start?: number, end?: number): Value => {
   const attrs: Record<string, ReturnType<typeof attr.int>> = {};
   if (start !== undefined) attrs.start = attr.int(start);
@@ -84,9 +86,9 @@ export function layerNorm(g: GraphBuilder, x: Value, scale: Value, bias: Value, 
   return g.op('LayerNormalization', [x, scale, bias], { axis: attr.int(-1), epsilon: attr.float(eps) });
 }
 
-/** GroupNormalization-21 (per-channel scale and bias, as torch's GroupNorm). */
-export function groupNorm(g: GraphBuilder, x: Value, scale: Value, bias: Value, groups: number, eps: number): Value {
-  return g.op('GroupNormalization', [x, scale, bias], { num_groups: attr.int(groups), epsilon: attr.float(eps) });
+/** Mean over `axes`, keeping them (ReduceMean-18 takes the axes as an input). */
+export function reduceMean(g: GraphBuilder, x: Value, axes: readonly number[]): Value {
+  return g.op('ReduceMean', [x, g.ints(axes)], { keepdims: attr.int(1) });
 }
 
 /** Nearest-neighbour resize matching torch's F.interpolate(mode='nearest'), to a size given as a [N,C,H,W] shape. */

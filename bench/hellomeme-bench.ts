@@ -117,7 +117,7 @@ async function main(): Promise<void> {
     const decode = await timed(() => decodeFrames(s, decodeLatent, 1, L, undefined, () => {}));
     row('vae decode', decode.ms, `1 frame ${S}²`, frameCount);
     await s.release('vae-decoder');
-    const upscaler = await openUpscalerSession(modelPathsFromModuleFolder(models).upscaler as string, { cacheDir: join(dir, 'graphs'), useCuda: s.provider === 'cuda' });
+    const upscaler = await openUpscalerSession(modelPathsFromModuleFolder(models).upscaler as string, { cacheDir: join(dir, 'graphs'), provider: s.provider });
     const upscale = await timed(() => upscaler.upscale(decode.value[0]));
     await upscaler.dispose();
     row('esrgan ×2', upscale.ms, `1 frame ${S}² → ${2 * S}² (tiled)`, frameCount);

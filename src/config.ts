@@ -40,6 +40,7 @@ const ENV_SCHEMA = z.object({
   MEMELOOM_MODELS_DIR: z.string().optional(),
   MEMELOOM_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   MEMELOOM_ENGINE: z.enum(['auto', 'warp', 'hellomeme']).default('auto'),
+  MEMELOOM_DEVICE: z.enum(['auto', 'cpu', 'cuda', 'webgpu']).default('auto'),
   MEMELOOM_CPU_CONCURRENCY: int(1).max(64).default(1),
   MEMELOOM_GPU_DEVICES: int(0).max(64).default(1),
   MEMELOOM_GPU_CONCURRENCY_PER_DEVICE: int(1).max(16).default(1),
@@ -88,6 +89,8 @@ export interface Config {
   modelsDir?: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   engine: 'auto' | 'warp' | 'hellomeme';
+  /** Where HelloMeme runs: auto (CUDA, then WebGPU, when one really runs), or a named execution provider. */
+  device: 'auto' | 'cpu' | 'cuda' | 'webgpu';
   queue: {
     cpuConcurrency: number;
     gpuDevices: number;
@@ -182,6 +185,7 @@ function toConfig(s: EnvSettings): Config {
     modelsDir: s.MEMELOOM_MODELS_DIR ? path.resolve(s.MEMELOOM_MODELS_DIR) : undefined,
     logLevel: s.MEMELOOM_LOG_LEVEL,
     engine: s.MEMELOOM_ENGINE,
+    device: s.MEMELOOM_DEVICE,
     queue: {
       cpuConcurrency: s.MEMELOOM_CPU_CONCURRENCY,
       gpuDevices: s.MEMELOOM_GPU_DEVICES,

@@ -70,8 +70,8 @@ export async function startMemeloom(config: Config, options: StartOptions = {}):
   const templates = options.templates ?? (await loadTemplateCatalog());
   // With Redis the bot only takes requests and delivers: workers render, so no pipeline is loaded here.
   const backend = config.redis ? await loadRedisBackend(config, log.child({ component: 'redis' })) : undefined;
-  const renderer = backend ? undefined : (options.renderer ?? (await loadRenderer(templates, config)));
-  if (renderer) log.info('renderer ready', { engines: renderer.engines, templates: templates.list().length });
+  const renderer = backend ? undefined : (options.renderer ?? (await loadRenderer(templates, config, log)));
+  if (renderer) log.info('renderer ready', { engines: renderer.engines, auto: renderer.autoChoice?.engine, templates: templates.list().length });
   else log.info('jobs go to memeloom workers through Redis', { instanceId: config.redis?.instanceId, engines: backend?.engines });
   // The checks on arriving photos use the renderer's face model; a Redis bot has none, so it loads its own.
   const inspector = renderer ? undefined : await loadInspector(config);
@@ -123,9 +123,9 @@ export async function startMemeloom(config: Config, options: StartOptions = {}):
 }
 
 /** Loaded on demand so an injected renderer (tests, benchmarks) never pulls in ONNX Runtime or the face model. */
-async function loadRenderer(templates: TemplateCatalog, config: Config): Promise<Renderer> {
+async function loadRenderer(templates: TemplateCatalog, config: Config, log: Logger): Promise<Renderer> {
   const { createRenderer } = await import('./pipeline/render.ts');
-  return createRenderer({ templates, modelsDir: config.modelsDir, limits: config.limits });
+  return createRenderer({ templates, modelsDir: config.modelsDir, limits: config.limits, device: config.device, log: (line) => log.info(line) });
 }
 
 /** The face model and ffmpeg probe for a bot that renders nothing, loaded with the first photo (see pipeline/input-inspector.ts). */

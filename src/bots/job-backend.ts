@@ -43,6 +43,8 @@ export interface MemeJobBackend {
   readonly kind: 'local' | 'redis';
   /** Engines jobs can be sent to now. */
   readonly engines: EngineName[];
+  /** What `engine: auto` means here: the renderer's decision (pipeline/engines/auto-engine.ts), among `engines`. */
+  readonly autoEngine: EngineName;
   /** Admits or throws (SHUTTING_DOWN, QUEUE_FULL, BUSY, RATE_LIMITED, BACKEND_UNAVAILABLE). Local: synchronous. */
   submit(job: MemeJob): JobHandle<MemeResult> | Promise<JobHandle<MemeResult>>;
   cancel(jobId: string): boolean;

@@ -40,6 +40,10 @@ export function createLocalBackend(queue: JobQueue, renderer: Renderer, uploads:
   };
   return {
     kind: 'local',
+    get autoEngine(): EngineName {
+      const decided = renderer.autoChoice?.engine ?? 'warp';
+      return this.engines.includes(decided) ? decided : 'warp';
+    },
     get engines(): EngineName[] {
       return renderer.engines.filter((e) => queue.laneNames.includes(LANE_OF[e]));
     },

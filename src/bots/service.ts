@@ -241,7 +241,8 @@ class MemeServiceCore implements CoreMemeService {
   #resolveEngine(request: MemeRequest): EngineName {
     const wanted = request.engine ?? this.#config.engine;
     const available = this.#backend.engines;
-    if (wanted === 'auto') return request.priority === 'preview' || !available.includes('hellomeme') ? 'warp' : 'hellomeme';
+    // auto is decided once, by the renderer (pipeline/engines/auto-engine.ts): HelloMeme needs its models and a GPU.
+    if (wanted === 'auto') return request.priority === 'preview' ? 'warp' : this.#backend.autoEngine;
     if (!available.includes(wanted)) throw new MemeError('ENGINE_UNAVAILABLE', `engine ${wanted} is not available`, { engine: wanted });
     return wanted;
   }

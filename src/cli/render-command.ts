@@ -8,6 +8,7 @@ import { checkCaptionLength } from '../bots/input-checks.ts';
 import { localeFor } from '../bots/messages.ts';
 import type { InputLimits } from '../config.ts';
 import { InputError, MemeError } from '../errors.ts';
+import { DEVICE_CHOICES, type DeviceChoice } from '../pipeline/engines/auto-engine.ts';
 import type { MemeResult, MemeSpec, Renderer } from '../pipeline/meme-spec.ts';
 import { createRenderer } from '../pipeline/render.ts';
 import type { OutputFormat } from '../pipeline/types.ts';
@@ -29,6 +30,7 @@ const USAGE = `usage: memeloom render --photo FILE (--template ID | --driver CLI
   --fps N                 frame rate (default: the template's)
   --max-side N            longest side in pixels (default 512)
   --engine auto|warp|hellomeme
+  --device auto|cpu|cuda|webgpu  where hellomeme runs (default MEMELOOM_DEVICE, else auto: CUDA, then WebGPU, whichever really runs)
   --seed N                seed for engines with randomness
   --no-upscale            hellomeme: skip the Real-ESRGAN ×2 pass on its 512 px face (on by default, as in HelloMeme)
   --out FILE              where to write (default: <photo>-<template>.<format>)`;
@@ -110,7 +112,7 @@ export async function run(argv: string[]): Promise<number> {
       photo: { type: 'string' }, template: { type: 'string' }, driver: { type: 'string' },
       'caption-top': { type: 'string' }, 'caption-bottom': { type: 'string' }, 'no-caption': { type: 'boolean' },
       format: { type: 'string' }, 'max-bytes': { type: 'string' }, fps: { type: 'string' },
-      'max-side': { type: 'string' }, engine: { type: 'string', default: 'auto' }, seed: { type: 'string' },
+      'max-side': { type: 'string' }, engine: { type: 'string', default: 'auto' }, device: { type: 'string' }, seed: { type: 'string' },
       trim: { type: 'string' }, out: { type: 'string' }, 'no-upscale': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
@@ -127,6 +129,8 @@ export async function run(argv: string[]): Promise<number> {
   if (driverTrim && !values.driver) throw new InputError('BAD_OPTION', '--trim applies to a --driver clip');
   const engine = values.engine as MemeSpec['engine'];
   if (!['auto', 'warp', 'hellomeme'].includes(String(engine))) throw new InputError('BAD_OPTION', '--engine must be auto, warp or hellomeme');
+  const device = (values.device ?? config.device) as DeviceChoice;
+  if (!DEVICE_CHOICES.includes(device)) throw new InputError('BAD_OPTION', `--device must be ${DEVICE_CHOICES.join(', ')}`);
 
   const photoBytes = await requireReadable(values.photo, 'photo');
   if (photoBytes > limits.maxPhotoBytes) {
@@ -163,7 +167,7 @@ export async function run(argv: string[]): Promise<number> {
     seed: parseNumber(values.seed, 'seed'),
   };
   const started = performance.now();
-  const renderer = await createRenderer({ templates, limits, modelsDir: config.modelsDir, upscale: values['no-upscale'] ? false : undefined });
+  const renderer = await createRenderer({ templates, limits, modelsDir: config.modelsDir, device, upscale: values['no-upscale'] ? false : undefined });
   const bar = createProgressBar();
   try {
     if (values.driver) await noteTrim(renderer, values.driver, driverTrim, limits);

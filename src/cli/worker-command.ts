@@ -2,22 +2,27 @@
 // Redis until SIGINT/SIGTERM, then finishes the job in hand. Argument handling only; the work is in src/remote/.
 import { parseArgs } from 'node:util';
 import { createLogger } from '../bots/logger.ts';
+import type { DeviceChoice } from '../pipeline/engines/auto-engine.ts';
 import type { EngineName } from '../pipeline/meme-spec.ts';
 import { loadCliConfig } from './load-cli-config.ts';
 
-const HELP = `usage: memeloom worker [--engine warp|hellomeme] [--device N] [--concurrency N] [--metrics-port N]
+const HELP = `usage: memeloom worker [--engine warp|hellomeme] [--device auto|cpu|cuda|webgpu|cuda:N|N] [--concurrency N] [--metrics-port N]
 
 Renders jobs that bot processes put in Redis (QUEUE_BACKEND=redis, REDIS_URL, a BLOB_DIR shared with the bots).
-Run one per GPU (--device picks it: CUDA_VISIBLE_DEVICES for this process) on any number of machines.
+Run one per GPU on any number of machines.
   --engine        which queue to serve (default warp)
-  --device N      GPU index for this worker (hellomeme)
+  --device        where hellomeme runs: auto (default: CUDA, then WebGPU, whichever really runs; a hellomeme
+                  worker without either refuses to start), cpu (hours per meme), cuda, webgpu, or cuda:N / N
+                  for CUDA GPU N (CUDA_VISIBLE_DEVICES for this process)
   --concurrency   jobs at once in this process (default 1)
   --metrics-port  serve Prometheus /metrics (queue depth, workers) on MEMELOOM_HOST:N
 See the README, "Scaling out".`;
 
 interface WorkerArgs {
   engine: EngineName;
-  device?: number;
+  device: DeviceChoice;
+  /** CUDA GPU index (cuda:N or a bare N) */
+  gpuIndex?: number;
   concurrency: number;
   metricsPort?: number;
 }
@@ -40,11 +45,20 @@ function parse(argv: string[]): WorkerArgs | string {
     const n = Number(raw);
     return Number.isInteger(n) && n >= min ? n : `--${name} must be an integer >= ${min}`;
   };
-  const device = count('device', 0);
+  const device = parseDevice((values.device as string | undefined) ?? 'auto');
   const concurrency = count('concurrency', 1);
   const metricsPort = count('metrics-port', 0);
   for (const v of [device, concurrency, metricsPort]) if (typeof v === 'string') return v;
-  return { engine, device: device as number | undefined, concurrency: (concurrency as number | undefined) ?? 1, metricsPort: metricsPort as number | undefined };
+  const { choice, gpuIndex } = device as { choice: DeviceChoice; gpuIndex?: number };
+  return { engine, device: choice, gpuIndex, concurrency: (concurrency as number | undefined) ?? 1, metricsPort: metricsPort as number | undefined };
+}
+
+/** auto | cpu | cuda | webgpu | cuda:N | N (a bare index means CUDA GPU N, as before WebGPU existed). */
+function parseDevice(raw: string): { choice: DeviceChoice; gpuIndex?: number } | string {
+  if (raw === 'auto' || raw === 'cpu' || raw === 'cuda' || raw === 'webgpu') return { choice: raw };
+  const index = /^(?:cuda:)?(\d+)$/.exec(raw);
+  if (index && Number(index[1]) <= 64) return { choice: 'cuda', gpuIndex: Number(index[1]) };
+  return `--device must be auto, cpu, cuda, webgpu, cuda:N or a GPU index N, not '${raw}'`;
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -64,12 +78,19 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   // Must be set before ONNX Runtime loads; the renderer then sees the chosen GPU as device 0.
-  if (args.device !== undefined) process.env.CUDA_VISIBLE_DEVICES = String(args.device);
-  const log = createLogger({ level: config.logLevel }).child({ component: 'worker', engine: args.engine, device: args.device });
+  if (args.gpuIndex !== undefined) process.env.CUDA_VISIBLE_DEVICES = String(args.gpuIndex);
+  const log = createLogger({ level: config.logLevel }).child({ component: 'worker', engine: args.engine, device: args.gpuIndex !== undefined ? `cuda:${args.gpuIndex}` : args.device });
   const { startMemeWorker } = await import('../remote/meme-worker.ts');
   const { startWorkerMetrics } = await import('../remote/worker-metrics-server.ts');
   const { createRenderer } = await import('../pipeline/render.ts');
-  const renderer = await createRenderer({ modelsDir: config.modelsDir, limits: config.limits });
+  const renderer = await createRenderer({ modelsDir: config.modelsDir, limits: config.limits, device: args.device, log: (line) => log.info(line) });
+  // The bots send `auto` jobs to the hellomeme queue while a hellomeme worker is connected, so a worker with no
+  // GPU provider must not join it unless its operator asked for the CPU by name.
+  if (args.engine === 'hellomeme' && args.device === 'auto' && renderer.autoChoice?.engine !== 'hellomeme') {
+    await renderer.dispose();
+    process.stderr.write(`memeloom worker: not serving hellomeme: ${renderer.autoChoice?.reason ?? 'no decision'}. Give --device cpu to serve it on the CPU anyway.\n`);
+    return 2;
+  }
   let worker: Awaited<ReturnType<typeof startMemeWorker>>;
   try {
     worker = await startMemeWorker({ config, engine: args.engine, renderer, logger: log, concurrency: args.concurrency });

@@ -8,8 +8,8 @@ import { defaultModelsDir } from '../models/models-dir.ts';
 import { loadTemplateCatalog } from '../templates/catalog.ts';
 import type { TemplateCatalog } from '../templates/template-types.ts';
 import type { Engine } from './engines/engine.ts';
-import { cudaUsable } from './engines/hellomeme/cuda-probe.ts';
-import { chooseAutoEngine, hellomemeEngineIfPresent } from './engines/hellomeme/engine-from-models.ts';
+import { type AutoEngineChoice, chooseAutoEngine, chooseDevice, type DeviceChoice, type Probe } from './engines/auto-engine.ts';
+import { createHelloMemeEngineFromModels, hellomemeModelsPresent } from './engines/hellomeme/engine-from-models.ts';
 import { createWarpEngine } from './engines/warp/warp-engine.ts';
 import { createFaceAnalyzer, type FaceAnalyzer } from './face/face-analyzer.ts';
 import { drawCaptions } from './media/captions/caption-plate.ts';
@@ -40,10 +40,14 @@ export interface RendererOptions {
   upscale?: boolean;
   /** An already built hellomeme engine (tests, tiny weights); null turns it off. */
   hellomeme?: Engine | null;
-  /** Override GPU detection for `auto` (tests). */
-  gpu?: boolean;
   /** What users may send (photo bytes and pixels, clip bytes and seconds); default: config's defaults. */
   limits?: InputLimits;
+  /** Where HelloMeme runs: a GPU provider that works (auto: CUDA, then WebGPU), or one named (default auto). */
+  device?: DeviceChoice;
+  /** How GPU providers are probed (default: a real session on each, graph/runtime.ts). */
+  probe?: Probe;
+  /** Hears the `auto` decision once (the bot logs it; the CLI prints it after a render). */
+  log?: (line: string) => void;
 }
 
 export function defaultCacheDir(): string {
@@ -58,7 +62,7 @@ interface RenderDeps {
   limits: InputLimits;
   engines: Map<EngineName, Engine>;
   /** What `auto` runs here, and why (hellomeme needs its models and a GPU). */
-  auto: { engine: EngineName; reason: string };
+  auto: AutoEngineChoice;
 }
 
 function pickEngine(deps: RenderDeps, requested: MemeSpec['engine']): Engine {
@@ -145,7 +149,13 @@ async function runMeme(spec: MemeSpec, deps: RenderDeps, run: RunOptions): Promi
 export async function createRenderer(options: RendererOptions = {}): Promise<Renderer> {
   warmFfmpegWorker();
   const faces = options.faces ?? (await createFaceAnalyzer());
-  const hellomeme = options.hellomeme === undefined ? await hellomemeEngineIfPresent(options.modelsDir ?? defaultModelsDir(process.env), options.modelsPreset, { upscale: options.upscale }) : options.hellomeme;
+  const modelsDir = options.modelsDir ?? defaultModelsDir(process.env);
+  // Probed only when HelloMeme could run: a machine without its models never pays for a GPU probe.
+  const present = options.hellomeme === undefined ? await hellomemeModelsPresent(modelsDir, options.modelsPreset) : options.hellomeme !== null;
+  const device = present ? await chooseDevice(options.device, options.probe) : null;
+  const auto = await chooseAutoEngine(present, device, options.log);
+  let hellomeme = options.hellomeme ?? null;
+  if (options.hellomeme === undefined && device) hellomeme = await createHelloMemeEngineFromModels(modelsDir, options.modelsPreset, { sessions: { provider: device.device }, upscale: options.upscale });
   const deps: RenderDeps = {
     templates: options.templates ?? (await loadTemplateCatalog()),
     faces,
@@ -153,7 +163,7 @@ export async function createRenderer(options: RendererOptions = {}): Promise<Ren
     photos: new PhotoCache(options.photoCacheEntries),
     limits: options.limits ?? DEFAULT_INPUT_LIMITS,
     engines: new Map([['warp', createWarpEngine({ faceTriangles: faces.meshTriangles })]]),
-    auto: chooseAutoEngine(hellomeme !== null, hellomeme !== null && (options.gpu ?? (await cudaUsable()))),
+    auto,
   };
   if (hellomeme) deps.engines.set('hellomeme', hellomeme);
   const ownsFaces = !options.faces;

@@ -91,6 +91,14 @@ class RedisBackendImpl implements RedisBackend {
     this.#statsTimer.unref();
   }
 
+  /**
+   * hellomeme while a hellomeme worker is connected: a worker serves that lane only where the auto decision found a
+   * GPU provider, or where its operator named a device (memeloom worker --device).
+   */
+  get autoEngine(): EngineName {
+    return this.engines.includes('hellomeme') ? 'hellomeme' : 'warp';
+  }
+
   /** warp always (jobs wait for a worker); hellomeme only while a hellomeme worker is connected. */
   get engines(): EngineName[] {
     return ENGINES.filter((e) => e === 'warp' || (this.#stats[e]?.workers ?? 0) > 0);

@@ -21,7 +21,8 @@ class Geglu extends Module {
       return g.op('BiasSplitGelu', [projected, this.proj.biasValue(g)], {}, 'com.microsoft');
     }
     const [hidden, gate] = op.chunk(g, this.proj.forward(g, x), 2, -1);
-    return op.mul(g, hidden, op.gelu(g, gate));
+    // Gelu-20's default is the exact (erf) form, as torch's.
+    return op.mul(g, hidden, g.profile.gegluGate === 'gelu' ? g.op('Gelu', [gate]) : op.gelu(g, gate));
   }
 }
 

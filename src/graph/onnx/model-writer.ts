@@ -6,6 +6,7 @@ import onnxProto from 'onnx-proto';
 import type { onnx } from 'onnx-proto';
 import { float32ToHalfArray } from '../weights/dtype-convert.ts';
 import type { Attr, ElemType, GraphBuilder, InitializerSource, IoSpec, NodeSpec } from './graph-builder.ts';
+import { assertRunsOnTarget } from './target-check.ts';
 
 // onnx-proto is CommonJS: values come through the default export, types through the namespace.
 const proto = onnxProto.onnx;
@@ -69,6 +70,7 @@ function tensorHeader(name: string, source: InitializerSource): onnx.ITensorProt
 }
 
 function modelProto(g: GraphBuilder, initializers: onnx.ITensorProto[], name: string): onnx.IModelProto {
+  assertRunsOnTarget(g);
   const opsetImport: onnx.IOperatorSetIdProto[] = [{ domain: '', version: g.opset }];
   if (g.usedDomains.has('com.microsoft')) opsetImport.push({ domain: 'com.microsoft', version: 1 });
   return {
@@ -186,4 +188,28 @@ export async function writeModelExternal(g: GraphBuilder, modelPath: string, nam
     await handle.close();
   }
   return { modelPath, dataPath: copied ? dataPath : undefined, referencedTensors: referenced, copiedTensors: copied };
+}
+
+/**
+ * The same model with its symbolic input dims fixed to `sizes` (by dim name). ORT then folds every shape
+ * computation at session creation, which an EP without int64 kernels (WebGPU) could not run. Weights stay where
+ * they are (inline, or external data next to the model).
+ */
+export function bindInputDims(model: Uint8Array, sizes: Readonly<Record<string, number>>): Uint8Array {
+  const decoded = proto.ModelProto.decode(model);
+  for (const input of decoded.graph?.input ?? []) {
+    for (const dim of input.type?.tensorType?.shape?.dim ?? []) {
+      const size = dim.dimParam ? sizes[dim.dimParam] : undefined;
+      if (size === undefined) continue;
+      // dim_value and dim_param are a oneof: drop the name before setting the value.
+      delete (dim as { dimParam?: string }).dimParam;
+      dim.dimValue = size;
+    }
+  }
+  return proto.ModelProto.encode(decoded).finish();
+}
+
+/** The graph output names of an encoded model (without opening a session). */
+export function graphOutputNames(model: Uint8Array): string[] {
+  return (proto.ModelProto.decode(model).graph?.output ?? []).map((o) => o.name ?? '');
 }

@@ -83,6 +83,12 @@ describe('memeloom CLI', () => {
     expectOneLineError(await memeloom(['render', '--photo', photo, '--template', 'pout', '--format', 'gif', '--out', path.join(dir, 'x.mp4')], dir), 'BAD_OPTION');
   });
 
+  it('names the execution providers when --device is not one of them', async () => {
+    const result = await memeloom(['render', '--photo', referenceImage('trump.jpg'), '--template', 'nice', '--device', 'tpu'], dir);
+    expectOneLineError(result, 'BAD_OPTION');
+    expect(result.stderr).toContain('auto, cpu, cuda, webgpu');
+  });
+
   it('answers --help for every command with its usage', async () => {
     for (const command of ['render', 'templates', 'start', 'worker', 'graph', 'models', 'discord', 'bench', 'eval']) {
       const result = await memeloom([command, '--help'], dir);

@@ -4,6 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CompiledGraph, cachedFileHash, compileCached, defaultCacheDir, graphCacheKey } from '../../graph-cache.ts';
 import type { FloatType, Target } from '../../onnx/graph-builder.ts';
+import { targetProfile } from '../../onnx/targets.ts';
 import { mergeLora } from '../../weights/lora-merge.ts';
 import { readJsonFile } from '../../weights/model-folder.ts';
 import { openSafetensorsStore } from '../../weights/weight-store.ts';
@@ -25,11 +26,11 @@ export interface CompileOptions {
 const LORA_TARGET: Partial<Record<Sd15Model, 'unet' | 'text_encoder'>> = { unet: 'unet', 'clip-text': 'text_encoder' };
 
 /**
- * fp16 on cuda, except the VAE when its config asks for force_upcast (the default): SD1.5's VAE decoder
- * overflows fp16, so it falls back to fp32 there, as diffusers does.
+ * The target's float type (fp16 on the GPU targets), except the VAE when its config asks for force_upcast (the
+ * default): SD1.5's VAE decoder overflows fp16, so it stays fp32 there, as diffusers does.
  */
 export function defaultFloatType(model: Sd15Model, target: Target, config: Record<string, unknown>): FloatType {
-  if (target !== 'cuda') return 'float32';
+  if (targetProfile(target).floatType === 'float32') return 'float32';
   if ((model === 'vae-encoder' || model === 'vae-decoder') && config.force_upcast !== false) return 'float32';
   return 'float16';
 }

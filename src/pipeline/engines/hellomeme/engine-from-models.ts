@@ -1,18 +1,27 @@
-// Decides whether this machine can offer the HelloMeme engine (every file of the preset in the models dir) and
-// whether `auto` should pick it (also a GPU execution provider); creates the engine lazily, opening no session.
+// Whether this machine holds the HelloMeme models (every file of the preset in the models dir), and the engine
+// built from them, opening no session. Whether `auto` picks it belongs to ../auto-engine.ts.
+import type { ProviderChoice } from '../../../graph/runtime.ts';
 import { DEFAULT_PRESET, filesForPreset } from '../../../models/model-files.ts';
 import { allModelFilesPresent } from '../../../models/models-dir.ts';
-import type { EngineName } from '../../meme-spec.ts';
 import { type ControlSource, createMotionTrackControlSource } from './control-signals.ts';
 import { createHelloMemeEngine, type HelloMemeEngine, type HelloMemeEngineOptions } from './hellomeme-engine.ts';
 import { modelPathsFromModelsDir } from './model-paths.ts';
 import { createToolkitControlSource, faceToolkitPresent, type ToolkitControlSourceOptions } from './toolkit-control-source.ts';
 
-/** The engine for a pulled preset, or null when any of its files is missing (sessions open on the first job). */
-export async function hellomemeEngineIfPresent(modelsDir: string, preset = DEFAULT_PRESET, options: Omit<HelloMemeEngineOptions, 'paths'> = {}): Promise<HelloMemeEngine | null> {
-  if (!(await allModelFilesPresent(modelsDir, filesForPreset(preset)))) return null;
+/** Every file of the preset is in the models directory (what `auto` and the renderer check first). */
+export function hellomemeModelsPresent(modelsDir: string, preset = DEFAULT_PRESET): Promise<boolean> {
+  return allModelFilesPresent(modelsDir, filesForPreset(preset));
+}
+
+/**
+ * The engine for a pulled preset (sessions open on the first job). The face toolkit and PD-FGC are foreign fp32
+ * graphs with dynamic shapes: they run on CUDA when HelloMeme does, else on the CPU (WebGPU would need them bound
+ * to fixed sizes, and they are a small share of a job).
+ */
+export async function createHelloMemeEngineFromModels(modelsDir: string, preset = DEFAULT_PRESET, options: Omit<HelloMemeEngineOptions, 'paths'> = {}): Promise<HelloMemeEngine> {
   const { cacheDir, provider, threads } = options.sessions ?? {};
-  const controlSource = options.controlSource ?? (await controlSourceFor(modelsDir, { cacheDir, provider, threads }));
+  const auxiliary: ProviderChoice = provider === 'webgpu' ? 'cpu' : (provider ?? 'auto');
+  const controlSource = options.controlSource ?? (await controlSourceFor(modelsDir, { cacheDir, provider: auxiliary, threads }));
   return createHelloMemeEngine({ ...options, controlSource, paths: modelPathsFromModelsDir(modelsDir, preset) });
 }
 
@@ -22,16 +31,4 @@ export async function hellomemeEngineIfPresent(modelsDir: string, preset = DEFAU
  */
 export async function controlSourceFor(modelsDir: string, options: Omit<ToolkitControlSourceOptions, 'modelsDir'> = {}): Promise<ControlSource> {
   return (await faceToolkitPresent(modelsDir)) ? createToolkitControlSource({ ...options, modelsDir }) : createMotionTrackControlSource();
-}
-
-export interface AutoEngineChoice {
-  engine: EngineName;
-  reason: string;
-}
-
-/** `render --engine auto`: hellomeme only with its models and a GPU (CPU diffusion takes hours), else warp. */
-export function chooseAutoEngine(hellomemeAvailable: boolean, gpu: boolean): AutoEngineChoice {
-  if (!hellomemeAvailable) return { engine: 'warp', reason: 'HelloMeme models are not in the models directory (memeloom models pull)' };
-  if (!gpu) return { engine: 'warp', reason: 'no GPU execution provider (CUDA) for HelloMeme; use --engine hellomeme to run it on CPU' };
-  return { engine: 'hellomeme', reason: 'HelloMeme models present and CUDA available' };
 }

@@ -20,6 +20,7 @@ import { planTemporalLevels, unetFrameEvaluations } from './temporal-windows.ts'
 import { openUpscalerSession, type UpscalerSession } from './upscaler-session.ts';
 import { denoiserCalls, runV5SamplingLoop, seededLoopNoise } from './v5-sampling-loop.ts';
 import { rgbToSigned } from './video-tensors.ts';
+import type { ExecutionProvider } from '../../../graph/runtime.ts';
 
 /** HelloMeme's video prompt (spec §4.2) when the caller gives none. */
 export const DEFAULT_PROMPT = '(best quality), highly detailed, ultra-detailed, headshot, person, well-placed five sense organs, looking at the viewer, centered composition, sharp focus, realistic skin texture';
@@ -101,9 +102,9 @@ export function createHelloMemeEngine(options: HelloMemeEngineOptions): HelloMem
     });
     return sessions;
   };
-  const openUpscaler = (provider: 'cpu' | 'cuda') => {
+  const openUpscaler = (provider: ExecutionProvider) => {
     const { cacheDir, threads } = options.sessions ?? {};
-    upscaler ??= openUpscalerSession(upscalerPath as string, { cacheDir, threads, useCuda: provider === 'cuda' }).catch((error) => {
+    upscaler ??= openUpscalerSession(upscalerPath as string, { cacheDir, threads, provider }).catch((error) => {
       upscaler = null;
       throw error;
     });

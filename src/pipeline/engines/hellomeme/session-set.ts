@@ -7,10 +7,11 @@ import { bindHm5Modules, type Hm5Folder, type Hm5Model, type Hm5Part } from '../
 import { ClipTokenizer } from '../../../graph/models/sd15/clip-tokenizer.ts';
 import { compileSd15Model } from '../../../graph/models/sd15/compile-model.ts';
 import type { FloatType, Target } from '../../../graph/onnx/graph-builder.ts';
-import { createSession, type GraphSession, type ProviderChoice } from '../../../graph/runtime.ts';
+import { targetProfile } from '../../../graph/onnx/targets.ts';
+import { createSession, type ExecutionProvider, type GraphSession, type ProviderChoice } from '../../../graph/runtime.ts';
 import { openComponent, readJsonFile, resolveComponent } from '../../../graph/weights/model-folder.ts';
 import type { WeightStore } from '../../../graph/weights/weight-store.ts';
-import { cudaUsable } from './cuda-probe.ts';
+import { chooseDevice } from '../auto-engine.ts';
 import type { HelloMemeModelPaths } from './model-paths.ts';
 
 export interface SessionSetOptions {
@@ -31,7 +32,7 @@ export const SESSION_NAMES = ['clip-text', 'vae-encoder', 'vae-decoder', 'hm5-re
 export type SessionName = (typeof SESSION_NAMES)[number];
 
 export interface HelloMemeSessions {
-  readonly provider: 'cpu' | 'cuda';
+  readonly provider: ExecutionProvider;
   readonly residency: 'all' | 'stage';
   readonly tokenizer: ClipTokenizer;
   /** The encoding VAE's latent scaling (0.18215 for SD1.5) and the decoding VAE's. */
@@ -93,17 +94,21 @@ function vaeScaling(folder: string): number {
 
 /**
  * Compiles every graph into the cache now (cheap when cached) and returns the session set; sessions open on
- * first use. CUDA with fp16 where it really works, else CPU fp32.
+ * first use. Each provider runs the graphs built for its target (the provider's name is the target's): fp16 on a
+ * GPU provider that works (auto: CUDA, then WebGPU), else CPU fp32.
  */
 export async function openHelloMemeSessions(paths: HelloMemeModelPaths, options: SessionSetOptions = {}): Promise<HelloMemeSessions> {
-  const useCuda = options.provider === 'cuda' || ((options.provider ?? 'auto') === 'auto' && (await cudaUsable()));
-  const target: Target = useCuda ? 'cuda' : 'cpu';
-  const built: Built = { target, floatType: useCuda ? 'float16' : 'float32', cacheDir: options.cacheDir ?? defaultCacheDir() };
-  const residency = options.residency ?? (useCuda ? 'all' : 'stage');
+  const provider: ExecutionProvider = !options.provider || options.provider === 'auto' ? (await chooseDevice('auto')).device : options.provider;
+  const target: Target = provider;
+  const built: Built = { target, floatType: targetProfile(target).floatType, cacheDir: options.cacheDir ?? defaultCacheDir() };
+  const residency = options.residency ?? (provider === 'cpu' ? 'stage' : 'all');
   const sd15 = { cacheDir: built.cacheDir, target };
+  // CLIP's pooled output takes an ArgMax over int64 token ids, which WebGPU has no kernel for; 77 tokens once a job
+  // run on the CPU in fp32 there.
+  const providerOf = (name: SessionName): ExecutionProvider => (provider === 'webgpu' && name === 'clip-text' ? 'cpu' : provider);
   const denoiseFolders = { unet_base: paths.denoiseUnet, hm5_reference: paths.referenceAdapter, hm5_motion: paths.motionAdapter };
   const compilers: Record<SessionName, () => Promise<CompiledGraph>> = {
-    'clip-text': () => compileSd15Model('clip-text', paths.textEncoder, null, sd15),
+    'clip-text': () => compileSd15Model('clip-text', paths.textEncoder, null, { ...sd15, target: providerOf('clip-text') }),
     'vae-encoder': () => compileSd15Model('vae-encoder', paths.vaeEncoder, null, sd15),
     'vae-decoder': () => compileSd15Model('vae-decoder', paths.vaeDecoder, null, sd15),
     'hm5-reference': () => compileHm5('hm5-reference', { unet_base: paths.referenceUnet }, built),
@@ -132,7 +137,7 @@ export async function openHelloMemeSessions(paths: HelloMemeModelPaths, options:
     if (!pending) {
       const graph = compiled.get(name) as CompiledGraph;
       const t = performance.now();
-      pending = createSession(graph.modelPath, { provider: useCuda ? 'cuda' : 'cpu', inputs: graph.inputs, threads: options.threads }).then((created) => {
+      pending = createSession(graph.modelPath, { provider: providerOf(name), inputs: graph.inputs, threads: options.threads }).then((created) => {
         openMs[name] = performance.now() - t;
         return created;
       });
@@ -142,7 +147,7 @@ export async function openHelloMemeSessions(paths: HelloMemeModelPaths, options:
     return pending;
   };
   return {
-    provider: useCuda ? 'cuda' : 'cpu',
+    provider,
     residency,
     tokenizer: ClipTokenizer.fromFolder(paths.tokenizer),
     encodeScaling: vaeScaling(paths.vaeEncoder),

@@ -7,7 +7,8 @@ import { buildRrdbNetGraph, loadRrdbNet } from '../../../graph/models/esrgan/bui
 import { enhanceRgb } from '../../../graph/models/esrgan/enhance-rgb.ts';
 import type { RrdbNetConfig } from '../../../graph/models/esrgan/rrdbnet.ts';
 import { DEFAULT_TILES, type TileOptions } from '../../../graph/models/esrgan/tiled-upscale.ts';
-import { createSession, type GraphSession } from '../../../graph/runtime.ts';
+import { targetProfile } from '../../../graph/onnx/targets.ts';
+import { createSession, type ExecutionProvider, type GraphSession } from '../../../graph/runtime.ts';
 import type { RgbImage } from '../../types.ts';
 import { f32Tensor, floatsOf } from './video-tensors.ts';
 
@@ -15,8 +16,8 @@ export interface UpscalerSessionOptions {
   /** Compiled-graph cache (default ~/.cache/memeloom/graphs or MEMELOOM_GRAPH_CACHE). */
   readonly cacheDir?: string;
   readonly threads?: number;
-  /** the CUDA provider with fp16 weights, as HelloMeme runs it (half=True); else CPU in fp32 */
-  readonly useCuda?: boolean;
+  /** where it runs, in the target's float type: fp16 on the GPU providers, as HelloMeme runs it (half=True); CPU fp32 */
+  readonly provider?: ExecutionProvider;
   readonly tiles?: TileOptions;
 }
 
@@ -30,8 +31,8 @@ export interface UpscalerSession {
 /** Opens the upscaler from a Real-ESRGAN checkpoint (.pth, params_ema) or a safetensors file of the same names. */
 export async function openUpscalerSession(weightsPath: string, options: UpscalerSessionOptions = {}): Promise<UpscalerSession> {
   const cacheDir = options.cacheDir ?? defaultCacheDir();
-  const target = options.useCuda ? 'cuda' : 'cpu';
-  const floatType = options.useCuda ? 'float16' : 'float32';
+  const target = options.provider ?? 'cpu';
+  const floatType = targetProfile(target).floatType;
   const weightHashes = [await cachedFileHash(cacheDir, weightsPath)];
   const loaded = await loadRrdbNet(weightsPath);
   const config = loaded.net.config;
@@ -42,7 +43,7 @@ export async function openUpscalerSession(weightsPath: string, options: Upscaler
   } finally {
     await loaded.close();
   }
-  const session: GraphSession = await createSession(compiled.modelPath, { provider: options.useCuda ? 'cuda' : 'cpu', threads: options.threads, inputs: compiled.inputs });
+  const session: GraphSession = await createSession(compiled.modelPath, { provider: target, threads: options.threads, inputs: compiled.inputs });
   const unshuffle = 4 / config.scale;
   return {
     config,

@@ -1,8 +1,7 @@
 // The fallback ControlSource's pose images (shape, −1 background, the quad turning with yaw), the host memory plan
-// against the spec's per-frame figure, and the auto-engine rule.
+// against the spec's per-frame figure (the auto-engine rule: test/unit/pipeline/engines/auto-engine.test.ts).
 import { describe, expect, it } from 'vitest';
 import { createMotionTrackControlSource, EXPRESSION_DIM, poseImageFor } from '../../../../../../src/pipeline/engines/hellomeme/control-signals.ts';
-import { chooseAutoEngine, hellomemeEngineIfPresent } from '../../../../../../src/pipeline/engines/hellomeme/engine-from-models.ts';
 import { planMemory } from '../../../../../../src/pipeline/engines/hellomeme/memory-plan.ts';
 import { headTurnTrack } from './engine-fixtures.ts';
 
@@ -49,17 +48,5 @@ describe('memory plan', () => {
     expect(plan.controlCacheBytes).toBe(47 * plan.controlBytesPerFrame);
     // jue (N = 47) writes pads for the 6 keyframes of its one deeper level (spec §6.3 table).
     expect(plan.keyframes).toBe(6);
-  });
-});
-
-describe('engine choice', () => {
-  it('auto picks hellomeme only with its models and a GPU, and says why otherwise', () => {
-    expect(chooseAutoEngine(true, true).engine).toBe('hellomeme');
-    expect(chooseAutoEngine(true, false)).toMatchObject({ engine: 'warp', reason: expect.stringMatching(/GPU/) });
-    expect(chooseAutoEngine(false, true)).toMatchObject({ engine: 'warp', reason: expect.stringMatching(/models pull/) });
-  });
-
-  it('offers no hellomeme engine when the models directory lacks its files', async () => {
-    expect(await hellomemeEngineIfPresent('/nonexistent/memeloom-models')).toBeNull();
   });
 });

@@ -11,6 +11,7 @@ import { createRenderer } from '../../../../../../src/pipeline/render.ts';
 import { faceScene, sceneReference, writeFaceToolkitModels, writeLosslessClip } from './control-source-fixtures.ts';
 import { headTurnTrack, TINY_LATENT, tinyModelDir } from './engine-fixtures.ts';
 import { referenceImage } from '../../../../../helpers/fixtures.ts';
+import { noGpu } from '../../../../../helpers/gpu-probes.ts';
 
 const PHOTO = readFileSync(referenceImage('harris.jpg'));
 const FRAMES = [faceScene(0, 4), faceScene(2, 10), faceScene(4, 16), faceScene(2, 10)];
@@ -51,7 +52,7 @@ describe('hellomeme engine with the face-toolkit control source', () => {
   }, 60_000);
 
   it('is handed the template clip by runMeme', async () => {
-    const renderer = await createRenderer({ hellomeme: engine, gpu: false, cacheDir: path.join(tmpdir(), 'memeloom-test-cache') });
+    const renderer = await createRenderer({ hellomeme: engine, probe: noGpu(), cacheDir: path.join(tmpdir(), 'memeloom-test-cache') });
     try {
       const result = await renderer.render({ photo: PHOTO, templateId: 'nod-along', format: 'gif', engine: 'hellomeme', fps: 2, maxSide: 256, seed: 1 });
       expect(result.engine).toBe('hellomeme');

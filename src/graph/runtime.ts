@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { InputError, MemeError } from '../errors.ts';
-import { type Dim, type ElemType, GraphBuilder, type IoSpec } from './onnx/graph-builder.ts';
+import { attr, type Dim, type ElemType, GraphBuilder, type IoSpec } from './onnx/graph-builder.ts';
 import { bindInputDims, encodeModelInline, graphOutputNames } from './onnx/model-writer.ts';
 
 export type HostArrayOf<E extends ElemType> = E extends 'int64' ? BigInt64Array : E extends 'int32' ? Int32Array : E extends 'bool' ? Uint8Array : E extends 'float16' ? Uint16Array : Float32Array;
@@ -201,7 +201,7 @@ export async function createSession(model: Uint8Array | string, options: Session
 
 export interface ProviderProbe {
   readonly provider: GpuProvider;
-  /** true when a session ran on it (and, for WebGPU, beat the CPU EP on a matrix product) */
+  /** true when a session ran on it (for WebGPU also: its fused attention agrees with the CPU, and it beats the CPU EP) */
   readonly usable: boolean;
   /** why, in words for a log line */
   readonly detail: string;
@@ -222,6 +222,39 @@ async function runsCorrectly(provider: GpuProvider): Promise<void> {
   } finally {
     await session.release();
   }
+}
+
+/**
+ * The fused attention kernel against the CPU EP on one 64-token head: ORT 1.30's WebGPU MultiHeadAttention was seen
+ * wrong for query lengths ≥ 32 on Mesa's lavapipe (exact up to 17), so an adapter must prove it before diffusion.
+ */
+async function attentionMatchesCpu(provider: GpuProvider): Promise<number> {
+  const [tokens, width] = [64, 32];
+  const g = new GraphBuilder();
+  const q = g.input('q', 'float32', [1, tokens, width]);
+  const k = g.input('k', 'float32', [1, tokens, width]);
+  g.output(g.op('MultiHeadAttention', [q, k, k], { num_heads: attr.int(1), scale: attr.float(1 / Math.sqrt(width)) }, 'com.microsoft'), 'y', 'float32', [1, tokens, width]);
+  const model = await encodeModelInline(g);
+  // Standard normals (Box–Muller over a fixed LCG): the wrong lavapipe results showed with such data, not with sines.
+  const values = (seed: number) => {
+    let s = seed;
+    const uniform = () => {
+      s = (s * 1103515245 + 12345) % 2147483648;
+      return (s + 1) / 2147483649;
+    };
+    return Float32Array.from({ length: tokens * width }, () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform()));
+  };
+  const feeds = { q: new ort.Tensor('float32', values(1), [1, tokens, width]), k: new ort.Tensor('float32', values(2), [1, tokens, width]) };
+  const outputs: Float32Array[] = [];
+  for (const ep of [provider, 'cpu'] as const) {
+    const session = await openOrt(model, ep, undefined, ep !== 'cpu');
+    try {
+      outputs.push((await session.run(feeds)).y.data as Float32Array);
+    } finally {
+      await session.release();
+    }
+  }
+  return outputs[0].reduce((max, v, i) => Math.max(max, Math.abs(v - outputs[1][i])), 0);
 }
 
 /** Best of three timed runs (after one warm-up) of a [n,n]·[n,n] product, in ms. */
@@ -262,6 +295,8 @@ async function probe(provider: GpuProvider): Promise<ProviderProbe> {
     return { provider, usable: false, detail: `a session on ${provider} does not run here: ${(error as Error).message.split('\n')[0]}` };
   }
   if (provider === 'cuda') return { provider, usable: true, detail: 'a session ran on CUDA' };
+  const attentionError = await attentionMatchesCpu(provider);
+  if (!(attentionError < 1e-3)) return { provider, usable: false, detail: `the WebGPU adapter's fused attention is off by ${attentionError.toExponential(1)} from the CPU's` };
   const gpu = await matmulMs('webgpu', PROBE_MATMUL);
   const cpu = await matmulMs('cpu', PROBE_MATMUL);
   const rate = (ms: number) => `${((2 * PROBE_MATMUL ** 3) / ms / 1e6).toFixed(0)} GFLOP/s`;

@@ -65,7 +65,6 @@ export class GraphBuilder {
   readonly profile: TargetProfile;
   private counter = 0;
   private readonly scope: string[] = [];
-  private readonly domains = new Set<string>();
 
   constructor(options: { opset?: number; floatType?: FloatType; target?: Target } = {}) {
     this.opset = options.opset ?? 21;
@@ -74,8 +73,9 @@ export class GraphBuilder {
     this.floatType = options.floatType ?? this.profile.floatType;
   }
 
+  /** The non-default op domains the nodes use (com.microsoft for fused ops), read off the nodes themselves. */
   get usedDomains(): ReadonlySet<string> {
-    return this.domains;
+    return new Set(this.nodes.map((n) => n.domain).filter(Boolean));
   }
 
   /** Runs fn with `name` pushed on the node-name scope (only for readable node names). */
@@ -108,7 +108,6 @@ export class GraphBuilder {
   /** Emits one node; `null` inputs become empty (omitted optional) inputs. */
   node(opType: string, inputs: readonly (Value | null)[], attrs: Record<string, Attr> = {}, options: { outputs?: number; domain?: string } = {}): Value[] {
     const domain = options.domain ?? '';
-    if (domain) this.domains.add(domain);
     const name = this.fresh(opType);
     const outputs = Array.from({ length: options.outputs ?? 1 }, (_, i) => `${name}:${i}`);
     this.nodes.push({ opType, domain, name, inputs: inputs.map((v) => v?.name ?? ''), outputs, attrs });

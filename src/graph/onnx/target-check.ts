@@ -20,6 +20,11 @@ function foldedNodes(g: GraphBuilder): Set<NodeSpec> {
   return folded;
 }
 
+/** Whether the target's EP has a kernel for `opType` (models leave out what it lacks, e.g. CLIP's pooled output). */
+export function targetRuns(g: GraphBuilder, opType: string, domain = ''): boolean {
+  return !g.profile.ops || g.profile.ops.has(opKey(domain, opType));
+}
+
 /** Nodes of `g` its target's EP has no kernel for (empty for targets whose EP runs any op). */
 export function nodesOffTarget(g: GraphBuilder): NodeSpec[] {
   const table = g.profile.ops;

@@ -4,10 +4,11 @@
 // Where the table comes from: the EP's kernel registrations (onnxruntime/core/providers/webgpu/
 // webgpu_execution_provider.cc, onnxruntime/contrib_ops/webgpu/webgpu_contrib_kernels.cc) and the JSEP list
 // (js/web/docs/webgpu-operators.md), then each row checked against the EP bundled in onnxruntime-node 1.30.0:
-// scripts/device/webgpu-placement.ts builds every graph for the webgpu target and reads ORT's node placement
-// ("All nodes placed on [WebGpuExecutionProvider]") on a real adapter (Mesa lavapipe here, the GPU on a device).
+// scripts/device/webgpu-tiny-check.ts opens every webgpu-target graph of the tiny goldens on a real adapter with
+// CPU fallback disabled (ORT refuses the session if any node lands on the CPU): Mesa's lavapipe here, 2026-12.
 // Rows left out on purpose: BiasSplitGelu (registered, but failed at run time for hidden sizes outside its own
 // table), GroupNormalization (no WebGPU kernel), ArgMax over int64 token ids (CLIP's pooled output).
+
 /** 'OpType' for the default domain, 'domain/OpType' otherwise. */
 export type OpTable = ReadonlySet<string>;
 

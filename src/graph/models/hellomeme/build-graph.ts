@@ -4,6 +4,7 @@
 import { InputError } from '../../../errors.ts';
 import { type FloatType, GraphBuilder, type Target, type Value } from '../../onnx/graph-builder.ts';
 import * as op from '../../onnx/ops.ts';
+import { targetProfile } from '../../onnx/targets.ts';
 import { ARKIT_COEFFS, CONTROL_MAPS, FACE_PART_COUNT, FACE_PART_DIM, type HM5ControlNetBase, PD_FPG_DIM } from './control-net.ts';
 import { type DenoiseConditioning, denoiseHooks, frameTimeEmbedding, runHookedUnet } from './hooked-unet.ts';
 import { type Hm5Model, type Hm5Modules, unetLevelChannels } from './load-modules.ts';
@@ -130,9 +131,19 @@ export function buildPdFgcGraph(encoder: PdFgcEncoder, options: Pick<Hm5BuildOpt
   return g;
 }
 
+/**
+ * The float type a HelloMeme graph uses on `target`: the target's own, except the reference pass, which stays fp32
+ * everywhere. Its maps are cached and read by every denoiser call of a job, and they reach |x| ≈ 12, where half an
+ * fp16 ulp is 4e-3: in fp16 they land 1–3e-2 from fp32 (hellomeme_v5_tiny), against 4e-3 for the denoiser's own
+ * prediction. The pass runs once a job (and once per keyframe), so fp32 costs little time.
+ */
+export function hm5FloatType(model: Hm5Model, target: Target): FloatType {
+  return model === 'hm5-reference' ? 'float32' : targetProfile(target).floatType;
+}
+
 /** Builds one HelloMeme v5 graph; weights are referenced lazily and read when the graph is written. */
 export function buildHm5Graph(model: Hm5Model, modules: Modules, options: Hm5BuildOptions = {}): GraphBuilder {
-  const g = new GraphBuilder({ target: options.target, floatType: options.floatType });
+  const g = new GraphBuilder({ target: options.target, floatType: options.floatType ?? hm5FloatType(model, options.target ?? 'cpu') });
   if (model === 'hm5-reference') buildReference(g, modules);
   else if (model === 'hm5-control') buildControl(g, modules, options.expression ?? 'pd_fpg', options.taps);
   else if (model === 'hm5-denoise') buildDenoise(g, modules, options.withPad ?? false, options.taps);

@@ -79,7 +79,7 @@ function buildClip(g: GraphBuilder, config: Json, store: WeightStore): void {
   const out = model.forward(g, ids);
   const d = c.hiddenSize;
   g.output(toF32(g, out.lastHiddenState), 'last_hidden_state', 'float32', ['batch', 'tokens', d]);
-  g.output(toF32(g, out.pooled), 'pooled_output', 'float32', ['batch', d]);
+  if (out.pooled) g.output(toF32(g, out.pooled), 'pooled_output', 'float32', ['batch', d]);
   out.hiddenStates.forEach((h, i) => {
     g.output(toF32(g, h), `hidden_states.${i}`, 'float32', ['batch', 'tokens', d]);
   });

@@ -4,6 +4,7 @@ import { InputError } from '../../../errors.ts';
 import type { GraphBuilder, Value } from '../../onnx/graph-builder.ts';
 import { attr } from '../../onnx/graph-builder.ts';
 import * as op from '../../onnx/ops.ts';
+import { targetRuns } from '../../onnx/target-check.ts';
 import { Attention } from '../../nn/attention.ts';
 import { LayerNorm, Linear } from '../../nn/layers.ts';
 import { Module, ModuleList } from '../../nn/module.ts';
@@ -130,7 +131,8 @@ class EncoderHolder extends Module {
 
 export interface ClipTextOutputs {
   readonly lastHiddenState: Value;
-  readonly pooled: Value;
+  /** absent on targets without ArgMax over token ids (webgpu: no int64 kernels); SD and HelloMeme use lastHiddenState */
+  readonly pooled?: Value;
   readonly hiddenStates: Value[];
   readonly textEmbeds?: Value;
 }
@@ -168,6 +170,7 @@ export class ClipTextModel extends Module {
       hiddenStates.push(h);
     });
     const last = t.finalNorm.forward(g, h);
+    if (!targetRuns(g, 'ArgMax')) return { lastHiddenState: last, hiddenStates };
     // Pool at the first maximal id (the first EOT, since EOT is the highest id); ids fit float32 exactly.
     const argmax = g.op('ArgMax', [op.cast(g, ids, 'float32')], { axis: attr.int(1), keepdims: attr.int(1), select_last_index: attr.int(0) });
     const pooled = g.op('GatherND', [last, argmax], { batch_dims: attr.int(1) });

@@ -2,12 +2,11 @@
 // encoder/decoder, reference UNet, control net, and the denoiser with and without keyframe pads. Kept open across
 // jobs, or per stage where memory is short (full-size fp32 on CPU). No sampling here.
 import { type CompiledGraph, cachedFileHash, compileCached, defaultCacheDir, graphCacheKey } from '../../../graph/graph-cache.ts';
-import { buildHm5Graph } from '../../../graph/models/hellomeme/build-graph.ts';
+import { buildHm5Graph, hm5FloatType } from '../../../graph/models/hellomeme/build-graph.ts';
 import { bindHm5Modules, type Hm5Folder, type Hm5Model, type Hm5Part } from '../../../graph/models/hellomeme/load-modules.ts';
 import { ClipTokenizer } from '../../../graph/models/sd15/clip-tokenizer.ts';
 import { compileSd15Model } from '../../../graph/models/sd15/compile-model.ts';
-import type { FloatType, Target } from '../../../graph/onnx/graph-builder.ts';
-import { targetProfile } from '../../../graph/onnx/targets.ts';
+import type { Target } from '../../../graph/onnx/graph-builder.ts';
 import { createSession, type ExecutionProvider, type GraphSession, type ProviderChoice } from '../../../graph/runtime.ts';
 import { openComponent, readJsonFile, resolveComponent } from '../../../graph/weights/model-folder.ts';
 import type { WeightStore } from '../../../graph/weights/weight-store.ts';
@@ -49,7 +48,6 @@ export interface HelloMemeSessions {
 
 interface Built {
   target: Target;
-  floatType: FloatType;
   cacheDir: string;
 }
 
@@ -79,8 +77,9 @@ async function compileHm5(model: Hm5Model, folders: Partial<Record<Hm5Folder, st
     const hashes = await Promise.all(files.map((f) => cachedFileHash(built.cacheDir, f)));
     const configs = Object.fromEntries(Object.entries(parts).map(([k, p]) => [k, p?.config ?? {}]));
     const name = withPad ? `${model}-pad` : model;
-    const key = graphCacheKey({ model: name, target: built.target, floatType: built.floatType, config: configs, weightHashes: hashes });
-    return await compileCached(built.cacheDir, name, key, () => buildHm5Graph(model, bindHm5Modules(model, parts), { target: built.target, floatType: built.floatType, withPad }));
+    const floatType = hm5FloatType(model, built.target);
+    const key = graphCacheKey({ model: name, target: built.target, floatType, config: configs, weightHashes: hashes });
+    return await compileCached(built.cacheDir, name, key, () => buildHm5Graph(model, bindHm5Modules(model, parts), { target: built.target, floatType, withPad }));
   } finally {
     await Promise.all(stores.map((s) => s.close()));
   }
@@ -100,15 +99,12 @@ function vaeScaling(folder: string): number {
 export async function openHelloMemeSessions(paths: HelloMemeModelPaths, options: SessionSetOptions = {}): Promise<HelloMemeSessions> {
   const provider: ExecutionProvider = !options.provider || options.provider === 'auto' ? (await chooseDevice('auto')).device : options.provider;
   const target: Target = provider;
-  const built: Built = { target, floatType: targetProfile(target).floatType, cacheDir: options.cacheDir ?? defaultCacheDir() };
+  const built: Built = { target, cacheDir: options.cacheDir ?? defaultCacheDir() };
   const residency = options.residency ?? (provider === 'cpu' ? 'stage' : 'all');
   const sd15 = { cacheDir: built.cacheDir, target };
-  // CLIP's pooled output takes an ArgMax over int64 token ids, which WebGPU has no kernel for; 77 tokens once a job
-  // run on the CPU in fp32 there.
-  const providerOf = (name: SessionName): ExecutionProvider => (provider === 'webgpu' && name === 'clip-text' ? 'cpu' : provider);
   const denoiseFolders = { unet_base: paths.denoiseUnet, hm5_reference: paths.referenceAdapter, hm5_motion: paths.motionAdapter };
   const compilers: Record<SessionName, () => Promise<CompiledGraph>> = {
-    'clip-text': () => compileSd15Model('clip-text', paths.textEncoder, null, { ...sd15, target: providerOf('clip-text') }),
+    'clip-text': () => compileSd15Model('clip-text', paths.textEncoder, null, sd15),
     'vae-encoder': () => compileSd15Model('vae-encoder', paths.vaeEncoder, null, sd15),
     'vae-decoder': () => compileSd15Model('vae-decoder', paths.vaeDecoder, null, sd15),
     'hm5-reference': () => compileHm5('hm5-reference', { unet_base: paths.referenceUnet }, built),
@@ -137,7 +133,7 @@ export async function openHelloMemeSessions(paths: HelloMemeModelPaths, options:
     if (!pending) {
       const graph = compiled.get(name) as CompiledGraph;
       const t = performance.now();
-      pending = createSession(graph.modelPath, { provider: providerOf(name), inputs: graph.inputs, threads: options.threads }).then((created) => {
+      pending = createSession(graph.modelPath, { provider, inputs: graph.inputs, threads: options.threads }).then((created) => {
         openMs[name] = performance.now() - t;
         return created;
       });

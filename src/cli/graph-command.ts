@@ -13,6 +13,8 @@ import { encodeModelInline, writeModelExternal } from '../graph/onnx/model-write
 import { createSession, type HostTensor } from '../graph/runtime.ts';
 import { SafetensorsFile } from '../graph/weights/safetensors.ts';
 import { writeSafetensors } from '../graph/weights/safetensors-writer.ts';
+import { isTarget, TARGETS } from '../graph/onnx/targets.ts';
+import { defaultFloatType } from '../graph/models/sd15/compile-model.ts';
 
 const PD_FGC_MODEL = 'pd-fgc';
 const ALL_MODELS = [...SD15_MODELS, ...HM5_MODELS, PD_FGC_MODEL];
@@ -21,7 +23,7 @@ const USAGE = `usage:
   memeloom graph run --model <${ALL_MODELS.join('|')}> --weights <file|folder> [--config config.json]
                      --inputs in.safetensors --out out.safetensors
   memeloom graph build --model <name> --weights <file|folder> [--config config.json] --out model.onnx
-                     [--target cpu|cuda] [--dtype fp32|fp16] [--pad yes|no (hm5-denoise)]
+                     [--target cpu|cuda|webgpu] [--dtype fp32|fp16] [--pad yes|no (hm5-denoise)]
   hm5-* models take --weights <folder> holding unet_base/, hm5_reference/, hm5_motion/, hm5_control_base/,
   hm5_control_proj/ (official layout); hm5-denoise runs the keyframe-pad path when the inputs hold pad.*; hm5-control takes pd_fpg (cntrl2)
   or drive_coeff + face_parts (cntrl1); pd-fgc takes --weights <pd_fgc_motion folder> and image [N,3,224,224]`;
@@ -156,12 +158,13 @@ async function modelForSession(g: GraphBuilder, scratchDir: string): Promise<Uin
 
 async function buildCommand(flags: Record<string, string>): Promise<number> {
   const model = modelFlag(flags);
-  const target = (flags.target ?? 'cpu') as 'cpu' | 'cuda';
-  if (target !== 'cpu' && target !== 'cuda') throw new InputError('BAD_OPTION', `--target must be cpu or cuda`);
-  const dtype = flags.dtype ?? (target === 'cuda' ? 'fp16' : 'fp32');
-  if (dtype !== 'fp32' && dtype !== 'fp16') throw new InputError('BAD_OPTION', `--dtype must be fp32 or fp16`);
+  const target = flags.target ?? 'cpu';
+  if (!isTarget(target)) throw new InputError('BAD_OPTION', `--target must be ${TARGETS.join(', ')}`);
+  const dtype = flags.dtype;
+  if (dtype !== undefined && dtype !== 'fp32' && dtype !== 'fp16') throw new InputError('BAD_OPTION', `--dtype must be fp32 or fp16`);
   const outPath = need(flags, 'out');
-  const floatType = dtype === 'fp16' ? 'float16' : 'float32';
+  // Without --dtype each builder takes the target's default (fp32 for a force_upcast VAE and the HelloMeme reference).
+  const floatType = dtype === undefined ? undefined : dtype === 'fp16' ? 'float16' : 'float32';
   if (model === PD_FGC_MODEL) {
     const loaded = await loadPdFgcEncoder(need(flags, 'weights'));
     try {
@@ -184,7 +187,7 @@ async function buildCommand(flags: Record<string, string>): Promise<number> {
   }
   const loaded = await loadSd15Model(model, need(flags, 'weights'), flags.config ?? null);
   try {
-    await writeBuilt(buildSd15Graph(model, loaded.config, loaded.store, { target, floatType }), outPath);
+    await writeBuilt(buildSd15Graph(model, loaded.config, loaded.store, { target, floatType: floatType ?? defaultFloatType(model, target, loaded.config) }), outPath);
   } finally {
     await loaded.store.close();
   }

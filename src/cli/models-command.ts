@@ -6,8 +6,9 @@ import { compileSd15Model, modelsIn } from '../graph/models/sd15/compile-model.t
 import { parseFlags } from './graph-command.ts';
 import { runModelsList } from './models-list.ts';
 import { runModelsPull } from './models-pull.ts';
+import { isTarget, TARGETS } from '../graph/onnx/targets.ts';
 
-const BUILD_USAGE = 'usage: memeloom models build <folder|checkpoint.safetensors> [--target cpu|cuda] [--dtype fp32|fp16 (default: fp16 on cuda, but fp32 for a force_upcast VAE)] [--cache-dir dir] [--lora file.safetensors[:scale]]';
+const BUILD_USAGE = 'usage: memeloom models build <folder|checkpoint.safetensors> [--target cpu|cuda|webgpu] [--dtype fp32|fp16 (default: fp16 on cuda and webgpu, but fp32 for a force_upcast VAE)] [--cache-dir dir] [--lora file.safetensors[:scale]]';
 
 function parseLora(value: string | undefined): { path: string; scale: number }[] {
   if (!value) return [];
@@ -22,7 +23,7 @@ async function build(argv: string[]): Promise<number> {
   if (!path || path.startsWith('--')) throw new InputError('BAD_OPTION', BUILD_USAGE);
   const flags = parseFlags(rest);
   const target = flags.target ?? 'cpu';
-  if (target !== 'cpu' && target !== 'cuda') throw new InputError('BAD_OPTION', '--target must be cpu or cuda');
+  if (!isTarget(target)) throw new InputError('BAD_OPTION', `--target must be ${TARGETS.join(', ')}`);
   const dtype = flags.dtype;
   if (dtype !== undefined && dtype !== 'fp32' && dtype !== 'fp16') throw new InputError('BAD_OPTION', '--dtype must be fp32 or fp16');
   const floatType = dtype === undefined ? undefined : dtype === 'fp16' ? 'float16' : 'float32';

@@ -8,7 +8,8 @@
 // binding in Node exists only for WebGPU buffers ('gpu-buffer'), not for CUDA, so the one place it would pay
 // (the reference features fed to every UNet step) has no Node API on the cuda target.
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { InputError, MemeError } from '../errors.ts';
@@ -285,9 +286,18 @@ async function matmulMs(provider: ExecutionProvider, n: number): Promise<number>
  */
 const PROBE_MATMUL = 1024;
 
+/** onnxruntime-node lists CUDA everywhere but downloads its provider library only when asked to at install. */
+function cudaLibraryInstalled(): boolean {
+  const binding = join(dirname(createRequire(import.meta.url).resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', process.platform, process.arch);
+  return existsSync(join(binding, process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so'));
+}
+
 async function probe(provider: GpuProvider): Promise<ProviderProbe> {
   if (!ort.listSupportedBackends().some((b) => b.name === provider)) {
     return { provider, usable: false, detail: `this onnxruntime-node build has no ${provider} provider` };
+  }
+  if (provider === 'cuda' && !cudaLibraryInstalled()) {
+    return { provider, usable: false, detail: 'onnxruntime-node was installed without its CUDA provider (ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node)' };
   }
   try {
     await runsCorrectly(provider);

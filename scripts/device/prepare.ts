@@ -9,7 +9,7 @@
 // Also the check that the webgpu target builds at full size. Memory stays small: weights are zeros streamed per tensor.
 //   npx tsx scripts/device/prepare.ts --headers DIR --diffusers GIT_DIR --hellomeme GIT_DIR [--scale full|tiny] [--out DIR]
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import onnxProto from 'onnx-proto';
@@ -90,7 +90,13 @@ async function writeFull(name: string, g: GraphBuilder, batch: number): Promise<
   const written = await writeModelExternal(g, join(dir, 'model.onnx'));
   const sizes = boundSizes(g.inputs, batch);
   const model = proto.ModelProto.decode(bindInputDims(readFileSync(written.modelPath), sizes));
-  const data = written.dataPath ? readFileSync(written.dataPath) : Buffer.alloc(0);
+  // The .data file is gigabytes of zeros: read back only the small host constants it holds.
+  const data = written.dataPath ? openSync(written.dataPath, 'r') : null;
+  const readRange = (offset: number, length: number) => {
+    const bytes = Buffer.alloc(length);
+    if (data !== null) readSync(data, bytes, 0, length, offset);
+    return bytes;
+  };
   const weights: ExternalTensor[] = [];
   for (const init of model.graph?.initializer ?? []) {
     if (init.dataLocation !== proto.TensorProto.DataLocation.EXTERNAL) continue;
@@ -98,13 +104,14 @@ async function writeFull(name: string, g: GraphBuilder, batch: number): Promise<
     const offset = Number(field('offset'));
     const length = Number(field('length'));
     if (g.initializers.get(init.name ?? '')?.kind === 'host') {
-      init.rawData = data.subarray(offset, offset + length);
+      init.rawData = readRange(offset, length);
       init.externalData = [];
       init.dataLocation = proto.TensorProto.DataLocation.DEFAULT;
       continue;
     }
     weights.push({ name: init.name ?? '', offset, length, dtype: init.dataType === 10 ? 'float16' : 'float32', shape: (init.dims ?? []).map(Number) });
   }
+  if (data !== null) closeSync(data);
   if (written.dataPath) rmSync(written.dataPath);
   writeFileSync(join(dir, 'model.onnx'), proto.ModelProto.encode(model).finish());
   const dataBytes = weights.reduce((end, w) => Math.max(end, w.offset + w.length), 0);

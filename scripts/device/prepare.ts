@@ -149,7 +149,7 @@ function writeTensor(path: string, t: HostTensor): string {
  * The tiny cases the device checks (the CPU-side test covers every case): each kind of graph once, within the
  * carry's 64 MiB; the encoders, the control net and the pad variant stay here.
  */
-const DEVICE_TINY_CASES = new Set(['unet', 'vae-decoder-float32', 'vae-decoder-float16', 'clip-text', 'hm5-reference', 'hm5-denoise']);
+const DEVICE_TINY_CASES = new Set(['unet', 'vae-decoder-float32', 'vae-decoder-float16', 'clip-text', 'hm5-reference', 'hm5-denoise', 'esrgan-x2']);
 
 /** Tiny-golden graphs for webgpu, sizes bound to their feeds, with raw feeds and expected outputs. */
 async function tinyGraphs(): Promise<string[]> {

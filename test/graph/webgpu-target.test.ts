@@ -26,7 +26,7 @@ async function check(c: TinyCase, twin = false): Promise<void> {
   report[twin ? `${c.name} (twin)` : c.name] = `${c.graph.floatType}, ${mode}: ${errors.join(', ')}`;
 }
 
-describe('webgpu target on the tiny goldens (SD1.5 UNet, VAE, CLIP; HelloMeme reference, control, denoiser)', () => {
+describe('webgpu target on the tiny goldens (SD1.5 UNet, VAE, CLIP; HelloMeme reference, control, denoiser; Real-ESRGAN)', () => {
   it('builds every graph for WebGPU and matches the fp32 goldens within 1e-2', async () => {
     const seen: string[] = [];
     for await (const c of tinyCases()) {
@@ -47,7 +47,7 @@ describe('webgpu target on the tiny goldens (SD1.5 UNet, VAE, CLIP; HelloMeme re
         await c.close();
       }
     }
-    expect(seen).toEqual(['unet', 'vae-encoder-float32', 'vae-decoder-float32', 'vae-encoder-float16', 'vae-decoder-float16', 'clip-text', 'hm5-reference', 'hm5-control', 'hm5-denoise', 'hm5-denoise-pad']);
+    expect(seen).toEqual(['unet', 'vae-encoder-float32', 'vae-decoder-float32', 'vae-encoder-float16', 'vae-decoder-float16', 'clip-text', 'hm5-reference', 'hm5-control', 'hm5-denoise', 'hm5-denoise-pad', 'esrgan-x2']);
   }, 120_000);
 
   it('refuses to write a webgpu graph with a node its EP lacks, naming it', () => {

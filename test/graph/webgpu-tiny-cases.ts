@@ -1,5 +1,7 @@
-// The webgpu-target graphs of the tiny goldens with their golden feeds and expected outputs: one list shared by the
-// webgpu-target test, the local WebGPU check (scripts/device/webgpu-tiny-check.ts) and the device carry (scripts/device/prepare.ts). Feeds are the goldens' own inputs.
+// The webgpu-target graphs of the tiny goldens with their golden feeds and expected outputs, one list shared by the
+// webgpu-target test, the local WebGPU check (scripts/device/webgpu-tiny-check.ts) and the device carry
+// (scripts/device/prepare.ts). Feeds are the goldens' own inputs.
+import { buildRrdbNetGraph, loadRrdbNet } from '../../src/graph/models/esrgan/build-graph.ts';
 import { buildHm5Graph } from '../../src/graph/models/hellomeme/build-graph.ts';
 import { loadHm5Modules } from '../../src/graph/models/hellomeme/load-modules.ts';
 import { defaultFloatType } from '../../src/graph/models/sd15/compile-model.ts';
@@ -76,4 +78,9 @@ export async function* tinyCases(): AsyncGenerator<TinyCase> {
   const withPad = { ...denoise };
   for (const l of ['down_0', 'down_1', 'down_2', 'down_3', 'up_0', 'up_1', 'up_2', 'up_3']) withPad[`pad.${l}`] = await readTensor(hm('denoise.safetensors'), `pad.${l}`);
   yield await hm5Case('hm5-denoise-pad', 'hm5-denoise', withPad, { noise_pred: await readTensor(hm('denoise.safetensors'), 'noise_pred_with_pad') }, true);
+
+  const esrgan = (f: string) => golden('esrgan_x2_tiny', f);
+  const net = await loadRrdbNet(esrgan('weights.pth'));
+  const image = await readTensor(esrgan('tensors.safetensors'), 'input');
+  yield { name: 'esrgan-x2', graph: buildRrdbNetGraph(net.net, { target: 'webgpu' }), feeds: { image }, expected: { upscaled: await readTensor(esrgan('tensors.safetensors'), 'output') }, close: () => net.close() };
 }

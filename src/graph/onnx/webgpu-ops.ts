@@ -7,7 +7,8 @@
 // scripts/device/webgpu-tiny-check.ts opens every webgpu-target graph of the tiny goldens on a real adapter with
 // CPU fallback disabled (ORT refuses the session if any node lands on the CPU): Mesa's lavapipe here, 2026-12.
 // Rows left out on purpose: BiasSplitGelu (registered, but failed at run time for hidden sizes outside its own
-// table), GroupNormalization (no WebGPU kernel), ArgMax over int64 token ids (CLIP's pooled output).
+// table), GroupNormalization (no WebGPU kernel), ArgMax over int64 token ids (CLIP's pooled output), SpaceToDepth
+// (Real-ESRGAN's pixel-unshuffle becomes a one-hot strided Conv there).
 
 /** 'OpType' for the default domain, 'domain/OpType' otherwise. */
 export type OpTable = ReadonlySet<string>;
@@ -16,7 +17,7 @@ export const opKey = (domain: string, opType: string): string => (domain ? `${do
 
 export const WEBGPU_OPS: OpTable = new Set([
   // element-wise
-  'Add', 'Sub', 'Mul', 'Div', 'Sqrt', 'Reciprocal', 'Exp', 'Sin', 'Cos', 'Erf', 'Sigmoid', 'Relu', 'Gelu', 'Clip', 'Cast',
+  'Add', 'Sub', 'Mul', 'Div', 'Sqrt', 'Reciprocal', 'Exp', 'Sin', 'Cos', 'Erf', 'Sigmoid', 'Relu', 'LeakyRelu', 'Gelu', 'Clip', 'Cast',
   // linear algebra, convolution, normalisation, reduction
   'MatMul', 'Gemm', 'Conv', 'LayerNormalization', 'InstanceNormalization', 'ReduceMean', 'Softmax',
   // data movement

@@ -9,6 +9,7 @@ import type { GraphBuilder, Value } from '../../onnx/graph-builder.ts';
 import { attr } from '../../onnx/graph-builder.ts';
 import * as op from '../../onnx/ops.ts';
 import type { WeightStore } from '../../weights/weight-store.ts';
+import { targetRuns } from '../../onnx/target-check.ts';
 
 export interface RrdbNetConfig {
   /** image channels in and out (3: RGB) */
@@ -60,9 +61,22 @@ export class RRDB extends Module {
   }
 }
 
-/** torch's pixel_unshuffle: channel c·r² + i·r + j of the output is pixel (i, j) of each r×r block of channel c. */
+/**
+ * torch's pixel_unshuffle: channel c·r² + i·r + j of the output is pixel (i, j) of each r×r block of channel c.
+ * ONNX SpaceToDepth orders its output channels (i·r + j)·C + c, so a Gather puts them in torch's order. A target
+ * without SpaceToDepth (WebGPU) gets the same map as a stride-r convolution with one-hot r×r kernels: each output
+ * is one input pixel times 1 plus zeros, exact in fp16 too.
+ */
 function pixelUnshuffle(g: GraphBuilder, x: Value, channels: number, r: number): Value {
-  // ONNX SpaceToDepth orders its output channels (i·r + j)·C + c; a Gather puts them in torch's order.
+  if (!targetRuns(g, 'SpaceToDepth')) {
+    const kernel = new Float32Array(channels * r * r * channels * r * r);
+    for (let c = 0; c < channels; c++) {
+      for (let i = 0; i < r; i++) {
+        for (let j = 0; j < r; j++) kernel[(((c * r * r + i * r + j) * channels + c) * r + i) * r + j] = 1;
+      }
+    }
+    return op.conv(g, x, g.floats([channels * r * r, channels, r, r], kernel), null, { stride: r });
+  }
   const s2d = g.op('SpaceToDepth', [x], { blocksize: attr.int(r) });
   const order = Array.from({ length: channels * r * r }, (_, k) => (k % (r * r)) * channels + Math.floor(k / (r * r)));
   return g.op('Gather', [s2d, g.ints(order)], { axis: attr.int(1) });

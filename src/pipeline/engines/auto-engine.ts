@@ -24,11 +24,19 @@ export interface AutoEngineChoice {
   readonly reason: string;
 }
 
-/** The first GPU provider that runs, in order CUDA then WebGPU; the CPU when none does or when `choice` says so. */
+/**
+ * auto: the first GPU provider that runs, in order CUDA then WebGPU, else the CPU. A provider named by the user is
+ * kept even when its probe fails (HelloMeme then says why when it opens its sessions; auto stays on warp): asking
+ * for the GPU must never turn into hours of CPU diffusion.
+ */
 export async function chooseDevice(choice: DeviceChoice = 'auto', probe: Probe = probeProvider): Promise<DeviceDecision> {
   if (choice === 'cpu') return { device: 'cpu', gpu: false, reason: 'the CPU was chosen (--device cpu)' };
+  if (choice !== 'auto') {
+    const result = await probe(choice);
+    return { device: choice, gpu: result.usable, reason: result.detail };
+  }
   const tried: string[] = [];
-  for (const provider of choice === 'auto' ? (['cuda', 'webgpu'] as const) : [choice]) {
+  for (const provider of ['cuda', 'webgpu'] as const) {
     const result = await probe(provider);
     if (result.usable) return { device: provider, gpu: true, reason: result.detail };
     tried.push(result.detail);

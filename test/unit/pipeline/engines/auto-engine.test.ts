@@ -25,9 +25,9 @@ describe('chooseDevice', () => {
     expect(decision.reason).toMatch(/cuda does not run here.*webgpu does not run here/);
   });
 
-  it('probes only the provider named, and none for --device cpu', async () => {
+  it('probes only the provider named and keeps it even when it fails (no silent CPU); none for --device cpu', async () => {
     const asked: GpuProvider[] = [];
-    expect(await chooseDevice('webgpu', gpuOn('cuda', asked))).toMatchObject({ device: 'cpu', gpu: false });
+    expect(await chooseDevice('webgpu', gpuOn('cuda', asked))).toMatchObject({ device: 'webgpu', gpu: false, reason: expect.stringMatching(/no webgpu here/) });
     expect(asked).toEqual(['webgpu']);
     asked.length = 0;
     expect(await chooseDevice('cpu', gpuOn('cuda', asked))).toMatchObject({ device: 'cpu', gpu: false });

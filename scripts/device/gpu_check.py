@@ -270,10 +270,11 @@ def meme_seconds(plan, t):
     return (denoise + reference + decode) / 1000, {"denoise_s": denoise / 1000, "reference_s": reference / 1000, "decode_s": decode / 1000}
 
 
-def report(plan, webgpu, torch_rows):
-    lines = ["| call | WebGPU fp16 (ORT 1.30) | PyTorch fp16 | WebGPU / PyTorch |", "| --- | ---: | ---: | ---: |"]
+def report(plan, webgpu, torch_rows, ep, torch_label):
+    side = "WebGPU" if ep == "webgpu" else "ORT CPU EP"
+    lines = [f"| call | {side}, fp16 graphs (ORT 1.30) | PyTorch {torch_label} | {side} / PyTorch |", "| --- | ---: | ---: | ---: |"]
     medians = {}
-    for name, label in (("hm5-denoise", "denoiser, 12-frame window, CFG"), ("hm5-reference", "reference pass (fp32 on WebGPU)"), ("vae-decoder", "VAE decode, 12 frames")):
+    for name, label in (("hm5-denoise", f"denoiser, {plan['shapes']['frames']}-frame window, CFG"), ("hm5-reference", "reference pass (fp32 on WebGPU)"), ("vae-decoder", f"VAE decode, {plan['shapes']['decodeFrames']} frames")):
         w = webgpu.get(name, {}).get("median_ms")
         p = torch_rows.get(name, {}).get("median_ms")
         medians.setdefault("webgpu", {})[name] = w
@@ -323,7 +324,7 @@ def main(argv=None):
             traceback.print_exc()
             torch_rows = {"error": f"{type(e).__name__}: {e}"}
         results["torch"] = torch_rows
-    table, meme = report(plan, webgpu, torch_rows if "error" not in torch_rows else {})
+    table, meme = report(plan, webgpu, torch_rows if "error" not in torch_rows else {}, args.ep, f"{args.torch_dtype} on {args.torch_device}")
     results["meme"] = meme
     log("")
     log(table)

@@ -1,13 +1,18 @@
 // The one reader of process.env: every setting, its default and its check, validated at start into a frozen Config.
 // Problems are collected and reported together; nothing else in the code reads the environment.
 import { readFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { availableParallelism, hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
 const int = (min: number) => z.coerce.number().int().min(min);
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 const MIB = 1024 * 1024;
+/**
+ * Warp jobs at once by default: one render thread per core (the bot's own thread only waits on the network), at
+ * most 4, since each thread holds its own face models (about 150 MB).
+ */
+const DEFAULT_CPU_CONCURRENCY = Math.max(1, Math.min(4, availableParallelism()));
 
 /**
  * What a user may send, in one place: photo bytes and pixels, clip bytes and seconds, caption length. The CLI,
@@ -41,11 +46,11 @@ const ENV_SCHEMA = z.object({
   MEMELOOM_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   MEMELOOM_ENGINE: z.enum(['auto', 'warp', 'hellomeme']).default('auto'),
   MEMELOOM_DEVICE: z.enum(['auto', 'cpu', 'cuda', 'webgpu']).default('auto'),
-  MEMELOOM_CPU_CONCURRENCY: int(1).max(64).default(1),
+  MEMELOOM_CPU_CONCURRENCY: int(1).max(64).default(DEFAULT_CPU_CONCURRENCY),
   MEMELOOM_GPU_DEVICES: int(0).max(64).default(1),
   MEMELOOM_GPU_CONCURRENCY_PER_DEVICE: int(1).max(16).default(1),
   MEMELOOM_MAX_PENDING: int(1).default(100),
-  MEMELOOM_MAX_ACTIVE_PER_USER: int(1).default(1),
+  MEMELOOM_MAX_ACTIVE_PER_USER: int(1).default(3),
   MEMELOOM_USER_HOURLY_LIMIT: int(1).default(30),
   MEMELOOM_USER_DAILY_LIMIT: int(1).default(200),
   MEMELOOM_WARP_TIMEOUT_MS: int(1000).default(60_000),
@@ -58,7 +63,7 @@ const ENV_SCHEMA = z.object({
   MEMELOOM_MAX_CAPTION_CHARS: int(1).max(500).default(DEFAULT_INPUT_LIMITS.maxCaptionChars),
   MEMELOOM_CACHE_MAX_BYTES: int(0).default(256 * MIB),
   MEMELOOM_CACHE_TTL_MS: int(0).default(24 * 3600_000),
-  MEMELOOM_PROGRESS_INTERVAL_MS: int(0).default(3000),
+  MEMELOOM_PROGRESS_INTERVAL_MS: int(0).default(1000),
   MEMELOOM_UPLOAD_RETENTION_HOURS: z.coerce.number().min(0).default(0),
   QUEUE_BACKEND: z.enum(['local', 'redis']).default('local'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),

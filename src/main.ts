@@ -50,7 +50,7 @@ const ADAPTERS: AdapterEntry[] = [
   {
     name: 'telegram',
     enabled: (c) => Boolean(c.telegram.token),
-    settings: (c) => c.telegram,
+    settings: (c) => ({ ...c.telegram, progressIntervalMs: c.progress.stageIntervalMs }),
     module: './bots/telegram/start-telegram.ts',
     export: 'startTelegram',
   },
@@ -70,7 +70,7 @@ export async function startMemeloom(config: Config, options: StartOptions = {}):
   const templates = options.templates ?? (await loadTemplateCatalog());
   // With Redis the bot only takes requests and delivers: workers render, so no pipeline is loaded here.
   const backend = config.redis ? await loadRedisBackend(config, log.child({ component: 'redis' })) : undefined;
-  const renderer = backend ? undefined : (options.renderer ?? (await loadRenderer(templates, config, log)));
+  const renderer = backend ? undefined : (options.renderer ?? (await loadRenderer(config, log)));
   if (renderer) log.info('renderer ready', { engines: renderer.engines, auto: renderer.autoChoice?.engine, templates: templates.list().length });
   else log.info('jobs go to memeloom workers through Redis', { instanceId: config.redis?.instanceId, engines: backend?.engines });
   // The checks on arriving photos use the renderer's face model; a Redis bot has none, so it loads its own.
@@ -122,16 +122,20 @@ export async function startMemeloom(config: Config, options: StartOptions = {}):
   return { url: web?.url, service, stop };
 }
 
-/** Loaded on demand so an injected renderer (tests, benchmarks) never pulls in ONNX Runtime or the face model. */
-async function loadRenderer(templates: TemplateCatalog, config: Config, log: Logger): Promise<Renderer> {
-  const { createRenderer } = await import('./pipeline/render.ts');
-  return createRenderer({ templates, modelsDir: config.modelsDir, limits: config.limits, device: config.device, log: (line) => log.info(line) });
+/**
+ * Loaded on demand so an injected renderer (tests, benchmarks) never pulls in ONNX Runtime or the face model.
+ * Render threads keep the bot's event loop free (updates, heartbeats, /healthz answer within 100 ms while a
+ * template is analysed or a photo checked); one per CPU job slot. They read the bundled template catalog.
+ */
+async function loadRenderer(config: Config, log: Logger): Promise<Renderer> {
+  const { createThreadedRenderer } = await import('./pipeline/render-thread/threaded-renderer.ts');
+  return createThreadedRenderer({ modelsDir: config.modelsDir, limits: config.limits, device: config.device, threads: config.queue.cpuConcurrency, log: (line) => log.info(line) });
 }
 
-/** The face model and ffmpeg probe for a bot that renders nothing, loaded with the first photo (see pipeline/input-inspector.ts). */
+/** The checks on arriving photos for a bot that renders nothing: a render thread of their own, started with the first photo. */
 async function loadInspector(config: Config): Promise<InputInspector> {
-  const { createLazyInputInspector } = await import('./pipeline/input-inspector.ts');
-  return createLazyInputInspector(config.limits);
+  const { createThreadedInspector } = await import('./pipeline/render-thread/threaded-renderer.ts');
+  return createThreadedInspector({ limits: config.limits });
 }
 
 /** Loaded only when QUEUE_BACKEND=redis, so the default path never imports bullmq or ioredis. */

@@ -6,7 +6,7 @@ import type { StageName } from '../pipeline/types.ts';
 import { en } from './locales/en.ts';
 import type { ProgressUpdate } from './service-types.ts';
 
-export const STATUS_CODES = ['queued', 'position', 'rendering', 'done', 'cached', 'shutdownNotice', 'clipTrimmed', 'limits'] as const;
+export const STATUS_CODES = ['queued', 'position', 'rendering', 'waiting', 'working', 'done', 'cached', 'shutdownNotice', 'clipTrimmed', 'limits'] as const;
 export type StatusCode = (typeof STATUS_CODES)[number];
 export type MessageCode = StatusCode | ErrorCode;
 
@@ -48,6 +48,9 @@ export function errorText(error: unknown, language?: string): { code: ErrorCode;
   const params: MessageParams = {
     ...measureAndLimit(d, locale),
     retryAfter: typeof d.retryAfterSec === 'number' ? locale.duration(d.retryAfterSec) : undefined,
+    // An operator's count cap (memes per user at once, waiting memes, memes per window) and its window.
+    max: typeof d.max === 'number' ? d.max : undefined,
+    window: typeof d.windowSec === 'number' ? locale.duration(d.windowSec) : undefined,
     templateId: typeof d.templateId === 'string' ? d.templateId : undefined,
     detail: typeof d.detail === 'string' ? d.detail : undefined,
   };
@@ -99,12 +102,31 @@ export function clipTrimmedText(durationSec: number, maxSec: number, language?: 
 /** The status line for a progress update: a queue position while waiting, the stage and percentage while running. */
 export function progressText(update: ProgressUpdate, language?: string): string {
   const locale = localeFor(language);
-  const eta = update.etaSec !== undefined && update.etaSec > 0 ? locale.duration(update.etaSec) : undefined;
+  const eta = etaText(update.etaSec, locale);
   if (update.stage === undefined) {
     return fill(locale.messages[update.position !== undefined ? 'position' : 'queued'], { position: update.position, eta });
   }
   const percent = update.fraction !== undefined ? Math.round(update.fraction * 100) : undefined;
   return fill(locale.messages.rendering, { stage: locale.stages[update.stage], percent, eta });
+}
+
+/** The same update as one short line, for a status that follows several requests at once (one line each). */
+export function progressLine(update: ProgressUpdate, language?: string): string {
+  const locale = localeFor(language);
+  const eta = etaText(update.etaSec, locale);
+  if (update.stage === undefined) return fill(locale.messages.waiting, { position: update.position, eta });
+  const percent = update.fraction !== undefined ? Math.round(update.fraction * 100) : undefined;
+  return fill(locale.messages.working, { stage: locale.stages[update.stage], percent, eta });
+}
+
+/**
+ * An estimate as people say it: to 5 s under half a minute, to 10 s under a minute, then minutes. A status that
+ * reads the same after a small change of estimate is not edited for it.
+ */
+function etaText(etaSec: number | undefined, locale: Locale): string | undefined {
+  if (etaSec === undefined || etaSec <= 0) return undefined;
+  const step = etaSec < 30 ? 5 : etaSec < 60 ? 10 : 1;
+  return locale.duration(Math.max(1, Math.round(etaSec / step) * step));
 }
 
 function fill(template: string, params: MessageParams): string {

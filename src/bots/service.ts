@@ -16,7 +16,6 @@ import type { MemeJobBackend, ReplierFactory, RoutableReplier } from './job-back
 import { createLocalBackend, createQueueFromConfig } from './local-backend.ts';
 import { type Logger, silentLogger } from './logger.ts';
 import { errorText } from './messages.ts';
-import { ProgressThrottle } from './progress-throttle.ts';
 import { RecentRequests } from './recent-requests.ts';
 import { ReplierChannel } from './replier-channel.ts';
 import { cacheKey, ResultCache } from './result-cache.ts';
@@ -155,8 +154,8 @@ class MemeServiceCore implements CoreMemeService {
       if (cached) return this.#deliverCached(normalized, cached, replier);
       // Only in-process jobs are shared: a restart re-attaches remote jobs from the one route saved with each,
       // so someone who had joined another person's remote job would never hear back.
+      // The same person asking again joins too: the second ask is answered, at no cost to their queue cap.
       const running = this.#backend.kind === 'local' ? this.#shared.joinable(key) : undefined;
-      if (running?.subscribers.some((s) => s.userId === request.userId)) throw new MemeError('BUSY', 'this meme is already being made for this user');
       if (running) return this.#join(running, normalized, replier);
       return await this.#enqueue(normalized, spec, kinds.clipExt, key, replier);
     } catch (error) {
@@ -221,7 +220,7 @@ class MemeServiceCore implements CoreMemeService {
         continue;
       }
       const shared = new SharedJob(job.jobId, undefined);
-      shared.add({ jobId: job.jobId, userId: job.userId, channel: this.#openChannel(factory(job.route, job.jobId)), throttle: this.#throttle() });
+      shared.add({ jobId: job.jobId, userId: job.userId, channel: this.#openChannel(factory(job.route, job.jobId)) });
       this.#shared.track(shared);
       job.listen((event) => shared.forward(toUpdate(event)));
       this.#finish(shared, job.userId, job.done);
@@ -269,20 +268,14 @@ class MemeServiceCore implements CoreMemeService {
     return { jobId };
   }
 
-  #throttle(): ProgressThrottle {
-    return new ProgressThrottle(this.#config.progress.stageIntervalMs, this.#now);
-  }
-
   /** Adds a requester to a render already under way for the same request. */
   #join(job: SharedJob, request: MemeRequest, replier: Replier): JobRef {
     const jobId = randomUUID();
     const channel = this.#openChannel(replier);
-    const throttle = this.#throttle();
     const latest = job.latest;
-    throttle.announced(latest?.position);
     void channel.send('queued', { jobId, position: latest?.position, etaSec: latest?.etaSec });
-    if (latest?.stage !== undefined && throttle.accept(latest)) void channel.send('progress', { ...latest, jobId });
-    this.#shared.join(job, { jobId, userId: request.userId, channel, throttle });
+    if (latest?.stage !== undefined) void channel.send('progress', { ...latest, jobId });
+    this.#shared.join(job, { jobId, userId: request.userId, channel });
     this.#recent.remember(jobId, request);
     this.#retain(jobId, request);
     this.metrics.outcomes.inc({ outcome: 'joined' });
@@ -318,14 +311,14 @@ class MemeServiceCore implements CoreMemeService {
       throw error;
     }
     const jobId = handle.id;
-    const throttle = this.#throttle();
-    throttle.announced(first?.position);
     void channel.send('queued', { jobId, position: first?.position, etaSec: first?.etaSec });
     const job = new SharedJob(jobId, key);
-    job.add({ jobId, userId: request.userId, channel, throttle });
+    job.add({ jobId, userId: request.userId, channel });
     this.#shared.track(job);
     shared = job;
-    if (first !== undefined) job.forward({ ...first, jobId });
+    // The acknowledgement already told the position; a start that happened during submit is news.
+    if (first?.stage !== undefined) job.forward({ ...first, jobId });
+    else if (first !== undefined) job.note({ ...first, jobId });
     this.#recent.remember(jobId, request);
     this.#finish(job, request.userId, handle.done);
     this.#log.info('job queued', {

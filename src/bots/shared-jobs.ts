@@ -1,8 +1,8 @@
 // Identical requests in flight share one render: the second person to ask for the same photo, template, options
 // and seed while the first render runs joins it instead of queueing a copy (a group chat where everyone taps the
-// same template). Each requester keeps their own job id, Replier and progress pacing; cancelling detaches only
-// that requester, and the render itself stops only when nobody is left waiting for it. No I/O here.
-import type { ProgressThrottle } from './progress-throttle.ts';
+// same template). Each requester keeps their own job id and Replier (whose platform paces what they see);
+// cancelling detaches only that requester, and the render itself stops only when nobody is left waiting for it.
+// No I/O here.
 import type { ReplierChannel } from './replier-channel.ts';
 import type { ProgressUpdate } from './service-types.ts';
 
@@ -12,7 +12,6 @@ export interface Subscriber {
   readonly jobId: string;
   readonly userId: string;
   readonly channel: ReplierChannel;
-  readonly throttle: ProgressThrottle;
 }
 
 /** One render in the backend and everyone waiting for it. */
@@ -50,13 +49,18 @@ export class SharedJob {
     return this.#latest;
   }
 
-  /** Passes an update to everyone, each through their own throttle and under their own job id. */
+  /** Remembers an update everyone has already been told (for someone joining later). */
+  note(update: ProgressUpdate): void {
+    this.#latest = update;
+  }
+
+  /**
+   * Passes every update to everyone under their own job id. No update is dropped here: each platform's pacing
+   * (bots/pacing/) shows the newest one when its limits allow, so the last word is never lost to a throttle.
+   */
   forward(update: ProgressUpdate): void {
     this.#latest = update;
-    for (const s of this.#subscribers.values()) {
-      const own = { ...update, jobId: s.jobId };
-      if (s.throttle.accept(own)) void s.channel.send('progress', own);
-    }
+    for (const s of this.#subscribers.values()) void s.channel.send('progress', { ...update, jobId: s.jobId });
   }
 }
 

@@ -3,7 +3,7 @@
 // video within the byte limit, and one longer than the seconds limit is reported as trimmed (never refused).
 // A photo's analysis goes into the renderer's PhotoCache, so the render that follows starts from it.
 import type { InputLimits } from '../config.ts';
-import { createFaceAnalyzer, type FaceAnalyzer } from './face/face-analyzer.ts';
+import type { FaceAnalyzer } from './face/face-analyzer.ts';
 import { decodeImage, resizeToFit } from './media/image.ts';
 import { measureClip } from './media/video.ts';
 import { type AnalysedPhoto, PhotoCache } from './photo-cache.ts';
@@ -65,27 +65,5 @@ export function createInputInspector(deps: PhotoAnalysisDeps): InputInspector {
       const trimmed = durationSec > maxSeconds + 0.05;
       return { durationSec, usedSec: Math.min(durationSec, maxSeconds), trimmed };
     },
-  };
-}
-
-/**
- * For a process that renders nothing (a QUEUE_BACKEND=redis bot): the face model loads with the first photo,
- * so a bot that is never sent one never pays for it; a failed load is tried again with the next photo.
- */
-export function createLazyInputInspector(limits: InputLimits): InputInspector {
-  let loading: Promise<InputInspector> | undefined;
-  const load = () => {
-    loading ??= createFaceAnalyzer().then(
-      (faces) => createInputInspector({ faces, photos: new PhotoCache(), limits }),
-      (error: unknown) => {
-        loading = undefined;
-        throw error;
-      },
-    );
-    return loading;
-  };
-  return {
-    photo: async (bytes) => (await load()).photo(bytes),
-    clip: async (path, signal) => (await load()).clip(path, signal),
   };
 }

@@ -1,5 +1,6 @@
 // The in-process scheduler: one p-queue per lane (concurrency = devices x per-device), fair ordering, admission
-// (pending cap, one active job per user, hourly/daily caps), per-job abort with timeout, progress, ETA, shutdown.
+// (pending cap, a per-user cap of queued plus running jobs, hourly/daily caps), per-job abort with timeout,
+// progress, ETA, shutdown. A user's extra jobs wait behind their first; round-robin keeps other users ahead of them.
 // It runs opaque functions; it must not know about photos, templates or platforms.
 import { randomUUID } from 'node:crypto';
 import PQueue from 'p-queue';
@@ -180,14 +181,16 @@ export class JobQueue {
     if (!this.#accepting) throw new MemeError('SHUTTING_DOWN', 'the bot is shutting down');
     const { maxPending, maxActivePerUser } = this.#options;
     if ((this.#activePerUser.get(userId) ?? 0) >= maxActivePerUser) {
-      throw new MemeError('BUSY', `user already has ${maxActivePerUser} active job(s)`, { maxActivePerUser });
+      throw new MemeError('BUSY', `user already has ${maxActivePerUser} job(s) queued or running`, { maxActivePerUser, max: maxActivePerUser });
     }
     const pending = this.stats().pending;
-    if (pending >= maxPending) throw new MemeError('QUEUE_FULL', `queue holds ${pending} waiting jobs`, { maxPending });
+    if (pending >= maxPending) throw new MemeError('QUEUE_FULL', `queue holds ${pending} waiting jobs`, { maxPending, max: maxPending });
     const decision = this.#rate.check(userId);
     if (!decision.allowed) {
       throw new MemeError('RATE_LIMITED', 'per-user request cap reached', {
         retryAfterSec: Math.ceil(decision.retryAfterMs / 1000),
+        max: decision.window?.max,
+        windowSec: decision.window ? decision.window.windowMs / 1000 : undefined,
       });
     }
   }

@@ -20,7 +20,7 @@ export interface JobQueueOptions {
   lanes: LaneOptions[];
   /** Jobs waiting (not running) across all lanes; beyond it submit throws QUEUE_FULL. */
   maxPending: number;
-  /** Queued plus running jobs per user; beyond it submit throws BUSY. */
+  /** Queued plus running jobs per user: extra jobs wait behind the user's first; beyond the cap submit throws BUSY. */
   maxActivePerUser: number;
   hourlyLimitPerUser: number;
   dailyLimitPerUser: number;

@@ -10,6 +10,8 @@ export interface RateDecision {
   allowed: boolean;
   /** When refused: milliseconds until the oldest counted request leaves the tightest window. */
   retryAfterMs: number;
+  /** When refused: the window that holds the user back longest (its cap goes into the user's message). */
+  window?: RateWindow;
 }
 
 export class RateLimiter {
@@ -29,15 +31,20 @@ export class RateLimiter {
     const now = this.#now();
     const stamps = this.#prune(userId, now);
     let retryAfterMs = 0;
+    let tightest: RateWindow | undefined;
     for (const window of this.#windows) {
       const inWindow = stamps.filter((t) => t > now - window.windowMs);
       if (inWindow.length >= window.max) {
         // The request that must expire is the max-th most recent one.
         const blocking = inWindow[inWindow.length - window.max];
-        retryAfterMs = Math.max(retryAfterMs, blocking + window.windowMs - now);
+        const waitMs = blocking + window.windowMs - now;
+        if (waitMs > retryAfterMs) {
+          retryAfterMs = waitMs;
+          tightest = window;
+        }
       }
     }
-    return { allowed: retryAfterMs === 0, retryAfterMs };
+    return { allowed: retryAfterMs === 0, retryAfterMs, window: tightest };
   }
 
   record(userId: string): void {

@@ -1,5 +1,6 @@
-// Cross-process limits in Redis, each check-and-record one Lua script (atomic): one active job per user (or N),
-// hourly/daily caps, the global pending cap; plus release when a job ends. Knows nothing of memes.
+// Cross-process limits in Redis, each check-and-record one Lua script (atomic): the per-user cap of queued plus
+// running jobs (the same rule as the embedded queue: extra jobs wait, the cap refuses), hourly/daily caps, the
+// global pending cap; plus release when a job ends. Knows nothing of memes.
 import type { Redis } from 'ioredis';
 import { MemeError } from '../errors.ts';
 
@@ -19,16 +20,20 @@ local waiting = redis.call('ZCARD', KEYS[3])
 if waiting >= tonumber(ARGV[4]) then return {'QUEUE_FULL', 0, waiting} end
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - ${DAY_MS})
 local retry = 0
+local tightest = 0
 local windows = {{${HOUR_MS}, tonumber(ARGV[5])}, {${DAY_MS}, tonumber(ARGV[6])}}
-for _, w in ipairs(windows) do
+for i, w in ipairs(windows) do
   local count = redis.call('ZCOUNT', KEYS[2], '(' .. (now - w[1]), '+inf')
   if count >= w[2] then
     local blocking = redis.call('ZREVRANGEBYSCORE', KEYS[2], '+inf', '(' .. (now - w[1]), 'WITHSCORES', 'LIMIT', w[2] - 1, 1)
     local wait = tonumber(blocking[2]) + w[1] - now
-    if wait > retry then retry = wait end
+    if wait > retry then
+      retry = wait
+      tightest = i
+    end
   end
 end
-if retry > 0 then return {'RATE_LIMITED', retry, 0} end
+if retry > 0 then return {'RATE_LIMITED', retry, tightest} end
 local ttl = tonumber(ARGV[7])
 redis.call('ZADD', KEYS[1], now + ttl, ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ttl)
@@ -81,9 +86,12 @@ export class RedisAdmission {
     )) as [string, number, number];
     const [verdict, a, b] = reply;
     if (verdict === 'OK') return { userRank: a, position: b };
-    if (verdict === 'BUSY') throw new MemeError('BUSY', `user already has ${b} active job(s)`, { maxActivePerUser: limits.maxActivePerUser });
-    if (verdict === 'QUEUE_FULL') throw new MemeError('QUEUE_FULL', `queue holds ${b} waiting jobs`, { maxPending: limits.maxPending });
-    throw new MemeError('RATE_LIMITED', 'per-user request cap reached', { retryAfterSec: Math.ceil(a / 1000) });
+    const max = limits.maxActivePerUser;
+    if (verdict === 'BUSY') throw new MemeError('BUSY', `user already has ${b} job(s) queued or running`, { maxActivePerUser: max, max });
+    if (verdict === 'QUEUE_FULL') throw new MemeError('QUEUE_FULL', `queue holds ${b} waiting jobs`, { maxPending: limits.maxPending, max: limits.maxPending });
+    // b: 1 = the hourly window held the user back longest, 2 = the daily one.
+    const [windowMax, windowSec] = b === 2 ? [limits.dailyLimitPerUser, DAY_MS / 1000] : [limits.hourlyLimitPerUser, HOUR_MS / 1000];
+    throw new MemeError('RATE_LIMITED', 'per-user request cap reached', { retryAfterSec: Math.ceil(a / 1000), max: windowMax, windowSec });
   }
 
   /** The job left the waiting set (a worker took it). */

@@ -4,6 +4,8 @@ import type { REST } from 'discord.js';
 import type { ErrorCode } from '../../errors.ts';
 import { errorText } from '../messages.ts';
 import type { TemplateCatalog } from '../../templates/template-types.ts';
+import type { PacedOutbox } from '../pacing/paced-outbox.ts';
+import type { PaceLimits } from '../pacing/pace-rule.ts';
 import type { MemeService } from '../service-types.ts';
 import type { DiscordConfig } from './discord-config.ts';
 import type { GuildGate } from './guild-gate.ts';
@@ -18,6 +20,9 @@ export interface AdapterContext {
   gate: GuildGate;
   guildSettings: GuildSettingsStore;
   rest: REST;
+  /** Paces each interaction reply's progress edits (one queue per reply) and lets results overtake them. */
+  outbox: PacedOutbox;
+  pace: PaceLimits;
   nowMs: () => number;
   log: (message: string, error?: unknown) => void;
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Config } from '../../config.ts';
 import { MemeError } from '../../errors.ts';
 import type { EngineName } from '../../pipeline/meme-spec.ts';
+import type { PaceLimits } from '../pacing/pace-rule.ts';
 
 /** What a guild's admins may set. */
 export interface DiscordGuildSettings {
@@ -31,6 +32,8 @@ export interface DiscordConfig {
   guilds?: Record<string, DiscordGuildSettings>;
   /** Where admins' /meme-settings choices are kept across restarts; in memory only when absent. */
   settingsFile?: string;
+  /** MEMELOOM_PROGRESS_INTERVAL_MS: the operator's least time between two progress edits (Discord's may be longer). */
+  progressIntervalMs?: number;
 }
 
 /** Seams for tests: the clock that decides token lifetime and edit pacing. */
@@ -42,6 +45,14 @@ export interface DiscordSeams {
 
 /** Discord's upload limit for an interaction when the payload does not say (attachment_size_limit). */
 export const DEFAULT_ATTACHMENT_LIMIT_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Discord's limits as the pacing rule (bots/pacing/pace-rule.ts) reads them, per interaction reply: Discord asks
+ * bots not to edit one message more often than every few seconds; REST rate limits are discord.js's own.
+ */
+export function discordPace(config: Pick<DiscordConfig, 'progressIntervalMs'>): PaceLimits {
+  return { chatGapMs: 0, gatherMs: 0, statusGapMs: Math.max(3000, config.progressIntervalMs ?? 0) };
+}
 
 /** The engine a guild setting maps to in a MemeRequest. */
 export function engineForGuild(settings: DiscordGuildSettings): { engine: EngineName | 'auto'; priority: 'preview' | 'full' } {
@@ -58,6 +69,7 @@ export function discordConfigFrom(config: Config): DiscordConfig {
     ...(apiBase ? { apiBase } : {}),
     ...(gatewayUrl ? { gatewayUrl } : {}),
     settingsFile: path.join(config.dataDir, 'discord-guild-settings.json'),
+    progressIntervalMs: config.progress.stageIntervalMs,
   };
 }
 

@@ -1,5 +1,6 @@
-// The service's Replier over one deferred Discord interaction: paced progress edits of the deferred reply,
-// the result as an attachment with buttons, errors as ephemeral notes, and a channel post once the token is old.
+// The service's Replier over one deferred Discord interaction: progress edits of the deferred reply (paced by the
+// adapter's outbox: the pacing rule in bots/pacing/ with Discord's limits, newest text wins), the result as an
+// attachment with buttons, errors as ephemeral notes, and a channel post once the token is old.
 // The reply is live or, after a bot restart, reached through the interaction webhook (original-reply.ts).
 import type { ReplyRoute } from '../job-backend.ts';
 import type { MemeResult } from '../../pipeline/meme-spec.ts';
@@ -10,21 +11,25 @@ import { postToChannelOrDm } from './channel-delivery.ts';
 import { resultRow, runningRow } from './components.ts';
 import { toDiscordReplyRoute } from './discord-route.ts';
 import { TEXT } from './discord-texts.ts';
-import { EditThrottle } from './edit-throttle.ts';
+import type { ChatRef } from '../pacing/paced-outbox.ts';
 import type { MemeSession } from './meme-sessions.ts';
 import type { OriginalReply } from './original-reply.ts';
 import { isExpiredTokenError, isTokenUsable } from './token-lifetime.ts';
-
-/** Discord asks bots not to edit one message more often than this; it also keeps buckets free. */
-export const MIN_EDIT_INTERVAL_MS = 3_000;
 
 /** Discord's "Request entity too large": the file is over the channel's upload limit. */
 function isUploadTooLarge(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === 40005;
 }
 
+const STATUS = 'progress';
+
 export class InteractionReplier implements Replier {
-  readonly #throttle: EditThrottle;
+  /** This reply's queue in the adapter's outbox. */
+  readonly #lane: ChatRef;
+  /** The newest progress text, read when the edit's turn comes. */
+  #latest = '';
+  #latestKind: 'progress' | 'waiting' = 'waiting';
+  #stopped = false;
 
   constructor(
     private readonly reply: OriginalReply,
@@ -32,7 +37,7 @@ export class InteractionReplier implements Replier {
     private readonly receivedAtMs: number,
     private readonly ctx: AdapterContext,
   ) {
-    this.#throttle = new EditThrottle(MIN_EDIT_INTERVAL_MS, ctx.nowMs, undefined, (error) => ctx.log('discord: progress edit failed', error));
+    this.#lane = { key: `interaction:${reply.applicationId}:${reply.token}`, limits: ctx.pace };
   }
 
   /** How a restarted bot process reaches this interaction again (QUEUE_BACKEND=redis). */
@@ -41,16 +46,17 @@ export class InteractionReplier implements Replier {
   }
 
   queued(update: ProgressUpdate): void {
-    this.#edit(progressText(update, this.session.language));
+    this.#edit(progressText(update, this.session.language), 'waiting');
   }
 
   progress(update: ProgressUpdate): void {
     const line = progressText(update, this.session.language);
-    this.#edit(update.stage !== undefined ? `${TEXT.progressBar(update.fraction ?? 0)} ${line}` : line);
+    if (update.stage === undefined) this.#edit(line, 'waiting');
+    else this.#edit(`${TEXT.progressBar(update.fraction ?? 0)} ${line}`, 'progress');
   }
 
   async deliver(result: MemeResult, job: JobRef): Promise<void> {
-    await this.#throttle.close();
+    await this.stop();
     if (this.session.cancelled) return;
     this.session.jobId = job.jobId;
     // The take on screen: the MP4 button renders this seed again (a reroll's seed is picked by the service).
@@ -76,7 +82,7 @@ export class InteractionReplier implements Replier {
   }
 
   async fail(failure: JobFailure): Promise<void> {
-    await this.#throttle.close();
+    await this.stop();
     if (this.session.cancelled) return;
     if (this.#tokenUsable()) {
       try {
@@ -92,16 +98,23 @@ export class InteractionReplier implements Replier {
     });
   }
 
-  /** Stops progress edits (Cancel pressed); resolves once an edit in flight has landed. */
+  /** Stops progress edits (a result, a failure, Cancel pressed); resolves once an edit in flight has landed. */
   stop(): Promise<void> {
-    return this.#throttle.close();
+    this.#stopped = true;
+    return this.ctx.outbox.quiet(this.#lane, STATUS);
   }
 
-  #edit(content: string): void {
+  #edit(content: string, kind: 'progress' | 'waiting'): void {
     // Past the token's life an edit would fail anyway; the result will go to the channel instead.
-    if (!this.#tokenUsable() || this.session.cancelled) return;
-    const components = [runningRow(this.session.key, this.session.ownerId).toJSON()];
-    this.#throttle.offer(() => this.reply.edit({ content, components }));
+    if (this.#stopped || !this.#tokenUsable() || this.session.cancelled) return;
+    this.#latest = content;
+    this.#latestKind = kind;
+    const show = async () => {
+      if (this.#stopped || this.session.cancelled) return false;
+      await this.reply.edit({ content: this.#latest, components: [runningRow(this.session.key, this.session.ownerId).toJSON()] });
+      return true;
+    };
+    void this.ctx.outbox.status(this.#lane, STATUS, show, () => this.#latestKind).catch((error: unknown) => this.ctx.log('discord: progress edit failed', error));
   }
 
   #tokenUsable(): boolean {

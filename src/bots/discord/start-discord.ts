@@ -6,9 +6,10 @@ import type { Config } from '../../config.ts';
 import { MemeError } from '../../errors.ts';
 import type { ReplierFactory } from '../job-backend.ts';
 import type { TemplateCatalog } from '../../templates/template-types.ts';
+import { PacedOutbox } from '../pacing/paced-outbox.ts';
 import type { MemeService } from '../service-types.ts';
 import type { AdapterContext } from './adapter-context.ts';
-import { asDiscordConfig, type DiscordConfig, type DiscordSeams } from './discord-config.ts';
+import { asDiscordConfig, type DiscordConfig, type DiscordSeams, discordPace } from './discord-config.ts';
 import { GuildGate } from './guild-gate.ts';
 import { GuildSettingsStore } from './guild-settings-store.ts';
 import { routeInteraction } from './interaction-router.ts';
@@ -69,6 +70,9 @@ export async function startDiscord(
     gate: new GuildGate(nowMs),
     guildSettings,
     rest: client.rest,
+    // discord.js waits out REST rate limits itself, so the outbox only paces and orders.
+    outbox: new PacedOutbox({ retryAfterMs: () => undefined, maxRetries: 0, now: nowMs }),
+    pace: discordPace(config),
     nowMs,
     log,
   };
@@ -84,10 +88,13 @@ export async function startDiscord(
     if ((error as Error).name === 'AbortError') throw new MemeError('TIMEOUT', `Discord gateway not ready within ${READY_TIMEOUT_MS} ms`);
     throw error;
   }
+  const pruneTimer = setInterval(() => ctx.outbox.prune(), 60_000);
+  pruneTimer.unref();
   return {
     userId: client.user?.id ?? '',
     reattach: resumedReplierFactory(ctx),
     async stop() {
+      clearInterval(pruneTimer);
       await client.destroy();
     },
   };

@@ -63,7 +63,7 @@ export class CallbackHandlers {
     // One job per picker: the picker message becomes its status, so a second tap finds it expired.
     this.deps.jobs.pickers.delete(pickId);
     // The person who tapped is the requester (limits and /cancel are theirs), even in a group.
-    const tapped: JobSource = { ...source, templateId, userId: `telegram:${query.from.id}`, language: query.from.language_code };
+    const tapped: JobSource = { ...source, templateId, userId: `telegram:${query.from.id}`, name: query.from.first_name, language: query.from.language_code };
     this.deps.jobs.launch(tapped, { format: 'mp4', statusMessageId: message.message_id });
     return true;
   }

@@ -3,7 +3,7 @@
 // It owns the adapter's in-memory state (pickers, sent results, file_ids); it never parses updates.
 import { randomBytes } from 'node:crypto';
 import type { Telegram } from 'telegraf';
-import { isMemeError } from '../../errors.ts';
+import { isMemeError, throwIfAborted } from '../../errors.ts';
 import { clipTrimmedText } from '../messages.ts';
 import type { ReplyRoute } from '../job-backend.ts';
 import type { Logger } from '../logger.ts';
@@ -12,14 +12,15 @@ import type { OutputFormat } from '../../pipeline/types.ts';
 import type { TemplateCatalog } from '../../templates/template-types.ts';
 import type { MemeRequest, MemeService, Replier } from '../service-types.ts';
 import { BoundedMap } from './bounded-map.ts';
-import { statusText, userErrorText } from './error-text.ts';
+import { userErrorText } from './error-text.ts';
+import { HandoverLine } from './handover-line.ts';
 import { resultButtons } from './inline-keyboards.ts';
 import { sendResult } from './result-sender.ts';
-import { StatusMessage } from './status-message.ts';
+import { type BoardLine, type LineText, StatusBoards } from './status-board.ts';
 import { MAX_STICKER_BYTES, MAX_UPLOAD_BYTES } from './telegram-config.ts';
 import { downloadFile, type FileRef } from './telegram-files.ts';
 import type { ChatTarget, TelegramOutbox } from './telegram-outbox.ts';
-import { TelegramReplier } from './telegram-replier.ts';
+import { lineText, TelegramReplier } from './telegram-replier.ts';
 import { parseTelegramRoute, toTelegramReplyRoute } from './telegram-route.ts';
 import { TEXTS } from './telegram-texts.ts';
 
@@ -28,6 +29,8 @@ export interface JobSource {
   chat: ChatTarget;
   /** `telegram:<user id>`. */
   userId: string;
+  /** The requester's first name, which names their line on a group's status board. */
+  name?: string;
   photo: FileRef;
   clip?: FileRef;
   templateId?: string;
@@ -69,6 +72,8 @@ export interface RunOptions {
 }
 
 const MAX_REMEMBERED = 2000;
+/** How long a new job waits for its status message to exist (its id goes into the job's route) before going ahead. */
+const ROUTE_WAIT_MS = 2000;
 
 /** For a route that cannot be read: the service still settles and acknowledges the job, nobody is told. */
 const DROPPING_REPLIER: Replier = {
@@ -93,8 +98,13 @@ export class MemeJobs {
   private readonly sent = new BoundedMap<string, SentEntry>(MAX_REMEMBERED);
   private readonly fileIds = new BoundedMap<string, { fileId: string; jobId?: string }>(MAX_REMEMBERED);
   private readonly running = new Set<Promise<void>>();
+  private readonly boards: StatusBoards;
+  /** Requests still fetching their files: handed to the service in the order sent, reachable by /cancel. */
+  private readonly handovers = new HandoverLine();
 
-  constructor(private readonly deps: MemeJobsDeps) {}
+  constructor(private readonly deps: MemeJobsDeps) {
+    this.boards = new StatusBoards({ telegram: deps.telegram, outbox: deps.outbox, log: deps.log, chatActionIntervalMs: deps.chatActionIntervalMs });
+  }
 
   /** Starts a job without blocking the update handler (telegraf handles updates one batch at a time). */
   launch(source: JobSource, options: RunOptions): void {
@@ -119,21 +129,32 @@ export class MemeJobs {
   async run(source: JobSource, options: RunOptions): Promise<void> {
     const useCache = options.useCache ?? true;
     if (useCache && (await this.sendCached(source, options))) return;
-    const status = this.statusFor(source, options.statusMessageId);
-    status.update(TEXTS.fetchingPhoto);
-    let replier: TelegramReplier | undefined;
+    const line = this.openLine(source, { full: TEXTS.fetchingPhoto, short: TEXTS.fetchingPhotoLine }, options.statusMessageId);
+    const handover = this.handovers.join(source.userId);
     try {
       const inputs = await this.download(source);
       if (!source.checked) await this.inspect(source, inputs);
       const request = this.buildRequest(source, inputs, options);
-      replier = this.replierFor(source, status, options.format, useCache);
-      // The status message's id goes into the job's route, so a restarted process can edit and remove it.
-      await status.whenShown();
-      await this.deps.service.submit(request, replier);
+      const replier = this.replierFor(source, line, options.format, useCache);
+      // The status message's id goes into the job's route, so a restarted process can edit and remove it; a chat
+      // whose budget holds the status back does not hold the job back for long.
+      await Promise.race([line.whenShown(), new Promise((resolve) => setTimeout(resolve, ROUTE_WAIT_MS).unref())]);
+      // Files download side by side, but a user's requests reach the queue in the order they were sent.
+      await handover.turn;
+      throwIfAborted(handover.signal);
+      const job = await this.deps.service.submit(request, replier);
+      handover.done();
+      // A /cancel that came while the service was admitting it: the job now exists to be cancelled.
+      if (handover.signal.aborted) this.deps.service.cancel(job.jobId);
     } catch (error) {
-      replier?.finish();
-      await status.finish(userErrorText(error, source.language));
+      handover.done();
+      await line.fail(userErrorText(error, source.language));
     }
+  }
+
+  /** /cancel for requests still fetching their photo or clip; true when there was one. */
+  cancelStarting(userId: string): boolean {
+    return this.handovers.cancel(userId);
   }
 
   /** "Another take": the service re-renders the job with a new seed; when it no longer has the job, render anew. */
@@ -142,21 +163,19 @@ export class MemeJobs {
     if (!entry) return false;
     const source = { ...entry.source, replyToMessageId: entry.messageId };
     if (entry.jobId) {
-      const status = this.statusFor(source);
-      status.update(statusText(undefined, source.language));
-      const replier = this.replierFor(source, status, 'mp4', false);
+      const line = this.openLine(source, lineText(undefined, source.language));
+      const replier = this.replierFor(source, line, 'mp4', false);
       try {
-        await status.whenShown();
+        await line.whenShown();
         await this.deps.service.reroll(entry.jobId, replier);
         return true;
       } catch (error) {
-        replier.finish();
         // Refusals about load or limits are the answer; a forgotten job is re-rendered from the source below.
         if (isMemeError(error) && ['BUSY', 'RATE_LIMITED', 'QUEUE_FULL', 'SHUTTING_DOWN'].includes(error.code)) {
-          await status.finish(userErrorText(error, source.language));
+          await line.fail(userErrorText(error, source.language));
           return true;
         }
-        await status.remove();
+        await line.close();
       }
     }
     this.launch(source, { format: 'mp4', useCache: false, seed: Math.floor(Math.random() * 2 ** 31) });
@@ -181,12 +200,31 @@ export class MemeJobs {
       this.deps.log.warn('pending job has an unreadable Telegram route; its result is dropped', { jobId });
       return DROPPING_REPLIER;
     }
-    const status = this.statusFor(parsed.source, parsed.statusMessageId);
-    return this.replierFor(parsed.source, status, parsed.format, parsed.remember);
+    const line = this.openLine(parsed.source, lineText(undefined, parsed.source.language), parsed.statusMessageId);
+    return this.replierFor(parsed.source, line, parsed.format, parsed.remember);
   }
 
-  private statusFor(source: JobSource, messageId?: number): StatusMessage {
-    return new StatusMessage(this.deps.telegram, this.deps.outbox, source.chat, { messageId, replyToMessageId: source.replyToMessageId, log: this.deps.log });
+  /**
+   * The request's line on its chat's status board. A bot message to reuse (the tapped picker, a status from before
+   * a restart) becomes the board's message when the chat has none yet; otherwise it is no longer needed.
+   */
+  private openLine(source: JobSource, text: LineText, reuseMessageId?: number): BoardLine {
+    const board = this.boards.of(source.chat);
+    if (reuseMessageId !== undefined && !board.adopt(reuseMessageId)) this.deleteMessage(source.chat, reuseMessageId);
+    return board.open(this.labelOf(source), source.replyToMessageId, text);
+  }
+
+  /** Who asked for what, as a line on a status board: the template (or clip), and in groups the requester. */
+  private labelOf(source: JobSource): string {
+    const { templates } = this.deps;
+    const what = source.clip ? TEXTS.ownClip : source.templateId && templates.has(source.templateId) ? templates.get(source.templateId).title : (source.templateId ?? '');
+    return source.chat.isGroup ? `${source.name ?? TEXTS.someone} · ${what}` : what;
+  }
+
+  private deleteMessage(chat: ChatTarget, messageId: number): void {
+    void this.deps.outbox.direct(() => this.deps.telegram.deleteMessage(chat.chatId, messageId)).catch(() => {
+      // Already gone: nothing to do.
+    });
   }
 
   private async sendCached(source: JobSource, options: RunOptions): Promise<boolean> {
@@ -204,7 +242,7 @@ export class MemeJobs {
       // A file_id can go stale (or a sticker fell back to a document): render instead.
       return false;
     }
-    if (options.statusMessageId !== undefined) await this.statusFor(source, options.statusMessageId).remove();
+    if (options.statusMessageId !== undefined) this.deleteMessage(source.chat, options.statusMessageId);
     return true;
   }
 
@@ -255,18 +293,17 @@ export class MemeJobs {
     };
   }
 
-  private replierFor(source: JobSource, status: StatusMessage, format: OutputFormat, remember: boolean): TelegramReplier {
+  private replierFor(source: JobSource, line: BoardLine, format: OutputFormat, remember: boolean): TelegramReplier {
     return new TelegramReplier({
       telegram: this.deps.telegram,
       outbox: this.deps.outbox,
-      status,
+      chat: source.chat,
+      line,
       language: source.language,
       replyToMessageId: source.replyToMessageId,
-      chatActionIntervalMs: this.deps.chatActionIntervalMs,
-      progressIntervalMs: source.chat.isGroup ? 5000 : 1000,
       newResultId: newId,
       log: this.deps.log,
-      route: () => toTelegramReplyRoute({ source, statusMessageId: status.id, format, remember }),
+      route: () => toTelegramReplyRoute({ source, statusMessageId: line.messageId, format, remember }),
       onSent: (sent, resultId, job, result) => {
         this.sent.set(resultId, { source, jobId: job.jobId, messageId: sent.messageId, seed: result.seed });
         if (remember) this.fileIds.set(resultCacheKey(source, format, result.seed), { fileId: sent.fileId, jobId: job.jobId });

@@ -36,7 +36,7 @@ export class MessageHandlers {
     if (photo) this.lastPhotos.set(`${chat.chatId}:${userId}`, photo);
     const text = 'text' in message ? message.text : 'caption' in message ? message.caption : undefined;
     const command = parseCommand(text, botUsername);
-    const base = { chat, userId, replyToMessageId: message.message_id, language: message.from.language_code };
+    const base = { chat, userId, name: message.from.first_name, replyToMessageId: message.message_id, language: message.from.language_code };
     switch (command?.name) {
       case 'start':
         return this.reply(base, START_TEXT);
@@ -44,8 +44,11 @@ export class MessageHandlers {
         return this.reply(base, HELP_TEXT);
       case 'templates':
         return this.reply(base, TEXTS.templateList(this.deps.templates.list()));
-      case 'cancel':
-        return this.reply(base, this.deps.service.cancelForUser(userId) ? TEXTS.cancelled : TEXTS.nothingToCancel);
+      case 'cancel': {
+        // Both: jobs with the service, and requests still fetching their files.
+        const cancelled = [this.deps.service.cancelForUser(userId), this.deps.jobs.cancelStarting(userId)].some(Boolean);
+        return this.reply(base, cancelled ? TEXTS.cancelled : TEXTS.nothingToCancel);
+      }
       case 'meme':
         return this.meme(message, command.args, base);
       case 'drive':

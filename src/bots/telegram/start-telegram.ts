@@ -10,7 +10,7 @@ import type { MemeService } from '../service-types.ts';
 import { CallbackHandlers } from './callback-handlers.ts';
 import { MemeJobs } from './meme-jobs.ts';
 import { MessageHandlers } from './message-handlers.ts';
-import { DEFAULT_CHAT_ACTION_INTERVAL_MS, DEFAULT_TELEGRAM_LIMITS, DEFAULT_WEBHOOK_PORT, type TelegramConfig } from './telegram-config.ts';
+import { DEFAULT_CHAT_ACTION_INTERVAL_MS, DEFAULT_WEBHOOK_PORT, type TelegramConfig, telegramLimits } from './telegram-config.ts';
 import { TelegramOutbox } from './telegram-outbox.ts';
 import { BOT_COMMANDS } from './telegram-texts.ts';
 
@@ -39,7 +39,7 @@ export async function startTelegram(
   // webhookReply off: every call is a real HTTP request, so results and errors come back to us.
   const bot = new Telegraf(config.token, { telegram: { apiRoot: config.apiRoot, webhookReply: false }, handlerTimeout: 30_000 });
   const telegram = bot.telegram;
-  const outbox = new TelegramOutbox({ ...DEFAULT_TELEGRAM_LIMITS, ...config.limits });
+  const outbox = new TelegramOutbox(telegramLimits(config));
   const jobs = new MemeJobs({ telegram, outbox, service, templates, chatActionIntervalMs: config.chatActionIntervalMs ?? DEFAULT_CHAT_ACTION_INTERVAL_MS, log });
   const messages = new MessageHandlers({ telegram, outbox, service, templates, jobs });
   const callbacks = new CallbackHandlers({ telegram, outbox, templates, jobs, messages });

@@ -1,5 +1,7 @@
 // What the Telegram adapter needs to start: token, API root, webhook settings and Bot API limits.
-// Plain data; src/config.ts builds it from the environment, nothing here reads process.env.
+// Plain data; src/config.ts builds it from the environment, nothing here reads process.env. The limits are
+// applied by the one pacing rule (bots/pacing/pace-rule.ts); this file only states Telegram's numbers.
+import type { PaceLimits } from '../pacing/pace-rule.ts';
 
 /** Telegram's flood limits as the adapter enforces them before the server has to. */
 export interface TelegramLimits {
@@ -10,6 +12,16 @@ export interface TelegramLimits {
   groupMaxPerWindow: number;
   /** How many times one call is retried after a 429 before giving up. */
   maxRetries: number;
+  /** Least time between two progress edits of a status in a private chat, and in a group (its budget is shared). */
+  statusIntervalMs: number;
+  groupStatusIntervalMs: number;
+  /** Least time between two edits that only move queue positions. */
+  waitingIntervalMs: number;
+  /** How long a status acknowledging a new request waits for others, so a burst of requests costs one message. */
+  ackGatherMs: number;
+  /** The bot's messages to all chats together (Telegram: about 30 a second). */
+  globalWindowMs: number;
+  globalMaxPerWindow: number;
 }
 
 export interface TelegramConfig {
@@ -26,6 +38,8 @@ export interface TelegramConfig {
   limits?: Partial<TelegramLimits>;
   /** How often "sending video…" is refreshed while a job renders (Telegram shows it for ~5 s). */
   chatActionIntervalMs?: number;
+  /** MEMELOOM_PROGRESS_INTERVAL_MS: the operator's least time between two progress edits (Telegram's may be longer). */
+  progressIntervalMs?: number;
 }
 
 export const DEFAULT_TELEGRAM_LIMITS: TelegramLimits = {
@@ -33,7 +47,28 @@ export const DEFAULT_TELEGRAM_LIMITS: TelegramLimits = {
   groupWindowMs: 60_000,
   groupMaxPerWindow: 20,
   maxRetries: 3,
+  statusIntervalMs: 1000,
+  // 60 s / 20: the pace a group's budget sustains.
+  groupStatusIntervalMs: 3000,
+  waitingIntervalMs: 3000,
+  ackGatherMs: 200,
+  globalWindowMs: 1000,
+  globalMaxPerWindow: 30,
 };
+
+/** The adapter's limits: Telegram's defaults, the config's overrides, the operator's progress interval as a floor. */
+export function telegramLimits(config: Pick<TelegramConfig, 'limits' | 'progressIntervalMs'>): TelegramLimits {
+  const limits = { ...DEFAULT_TELEGRAM_LIMITS, ...config.limits };
+  const floor = config.progressIntervalMs ?? 0;
+  return { ...limits, statusIntervalMs: Math.max(limits.statusIntervalMs, floor), groupStatusIntervalMs: Math.max(limits.groupStatusIntervalMs, floor) };
+}
+
+/** Telegram's limits for one chat as the pacing rule reads them: groups share a 20-a-minute budget. */
+export function paceLimits(limits: TelegramLimits, isGroup: boolean): PaceLimits {
+  const base = { chatGapMs: limits.chatIntervalMs, gatherMs: limits.ackGatherMs, waitingGapMs: limits.waitingIntervalMs };
+  if (!isGroup) return { ...base, statusGapMs: limits.statusIntervalMs };
+  return { ...base, statusGapMs: limits.groupStatusIntervalMs, window: { ms: limits.groupWindowMs, max: limits.groupMaxPerWindow } };
+}
 
 /** Bots may download files up to 20 MB with getFile. */
 export const MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024;

@@ -26,6 +26,7 @@ const routeSchema = z.object({
   source: z.object({
     chat: z.object({ chatId: z.number().int(), isGroup: z.boolean() }),
     userId: z.string().startsWith('telegram:'),
+    name: z.string().optional(),
     photo: fileRef,
     clip: fileRef.optional(),
     templateId: z.string().optional(),

@@ -29,6 +29,10 @@ export const START_TEXT = `Hi! ${HELP_TEXT}`;
 export const TEXTS = {
   pickTemplate: (page: number, pages: number) => `Pick a template${pages > 1 ? ` (page ${page + 1}/${pages})` : ''}:`,
   fetchingPhoto: 'Getting your photo…',
+  fetchingPhotoLine: 'getting the photo…',
+  /** Status board labels: a request made with the user's own clip; a requester without a first name. */
+  ownClip: 'own clip',
+  someone: 'Someone',
   cancelled: 'Cancelled your meme.',
   nothingToCancel: 'You have nothing running.',
   needPhoto: 'Send a photo of a face with /meme as its caption, or reply to a photo with /meme.',

@@ -1,8 +1,18 @@
 // The playground's side of the Replier: one replier for all web jobs, routing each call by job id into an
 // event log that Server-Sent Events streams replay, plus the finished result for download. Bounded in memory.
+// Progress is paced like every platform's statuses (bots/pacing/), with the playground's limits below.
 import type { MemeResult } from '../../pipeline/meme-spec.ts';
 import { message, progressText } from '../messages.ts';
+import { type ChatRef, PacedOutbox } from '../pacing/paced-outbox.ts';
+import type { PaceLimits } from '../pacing/pace-rule.ts';
 import type { JobFailure, JobRef, ProgressUpdate, Replier } from '../service-types.ts';
+
+/**
+ * An event costs the page nothing to receive, but one per rendered frame only churns its log and its DOM:
+ * a few a second move the bar smoothly. The result overtakes a progress event still waiting.
+ */
+export const WEB_PACE: PaceLimits = { chatGapMs: 0, statusGapMs: 250, waitingGapMs: 1000, gatherMs: 0 };
+const PROGRESS = 'progress';
 
 export type WebEventName = 'queued' | 'progress' | 'done' | 'failed';
 export interface WebEvent {
@@ -15,6 +25,8 @@ interface WebJob {
   listeners: Set<(event: WebEvent) => void>;
   result?: MemeResult;
   createdAtMs: number;
+  /** The newest progress, pushed when its paced turn comes. */
+  latest?: ProgressUpdate;
 }
 
 const MAX_JOBS = 200;
@@ -22,12 +34,14 @@ const MAX_AGE_MS = 3600_000;
 
 export class WebJobHub {
   #jobs = new Map<string, WebJob>();
+  readonly #outbox = new PacedOutbox({ retryAfterMs: () => undefined, maxRetries: 0 });
 
   /** The Replier the web server hands to the service for every playground request. */
   readonly replier: Replier = {
     queued: (update: ProgressUpdate) => this.#push(update.jobId, 'queued', { ...update, text: progressText(update) }),
-    progress: (update: ProgressUpdate) => this.#push(update.jobId, 'progress', { ...update, text: progressText(update) }),
+    progress: (update: ProgressUpdate) => this.#progress(update),
     deliver: async (result: MemeResult, job: JobRef) => {
+      await this.#outbox.quiet(this.#lane(job.jobId), PROGRESS);
       this.#job(job.jobId).result = result;
       this.#push(job.jobId, 'done', {
         jobId: job.jobId,
@@ -42,7 +56,10 @@ export class WebJobHub {
         text: message('done'),
       });
     },
-    fail: async (failure: JobFailure) => this.#push(failure.jobId, 'failed', { ...failure }),
+    fail: async (failure: JobFailure) => {
+      await this.#outbox.quiet(this.#lane(failure.jobId), PROGRESS);
+      this.#push(failure.jobId, 'failed', { ...failure });
+    },
   };
 
   /** Replays what happened so far, then streams; returns an unsubscribe function. */
@@ -59,6 +76,24 @@ export class WebJobHub {
 
   isOver(jobId: string): boolean {
     return this.#jobs.get(jobId)?.events.some((e) => e.event === 'done' || e.event === 'failed') ?? false;
+  }
+
+  #progress(update: ProgressUpdate): void {
+    const job = this.#job(update.jobId);
+    if (this.isOver(update.jobId)) return;
+    job.latest = update;
+    const show = async () => {
+      const latest = job.latest;
+      if (!latest || this.isOver(update.jobId)) return false;
+      job.latest = undefined;
+      this.#push(update.jobId, 'progress', { ...latest, text: progressText(latest) });
+      return true;
+    };
+    void this.#outbox.status(this.#lane(update.jobId), PROGRESS, show, () => (job.latest?.stage === undefined ? 'waiting' : 'progress'));
+  }
+
+  #lane(jobId: string): ChatRef {
+    return { key: jobId, limits: WEB_PACE };
   }
 
   #push(jobId: string, event: WebEventName, data: Record<string, unknown>): void {
@@ -79,6 +114,7 @@ export class WebJobHub {
   }
 
   #prune(): void {
+    this.#outbox.prune();
     const now = Date.now();
     for (const [id, job] of this.#jobs) {
       const tooMany = this.#jobs.size > MAX_JOBS;

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { MOTION_TRACK_VERSION, type MotionTrack } from './motion-track.ts';
 
 type ArrayField = 'rotations' | 'scales' | 'translations' | 'expressions' | 'poses' | 'found';
@@ -77,7 +78,8 @@ export function createMotionCache(dir: string): MotionCache {
     },
     async put(key, track) {
       await mkdir(dir, { recursive: true });
-      const temp = `${fileFor(key)}.${process.pid}.tmp`;
+      // Unique per process and thread: two render threads may analyse the same clip at once.
+      const temp = `${fileFor(key)}.${process.pid}-${threadId}.tmp`;
       await writeFile(temp, encodeMotionTrack(track));
       await rename(temp, fileFor(key)); // atomic: concurrent readers never see half a file
     },

@@ -43,7 +43,8 @@ export async function startTelegramHarness(overrides: Partial<TelegramConfig> = 
         done();
       },
     }) });
-  const bot = await startTelegram({ token: token!, apiRoot, webhookUrl, webhookSecret, webhookPort, ...overrides }, service, templates, { logger });
+  const progressIntervalMs = config.progress.stageIntervalMs;
+  const bot = await startTelegram({ token: token!, apiRoot, webhookUrl, webhookSecret, webhookPort, progressIntervalMs, ...overrides }, service, templates, { logger });
   return {
     fake,
     bot,

@@ -43,6 +43,8 @@ describe('RedisAdmission', () => {
     const two = { ...limits, maxActivePerUser: 2 };
     expect((await admission.admit('v', 'k1', two, 30)).userRank).toBe(1);
     expect((await admission.admit('v', 'k2', two, 40)).userRank).toBe(2);
+    // The cap counts queued plus running jobs, and the refusal carries it for the user's message.
+    expect(await refusal(admission.admit('v', 'k3', two, 50))).toMatchObject({ code: 'BUSY', details: { max: 2 } });
   });
 
   it('hourly then daily caps, each with the time until the blocking request leaves its window', async () => {
@@ -53,12 +55,12 @@ describe('RedisAdmission', () => {
     }
     const hourly = await refusal(admission.admit('u', 'c', limits, 2000));
     expect(hourly.code).toBe('RATE_LIMITED');
-    expect(hourly.details.retryAfterSec).toBe(Math.ceil((HOUR - 2000) / 1000));
+    expect(hourly.details).toMatchObject({ retryAfterSec: Math.ceil((HOUR - 2000) / 1000), max: 2, windowSec: 3600 });
     await admission.admit('u', 'c', limits, HOUR + 1); // 'a' left the hour; third of the day
     await admission.release('u', 'c');
     const daily = await refusal(admission.admit('u', 'd', limits, 3 * HOUR));
     expect(daily.code).toBe('RATE_LIMITED');
-    expect(daily.details.retryAfterSec).toBe(Math.ceil((24 * HOUR - 3 * HOUR) / 1000));
+    expect(daily.details).toMatchObject({ retryAfterSec: Math.ceil((24 * HOUR - 3 * HOUR) / 1000), max: 3, windowSec: 24 * 3600 });
   });
 
   it('the pending cap counts waiting jobs only; a started job frees its place', async () => {

@@ -21,6 +21,14 @@ describe('messages', () => {
     );
     expect(errorText(new InputError('IMAGE_TOO_LARGE', 'big')).text).toBe('That photo is too big. Please send a smaller one.');
     expect(errorText(new MemeError('RATE_LIMITED', 'x', { retryAfterSec: 1800 })).text).toMatch(/try again in 30 min\.$/);
+    // Refusals name the operator's limit.
+    expect(errorText(new MemeError('BUSY', 'x', { max: 3 })).text).toBe(
+      'You already have 3 memes on the way, the most one person can have at once. Wait for one to arrive, or cancel one.',
+    );
+    expect(errorText(new MemeError('QUEUE_FULL', 'x', { max: 100 })).text).toMatch(/100 memes are waiting, its limit/);
+    expect(errorText(new MemeError('RATE_LIMITED', 'x', { retryAfterSec: 1800, max: 30, windowSec: 3600 })).text).toBe(
+      'You have made a lot of memes lately (30 in 1 h is the limit). Please try again in 30 min.',
+    );
     expect(errorText(new Error('boom'))).toEqual({ code: 'INTERNAL', text: 'Something went wrong on my side. Please try again.' });
   });
 

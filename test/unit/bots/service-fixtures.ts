@@ -22,6 +22,8 @@ export function testConfig(env: Record<string, string> = {}): Config {
     MEMELOOM_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'memeloom-test-')),
     MEMELOOM_GPU_DEVICES: '0',
     MEMELOOM_MAX_ACTIVE_PER_USER: '1',
+    // One job at a time (the default follows the machine's cores), so queue positions are the same everywhere.
+    MEMELOOM_CPU_CONCURRENCY: '1',
     ...env,
   });
 }

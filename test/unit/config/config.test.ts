@@ -11,8 +11,8 @@ describe('config', () => {
   it('has working defaults and is frozen', () => {
     const config = loadConfig({});
     expect(config.web).toEqual({ enabled: true, host: '127.0.0.1', port: 8787 });
-    expect(config.queue).toMatchObject({ maxActivePerUser: 1, gpuConcurrencyPerDevice: 1 });
-    expect(config.progress.stageIntervalMs).toBe(3000);
+    expect(config.queue).toMatchObject({ maxActivePerUser: 3, gpuConcurrencyPerDevice: 1 });
+    expect(config.progress.stageIntervalMs).toBe(1000);
     expect(config.telegram.token).toBeUndefined();
     expect(Object.isFrozen(config.queue)).toBe(true);
     expect(() => {

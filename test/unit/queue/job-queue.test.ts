@@ -101,6 +101,46 @@ describe('JobQueue', () => {
     running.open();
   });
 
+  it('queues a user\'s extra jobs behind their first, with positions, keeps another user\'s first job ahead of them, and refuses past the cap', async () => {
+    const queue = makeQueue({ maxActivePerUser: 3 });
+    const order: string[] = [];
+    const events: Record<string, JobEvent[]> = {};
+    const submit = (userId: string, label: string, work?: ReturnType<typeof gate>) =>
+      queue.submit({
+        userId,
+        lane: 'cpu',
+        onEvent: (event) => {
+          events[label] = [...(events[label] ?? []), event];
+        },
+        run: async (ctx) => {
+          order.push(label);
+          return work ? work.run(ctx) : label;
+        },
+      });
+    const first = gate('a1');
+    const a = [submit('alice', 'a1', first), submit('alice', 'a2'), submit('alice', 'a3')];
+    // Alice's second and third wait in line behind her first, and are told where they stand.
+    expect(events.a2?.[0]).toMatchObject({ type: 'queued', position: 1 });
+    expect(events.a3?.[0]).toMatchObject({ type: 'queued', position: 2 });
+    // Her fourth reaches the cap she is told about; nothing else is refused.
+    let refusal: MemeError | undefined;
+    try {
+      submit('alice', 'a4');
+    } catch (error) {
+      refusal = error as MemeError;
+    }
+    expect(refusal).toMatchObject({ code: 'BUSY', details: { max: 3 } });
+    // Bob's first job arrives after Alice's burst and still goes before her second and third.
+    const bob = submit('bob', 'b1');
+    expect(events.b1?.[0]).toMatchObject({ type: 'queued', position: 1 });
+    expect(events.a2?.at(-1)).toMatchObject({ type: 'position', position: 2 });
+    first.open();
+    expect(await Promise.all([...a.map((h) => h.done), bob.done])).toEqual(['a1', 'a2', 'a3', 'b1']);
+    expect(order).toEqual(['a1', 'b1', 'a2', 'a3']);
+    // The cap counts queued plus running jobs: once they are done Alice may queue three again.
+    expect(await Promise.all([submit('alice', 'a5').done, submit('alice', 'a6').done, submit('alice', 'a7').done])).toEqual(['a5', 'a6', 'a7']);
+  });
+
   it('allows one active job per user (BUSY) and frees the slot when the job ends', async () => {
     const queue = makeQueue({ maxActivePerUser: 1 });
     const work = gate('w');

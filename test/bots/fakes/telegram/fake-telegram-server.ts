@@ -69,7 +69,9 @@ export class FakeTelegramServer {
   ) {}
 
   static async start(options: FakeTelegramOptions = {}): Promise<FakeTelegramServer> {
-    const server = createServer();
+    // Telegram's servers keep idle connections open for long; Node's default of 5 s would reset a client's
+    // pooled socket mid-request after a quiet spell, which no real Bot API server does.
+    const server = createServer({ keepAliveTimeout: 120_000 });
     const fake = new FakeTelegramServer(server, options.token ?? '123456:TEST-token', options.maxPollHoldMs ?? 25_000);
     server.on('request', (req, res) => {
       fake.handle(req, res).catch((error: unknown) => {

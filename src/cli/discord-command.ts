@@ -1,14 +1,17 @@
-// `memeloom discord register [--guild ID]`: pushes the slash commands and context menus to Discord.
+// `memeloom discord register [--guild ID]`: pushes the slash commands and context menus to Discord; globally
+// they are offered both to servers that add the bot and to people who install the app on their own account.
 // Credentials come from the validated config (DISCORD_TOKEN, DISCORD_APPLICATION_ID, DISCORD_API_BASE).
 import { parseArgs } from 'node:util';
-import { registerCommands } from '../bots/discord/register-commands.ts';
+import { registerCommands, userInstallLink } from '../bots/discord/register-commands.ts';
 import { loadConfig } from '../config.ts';
 import { InputError } from '../errors.ts';
 
 const USAGE = `usage: memeloom discord register [--guild ID]
 
-  register   create or update /meme, /drive, /templates and the context menus
-  --guild    register in one guild only (appears at once; global registration can take up to an hour)
+  register   create or update /meme, /drive, /templates, /meme-settings and the context menus, for server
+             installs and user installs (Developer Portal → Installation must have both enabled)
+  --guild    register in one guild only, for testing (appears at once; no user installs; global registration
+             can take up to an hour)
 
 needs DISCORD_TOKEN and DISCORD_APPLICATION_ID (the Developer Portal's Application ID)`;
 
@@ -25,5 +28,8 @@ export async function run(argv: string[]): Promise<number> {
   const result = await registerCommands({ token, applicationId, apiBase, guildId: values.guild, maxCaptionChars: config.limits.maxCaptionChars });
   const where = result.scope === 'global' ? 'globally' : `in guild ${result.scope.guildId}`;
   process.stdout.write(`registered ${result.names.length} commands ${where} for application ${result.applicationId}: ${result.names.join(', ')}\n`);
+  if (result.userInstallable) {
+    process.stdout.write(`people can install it on their own account: ${userInstallLink(result.applicationId)}\n`);
+  }
   return 0;
 }

@@ -1,7 +1,10 @@
-// The application commands this bot registers: /meme, /drive, /templates and two context menus.
-// Definitions only (the JSON Discord stores); handlers live elsewhere and match on these names.
+// The application commands this bot registers: /meme, /drive, /templates, /meme-settings and two context menus,
+// and where each may be used. Everything but /meme-settings can be installed to a server or to a person's own
+// account and used in servers, the bot's DM and other DMs / group DMs; /meme-settings only where a server installed
+// the bot. Definitions only (the JSON Discord stores); handlers live elsewhere and match on these names.
 import {
   ApplicationCommandType,
+  ApplicationIntegrationType,
   ChannelType,
   ContextMenuCommandBuilder,
   InteractionContextType,
@@ -23,14 +26,22 @@ export const COMMAND_NAMES = {
 /** /meme's option that turns the template's default caption off. */
 export const NO_CAPTION_OPTION = 'no-caption';
 
-const CONTEXTS = [InteractionContextType.Guild, InteractionContextType.BotDM];
+/** Installed to a server (the bot joins it) or to a user's account (their commands follow them everywhere). */
+const EVERY_INSTALL = [ApplicationIntegrationType.GuildInstall, ApplicationIntegrationType.UserInstall];
+/** Servers, the DM with the bot, and DMs / group DMs between people (only reachable through a user install). */
+const EVERY_CONTEXT = [InteractionContextType.Guild, InteractionContextType.BotDM, InteractionContextType.PrivateChannel];
+
+/**
+ * Guild-scoped commands (`register --guild`) carry neither field: Discord reads `integration_types` and `contexts`
+ * on global commands only, and guild commands live in that one guild anyway.
+ */
+export type CommandScope = 'global' | 'guild';
 
 /** `maxCaptionChars`: the configured caption limit, so Discord's own box stops at it (MEMELOOM_MAX_CAPTION_CHARS). */
 function memeCommand(maxCaptionChars: number): SlashCommandBuilder {
   const command = new SlashCommandBuilder()
     .setName(COMMAND_NAMES.meme)
-    .setDescription('Animate a face with a meme template')
-    .setContexts(CONTEXTS);
+    .setDescription('Animate a face with a meme template');
   command.addAttachmentOption((o) => o.setName('photo').setDescription('A photo with a face'));
   command.addUserOption((o) => o.setName('user').setDescription("Use this member's avatar instead of a photo"));
   command.addStringOption((o) => o.setName('template').setDescription('Which meme motion').setAutocomplete(true));
@@ -46,20 +57,21 @@ function memeCommand(maxCaptionChars: number): SlashCommandBuilder {
 function driveCommand(): SlashCommandBuilder {
   const command = new SlashCommandBuilder()
     .setName(COMMAND_NAMES.drive)
-    .setDescription('Animate a face with the motion of your own clip')
-    .setContexts(CONTEXTS);
+    .setDescription('Animate a face with the motion of your own clip');
   command.addAttachmentOption((o) => o.setName('photo').setDescription('A photo with a face').setRequired(true));
   command.addAttachmentOption((o) => o.setName('clip').setDescription('A short video or GIF of a moving face').setRequired(true));
   return command;
 }
 
-/** Admin-only (Manage Server by default; server owners can re-assign it in Integrations). */
+/**
+ * Admin-only (Manage Server by default; server owners can re-assign it in Integrations), and only where a server
+ * installed the bot: its settings mean nothing in a DM or through one person's install.
+ */
 function settingsCommand(): SlashCommandBuilder {
   const command = new SlashCommandBuilder()
     .setName(COMMAND_NAMES.settings)
     .setDescription("Set where and how this server's members can make memes")
-    .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
-    .setContexts([InteractionContextType.Guild]);
+    .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild);
   command.addSubcommand((s) => s.setName('show').setDescription('Show the current settings'));
   command.addSubcommand((s) =>
     s
@@ -91,25 +103,26 @@ function settingsCommand(): SlashCommandBuilder {
   return command;
 }
 
-export function buildCommandDefinitions(maxCaptionChars: number): RESTPostAPIApplicationCommandsJSONBody[] {
-  const templates = new SlashCommandBuilder()
-    .setName(COMMAND_NAMES.templates)
-    .setDescription('Browse the meme templates')
-    .setContexts(CONTEXTS);
-  const makeItAMeme = new ContextMenuCommandBuilder()
-    .setName(COMMAND_NAMES.makeItAMeme)
-    .setType(ApplicationCommandType.Message)
-    .setContexts(CONTEXTS);
-  const memeifyAvatar = new ContextMenuCommandBuilder()
-    .setName(COMMAND_NAMES.memeifyAvatar)
-    .setType(ApplicationCommandType.User)
-    .setContexts(CONTEXTS);
+type Builder = SlashCommandBuilder | ContextMenuCommandBuilder;
+
+/** Where a command is offered: every install and context, or (serverOnly) servers that installed the bot. */
+function placed<T extends Builder>(command: T, scope: CommandScope, serverOnly = false): T {
+  if (scope === 'guild') return command;
+  command.setIntegrationTypes(serverOnly ? [ApplicationIntegrationType.GuildInstall] : EVERY_INSTALL);
+  command.setContexts(serverOnly ? [InteractionContextType.Guild] : EVERY_CONTEXT);
+  return command;
+}
+
+export function buildCommandDefinitions(maxCaptionChars: number, scope: CommandScope = 'global'): RESTPostAPIApplicationCommandsJSONBody[] {
+  const templates = new SlashCommandBuilder().setName(COMMAND_NAMES.templates).setDescription('Browse the meme templates');
+  const makeItAMeme = new ContextMenuCommandBuilder().setName(COMMAND_NAMES.makeItAMeme).setType(ApplicationCommandType.Message);
+  const memeifyAvatar = new ContextMenuCommandBuilder().setName(COMMAND_NAMES.memeifyAvatar).setType(ApplicationCommandType.User);
   return [
-    memeCommand(maxCaptionChars).toJSON(),
-    driveCommand().toJSON(),
-    templates.toJSON(),
-    settingsCommand().toJSON(),
-    makeItAMeme.toJSON(),
-    memeifyAvatar.toJSON(),
+    placed(memeCommand(maxCaptionChars), scope).toJSON(),
+    placed(driveCommand(), scope).toJSON(),
+    placed(templates, scope).toJSON(),
+    placed(settingsCommand(), scope, true).toJSON(),
+    placed(makeItAMeme, scope).toJSON(),
+    placed(memeifyAvatar, scope).toJSON(),
   ];
 }

@@ -2,15 +2,19 @@
 // all on one 127.0.0.1 port. Tests drive it (dispatch interactions, drop the socket) and read what it got.
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeCommands } from './fake-commands.ts';
 import { FakeGateway } from './fake-gateway.ts';
 import { handleRestRequest } from './fake-rest.ts';
 import { DEFAULT_UPLOAD_LIMIT_BYTES, FakeRestState, type InteractionRecord, type RecordedRequest } from './fake-rest-state.ts';
+import { checkInteraction } from './interaction-rules.ts';
 
 export const FAKE_APPLICATION_ID = '1100000000000000001';
 export const FAKE_BOT_USER = { id: FAKE_APPLICATION_ID, username: 'memeloom', discriminator: '0', global_name: null, avatar: null, bot: true };
 
 export class FakeDiscord {
   readonly state = new FakeRestState();
+  /** The application's registered commands and enabled installation contexts. */
+  readonly commands = new FakeCommands();
   readonly applicationId = FAKE_APPLICATION_ID;
   readonly #server: Server;
   readonly gateway: FakeGateway;
@@ -57,8 +61,12 @@ export class FakeDiscord {
     return `${this.cdnBase}${path}`;
   }
 
-  /** Registers the interaction's id/token and dispatches INTERACTION_CREATE over the gateway. */
+  /**
+   * Checks the payload is one Discord could send (context, installs, an offered command), registers its id/token
+   * and dispatches INTERACTION_CREATE over the gateway.
+   */
   dispatchInteraction(payload: Record<string, unknown>): InteractionRecord {
+    const place = checkInteraction(payload, this.commands);
     const record: InteractionRecord = {
       id: String(payload.id),
       token: String(payload.token),
@@ -68,7 +76,10 @@ export class FakeDiscord {
       acknowledged: false,
       expired: false,
       original: undefined,
+      userInstallOnly: place.userInstallOnly,
+      followUps: 0,
     };
+    if (!place.botInChannel) this.state.noAccessChannels.add(record.channelId);
     this.state.interactions.set(record.token, record);
     this.gateway.dispatch('INTERACTION_CREATE', payload);
     return record;
@@ -100,6 +111,7 @@ export class FakeDiscord {
     if (url.startsWith('/api/v10/')) {
       const ctx = {
         state: this.state,
+        commands: this.commands,
         applicationId: this.applicationId,
         botUser: FAKE_BOT_USER,
         gatewayUrl: () => this.advertisedGatewayUrl ?? this.gateway.url,

@@ -29,6 +29,9 @@ export interface InteractionRecord {
   /** Set by the test to play a token past its 15-minute lifetime. */
   expired: boolean;
   original: Record<string, unknown> | undefined;
+  /** `authorizing_integration_owners` has only USER_INSTALL: the app is not in this place, 5 follow-ups at most. */
+  userInstallOnly: boolean;
+  followUps: number;
 }
 
 export class DiscordApiFailure extends Error {
@@ -50,6 +53,9 @@ export class FakeRestState {
   readonly cdnFiles = new Map<string, { bytes: Buffer; contentType: string }>();
   readonly channelMessages: Array<Record<string, unknown>> = [];
   readonly missingChannels = new Set<string>();
+  /** Channels the bot user cannot see (group DMs, servers it is not in): posting there is Missing Access. */
+  readonly noAccessChannels = new Set<string>();
+
   /** CDN paths fetched (attachments, avatars), in order. */
   readonly cdnHits: string[] = [];
   #nextId = 0n;

@@ -2,6 +2,7 @@
 // plus a tiny CDN for attachments and avatars. Multipart bodies are parsed with the platform's FormData.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { buildMessage, editMessage } from './discord-messages.ts';
+import type { FakeCommands } from './fake-commands.ts';
 import {
   DEFAULT_UPLOAD_LIMIT_BYTES,
   DiscordApiFailure,
@@ -12,6 +13,7 @@ import {
 
 export interface FakeRestContext {
   state: FakeRestState;
+  commands: FakeCommands;
   applicationId: string;
   botUser: Record<string, unknown>;
   gatewayUrl: () => string;
@@ -22,6 +24,8 @@ type Reply = { status: number; json?: unknown };
 type Handler = (ctx: FakeRestContext, params: string[], req: RecordedRequest) => Reply;
 
 const EPHEMERAL = 1 << 6;
+/** "Apps are limited to 5 followup messages per interaction" from a user install the server does not have. */
+const USER_INSTALL_FOLLOW_UP_LIMIT = 5;
 
 const ROUTES: Array<[string, RegExp, Handler]> = [
   ['GET', /^\/gateway\/bot$/, (ctx) => ok({ url: ctx.gatewayUrl(), shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } })],
@@ -44,8 +48,9 @@ function ok(json: unknown): Reply {
 
 function putCommands(ctx: FakeRestContext, params: string[], req: RecordedRequest): Reply {
   if (params[0] !== ctx.applicationId) throw new DiscordApiFailure(403, 50001, 'Missing Access');
-  const commands = (req.json as unknown as Array<Record<string, unknown>>) ?? [];
-  return ok(commands.map((c) => ({ ...c, id: ctx.state.snowflake(), application_id: ctx.applicationId, version: ctx.state.snowflake() })));
+  const stored = ctx.commands.overwrite(req.json ?? [], { guildId: params[1] }, () => ctx.state.snowflake());
+  const guild = params[1] ? { guild_id: params[1] } : {};
+  return ok(stored.map((c) => ({ ...c, ...guild, application_id: ctx.applicationId, version: ctx.state.snowflake() })));
 }
 
 function interactionCallback(ctx: FakeRestContext, params: string[], req: RecordedRequest): Reply {
@@ -93,6 +98,10 @@ function deleteOriginal(ctx: FakeRestContext, params: string[]): Reply {
 function followUp(ctx: FakeRestContext, params: string[], req: RecordedRequest): Reply {
   const record = ctx.state.interactionForWebhook(params[0], ctx.applicationId, params[1]);
   ctx.state.checkUploadSizes(req.files, record.attachmentSizeLimit);
+  if (record.userInstallOnly && record.followUps >= USER_INSTALL_FOLLOW_UP_LIMIT) {
+    throw new DiscordApiFailure(400, 40094, 'This interaction has hit the maximum number of follow up messages');
+  }
+  record.followUps += 1;
   const flags = Number(req.json?.flags ?? 0);
   return ok(
     buildMessage({
@@ -109,6 +118,7 @@ function followUp(ctx: FakeRestContext, params: string[], req: RecordedRequest):
 
 function channelMessage(ctx: FakeRestContext, params: string[], req: RecordedRequest): Reply {
   if (ctx.state.missingChannels.has(params[0])) throw new DiscordApiFailure(404, 10003, 'Unknown Channel');
+  if (ctx.state.noAccessChannels.has(params[0])) throw new DiscordApiFailure(403, 50001, 'Missing Access');
   ctx.state.checkUploadSizes(req.files, DEFAULT_UPLOAD_LIMIT_BYTES);
   const message = buildMessage({
     id: ctx.state.snowflake(),

@@ -1,5 +1,6 @@
-// INTERACTION_CREATE payloads in Discord's v10 shape (guild context): slash commands, autocomplete,
-// context menus, buttons and selects. Builders only; the fake registers and dispatches them.
+// INTERACTION_CREATE payloads in Discord's v10 shape: slash commands, autocomplete, context menus, buttons and
+// selects, from a server (default: installed there), the bot's DM, or a DM / group DM through a user install.
+// Builders only; the fake checks, registers and dispatches them.
 import { randomBytes } from 'node:crypto';
 import { messageObject } from './discord-messages.ts';
 import { FAKE_APPLICATION_ID } from './fake-discord.ts';
@@ -33,41 +34,96 @@ export function attachment(url: string, filename: string, size: number, contentT
   return { id: nextId(), filename, size, url, proxy_url: url, content_type: contentType };
 }
 
+export const GROUP_DM_ID = '1500000000000000001';
+
+/**
+ * Where the interaction happens. `guild`: a server, by default one that installed the bot (userInstall adds the
+ * invoker's own install; guildInstalled false is a server that never invited it). `bot-dm`: the DM with the bot.
+ * `group-dm` / `dm`: a group DM or a DM between people, reachable only through the `authorizer`'s user install
+ * (the invoker's own for commands; a button keeps the install of the one who ran the command).
+ */
+export type Where =
+  | { kind: 'guild'; guildInstalled?: boolean; userInstalled?: boolean }
+  | { kind: 'bot-dm'; guildInstalled?: boolean; userInstalled?: boolean }
+  | { kind: 'group-dm' | 'dm'; authorizer?: string; channelId?: string };
+
 interface BaseOptions {
   user: FakeUser;
   channelId?: string;
   attachmentSizeLimit?: number;
   /** The member's permission bits in the channel; the default lacks Manage Server (32). */
   permissions?: string;
+  where?: Where;
+}
+
+/** `app_permissions` outside servers: ATTACH_FILES | EMBED_LINKS | MENTION_EVERYONE, plus USE_EXTERNAL_EMOJIS in the bot's DM. */
+const DM_APP_PERMISSIONS = String((1n << 15n) | (1n << 14n) | (1n << 17n));
+const BOT_DM_APP_PERMISSIONS = String((1n << 15n) | (1n << 14n) | (1n << 17n) | (1n << 18n));
+const GUILD_PERMISSIONS = '2248473465835073';
+
+function userObject(user: FakeUser): Record<string, unknown> {
+  return { ...user, discriminator: '0', global_name: user.username };
+}
+
+function owners(guildInstall: string | undefined, userInstall: string | undefined): Record<string, string> {
+  return { ...(guildInstall !== undefined ? { '0': guildInstall } : {}), ...(userInstall !== undefined ? { '1': userInstall } : {}) };
+}
+
+/** The place-dependent fields: guild/member or user, channel, context, installs, app permissions. */
+function placeFields(options: BaseOptions): Record<string, unknown> {
+  const where = options.where ?? { kind: 'guild' };
+  const invoker = userObject(options.user);
+  if (where.kind === 'guild') {
+    const channelId = options.channelId ?? CHANNEL_ID;
+    const installedHere = where.guildInstalled ?? true;
+    return {
+      guild_id: GUILD_ID,
+      channel_id: channelId,
+      channel: { id: channelId, type: 0, guild_id: GUILD_ID, name: 'memes', position: 0, permission_overwrites: [], nsfw: false, parent_id: null },
+      member: { user: invoker, roles: [], joined_at: '2024-01-01T00:00:00.000Z', deaf: false, mute: false, flags: 0, permissions: options.permissions ?? GUILD_PERMISSIONS },
+      app_permissions: GUILD_PERMISSIONS,
+      guild_locale: 'en-US',
+      context: 0,
+      authorizing_integration_owners: owners(installedHere ? GUILD_ID : undefined, where.userInstalled ? options.user.id : undefined),
+    };
+  }
+  if (where.kind === 'bot-dm') {
+    const channelId = options.channelId ?? '1600000000000000001';
+    return {
+      user: invoker,
+      channel_id: channelId,
+      channel: { id: channelId, type: 1, flags: 0, last_message_id: null, recipients: [invoker] },
+      app_permissions: BOT_DM_APP_PERMISSIONS,
+      context: 1,
+      authorizing_integration_owners: owners(where.guildInstalled ? '0' : undefined, (where.userInstalled ?? true) ? options.user.id : undefined),
+    };
+  }
+  const channelId = where.channelId ?? options.channelId ?? GROUP_DM_ID;
+  const channel =
+    where.kind === 'group-dm'
+      ? { id: channelId, type: 3, name: 'meme friends', icon: null, owner_id: options.user.id, flags: 0, last_message_id: null, recipients: [invoker] }
+      : { id: channelId, type: 1, flags: 0, last_message_id: null, recipients: [invoker] };
+  return {
+    user: invoker,
+    channel_id: channelId,
+    channel,
+    app_permissions: DM_APP_PERMISSIONS,
+    context: 2,
+    authorizing_integration_owners: owners(undefined, where.authorizer ?? options.user.id),
+  };
 }
 
 function base(type: number, data: Record<string, unknown>, options: BaseOptions, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  const channelId = options.channelId ?? CHANNEL_ID;
   return {
     id: nextId(),
     application_id: FAKE_APPLICATION_ID,
     type,
     data,
-    guild_id: GUILD_ID,
-    channel_id: channelId,
-    channel: { id: channelId, type: 0, guild_id: GUILD_ID, name: 'memes', position: 0, permission_overwrites: [], nsfw: false, parent_id: null },
-    member: {
-      user: { ...options.user, discriminator: '0', global_name: options.user.username },
-      roles: [],
-      joined_at: '2024-01-01T00:00:00.000Z',
-      deaf: false,
-      mute: false,
-      flags: 0,
-      permissions: options.permissions ?? '2248473465835073',
-    },
+    ...placeFields(options),
     token: `tok-${randomBytes(12).toString('hex')}`,
     version: 1,
-    app_permissions: '2248473465835073',
     locale: 'en-US',
-    guild_locale: 'en-US',
     entitlements: [],
-    authorizing_integration_owners: { '0': GUILD_ID },
-    context: 0,
     attachment_size_limit: options.attachmentSizeLimit ?? 10 * 1024 * 1024,
     ...extra,
   };
@@ -108,8 +164,8 @@ export function selectPick(customId: string, values: string[], message: Record<s
 }
 
 /** A user's plain message carrying attachments, as a context-menu target. */
-export function userMessage(author: FakeUser, attachments: FakeAttachment[]): Record<string, unknown> {
-  return messageObject({ id: nextId(), channelId: CHANNEL_ID, author: { ...author, discriminator: '0', global_name: author.username }, content: 'look at this', attachments });
+export function userMessage(author: FakeUser, attachments: FakeAttachment[], channelId = CHANNEL_ID): Record<string, unknown> {
+  return messageObject({ id: nextId(), channelId, author: userObject(author), content: 'look at this', attachments });
 }
 
 /** Custom ids of every button/select in a stored message's component rows. */

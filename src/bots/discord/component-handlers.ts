@@ -1,4 +1,5 @@
-// Buttons and the template select: Another take, Other template, MP4, Cancel, gallery paging, template pick.
+// Buttons and the template select: Another take, Other template, MP4, Cancel, Show my meme, gallery paging,
+// template pick.
 // Only the requester may press them; anyone else gets an ephemeral note and nothing changes.
 import { type ButtonInteraction, MessageFlags, type StringSelectMenuInteraction } from 'discord.js';
 import { message } from '../messages.ts';
@@ -7,6 +8,7 @@ import { galleryPage, templateSelectRow } from './components.ts';
 import { type ComponentId, decodeComponentId } from './custom-ids.ts';
 import { TEXT } from './discord-texts.ts';
 import type { MemeSession } from './meme-sessions.ts';
+import { liveOriginalReply } from './original-reply.ts';
 import { startRender } from './render-start.ts';
 import { deriveSession, passesGate } from './session-factory.ts';
 
@@ -49,6 +51,15 @@ async function act(interaction: ComponentInteraction, id: ComponentId, session: 
       // A template replaces a /drive clip, and a new template starts from the default seed.
       const { seed: _seed, ...request } = session.request;
       return startRender(interaction, deriveSession(ctx, { ...session, driver: undefined, request }, { templateId }), receivedAtMs, ctx);
+    }
+    case 'resume': {
+      if (!session.takeOver) return ephemeral(interaction, TEXT.expired);
+      // A deferred update: this press's token edits the message the button is on, for another 15 minutes.
+      await interaction.deferUpdate();
+      if (!(await session.takeOver(liveOriginalReply(interaction), receivedAtMs))) {
+        await interaction.editReply({ content: TEXT.expired, components: [] });
+      }
+      return;
     }
     case 'gallery':
       return;

@@ -27,6 +27,13 @@ export function runningRow(sessionKey: string, ownerId: string): ActionRowBuilde
   return new ActionRowBuilder<ButtonBuilder>().addComponents(cancel);
 }
 
+/** Shown when a render outlives the interaction token of a webhook-only reply: fetch it with a fresh token. */
+export function handoverRow(sessionKey: string, ownerId: string): ActionRowBuilder<ButtonBuilder> {
+  const show = button(LABELS.showMyMeme, encodeComponentId({ action: 'resume', arg: sessionKey, ownerId }), ButtonStyle.Primary);
+  const cancel = button(LABELS.cancel, encodeComponentId({ action: 'cancel', arg: sessionKey, ownerId }), ButtonStyle.Danger);
+  return new ActionRowBuilder<ButtonBuilder>().addComponents(show, cancel);
+}
+
 /** Shown under a finished meme; the MP4 button only under GIFs. */
 export function resultRow(sessionKey: string, ownerId: string, format: string): ActionRowBuilder<ButtonBuilder> {
   const row = new ActionRowBuilder<ButtonBuilder>().addComponents(

@@ -6,7 +6,7 @@ import type { ReplyRoute } from '../job-backend.ts';
 import type { MemeSession } from './meme-sessions.ts';
 
 /** What of a session survives a restart: who, where and what (no key, job id or callbacks). */
-export type StoredSession = Pick<MemeSession, 'ownerId' | 'guildId' | 'channelId' | 'language' | 'photo' | 'driver' | 'request'>;
+export type StoredSession = Pick<MemeSession, 'ownerId' | 'guildId' | 'channelId' | 'webhookOnly' | 'language' | 'photo' | 'driver' | 'request'>;
 
 export interface DiscordRoute {
   applicationId: string;
@@ -28,6 +28,8 @@ const routeSchema = z.object({
     ownerId: snowflake,
     guildId: snowflake.nullable(),
     channelId: snowflake.nullable(),
+    // Routes stored before user installs were all server / bot-DM ones with a channel to fall back to.
+    webhookOnly: z.boolean().default(false),
     language: z.string().optional(),
     photo: remoteFile,
     driver: remoteFile.optional(),
@@ -37,8 +39,8 @@ const routeSchema = z.object({
 });
 
 export function toDiscordReplyRoute(route: DiscordRoute): ReplyRoute {
-  const { ownerId, guildId, channelId, language, photo, driver, request } = route.session;
-  const stored: DiscordRoute = { ...route, session: { ownerId, guildId, channelId, language, photo, driver, request } };
+  const { ownerId, guildId, channelId, webhookOnly, language, photo, driver, request } = route.session;
+  const stored: DiscordRoute = { ...route, session: { ownerId, guildId, channelId, webhookOnly, language, photo, driver, request } };
   // A JSON round trip drops undefined fields, so the stored record is exactly what parsing accepts.
   return { platform: 'discord', data: JSON.parse(JSON.stringify(stored)) as Record<string, unknown> };
 }

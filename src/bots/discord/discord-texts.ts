@@ -11,6 +11,7 @@ export const LABELS = {
   pickTemplate: 'Pick a template',
   makeItAMeme: 'Make it a meme',
   memeifyAvatar: 'Memeify avatar',
+  showMyMeme: 'Show my meme',
 } as const;
 
 export const TEXT = {
@@ -29,6 +30,12 @@ export const TEXT = {
   expired: 'This menu has expired. Run the command again.',
   galleryTitle: (page: number, pages: number) => `Templates (page ${page + 1} of ${pages})`,
   settingsAdminsOnly: 'Only members who can manage this server can change these settings.',
+  settingsServerOnly:
+    'Settings belong to a server that added Memeloom (Server Settings → Integrations). Here you are using your own install, so there is nothing to set.',
+  handover:
+    'Still rendering. Discord lets me update this message for 15 minutes only, and I cannot post here myself: press **Show my meme** and it will appear here (right away if it is done).',
+  stillRendering: 'Still rendering…',
+  outlivesToken: '(That is longer than Discord lets me update this message: a **Show my meme** button will bring it here.)',
   settingsSummary: (s: { allowedChannelIds?: string[]; dailyCapPerUser?: number; engine?: string }) =>
     [
       `Channels: ${s.allowedChannelIds?.length ? s.allowedChannelIds.map((id) => `<#${id}>`).join(', ') : 'all'}`,

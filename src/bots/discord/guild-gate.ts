@@ -16,10 +16,13 @@ export class GuildGate {
 
   constructor(private readonly nowMs: () => number = Date.now) {}
 
-  /** Checks without counting. */
+  /**
+   * Checks without counting. `guildId`: the server whose settings these are, null outside one (DMs, a server reached
+   * only through a user install), where an allowed-channel list (a server's channels) has nothing to say.
+   */
   check(settings: DiscordGuildSettings, guildId: string | null, channelId: string | null, userId: string): GateVerdict {
     const allowed = settings.allowedChannelIds;
-    if (allowed && allowed.length > 0 && (!channelId || !allowed.includes(channelId))) return { ok: false, reason: 'channel' };
+    if (guildId && allowed && allowed.length > 0 && (!channelId || !allowed.includes(channelId))) return { ok: false, reason: 'channel' };
     const cap = settings.dailyCapPerUser;
     if (cap !== undefined && this.#count(guildId, userId) >= cap) return { ok: false, reason: 'cap', cap };
     return { ok: true };

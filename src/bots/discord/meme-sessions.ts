@@ -3,13 +3,18 @@
 import { randomBytes } from 'node:crypto';
 import type { MemeRequest } from '../service-types.ts';
 import type { RemoteFile } from './option-parsing.ts';
+import type { OriginalReply } from './original-reply.ts';
 
 export interface MemeSession {
   key: string;
   /** Discord user id of the requester: only they may press the buttons. */
   ownerId: string;
+  /** The server whose admin settings apply (it installed the bot); null in DMs and where only a user install reaches. */
   guildId: string | null;
+  /** Where a late result may be posted as the bot itself; null when the answer must stay on the webhook. */
   channelId: string | null;
+  /** Answers go through the interaction webhook only (user install, DMs, group DMs): see install-place.ts. */
+  webhookOnly: boolean;
   /** The requester's Discord locale (e.g. `en-US`), for bots/messages.ts. */
   language?: string;
   photo: RemoteFile;
@@ -21,6 +26,8 @@ export interface MemeSession {
   cancelled?: boolean;
   /** Stops the progress edits of the message this session's job is updating. */
   stopUpdates?: () => Promise<void>;
+  /** "Show my meme": a fresh interaction takes the job's reply over (webhook-only replies past their token). */
+  takeOver?: (reply: OriginalReply, receivedAtMs: number) => Promise<boolean>;
   createdAtMs: number;
 }
 

@@ -26,6 +26,7 @@ export async function startRender(
 ): Promise<void> {
   const replier = new InteractionReplier(liveOriginalReply(interaction), session, receivedAtMs, ctx);
   session.stopUpdates = () => replier.stop();
+  session.takeOver = (reply, at) => replier.takeOver(reply, at);
   try {
     const job = options.rerollOfJobId
       ? await rerollOrRenderAnew(options.rerollOfJobId, session, replier, ctx)

@@ -26,6 +26,7 @@ export function resumedReplierFactory(ctx: AdapterContext): ReplierFactory {
     const reply = webhookOriginalReply(ctx.rest, parsed.applicationId, parsed.token);
     const replier = new InteractionReplier(reply, session, parsed.receivedAtMs, ctx);
     session.stopUpdates = () => replier.stop();
+    session.takeOver = (reply, at) => replier.takeOver(reply, at);
     return replier;
   };
 }

@@ -1,9 +1,11 @@
 // Builds a MemeSession from an interaction's who/where plus the chosen inputs, applying the guild's engine
-// setting and the interaction's upload limit. Also the admin gate check shared by every entry point.
+// setting (where a server installed the bot) and the interaction's upload limit. Also the admin gate check shared
+// by every entry point.
 import { type Attachment, MessageFlags, type RepliableInteraction, type User } from 'discord.js';
 import type { AdapterContext } from './adapter-context.ts';
 import { DEFAULT_ATTACHMENT_LIMIT_BYTES, engineForGuild } from './discord-config.ts';
 import { TEXT } from './discord-texts.ts';
+import { installPlaceOf } from './install-place.ts';
 import type { MemeSession } from './meme-sessions.ts';
 import type { ParsedMemeOptions, RemoteFile } from './option-parsing.ts';
 
@@ -24,11 +26,13 @@ export function newSession(
   options: ParsedMemeOptions,
   driver?: RemoteFile,
 ): MemeSession {
-  const settings = ctx.guildSettings.get(interaction.guildId);
+  const place = installPlaceOf(interaction);
+  const settings = ctx.guildSettings.get(place.settingsGuildId);
   return ctx.sessions.create({
     ownerId: interaction.user.id,
-    guildId: interaction.guildId,
-    channelId: interaction.channelId,
+    guildId: place.settingsGuildId,
+    channelId: place.webhookOnly ? null : interaction.channelId,
+    webhookOnly: place.webhookOnly,
     language: interaction.locale,
     photo,
     ...(driver ? { driver } : {}),
@@ -48,14 +52,15 @@ export function newSession(
 
 /** A copy of a session for a follow-up render (new key, same photo and owner). */
 export function deriveSession(ctx: AdapterContext, from: MemeSession, request: Partial<MemeSession['request']>): MemeSession {
-  const { key: _key, createdAtMs: _at, jobId: _job, cancelled: _c, stopUpdates: _s, ...fields } = from;
+  const { key: _key, createdAtMs: _at, jobId: _job, cancelled: _c, stopUpdates: _s, takeOver: _t, ...fields } = from;
   return ctx.sessions.create({ ...fields, request: { ...from.request, ...request } });
 }
 
 /** Answers ephemerally and returns false when the guild's settings refuse this user here. */
 export async function passesGate(interaction: RepliableInteraction, ctx: AdapterContext): Promise<boolean> {
-  const settings = ctx.guildSettings.get(interaction.guildId);
-  const verdict = ctx.gate.check(settings, interaction.guildId, interaction.channelId, interaction.user.id);
+  const { settingsGuildId } = installPlaceOf(interaction);
+  const settings = ctx.guildSettings.get(settingsGuildId);
+  const verdict = ctx.gate.check(settings, settingsGuildId, interaction.channelId, interaction.user.id);
   if (verdict.ok) return true;
   const content = verdict.reason === 'channel' ? TEXT.channelNotAllowed : TEXT.dailyCapReached(verdict.cap);
   await interaction.reply({ content, flags: MessageFlags.Ephemeral });

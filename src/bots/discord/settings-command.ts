@@ -1,9 +1,11 @@
-// /meme-settings: a guild's admins choose allowed channels, a per-member daily cap and the engine.
+// /meme-settings: a guild's admins choose allowed channels, a per-member daily cap and the engine; only in a server
+// that installed the bot (not through someone's user install, not in DMs).
 // Answers are ephemeral; changes go through GuildSettingsStore (persisted), never into DiscordConfig.
 import { type ChatInputCommandInteraction, MessageFlags, PermissionFlagsBits } from 'discord.js';
 import type { AdapterContext } from './adapter-context.ts';
 import { TEXT } from './discord-texts.ts';
 import type { SettingsPatch } from './guild-settings-store.ts';
+import { installPlaceOf } from './install-place.ts';
 
 function patchFor(interaction: ChatInputCommandInteraction, current: string[]): SettingsPatch | undefined {
   switch (interaction.options.getSubcommand()) {
@@ -30,9 +32,14 @@ function patchFor(interaction: ChatInputCommandInteraction, current: string[]): 
 }
 
 export async function handleSettings(interaction: ChatInputCommandInteraction, ctx: AdapterContext): Promise<void> {
-  const guildId = interaction.guildId;
+  // Registered for server installs in servers only; a stale registration or a crafted call elsewhere is refused.
+  const guildId = installPlaceOf(interaction).settingsGuildId;
+  if (!guildId) {
+    await interaction.reply({ content: TEXT.settingsServerOnly, flags: MessageFlags.Ephemeral });
+    return;
+  }
   // Discord hides the command from non-admins by default, but server owners can change who sees it.
-  if (!guildId || !interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
+  if (!interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
     await interaction.reply({ content: TEXT.settingsAdminsOnly, flags: MessageFlags.Ephemeral });
     return;
   }

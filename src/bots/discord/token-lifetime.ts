@@ -14,6 +14,11 @@ export function isTokenUsable(receivedAtMs: number, nowMs: number, marginMs = TO
   return nowMs < tokenExpiresAtMs(receivedAtMs) - marginMs;
 }
 
+/** True when a job expected to take `etaSec` more seconds would finish after the token stops being usable. */
+export function outlivesToken(receivedAtMs: number, nowMs: number, etaSec: number, marginMs = TOKEN_SAFETY_MARGIN_MS): boolean {
+  return nowMs + etaSec * 1000 >= tokenExpiresAtMs(receivedAtMs) - marginMs;
+}
+
 /** Discord's error codes that mean the token is gone whatever our clock says. */
 const EXPIRED_TOKEN_CODES = new Set([10015, 50027, 10062]);
 

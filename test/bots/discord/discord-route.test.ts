@@ -8,6 +8,7 @@ const SESSION: DiscordRoute['session'] = {
   ownerId: '1400000000000000001',
   guildId: '1200000000000000001',
   channelId: '1300000000000000001',
+  webhookOnly: false,
   language: 'en-US',
   photo: { url: 'https://cdn.discordapp.com/attachments/1/2/cat.png', name: 'cat.png', sizeBytes: 12345, contentType: 'image/png' },
   request: { platform: 'discord', userId: 'discord:1400000000000000001', templateId: 'nod-along', format: 'gif', maxBytes: 10485760, engine: 'auto', priority: 'full' },
@@ -28,6 +29,14 @@ describe('Discord reply route', () => {
   it('keeps a DM interaction (no guild) and a driving clip', () => {
     const dm: DiscordRoute = { ...ROUTE, session: { ...SESSION, guildId: null, driver: { url: 'https://cdn.discordapp.com/a/clip.mp4', name: 'clip.mp4', sizeBytes: 900000 } } };
     expect(parseDiscordRoute(throughRedis(toDiscordReplyRoute(dm)))).toEqual(dm);
+  });
+
+  it('keeps a user-install group DM as webhook-only; a record from before user installs reads as channel-capable', () => {
+    const groupDm: DiscordRoute = { ...ROUTE, session: { ...SESSION, guildId: null, channelId: null, webhookOnly: true } };
+    expect(parseDiscordRoute(throughRedis(toDiscordReplyRoute(groupDm)))).toEqual(groupDm);
+    const { webhookOnly: _w, ...older } = SESSION;
+    const data = { ...toDiscordReplyRoute(ROUTE).data, session: older };
+    expect(parseDiscordRoute({ platform: 'discord', data })?.session.webhookOnly).toBe(false);
   });
 
   it('refuses other platforms, missing data and malformed records', () => {

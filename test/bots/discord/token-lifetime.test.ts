@@ -4,6 +4,7 @@ import {
   TOKEN_SAFETY_MARGIN_MS,
   isExpiredTokenError,
   isTokenUsable,
+  outlivesToken,
   tokenExpiresAtMs,
 } from '../../../src/bots/discord/token-lifetime.ts';
 
@@ -22,6 +23,14 @@ describe('interaction token lifetime', () => {
     expect(isTokenUsable(receivedAtMs, tokenExpiresAtMs(receivedAtMs) - TOKEN_SAFETY_MARGIN_MS)).toBe(false);
     expect(isTokenUsable(receivedAtMs, receivedAtMs + 16 * 60_000)).toBe(false);
     expect(isTokenUsable(receivedAtMs, receivedAtMs + 14 * 60_000 + 30_000, 0)).toBe(true);
+  });
+
+  it('tells when an estimate runs past the usable part of the token (said up front in webhook-only replies)', () => {
+    const usableMs = INTERACTION_TOKEN_LIFETIME_MS - TOKEN_SAFETY_MARGIN_MS;
+    expect(outlivesToken(receivedAtMs, receivedAtMs, 60)).toBe(false);
+    expect(outlivesToken(receivedAtMs, receivedAtMs, usableMs / 1000 - 1)).toBe(false);
+    expect(outlivesToken(receivedAtMs, receivedAtMs, usableMs / 1000)).toBe(true);
+    expect(outlivesToken(receivedAtMs, receivedAtMs + 10 * 60_000, 5 * 60)).toBe(true);
   });
 
   it("recognises Discord's expired-token answers", () => {

@@ -4,9 +4,9 @@
 import { DiscordApiFailure } from './fake-rest-state.ts';
 
 /** Application integration types: GUILD_INSTALL, USER_INSTALL. */
-export const INTEGRATION_TYPES = [0, 1] as const;
+const INTEGRATION_TYPES = [0, 1] as const;
 /** Interaction context types: GUILD, BOT_DM, PRIVATE_CHANNEL (DMs and group DMs that are not the bot's). */
-export const INTERACTION_CONTEXTS = [0, 1, 2] as const;
+const INTERACTION_CONTEXTS = [0, 1, 2] as const;
 const COMMAND_TYPES = [1, 2, 3];
 const CHAT_INPUT_NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
 
@@ -52,7 +52,7 @@ function enumList(value: unknown, allowed: readonly number[], path: string, null
  * One command of a bulk overwrite, checked and stored with Discord's defaults filled in. `appInstallTypes`: the
  * installation contexts the app enabled in the Developer Portal; a command may not claim any other.
  */
-export function checkCommand(body: Record<string, unknown>, index: number, scope: 'global' | 'guild', appInstallTypes: ReadonlySet<number>, id: string): StoredCommand {
+function checkCommand(body: Record<string, unknown>, index: number, scope: 'global' | 'guild', appInstallTypes: ReadonlySet<number>, id: string): StoredCommand {
   const at = (field: string) => `${index}.${field}`;
   const type = body.type === undefined ? 1 : Number(body.type);
   if (!COMMAND_TYPES.includes(type)) throw invalid(at('type'), `unknown command type ${String(body.type)}`);

@@ -76,6 +76,7 @@ export class FakeDiscord {
       acknowledged: false,
       expired: false,
       original: undefined,
+      ...(payload.message ? { componentMessage: payload.message as Record<string, unknown> } : {}),
       userInstallOnly: place.userInstallOnly,
       followUps: 0,
     };

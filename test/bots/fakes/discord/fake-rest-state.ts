@@ -29,6 +29,8 @@ export interface InteractionRecord {
   /** Set by the test to play a token past its 15-minute lifetime. */
   expired: boolean;
   original: Record<string, unknown> | undefined;
+  /** For a button or select: the message it is on (what a deferred update or an update edits). */
+  componentMessage?: Record<string, unknown>;
   /** `authorizing_integration_owners` has only USER_INSTALL: the app is not in this place, 5 follow-ups at most. */
   userInstallOnly: boolean;
   followUps: number;

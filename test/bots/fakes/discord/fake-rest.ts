@@ -71,6 +71,11 @@ function interactionCallback(ctx: FakeRestContext, params: string[], req: Record
       type: 20,
     });
   }
+  // DEFERRED_UPDATE_MESSAGE / UPDATE_MESSAGE: @original of this token is the message the component is on.
+  if ((type === 6 || type === 7) && record.componentMessage) {
+    const attachmentBaseUrl = `${ctx.cdnBaseUrl()}/attachments`;
+    record.original = type === 7 ? editMessage(record.componentMessage, data, req.files, attachmentBaseUrl) : record.componentMessage;
+  }
   return { status: 204 };
 }
 

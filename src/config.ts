@@ -74,6 +74,8 @@ const ENV_SCHEMA = z.object({
   BLOB_TTL_HOURS: z.coerce.number().positive().default(24),
   TELEGRAM_BOT_TOKEN: z.string().optional(),
   TELEGRAM_API_ROOT: z.url().optional(),
+  TELEGRAM_MEDIA_CHAT_ID: z.coerce.number().int().optional(),
+  TELEGRAM_PREVIEW_BASE_URL: z.url().optional(),
   WEBHOOK_URL: z.url().optional(),
   WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'only A-Z a-z 0-9 _ - (Telegram rule)').optional(),
   WEBHOOK_PORT: int(1).max(65535).default(8443),
@@ -116,7 +118,7 @@ export interface Config {
   redis?: { url: string; prefix: string; instanceId: string; workerLockMs: number };
   /** Where remote jobs' inputs and results live (a folder every bot and worker process shares). */
   blobs: { dir: string; ttlMs: number };
-  telegram: { token?: string; apiRoot?: string; webhookUrl?: string; webhookSecret?: string; webhookPort: number };
+  telegram: { token?: string; apiRoot?: string; webhookUrl?: string; webhookSecret?: string; webhookPort: number; mediaChatId?: number; previewBaseUrl?: string };
   discord: { token?: string; applicationId?: string; apiBase?: string; gatewayUrl?: string };
 }
 
@@ -224,6 +226,8 @@ function toConfig(s: EnvSettings): Config {
       webhookUrl: s.WEBHOOK_URL,
       webhookSecret: s.WEBHOOK_SECRET,
       webhookPort: s.WEBHOOK_PORT,
+      mediaChatId: s.TELEGRAM_MEDIA_CHAT_ID,
+      previewBaseUrl: s.TELEGRAM_PREVIEW_BASE_URL,
     },
     discord: {
       token: s.DISCORD_TOKEN,

@@ -126,6 +126,15 @@ export class MemeJobs {
     return this.sent.get(resultId);
   }
 
+  /** The file_id of this meme when Telegram already has it (sent before, by any flow). */
+  cachedFileId(source: JobSource, format: OutputFormat, seed?: number): string | undefined {
+    return this.fileIds.get(resultCacheKey(source, format, seed))?.fileId;
+  }
+
+  rememberFileId(source: JobSource, format: OutputFormat, seed: number | undefined, fileId: string, jobId?: string): void {
+    this.fileIds.set(resultCacheKey(source, format, seed), { fileId, jobId });
+  }
+
   async run(source: JobSource, options: RunOptions): Promise<void> {
     const useCache = options.useCache ?? true;
     if (useCache && (await this.sendCached(source, options))) return;

@@ -9,7 +9,9 @@ import { BoundedMap } from './bounded-map.ts';
 import { parseCaptions, parseCommand, parseMemeArgs } from './command-parser.ts';
 import { codeText, userErrorText } from './error-text.ts';
 import { pageCount, templatePicker } from './inline-keyboards.ts';
+import { INLINE_START_PARAMETER } from './inline-mode.ts';
 import { type JobSource, type MemeJobs, newId } from './meme-jobs.ts';
+import type { RecentPhotos } from './recent-photos.ts';
 import { clipOf, type FileRef, photoOf } from './telegram-files.ts';
 import type { ChatTarget, TelegramOutbox } from './telegram-outbox.ts';
 import { HELP_TEXT, START_TEXT, TEXTS } from './telegram-texts.ts';
@@ -20,6 +22,8 @@ export interface MessageHandlerDeps {
   service: MemeService;
   templates: TemplateCatalog;
   jobs: MemeJobs;
+  /** Every photo a user sends is their latest for inline mode. */
+  photos: RecentPhotos;
 }
 
 export class MessageHandlers {
@@ -33,12 +37,17 @@ export class MessageHandlers {
     const chat: ChatTarget = { chatId: message.chat.id, isGroup: message.chat.type !== 'private' };
     const userId = `telegram:${message.from.id}`;
     const photo = photoOf(message);
-    if (photo) this.lastPhotos.set(`${chat.chatId}:${userId}`, photo);
+    if (photo) {
+      this.lastPhotos.set(`${chat.chatId}:${userId}`, photo);
+      this.deps.photos.remember(userId, photo);
+    }
     const text = 'text' in message ? message.text : 'caption' in message ? message.caption : undefined;
     const command = parseCommand(text, botUsername);
     const base = { chat, userId, name: message.from.first_name, replyToMessageId: message.message_id, language: message.from.language_code };
     switch (command?.name) {
       case 'start':
+        // `/start inline`: the user came from inline mode's "Send me a photo first" button.
+        if (command.args === INLINE_START_PARAMETER && botUsername) return this.reply(base, TEXTS.inline.started(botUsername));
         return this.reply(base, START_TEXT);
       case 'help':
         return this.reply(base, HELP_TEXT);

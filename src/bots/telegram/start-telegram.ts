@@ -8,8 +8,11 @@ import type { ReplierFactory } from '../job-backend.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import type { MemeService } from '../service-types.ts';
 import { CallbackHandlers } from './callback-handlers.ts';
+import { InlineMode } from './inline-mode.ts';
+import { InlinePreviews } from './inline-previews.ts';
 import { MemeJobs } from './meme-jobs.ts';
 import { MessageHandlers } from './message-handlers.ts';
+import { RecentPhotos } from './recent-photos.ts';
 import { DEFAULT_CHAT_ACTION_INTERVAL_MS, DEFAULT_WEBHOOK_PORT, type TelegramConfig, telegramLimits } from './telegram-config.ts';
 import { TelegramOutbox } from './telegram-outbox.ts';
 import { BOT_COMMANDS } from './telegram-texts.ts';
@@ -26,7 +29,8 @@ export interface TelegramBot {
   reattach: ReplierFactory;
 }
 
-const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+// chosen_inline_result arrives only with inline feedback on (BotFather /setinlinefeedback).
+const ALLOWED_UPDATES = ['message', 'callback_query', 'inline_query', 'chosen_inline_result'] as const;
 const STOP_GRACE_MS = 10_000;
 
 export async function startTelegram(
@@ -41,25 +45,33 @@ export async function startTelegram(
   const telegram = bot.telegram;
   const outbox = new TelegramOutbox(telegramLimits(config));
   const jobs = new MemeJobs({ telegram, outbox, service, templates, chatActionIntervalMs: config.chatActionIntervalMs ?? DEFAULT_CHAT_ACTION_INTERVAL_MS, log });
-  const messages = new MessageHandlers({ telegram, outbox, service, templates, jobs });
+  const photos = new RecentPhotos();
+  const messages = new MessageHandlers({ telegram, outbox, service, templates, jobs, photos });
   const callbacks = new CallbackHandlers({ telegram, outbox, templates, jobs, messages });
+  const { mediaChatId, previewBaseUrl } = config;
+  const previews = new InlinePreviews({ telegram, outbox, templates, log, mediaChatId, previewBaseUrl });
+  const inline = new InlineMode({ telegram, outbox, service, templates, jobs, photos, previews, log, mediaChatId });
 
   // Handlers run in the background: telegraf waits for a whole batch of updates before polling again, and a
   // reply may wait seconds for its flood-limit slot; one busy group must not hold up every other chat.
   bot.on('message', (ctx) => jobs.track(messages.onMessage(ctx.message, ctx.botInfo?.username)));
   bot.on('callback_query', (ctx) => jobs.track(callbacks.onCallback(ctx.callbackQuery)));
+  bot.on('inline_query', (ctx) => jobs.track(inline.onInlineQuery(ctx.inlineQuery)));
+  bot.on('chosen_inline_result', (ctx) => jobs.track(inline.onChosen(ctx.chosenInlineResult)));
   // One bad update must not stop the bot (telegraf's default rethrows and ends polling).
   bot.catch((error) => log.error('update failed', { error }));
 
   bot.botInfo = await telegram.getMe();
   await outbox.direct(() => telegram.setMyCommands([...BOT_COMMANDS]));
+  // In the background: inline queries answer with what is there (URL or text previews) until it is done.
+  jobs.track(previews.warm());
   const pruneTimer = setInterval(() => outbox.prune(), 60_000);
   pruneTimer.unref();
 
   const stopReceiving = config.webhookUrl ? await startWebhook(bot, config, log) : startPolling(bot, log);
   log.info('bot started', { username: bot.botInfo.username, mode: config.webhookUrl ? 'webhook' : 'polling' });
   return {
-    reattach: (route, jobId) => jobs.resumeReplier(route, jobId),
+    reattach: (route, jobId) => inline.resumeReplier(route) ?? jobs.resumeReplier(route, jobId),
     async stop() {
       clearInterval(pruneTimer);
       await stopReceiving();

@@ -38,6 +38,14 @@ export interface TelegramConfig {
   limits?: Partial<TelegramLimits>;
   /** How often "sending video…" is refreshed while a job renders (Telegram shows it for ~5 s). */
   chatActionIntervalMs?: number;
+  /**
+   * TELEGRAM_MEDIA_CHAT_ID: a chat the bot may post into (a private channel with the bot as admin). The bot
+   * uploads the template previews there once, so inline results show them instantly by file_id, and puts
+   * inline renders there before they replace the preview (an inline message can only be edited to a file_id).
+   */
+  mediaChatId?: number;
+  /** TELEGRAM_PREVIEW_BASE_URL: public URL under which `/templates/<id>/preview.gif` is served (the playground's path). */
+  previewBaseUrl?: string;
   /** MEMELOOM_PROGRESS_INTERVAL_MS: the operator's least time between two progress edits (Telegram's may be longer). */
   progressIntervalMs?: number;
 }
@@ -76,5 +84,7 @@ export const MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024;
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 /** Video stickers: WebM VP9, at most 256 KB. */
 export const MAX_STICKER_BYTES = 256 * 1024;
+/** Stickers in one set (Bot API addStickerToSet: emoji sets 200, other sets 120). */
+export const MAX_STICKERS_PER_SET = 120;
 export const DEFAULT_WEBHOOK_PORT = 8443;
 export const DEFAULT_CHAT_ACTION_INTERVAL_MS = 4000;

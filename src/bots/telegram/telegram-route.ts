@@ -13,6 +13,10 @@ export interface TelegramRoute {
   format: OutputFormat;
   /** Whether the result's file_id goes into the adapter's cache (not for rerolls). */
   remember: boolean;
+  /** A meme sent through inline mode: the message "via @bot" the result replaces (no status message then). */
+  inline?: { messageId: string; preview: 'media' | 'text' };
+  /** "Add to my stickers": the result goes into this user's sticker pack instead of the chat. */
+  pack?: { ownerId: number; firstName: string };
 }
 
 const fileRef = z.object({
@@ -39,6 +43,8 @@ const routeSchema = z.object({
   statusMessageId: z.number().int().positive().optional(),
   format: z.enum(['mp4', 'webm', 'gif']),
   remember: z.boolean(),
+  inline: z.object({ messageId: z.string().min(1), preview: z.enum(['media', 'text']) }).optional(),
+  pack: z.object({ ownerId: z.number().int().positive(), firstName: z.string() }).optional(),
 });
 
 export function toTelegramReplyRoute(route: TelegramRoute): ReplyRoute {

@@ -21,7 +21,8 @@ export const HELP_TEXT = [
   '/templates: the list of templates.',
   '/cancel: stop your running meme.',
   '',
-  'Under each result: Another take, Other template, As sticker, As GIF file.',
+  'Under each result: Another take, Other template, As sticker, As GIF file, Add to my stickers (your own pack).',
+  'In any chat, type @ and my name and a template (e.g. smug) to send a meme of your latest photo there.',
 ].join('\n');
 
 export const START_TEXT = `Hi! ${HELP_TEXT}`;
@@ -42,6 +43,23 @@ export const TEXTS = {
   expired: 'That button has expired: send the photo again.',
   templateList: (templates: TemplateInfo[]) =>
     ['Templates (use /meme <name>):', ...templates.map((t) => `• ${t.id}: ${t.title}`)].join('\n'),
+  inline: {
+    /** Above the (empty) results when the user has sent the bot no photo yet; opens the private chat. */
+    needPhoto: 'Send me a photo first',
+    /** What the private chat answers to /start from that button. */
+    started: (bot: string) => `Send me a photo of a face here. Then type @${bot} and a template name in any chat, and pick one to send it there.`,
+    making: (title: string) => `⏳ Making “${title}”…`,
+    description: (template: TemplateInfo) => template.tags.join(', '),
+    photoGone: 'I no longer have the photo for this: send it to me again, then try once more.',
+  },
+  stickers: {
+    added: (title: string, link: string) => `Added to your sticker pack “${title}”: ${link}`,
+    addedToNew: (title: string, link: string, fullTitle: string, max: number) =>
+      `“${fullTitle}” is full (${max} stickers), so I started “${title}”: ${link}`,
+    allFull: (packs: number, max: number) => `Your ${packs} sticker packs are full (${max} stickers each): remove some in @Stickers, then try again.`,
+    startFirst: (bot: string) => `Telegram only lets me make a sticker pack for someone who has started a chat with me: open @${bot}, press Start, then tap again.`,
+    openPack: '📦 Open the pack',
+  },
   buttons: {
     random: '🎲 Random',
     previous: '◀',
@@ -50,5 +68,7 @@ export const TEXTS = {
     otherTemplate: '🎭 Other template',
     asSticker: '🏷 As sticker',
     asGif: '📎 As GIF file',
+    addToStickers: '➕ Add to my stickers',
+    anotherTemplate: '🎭 Another template',
   },
 } as const;

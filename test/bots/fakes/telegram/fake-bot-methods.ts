@@ -163,7 +163,7 @@ function setMyCommands(_state: FakeBotState, call: MethodCall): unknown {
 }
 
 export const METHODS: Record<string, Handler> = {
-  getMe: () => ({ ...BOT_USER, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false }),
+  getMe: () => ({ ...BOT_USER, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: true }),
   deleteWebhook: () => true,
   setWebhook: (_s, call) => {
     if (typeof call.params.url !== 'string') throw new ApiError(400, 'Bad Request: bad webhook: url is empty');

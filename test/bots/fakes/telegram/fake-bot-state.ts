@@ -26,6 +26,35 @@ export interface StoredMessage {
   deleted: boolean;
 }
 
+/** An inline query the fake user typed, and the bot's answer once it came. */
+export interface FakeInlineQuery {
+  id: string;
+  from: Record<string, unknown>;
+  query: string;
+  answer?: { results: Array<Record<string, unknown>>; cacheTime?: number; isPersonal?: boolean; button?: Record<string, unknown> };
+}
+
+/** A message sent "via @bot" from an inline result; only its inline_message_id reaches the bot. */
+export interface FakeInlineMessage {
+  inlineMessageId?: string;
+  /** What it shows: a text (article results) or an animation (file_id or URL). */
+  kind: 'text' | 'animation';
+  text?: string;
+  caption?: string;
+  fileId?: string;
+  url?: string;
+  replyMarkup?: unknown;
+  edits: number;
+}
+
+export interface FakeStickerSet {
+  name: string;
+  title: string;
+  ownerId: number;
+  stickerType: string;
+  stickers: Array<{ fileId: string; fileUniqueId: string; format: string; emojiList: string[] }>;
+}
+
 export interface Waiter {
   resolve: () => void;
 }
@@ -36,6 +65,14 @@ export class FakeBotState {
   readonly messages = new Map<string, StoredMessage>();
   readonly updates: Array<Record<string, unknown> & { update_id: number }> = [];
   readonly waiters = new Set<Waiter>();
+  readonly inlineQueries = new Map<string, FakeInlineQuery>();
+  readonly inlineMessages = new Map<string, FakeInlineMessage>();
+  /** By lower-cased name: Telegram compares set names case-insensitively. */
+  readonly stickerSets = new Map<string, FakeStickerSet>();
+  /** Names once used (a deleted set's name stays taken), lower-cased. */
+  readonly usedSetNames = new Set<string>();
+  /** file_ids that passed the video sticker checks (uploadStickerFile with sticker_format=video). */
+  readonly videoStickerFiles = new Set<string>();
   private nextUpdateId = 1;
   private nextFile = 1;
   private readonly nextMessageId = new Map<number, number>();

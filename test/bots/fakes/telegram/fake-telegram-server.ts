@@ -5,6 +5,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { FakeBotState, type StoredFile } from './fake-bot-state.ts';
 import { ApiError, type MethodCall, METHODS } from './fake-bot-methods.ts';
+import { INLINE_METHODS, inlineEdit } from './fake-inline-methods.ts';
+import { STICKER_METHODS } from './fake-sticker-methods.ts';
 import type { MediaProbe } from './media-probe.ts';
 import { boundaryOf, type FormFile, parseMultipart } from './multipart.ts';
 
@@ -48,11 +50,15 @@ function parseParams(req: IncomingMessage, body: Buffer, url: URL): { params: Re
   const form = parseMultipart(body, boundary);
   const merged: Record<string, unknown> = { ...params, ...form.fields };
   // Multipart carries every field as a string; JSON-typed ones are serialised objects.
-  for (const key of ['reply_markup', 'reply_parameters', 'caption_entities']) {
+  for (const key of ['reply_markup', 'reply_parameters', 'caption_entities', 'results', 'button', 'media', 'stickers']) {
     if (typeof merged[key] === 'string') merged[key] = JSON.parse(merged[key] as string);
   }
+  // addStickerToSet's InputSticker is JSON; uploadStickerFile's `sticker` is the file part itself.
+  if (typeof merged.sticker === 'string' && merged.sticker.startsWith('{')) merged.sticker = JSON.parse(merged.sticker);
   return { params: merged, files: form.files };
 }
+
+const ALL_METHODS = { ...METHODS, ...INLINE_METHODS, ...STICKER_METHODS };
 
 export class FakeTelegramServer {
   readonly state = new FakeBotState();
@@ -147,7 +153,7 @@ export class FakeTelegramServer {
     const method = match[2]!;
     const { params, files } = parseParams(req, await readBody(req), url);
     if (method === 'getUpdates') return this.getUpdates(params, res);
-    const handler = METHODS[method];
+    const handler = (params.inline_message_id !== undefined ? inlineEdit(method) : undefined) ?? ALL_METHODS[method];
     if (!handler) return this.reply(res, new ApiError(404, 'Not Found'));
     const call: MethodCall = { params, files, probes: {} };
     const record: RecordedCall = { method, params, files, probes: call.probes, atMs: Date.now(), ok: false };

@@ -1,6 +1,7 @@
-// Builds the updates a person would cause (messages with photos, captions, replies, button taps) in the real
-// Bot API JSON shapes and queues them on the fake server. Test-only; knows nothing of Memeloom.
-import type { FakeChat } from './fake-bot-state.ts';
+// Builds the updates a person would cause (messages with photos, captions, replies, button taps, inline queries
+// and chosen inline results) in the real Bot API JSON shapes and queues them on the fake server. Test-only;
+// knows nothing of Memeloom.
+import type { FakeChat, FakeInlineMessage } from './fake-bot-state.ts';
 import type { FakeTelegramServer } from './fake-telegram-server.ts';
 
 export type FakeMessage = Record<string, unknown> & { message_id: number; chat: FakeChat };
@@ -85,6 +86,40 @@ export class FakeUser {
     return this.message({ video }, options);
   }
 
+  /** Types `@bot <query>` in a chat: an inline_query update; returns its id (answerInlineQuery refers to it). */
+  inlineQuery(query: string, chatType: 'sender' | 'private' | 'group' | 'supergroup' = 'supergroup'): string {
+    // Unique across every FakeUser of this server (tests make several for the same person).
+    const id = `iq${this.id}-${this.fake.state.inlineQueries.size + 1}`;
+    this.fake.state.inlineQueries.set(id, { id, from: this.from, query });
+    this.fake.pushUpdate({ inline_query: { id, from: this.from, query, offset: '', chat_type: chatType } });
+    return id;
+  }
+
+  /**
+   * Picks one of the bot's answers to an inline query: the message it describes is sent into the chat "via
+   * @bot", and a chosen_inline_result update follows (inline feedback on). As on Telegram, the update carries
+   * an inline_message_id only when the result had an inline keyboard: without one the bot cannot edit it.
+   */
+  chooseInlineResult(queryId: string, resultId: string): ChosenInline {
+    const query = this.fake.state.inlineQueries.get(queryId);
+    const result = query?.answer?.results.find((r) => r.id === resultId);
+    if (!query || !result) throw new Error(`fake user: no answered result ${resultId} for query ${queryId}`);
+    const content = result.input_message_content as { message_text?: string } | undefined;
+    const fileId = (result.mpeg4_file_id ?? result.gif_file_id) as string | undefined;
+    const url = (result.mpeg4_url ?? result.gif_url) as string | undefined;
+    const message: FakeInlineMessage = content?.message_text
+      ? { kind: 'text', text: content.message_text, replyMarkup: result.reply_markup, edits: 0 }
+      : { kind: 'animation', fileId, url, caption: result.caption as string | undefined, replyMarkup: result.reply_markup, edits: 0 };
+    const serial = this.fake.state.inlineMessages.size + 1;
+    const inlineMessageId = result.reply_markup ? `im${this.id}-${serial}` : undefined;
+    message.inlineMessageId = inlineMessageId;
+    this.fake.state.inlineMessages.set(inlineMessageId ?? `not-editable-${serial}`, message);
+    const chosen: Record<string, unknown> = { result_id: resultId, from: this.from, query: query.query };
+    if (inlineMessageId) chosen.inline_message_id = inlineMessageId;
+    this.fake.pushUpdate({ chosen_inline_result: chosen });
+    return { inlineMessageId, message };
+  }
+
   /** Taps an inline button on a bot message; `message` is the result of the sendMessage/edit call. */
   tap(message: Record<string, unknown>, data: string): string {
     const id = `${this.id}-${this.nextCallback++}`;
@@ -93,6 +128,12 @@ export class FakeUser {
     });
     return id;
   }
+}
+
+/** What choosing an inline result made: the message sent via the bot (and its id, when the bot may edit it). */
+export interface ChosenInline {
+  inlineMessageId?: string;
+  message: FakeInlineMessage;
 }
 
 /** Every callback_data on a message's inline keyboard, with its button text. */

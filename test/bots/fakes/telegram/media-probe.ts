@@ -17,6 +17,8 @@ export interface MediaProbe {
   width?: number;
   height?: number;
   durationSec?: number;
+  /** Frames per second ffmpeg reports for the video stream (`fps`, else `tbr`). */
+  fps?: number;
   /** ffmpeg could not read the file at all. */
   unreadable: boolean;
 }
@@ -24,6 +26,7 @@ export interface MediaProbe {
 export function parseProbeOutput(stderr: string): MediaProbe {
   const container = /Input #0, ([^ ]+), from/.exec(stderr)?.[1]?.replace(/,$/, '');
   const video = /Stream #0:\d+.*?: Video: (\w+)[^\n]*?, (\d{2,5})x(\d{2,5})/.exec(stderr);
+  const rate = /Stream #0:\d+.*?: Video: [^\n]*?, (\d+(?:\.\d+)?) (?:fps|tbr)/.exec(stderr);
   const duration = /Duration: (\d+):(\d+):(\d+(?:\.\d+)?)/.exec(stderr);
   return {
     container,
@@ -31,6 +34,7 @@ export function parseProbeOutput(stderr: string): MediaProbe {
     width: video ? Number(video[2]) : undefined,
     height: video ? Number(video[3]) : undefined,
     hasAudio: /Stream #0:\d+.*?: Audio:/.test(stderr),
+    fps: rate ? Number(rate[1]) : undefined,
     durationSec: duration ? Number(duration[1]) * 3600 + Number(duration[2]) * 60 + Number(duration[3]) : undefined,
     unreadable: container === undefined,
   };

@@ -8,12 +8,14 @@ export type CallbackAction =
   | { kind: 'reroll'; resultId: string }
   | { kind: 'other'; resultId: string }
   | { kind: 'sticker'; resultId: string }
-  | { kind: 'gif'; resultId: string };
+  | { kind: 'gif'; resultId: string }
+  | { kind: 'pack'; resultId: string };
 
 export const MAX_CALLBACK_DATA_BYTES = 64;
 
-const RESULT_KINDS = { reroll: 'ra', other: 'ot', sticker: 'st', gif: 'gf' } as const;
-const RESULT_KIND_BY_TAG = Object.fromEntries(Object.entries(RESULT_KINDS).map(([k, v]) => [v, k])) as Record<string, 'reroll' | 'other' | 'sticker' | 'gif'>;
+const RESULT_KINDS = { reroll: 'ra', other: 'ot', sticker: 'st', gif: 'gf', pack: 'pk' } as const;
+type ResultKind = keyof typeof RESULT_KINDS;
+const RESULT_KIND_BY_TAG = Object.fromEntries(Object.entries(RESULT_KINDS).map(([k, v]) => [v, k])) as Record<string, ResultKind>;
 
 export function encodeCallback(action: CallbackAction): string {
   let data: string;

@@ -1,5 +1,5 @@
 // Handles inline-button taps: template picks and picker pages, and the buttons under a result (another take,
-// other template, as sticker, as GIF file). Every tap is answered so the client stops its spinner.
+// other template, as sticker, as GIF file, add to my stickers). Every tap is answered so the client stops its spinner.
 import type { Telegram } from 'telegraf';
 import type { CallbackQuery } from 'telegraf/types';
 import type { TemplateCatalog } from '../../templates/template-types.ts';
@@ -53,6 +53,9 @@ export class CallbackHandlers {
         return jobs.variant(action.resultId, 'webm');
       case 'gif':
         return jobs.variant(action.resultId, 'gif');
+      case 'pack':
+        // The pack is the tapper's own, even under someone else's meme in a group.
+        return jobs.addToPack(action.resultId, { id: query.from.id, firstName: query.from.first_name });
     }
   }
 

@@ -39,7 +39,7 @@ export function templatePicker(templates: TemplateInfo[], pickId: string, page: 
   return { inline_keyboard: rows };
 }
 
-/** The four buttons under every animation the bot sends. */
+/** The buttons under every animation the bot sends. */
 export function resultButtons(resultId: string): InlineKeyboard {
   return {
     inline_keyboard: [
@@ -51,6 +51,7 @@ export function resultButtons(resultId: string): InlineKeyboard {
         { text: TEXTS.buttons.asSticker, callback_data: encodeCallback({ kind: 'sticker', resultId }) },
         { text: TEXTS.buttons.asGif, callback_data: encodeCallback({ kind: 'gif', resultId }) },
       ],
+      [{ text: TEXTS.buttons.addToStickers, callback_data: encodeCallback({ kind: 'pack', resultId }) }],
     ],
   };
 }

@@ -15,7 +15,10 @@ import { BoundedMap } from './bounded-map.ts';
 import { userErrorText } from './error-text.ts';
 import { HandoverLine } from './handover-line.ts';
 import { resultButtons } from './inline-keyboards.ts';
-import { sendResult } from './result-sender.ts';
+import { replyParameters, sendResult } from './result-sender.ts';
+import { stickerEmoji } from './sticker-emoji.ts';
+import { announcePack, type PackReply, packErrorText, StickerPackReplier } from './sticker-pack-replier.ts';
+import type { PackOwner, StickerPacks } from './sticker-packs.ts';
 import { type BoardLine, type LineText, StatusBoards } from './status-board.ts';
 import { MAX_STICKER_BYTES, MAX_UPLOAD_BYTES } from './telegram-config.ts';
 import { downloadFile, type FileRef } from './telegram-files.ts';
@@ -60,6 +63,9 @@ export interface MemeJobsDeps {
   templates: TemplateCatalog;
   chatActionIntervalMs: number;
   log: Logger;
+  /** "Add to my stickers": the users' own sticker packs. */
+  packs: StickerPacks;
+  botUsername: () => string;
 }
 
 export interface RunOptions {
@@ -69,6 +75,8 @@ export interface RunOptions {
   /** Rerolls must render anew, so they skip the file_id cache. */
   useCache?: boolean;
   seed?: number;
+  /** Put the result (a WebM) into this user's sticker pack instead of sending it to the chat. */
+  pack?: PackOwner;
 }
 
 const MAX_REMEMBERED = 2000;
@@ -144,7 +152,7 @@ export class MemeJobs {
       const inputs = await this.download(source);
       if (!source.checked) await this.inspect(source, inputs);
       const request = this.buildRequest(source, inputs, options);
-      const replier = this.replierFor(source, line, options.format, useCache);
+      const replier = options.pack ? this.packReplierFor(source, line, options.pack) : this.replierFor(source, line, options.format, useCache);
       // The status message's id goes into the job's route, so a restarted process can edit and remove it; a chat
       // whose budget holds the status back does not hold the job back for long.
       await Promise.race([line.whenShown(), new Promise((resolve) => setTimeout(resolve, ROUTE_WAIT_MS).unref())]);
@@ -200,6 +208,36 @@ export class MemeJobs {
   }
 
   /**
+   * "Add to my stickers": the same take as a WebM video sticker into the tapper's own pack. A sticker Telegram
+   * already has (sent with "As sticker") goes in by its file_id; otherwise it is rendered first.
+   */
+  addToPack(resultId: string, owner: PackOwner): boolean {
+    const entry = this.sent.get(resultId);
+    if (!entry) return false;
+    // The tapper asks (their limits, their /cancel), even under someone else's meme in a group.
+    const source = { ...entry.source, replyToMessageId: entry.messageId, userId: `telegram:${owner.id}`, name: owner.firstName };
+    const cached = this.cachedFileId(source, 'webm', entry.seed);
+    if (!cached) {
+      // No file_id cache lookup in run(): it would send the sticker to the chat.
+      this.launch(source, { format: 'webm', seed: entry.seed, useCache: false, pack: owner });
+      return true;
+    }
+    const reply = this.packReply(source);
+    const emoji = stickerEmoji(source.templateId && this.deps.templates.has(source.templateId) ? this.deps.templates.get(source.templateId) : undefined);
+    this.track(
+      this.deps.packs.add(owner, { fileId: cached }, emoji).then(
+        (added) => announcePack(reply, added),
+        async (error: unknown) => {
+          const text = packErrorText(error, reply);
+          const reply_parameters = replyParameters(source.replyToMessageId, false);
+          await this.deps.outbox.toChat(source.chat, () => this.deps.telegram.sendMessage(source.chat.chatId, text, { reply_parameters }));
+        },
+      ),
+    );
+    return true;
+  }
+
+  /**
    * A Replier for a job this bot submitted before a restart (QUEUE_BACKEND=redis): it edits the old status
    * message, sends the result with the usual buttons into the chat and removes the status. Never throws.
    */
@@ -210,6 +248,7 @@ export class MemeJobs {
       return DROPPING_REPLIER;
     }
     const line = this.openLine(parsed.source, lineText(undefined, parsed.source.language), parsed.statusMessageId);
+    if (parsed.pack) return this.packReplierFor(parsed.source, line, { id: parsed.pack.ownerId, firstName: parsed.pack.firstName });
     return this.replierFor(parsed.source, line, parsed.format, parsed.remember);
   }
 
@@ -300,6 +339,24 @@ export class MemeJobs {
       priority: 'full',
       seed: options.seed,
     };
+  }
+
+  private packReply(source: JobSource): PackReply {
+    const { telegram, outbox, botUsername } = this.deps;
+    return { telegram, outbox, chat: source.chat, replyToMessageId: source.replyToMessageId, language: source.language, botUsername };
+  }
+
+  private packReplierFor(source: JobSource, line: BoardLine, owner: PackOwner): StickerPackReplier {
+    const template = source.templateId && this.deps.templates.has(source.templateId) ? this.deps.templates.get(source.templateId) : undefined;
+    return new StickerPackReplier({
+      ...this.packReply(source),
+      packs: this.deps.packs,
+      owner,
+      emoji: stickerEmoji(template),
+      line,
+      log: this.deps.log,
+      route: () => toTelegramReplyRoute({ source, statusMessageId: line.messageId, format: 'webm', remember: false, pack: { ownerId: owner.id, firstName: owner.firstName } }),
+    });
   }
 
   private replierFor(source: JobSource, line: BoardLine, format: OutputFormat, remember: boolean): TelegramReplier {

@@ -19,6 +19,7 @@ describe('callback data', () => {
       { kind: 'other', resultId: 'r1' },
       { kind: 'sticker', resultId: 'r1' },
       { kind: 'gif', resultId: 'r1' },
+      { kind: 'pack', resultId: 'r1' },
     ] as const;
     for (const action of actions) expect(decodeCallback(encodeCallback(action))).toEqual(action);
   });
@@ -57,13 +58,14 @@ describe('templatePicker', () => {
 });
 
 describe('resultButtons', () => {
-  it('offers another take, other template, sticker and GIF for the result', () => {
+  it('offers another take, other template, sticker, GIF and "add to my stickers" for the result', () => {
     const kinds = resultButtons('res1').inline_keyboard.flat().map((b) => decodeCallback(b.callback_data));
     expect(kinds).toEqual([
       { kind: 'reroll', resultId: 'res1' },
       { kind: 'other', resultId: 'res1' },
       { kind: 'sticker', resultId: 'res1' },
       { kind: 'gif', resultId: 'res1' },
+      { kind: 'pack', resultId: 'res1' },
     ]);
   });
 });

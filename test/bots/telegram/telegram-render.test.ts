@@ -49,7 +49,7 @@ describe('Telegram meme flows', () => {
 
     firstResult = await h.waitFor('sendAnimation', alice);
     expectSilentMp4Upload(firstResult);
-    expect(buttonsOf(firstResult.params.reply_markup).map((b) => b.data.split('|')[0])).toEqual(['ra', 'ot', 'st', 'gf']);
+    expect(buttonsOf(firstResult.params.reply_markup).map((b) => b.data.split('|')[0])).toEqual(['ra', 'ot', 'st', 'gf', 'pk']);
     // The tapped picker became the status message (edited at least to a queue/progress line), then was removed.
     const edits = h.fake.callsOf('editMessageText', alice).filter((c) => c.ok && Number(c.params.message_id) === pickerMessageId);
     expect(edits.length).toBeGreaterThan(0);

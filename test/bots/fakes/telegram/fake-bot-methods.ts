@@ -2,7 +2,7 @@
 // (a subset). It validates like Telegram does where our adapter could get it wrong (edits, file ids, media).
 import type { FormFile } from './multipart.ts';
 import type { FakeBotState, StoredFile } from './fake-bot-state.ts';
-import { type MediaProbe, probeMedia } from './media-probe.ts';
+import { type MediaProbe, probeMedia, videoStickerProblem } from './media-probe.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -115,7 +115,9 @@ async function sendAnimation(state: FakeBotState, call: MethodCall): Promise<unk
 async function sendSticker(state: FakeBotState, call: MethodCall): Promise<unknown> {
   const chatId = chatIdOf(call);
   const probe = await checkedUpload(call, 'sticker', (p) => p.container === 'matroska,webm' && p.videoCodec === 'vp9' && !p.hasAudio, 'a VP9 WebM without audio');
-  const { file } = inputFile(state, call, 'sticker', 'webm');
+  const { file, uploaded } = inputFile(state, call, 'sticker', 'webm');
+  // A WebM that meets the video sticker rules becomes a video sticker whose file_id sticker sets accept.
+  if (uploaded && !(await videoStickerProblem(call.files.sticker!.bytes))) state.videoStickerFiles.add(file.fileId);
   const sticker = {
     file_id: file.fileId,
     file_unique_id: file.fileUniqueId,

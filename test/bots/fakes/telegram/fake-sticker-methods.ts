@@ -5,10 +5,9 @@
 // WebM with VP9 and no audio, one side exactly 512 px and the other at most 512, at most 3 s, 30 fps, 256 KB.
 import { ApiError, BOT_USER, type MethodCall } from './fake-bot-methods.ts';
 import type { FakeBotState, FakeStickerSet } from './fake-bot-state.ts';
-import { probeMedia } from './media-probe.ts';
+import { probeMedia, videoStickerProblem } from './media-probe.ts';
 
 export const MAX_STICKERS_IN_SET = 120;
-export const MAX_VIDEO_STICKER_BYTES = 256 * 1024;
 const SET_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 const FORMATS = new Set(['static', 'animated', 'video']);
 
@@ -18,19 +17,6 @@ function userIdOf(call: MethodCall): number {
   const id = Number(call.params.user_id);
   if (!Number.isInteger(id) || id <= 0) throw new ApiError(400, 'Bad Request: USER_ID_INVALID');
   return id;
-}
-
-/** Why these bytes are not a valid video sticker, or undefined when they are. */
-export async function videoStickerProblem(bytes: Buffer): Promise<string | undefined> {
-  if (bytes.length > MAX_VIDEO_STICKER_BYTES) return `file of ${bytes.length} bytes is over 256 KB`;
-  const probe = await probeMedia(bytes);
-  if (probe.container !== 'matroska,webm' || probe.videoCodec !== 'vp9') return `not a VP9 WebM (${probe.container}/${probe.videoCodec})`;
-  if (probe.hasAudio) return 'has an audio stream';
-  const sides = [probe.width ?? 0, probe.height ?? 0];
-  if (Math.max(...sides) !== 512 || Math.min(...sides) < 1) return `${sides.join('x')}: one side must be 512 px, the other at most 512`;
-  if ((probe.durationSec ?? Infinity) > 3) return `lasts ${probe.durationSec} s, over 3 s`;
-  if ((probe.fps ?? Infinity) > 30) return `${probe.fps} fps, over 30`;
-  return undefined;
 }
 
 async function uploadStickerFile(state: FakeBotState, call: MethodCall): Promise<unknown> {

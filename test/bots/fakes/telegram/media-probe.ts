@@ -1,5 +1,6 @@
 // Inspects an uploaded media file with the real ffmpeg binary (`ffmpeg -i`), the way the fake Bot API
-// checks that an animation is an MP4 with H.264 video and no audio. It reads, never transcodes.
+// checks that an animation is an MP4 with H.264 video and no audio, and that a video sticker meets Telegram's
+// rules. It reads, never transcodes.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -60,4 +61,20 @@ export async function probeMedia(bytes: Buffer): Promise<MediaProbe> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Telegram's video sticker requirements: WebM VP9 without audio, one side 512 px, at most 3 s, 30 fps and 256 KB. */
+export const MAX_VIDEO_STICKER_BYTES = 256 * 1024;
+
+/** Why these bytes are not a valid video sticker, or undefined when they are. */
+export async function videoStickerProblem(bytes: Buffer): Promise<string | undefined> {
+  if (bytes.length > MAX_VIDEO_STICKER_BYTES) return `file of ${bytes.length} bytes is over 256 KB`;
+  const probe = await probeMedia(bytes);
+  if (probe.container !== 'matroska,webm' || probe.videoCodec !== 'vp9') return `not a VP9 WebM (${probe.container}/${probe.videoCodec})`;
+  if (probe.hasAudio) return 'has an audio stream';
+  const sides = [probe.width ?? 0, probe.height ?? 0];
+  if (Math.max(...sides) !== 512 || Math.min(...sides) < 1) return `${sides.join('x')}: one side must be 512 px, the other at most 512`;
+  if ((probe.durationSec ?? Infinity) > 3) return `lasts ${probe.durationSec} s, over 3 s`;
+  if ((probe.fps ?? Infinity) > 30) return `${probe.fps} fps, over 30`;
+  return undefined;
 }

@@ -92,6 +92,39 @@ describe('QUEUE_BACKEND=redis: chat jobs survive a bot restart', () => {
     expect(worker.events('rendered')).toHaveLength(2);
   }, 90_000);
 
+  it('Telegram inline mode: the restarted bot still swaps the meme into the inline message', async () => {
+    const fake = await FakeTelegramServer.start({ maxPollHoldMs: 500 });
+    closers.push(() => fake.close());
+    const env = scenarioEnv(redis.url, 'tg-inline-restart', { MEMELOOM_INSTANCE_ID: 'bot-tg-inline', TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot });
+    const worker = track(startFakeWorker(env, RENDER_MS, 't2'));
+    const first = track(startBot(env));
+    await Promise.all([ready(first, 'bot'), ready(worker, 'worker')]);
+    const alice = FakeUser.inPrivate(fake, 511);
+    alice.sendPhoto(PHOTO);
+    await fake.waitForCall((c) => c.ok && c.method === 'sendMessage' && c.params.reply_markup !== undefined, { timeoutMs: 15_000 });
+    const queryId = alice.inlineQuery('nod');
+    const answer = await fake.waitForCall((c) => c.ok && c.method === 'answerInlineQuery' && c.params.inline_query_id === queryId, { timeoutMs: 10_000 });
+    const result = (answer.params.results as Array<{ id: string }>)[0]!;
+    const mark = fake.calls.length;
+    const chosen = alice.chooseInlineResult(queryId, result.id);
+    // The photo is fetched and the job handed to Redis; the worker takes RENDER_MS, so the kill lands mid-render.
+    await fake.waitForCall((c) => c.ok && c.method === 'getFile', { fromIndex: mark, timeoutMs: 10_000 });
+    await sleep(1500);
+    await first.kill('SIGKILL');
+    expect(fake.calls.some((c) => c.method === 'editMessageMedia')).toBe(false);
+
+    const second = track(startBot(env));
+    await ready(second, 'restarted bot');
+    const edit = await fake.waitForCall((c) => c.ok && c.method === 'editMessageMedia', { timeoutMs: 20_000 });
+    expect(edit.params.inline_message_id).toBe(chosen.inlineMessageId);
+    const upload = fake.calls.find((c) => c.ok && c.method === 'sendAnimation' && Number(c.params.chat_id) === alice.id)!;
+    expect(edit.params.media).toEqual({ type: 'animation', media: (upload.result as { animation: { file_id: string } }).animation.file_id });
+    expect(fake.state.inlineMessages.get(chosen.inlineMessageId!)).toMatchObject({ kind: 'animation' });
+    await sleep(1000);
+    expect(fake.calls.filter((c) => c.method === 'editMessageMedia')).toHaveLength(1);
+    expect(worker.events('rendered')).toHaveLength(1);
+  }, 90_000);
+
   it('Discord: the restarted bot edits the original reply while its token lives, else posts in the channel mentioning the user', async () => {
     const fake = await FakeDiscord.start();
     closers.push(() => fake.close());

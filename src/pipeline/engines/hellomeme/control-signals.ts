@@ -5,8 +5,8 @@ import { MemeError } from '../../../errors.ts';
 import type { MotionTrack } from '../../motion/motion-track.ts';
 import type { RgbImage } from '../../types.ts';
 import type { EngineDriverClip, EngineReference } from '../engine.ts';
-import { drawPoseQuad, imageToSignedTensor, POSE_IMAGE_SIZE, projectPoseQuad } from './face-toolkit/pose-quad.ts';
-import { resizeBicubic } from './face-toolkit/resize-bicubic.ts';
+import { drawPoseQuad, imageToSignedTensor, POSE_IMAGE_SIZE, projectPoseQuad } from './pose-quad.ts';
+import { resizeBicubic } from '../../face-toolkit/resize-bicubic.ts';
 
 /** PD-FGC's output per frame: eye 6 + emotion 30 + mouth 512. */
 export const EXPRESSION_DIM = 548;

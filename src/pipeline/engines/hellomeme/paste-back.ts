@@ -2,8 +2,8 @@
 // photo's framing (HelloMeme itself returns the bare crop). Pixel work only; the crop box comes from the engine.
 import { MemeError } from '../../../errors.ts';
 import type { RgbImage } from '../../types.ts';
-import type { CropRect } from './face-toolkit/crop-512.ts';
-import { resizeBicubic } from './face-toolkit/resize-bicubic.ts';
+import type { CropRect } from '../../face-toolkit/crop-512.ts';
+import { resizeBicubic } from '../../face-toolkit/resize-bicubic.ts';
 
 /** Share of the crop side over which the generated pixels fade into the photo. */
 export const DEFAULT_FEATHER_FRACTION = 0.12;

@@ -21,7 +21,7 @@ export interface PdFgcSessionOptions {
 }
 
 export interface PdFgcSession {
-  /** [N, 548] for N aligned faces, each [3, 224, 224] in [−1, 1] (toolkit.pdFgcInput(...).tensor). */
+  /** [N, 548] for N aligned faces, each [3, 224, 224] in [−1, 1] (buildPdFgcInput(...).tensor). */
   encode(faces: readonly Float32Array[], signal?: AbortSignal): Promise<Float32Array>;
   dispose(): Promise<void>;
 }

@@ -11,10 +11,11 @@ import type { MotionTrack } from '../../motion/motion-track.ts';
 import type { RgbImage } from '../../types.ts';
 import type { EngineDriverClip } from '../engine.ts';
 import { type ControlRequest, type ControlSource, createMotionTrackControlSource, EXPRESSION_DIM, type HelloMemeControls, poseTensor } from './control-signals.ts';
-import { type ClipAnalysis, createHelloMemeFaceToolkit, FACE_MODEL_REPO, type HelloMemeFaceToolkit } from './face-toolkit/face-toolkit.ts';
-import type { HeadPose3dmm } from './face-toolkit/head-pose-3dmm.ts';
-import { drawPoseQuad, projectPoseQuad, retargetTranslation } from './face-toolkit/pose-quad.ts';
+import { type ClipAnalysis, createHelloMemeFaceToolkit, FACE_MODEL_REPO, type HelloMemeFaceToolkit } from '../../face-toolkit/face-toolkit.ts';
+import type { HeadPose3dmm } from '../../face-toolkit/head-pose-3dmm.ts';
+import { drawPoseQuad, projectPoseQuad, retargetTranslation } from './pose-quad.ts';
 import { gatherRows, nearestKeptFrame } from './kept-frames.ts';
+import { buildPdFgcInput } from './pd-fgc-align.ts';
 import { openPdFgcSession, type PdFgcSession } from './pd-fgc-session.ts';
 
 export const FACE_TOOLKIT_SOURCE = 'face-toolkit';
@@ -110,7 +111,7 @@ async function expressionsFor(models: OpenModels, analysis: ClipAnalysis, signal
   const { frames, landmarks } = analysis.crop;
   const out = new Float32Array(frames.length * EXPRESSION_DIM);
   for (let from = 0; from < frames.length; from += FACES_PER_BATCH) {
-    const faces = frames.slice(from, from + FACES_PER_BATCH).map((crop, i) => models.toolkit.pdFgcInput(crop, landmarks[from + i]).tensor);
+    const faces = frames.slice(from, from + FACES_PER_BATCH).map((crop, i) => buildPdFgcInput(crop, landmarks[from + i]).tensor);
     out.set(await models.pdFgc.encode(faces, signal), from * EXPRESSION_DIM);
   }
   return out;

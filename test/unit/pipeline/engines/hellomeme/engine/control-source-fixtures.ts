@@ -9,7 +9,7 @@ import { randomParam, seededNormals } from '../../../../../../src/pipeline/engin
 import { PD_FGC_REPO } from '../../../../../../src/pipeline/engines/hellomeme/toolkit-control-source.ts';
 import { runFfmpeg } from '../../../../../../src/pipeline/media/ffmpeg.ts';
 import type { RgbImage } from '../../../../../../src/pipeline/types.ts';
-import { writeStandInModels } from '../face-toolkit/stand-in-models.ts';
+import { writeStandInModels } from '../../../face-toolkit/stand-in-models.ts';
 
 export const SCENE_WIDTH = 320;
 export const SCENE_HEIGHT = 544;

@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineReference } from '../../../../../../src/pipeline/engines/engine.ts';
 import { type ControlSource, EXPRESSION_DIM } from '../../../../../../src/pipeline/engines/hellomeme/control-signals.ts';
 import { controlSourceFor } from '../../../../../../src/pipeline/engines/hellomeme/engine-from-models.ts';
-import { createHelloMemeFaceToolkit } from '../../../../../../src/pipeline/engines/hellomeme/face-toolkit/face-toolkit.ts';
+import { createHelloMemeFaceToolkit } from '../../../../../../src/pipeline/face-toolkit/face-toolkit.ts';
 import { nearestKeptFrame } from '../../../../../../src/pipeline/engines/hellomeme/kept-frames.ts';
+import { buildPdFgcInput } from '../../../../../../src/pipeline/engines/hellomeme/pd-fgc-align.ts';
 import { openPdFgcSession } from '../../../../../../src/pipeline/engines/hellomeme/pd-fgc-session.ts';
 import { createToolkitControlSource, PD_FGC_REPO } from '../../../../../../src/pipeline/engines/hellomeme/toolkit-control-source.ts';
 import { decodeVideo } from '../../../../../../src/pipeline/media/video.ts';
@@ -85,7 +86,7 @@ describe('face-toolkit control source', () => {
     try {
       const analysis = await toolkit.analyse(frames);
       expect(analysis.frameIndices).toEqual([0, 1, 2, 4, 5]);
-      const last = await encoder.encode([toolkit.pdFgcInput(analysis.crop.frames[4], analysis.crop.landmarks[4]).tensor]);
+      const last = await encoder.encode([buildPdFgcInput(analysis.crop.frames[4], analysis.crop.landmarks[4]).tensor]);
       expect(row(controls.expressions, 5, EXPRESSION_DIM)).toEqual(last);
     } finally {
       await Promise.all([toolkit.dispose(), encoder.dispose()]);

@@ -1,6 +1,6 @@
 // The landmark alignment loop: a similarity crop to 128² from a detector box or from previous points, the net, the
 // inverse map back to the frame, 3 iterations in all. Owns the crop matrices; the net is passed in as a function.
-import type { RgbImage } from '../../../types.ts';
+import type { RgbImage } from '../types.ts';
 import { type Affine, invertAffine, pointBounds, rotationMatrix2D, transformPoints, translateAffine } from './affine.ts';
 import { buildLandmarkInput, LANDMARK_INPUT_SIZE, type LandmarkNetOutput, rollFromPoints } from './landmarks-222.ts';
 import { warpAffine } from './warp-affine.ts';

@@ -1,11 +1,11 @@
 // Affine helpers, the OpenCV-style warp and bicubic resize, and the letterbox, against hand-computed values.
 import { describe, expect, it } from 'vitest';
-import { invertAffine, rotationMatrix2D, transformPoints } from '../../../../../../src/pipeline/engines/hellomeme/face-toolkit/affine.ts';
-import { buildDetectorInput, letterboxMatrix, unletterboxBox } from '../../../../../../src/pipeline/engines/hellomeme/face-toolkit/letterbox.ts';
-import { cvRound } from '../../../../../../src/pipeline/engines/hellomeme/face-toolkit/opencv-rounding.ts';
-import { cropImage, resizeBicubic } from '../../../../../../src/pipeline/engines/hellomeme/face-toolkit/resize-bicubic.ts';
-import { warpAffine } from '../../../../../../src/pipeline/engines/hellomeme/face-toolkit/warp-affine.ts';
-import type { RgbImage } from '../../../../../../src/pipeline/types.ts';
+import { invertAffine, rotationMatrix2D, transformPoints } from '../../../../src/pipeline/face-toolkit/affine.ts';
+import { buildDetectorInput, letterboxMatrix, unletterboxBox } from '../../../../src/pipeline/face-toolkit/letterbox.ts';
+import { cvRound } from '../../../../src/pipeline/face-toolkit/opencv-rounding.ts';
+import { cropImage, resizeBicubic } from '../../../../src/pipeline/face-toolkit/resize-bicubic.ts';
+import { warpAffine } from '../../../../src/pipeline/face-toolkit/warp-affine.ts';
+import type { RgbImage } from '../../../../src/pipeline/types.ts';
 
 function grey(width: number, height: number, value: (x: number, y: number) => number): RgbImage {
   const data = new Uint8Array(width * height * 3);

@@ -1,6 +1,6 @@
 // GFL / DFL box decoding of the NanoDet-style face detector: per level, cell centres at (col·s, row·s) with no
 // half-cell offset, side distances as the expectation of a softmax over reg_max+1 bins, top-K cells by score.
-import { MemeError } from '../../../../errors.ts';
+import { MemeError } from '../../errors.ts';
 import type { BoxCorners } from './letterbox.ts';
 
 export const DETECTOR_STRIDES = [8, 16, 32] as const;

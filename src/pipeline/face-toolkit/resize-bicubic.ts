@@ -1,6 +1,6 @@
 // cv2.resize(..., INTER_CUBIC) over RGB images: half-pixel centres, A = -0.75, replicated edges, and OpenCV's
 // 11-bit fixed-point separable passes (so values match cv2 to within a grey level). No cropping here.
-import type { RgbImage } from '../../../types.ts';
+import type { RgbImage } from '../types.ts';
 import { cubicWeights } from './opencv-rounding.ts';
 
 const COEF_SCALE = 2048;

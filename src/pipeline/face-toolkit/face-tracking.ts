@@ -1,7 +1,7 @@
 // HelloMeme's video face tracker (HelloCameraDemo) and its two-pass det_landmarks: tracks re-seeded by every
 // detection, 3-iteration alignment, Smoother222, drop rules and IoU de-duplication. Models are passed in as functions.
-import { InputError, throwIfAborted } from '../../../../errors.ts';
-import type { RgbImage } from '../../../types.ts';
+import { InputError, throwIfAborted } from '../../errors.ts';
+import type { RgbImage } from '../types.ts';
 import { pointBounds } from './affine.ts';
 import { type AlignedFace, alignFace, type LandmarkNet } from './alignment.ts';
 import { LANDMARK_POINTS, rollFromPoints } from './landmarks-222.ts';

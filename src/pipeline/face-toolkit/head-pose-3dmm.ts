@@ -1,7 +1,7 @@
 // hello_3dmm.onnx's tensor contract: the 224² RGB px/255 "gt pts" crop (expand 0.35, no rotation) of a 512 crop,
 // the coefficient slices used (angles, translation) and the crop → full translation. No session here.
-import { MemeError } from '../../../../errors.ts';
-import type { RgbImage } from '../../../types.ts';
+import { MemeError } from '../../errors.ts';
+import type { RgbImage } from '../types.ts';
 import { pointsWarpMatrix, type PointsWarp } from './alignment.ts';
 import { warpAffine } from './warp-affine.ts';
 

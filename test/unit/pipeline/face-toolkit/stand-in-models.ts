@@ -2,9 +2,9 @@
 // shapes and dtypes as the shipped files, outputs computed deterministically from the input pixels.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { attr, GraphBuilder, type Value } from '../../../../../../src/graph/onnx/graph-builder.ts';
-import { add, concat, div, matmul, mul, reshape, sigmoid, slice } from '../../../../../../src/graph/onnx/ops.ts';
-import { encodeModelInline } from '../../../../../../src/graph/onnx/model-writer.ts';
+import { attr, GraphBuilder, type Value } from '../../../../src/graph/onnx/graph-builder.ts';
+import { add, concat, div, matmul, mul, reshape, sigmoid, slice } from '../../../../src/graph/onnx/ops.ts';
+import { encodeModelInline } from '../../../../src/graph/onnx/model-writer.ts';
 
 /** Detector stand-in: a stride-s cell scores high only when its s×s window of the letterboxed input is white. */
 export const DETECTOR_THRESHOLD = 2.0;

@@ -1,7 +1,7 @@
 // The fixed face crop of a whole clip (crop_and_resize): one square box from the union of the landmark boxes and
 // their mean size, shifted up and into the frame, resized bicubic to 512²; landmarks mapped along. Or the stretch.
-import { MemeError } from '../../../../errors.ts';
-import type { RgbImage } from '../../../types.ts';
+import { MemeError } from '../../errors.ts';
+import type { RgbImage } from '../types.ts';
 import { pointBounds } from './affine.ts';
 import { cropImage, resizeBicubic } from './resize-bicubic.ts';
 

@@ -1,10 +1,11 @@
-// HelloMeme's face toolkit as one object: loads the three shipped face models from the models directory, wires them
-// into detection, 222-point tracking, the static 512 crop, 3DMM head pose, pose images and PD-FGC inputs.
+// HelloMeme's face toolkit as one object, the project's second face analyser (beside pipeline/face's MediaPipe mesh):
+// loads the three shipped face models from the models directory and wires them into detection, 222-point tracking,
+// the static 512 crop (crop_and_resize) and 3DMM head pose. What HelloMeme draws from them lives in its engine.
 import { existsSync } from 'node:fs';
-import { MemeError } from '../../../../errors.ts';
-import { createSession, type GraphSession, type HostTensor, type ProviderChoice } from '../../../../graph/runtime.ts';
-import { localPathOf } from '../../../../models/models-dir.ts';
-import type { RgbImage } from '../../../types.ts';
+import { MemeError } from '../../errors.ts';
+import { createSession, type GraphSession, type HostTensor, type ProviderChoice } from '../../graph/runtime.ts';
+import { localPathOf } from '../../models/models-dir.ts';
+import type { RgbImage } from '../types.ts';
 import { type AlignedFace, type AlignSeed, alignFace, type LandmarkNet } from './alignment.ts';
 import { type CroppedClip, cropClip512 } from './crop-512.ts';
 import { type DetectorNet, detectFaces } from './face-detector.ts';
@@ -13,8 +14,6 @@ import type { ScoredBox } from './gfl-decode.ts';
 import { buildHeadPoseInput, HEAD_POSE_INPUT_SIZE, type HeadPose3dmm, parseHeadPose } from './head-pose-3dmm.ts';
 import { LANDMARK_INPUT_SIZE, parseLandmarkOutputs } from './landmarks-222.ts';
 import { DETECTOR_INPUT_HEIGHT, DETECTOR_INPUT_WIDTH } from './letterbox.ts';
-import { buildPdFgcInput, type PdFgcInput } from './pd-fgc-align.ts';
-import { drawPoseQuad, imageToSignedTensor, projectPoseQuad, retargetTranslation } from './pose-quad.ts';
 
 export const FACE_MODEL_REPO = 'songkey/hello_group_facemodel';
 export const FACE_MODEL_FILES = Object.freeze({ detector: 'hello_face_det.onnx', landmarks: 'hello_face_landmark.onnx', headPose: 'hello_3dmm.onnx' });
@@ -23,12 +22,6 @@ export interface FaceToolkitOptions {
   readonly provider?: ProviderChoice;
   /** intra-op threads per session; default lets ORT decide */
   readonly threads?: number;
-}
-
-export interface PoseImage {
-  image: RgbImage;
-  /** 3×512×512 in [−1, 1], RGB */
-  tensor: Float32Array;
 }
 
 export interface ClipAnalysis extends VideoLandmarks {
@@ -45,10 +38,6 @@ export interface HelloMemeFaceToolkit {
   headPose(crop: RgbImage, points: ArrayLike<number>): Promise<HeadPose3dmm>;
   /** track → crop512 → headPose per frame: everything the control signals need from a clip or the reference */
   analyse(frames: readonly RgbImage[], options?: { crop?: boolean; signal?: AbortSignal }): Promise<ClipAnalysis>;
-  poseImage(rot: readonly number[], trans: readonly number[]): PoseImage;
-  /** the driver's pose images: trans = refTrans + (trans_t − trans_0)·transRatio, rotation the driver's own */
-  drivePoseImages(drive: readonly HeadPose3dmm[], refTrans: readonly number[], transRatio: number): PoseImage[];
-  pdFgcInput(crop: RgbImage, points: ArrayLike<number>): PdFgcInput;
   dispose(): Promise<void>;
 }
 
@@ -113,14 +102,6 @@ export async function createHelloMemeFaceToolkit(modelsDir: string, options: Fac
       for (const [i, frame] of crop.frames.entries()) poses.push(await toolkit.headPose(frame, crop.landmarks[i]));
       return { ...landmarks, crop, poses };
     },
-    poseImage(rot, trans) {
-      const image = drawPoseQuad(projectPoseQuad(rot, trans));
-      return { image, tensor: imageToSignedTensor(image) };
-    },
-    drivePoseImages(drive, refTrans, transRatio) {
-      return drive.map((p) => toolkit.poseImage(p.rot, retargetTranslation(refTrans, p.trans, drive[0].trans, transRatio)));
-    },
-    pdFgcInput: (crop, points) => buildPdFgcInput(crop, points),
     async dispose() {
       await Promise.all(sessions.map((s) => s.dispose()));
     },

@@ -1,6 +1,6 @@
 // The detector's letterbox: an aspect-preserving, centred fit of the whole frame into 160×272 with black borders
 // (HelloMeme's NanoDet get_resize_matrix + warpPerspective), the BGR mean/std input tensor, and the inverse box map.
-import type { RgbImage } from '../../../types.ts';
+import type { RgbImage } from '../types.ts';
 import { type Affine, invertAffine, transformPoints } from './affine.ts';
 import { warpAffine } from './warp-affine.ts';
 

@@ -1,7 +1,7 @@
 // Turns hello_face_det.onnx's 6 outputs into face boxes in frame pixels: GFL decode per stride, score threshold,
 // hard NMS, inverse letterbox. The session is passed in as a function; ORT stays in graph/runtime.ts.
-import { MemeError } from '../../../../errors.ts';
-import type { RgbImage } from '../../../types.ts';
+import { MemeError } from '../../errors.ts';
+import type { RgbImage } from '../types.ts';
 import type { Affine } from './affine.ts';
 import { DETECTOR_STRIDES, decodeLevel, type ScoredBox } from './gfl-decode.ts';
 import { buildDetectorInput, DETECTOR_INPUT_HEIGHT, DETECTOR_INPUT_WIDTH, unletterboxBox } from './letterbox.ts';

@@ -1,7 +1,7 @@
 // The v5 head-pose control image: a 0.05-unit square rotated by the 3DMM angles, translated, projected with the
 // 3DMM camera, drawn as 4 coloured 15-px lines on black 512², then as a CHW tensor in [−1, 1]. Pure math/pixels.
-import type { RgbImage } from '../../../types.ts';
-import { HEAD_POSE_FOCAL } from './head-pose-3dmm.ts';
+import type { RgbImage } from '../../types.ts';
+import { HEAD_POSE_FOCAL } from '../../face-toolkit/head-pose-3dmm.ts';
 
 export const POSE_IMAGE_SIZE = 512;
 export const POSE_LINE_THICKNESS = 15;

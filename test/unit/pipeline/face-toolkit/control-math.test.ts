@@ -1,12 +1,12 @@
 // The static 512 crop, 3DMM translation, the head-pose quadrilateral image and the PD-FGC alignment, by hand.
 import { describe, expect, it } from 'vitest';
-import { transformPoints } from '../../../../../../src/pipeline/engines/hellomeme/face-toolkit/affine.ts';
-import { computeCropRect, cropClip512, mapPointsToCrop } from '../../../../../../src/pipeline/engines/hellomeme/face-toolkit/crop-512.ts';
-import { cropToFullTranslation, HEAD_POSE_FOCAL } from '../../../../../../src/pipeline/engines/hellomeme/face-toolkit/head-pose-3dmm.ts';
-import { buildPdFgcInput, PD_FGC_TEMPLATE, pdFgcMatrix } from '../../../../../../src/pipeline/engines/hellomeme/face-toolkit/pd-fgc-align.ts';
-import { drawPoseQuad, imageToSignedTensor, projectPoseQuad, retargetTranslation, rotationXYZ, stackConditionFrames } from '../../../../../../src/pipeline/engines/hellomeme/face-toolkit/pose-quad.ts';
-import { umeyama2D } from '../../../../../../src/pipeline/engines/hellomeme/face-toolkit/umeyama.ts';
-import type { RgbImage } from '../../../../../../src/pipeline/types.ts';
+import { transformPoints } from '../../../../src/pipeline/face-toolkit/affine.ts';
+import { computeCropRect, cropClip512, mapPointsToCrop } from '../../../../src/pipeline/face-toolkit/crop-512.ts';
+import { cropToFullTranslation, HEAD_POSE_FOCAL } from '../../../../src/pipeline/face-toolkit/head-pose-3dmm.ts';
+import { buildPdFgcInput, PD_FGC_TEMPLATE, pdFgcMatrix } from '../../../../src/pipeline/engines/hellomeme/pd-fgc-align.ts';
+import { drawPoseQuad, imageToSignedTensor, projectPoseQuad, retargetTranslation, rotationXYZ, stackConditionFrames } from '../../../../src/pipeline/engines/hellomeme/pose-quad.ts';
+import { umeyama2D } from '../../../../src/pipeline/face-toolkit/umeyama.ts';
+import type { RgbImage } from '../../../../src/pipeline/types.ts';
 
 /** 222 points whose bbox is exactly [x0, x1] × [y0, y1]. */
 function boxPoints(x0: number, y0: number, x1: number, y1: number): Float64Array {

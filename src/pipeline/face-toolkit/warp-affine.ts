@@ -1,6 +1,6 @@
 // cv2.warpAffine / warpPerspective (affine matrix) over RGB images: bilinear or bicubic, constant-0 border, integer
 // coordinates at pixel centres, source positions quantised to 1/32 px with OpenCV's fixed-point weights.
-import type { RgbImage } from '../../../types.ts';
+import type { RgbImage } from '../types.ts';
 import { type Affine, invertAffine } from './affine.ts';
 import { cvRound, INTER_TAB_SIZE, REMAP_COEF_SCALE, remapTable } from './opencv-rounding.ts';
 

@@ -1,9 +1,9 @@
 // GFL distribution decoding, hard NMS and the full decode of raw detector outputs, with hand-computed boxes.
 import { describe, expect, it } from 'vitest';
-import { decodeDetections } from '../../../../../../src/pipeline/engines/hellomeme/face-toolkit/face-detector.ts';
-import { decodeLevel, distributionExpectation, levelGrid } from '../../../../../../src/pipeline/engines/hellomeme/face-toolkit/gfl-decode.ts';
-import { letterboxMatrix } from '../../../../../../src/pipeline/engines/hellomeme/face-toolkit/letterbox.ts';
-import { hardNms, iou } from '../../../../../../src/pipeline/engines/hellomeme/face-toolkit/nms.ts';
+import { decodeDetections } from '../../../../src/pipeline/face-toolkit/face-detector.ts';
+import { decodeLevel, distributionExpectation, levelGrid } from '../../../../src/pipeline/face-toolkit/gfl-decode.ts';
+import { letterboxMatrix } from '../../../../src/pipeline/face-toolkit/letterbox.ts';
+import { hardNms, iou } from '../../../../src/pipeline/face-toolkit/nms.ts';
 
 describe('GFL decode', () => {
   it('keeps fractional grid rows (272/32 → 9) as the reference does', () => {

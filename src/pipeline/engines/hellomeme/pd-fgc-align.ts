@@ -1,11 +1,11 @@
 // PD-FGC expression-encoder input: a 5-point Umeyama similarity (pupils, nose, mouth corners) onto a fixed 224²
 // template, bicubic warp with black border, then RGB px/255·2 − 1 as 1×3×224×224. The encoder itself lives in graph/.
-import type { RgbImage } from '../../../types.ts';
-import type { Affine } from './affine.ts';
-import { LANDMARK_POINTS } from './landmarks-222.ts';
+import type { RgbImage } from '../../types.ts';
+import type { Affine } from '../../face-toolkit/affine.ts';
+import { LANDMARK_POINTS } from '../../face-toolkit/landmarks-222.ts';
 import { imageToSignedTensor } from './pose-quad.ts';
-import { umeyama2D } from './umeyama.ts';
-import { warpAffine } from './warp-affine.ts';
+import { umeyama2D } from '../../face-toolkit/umeyama.ts';
+import { warpAffine } from '../../face-toolkit/warp-affine.ts';
 
 export const PD_FGC_SIZE = 224;
 export const PD_FGC_SOURCE_POINTS = [LANDMARK_POINTS.leftPupil, LANDMARK_POINTS.rightPupil, LANDMARK_POINTS.noseTip, LANDMARK_POINTS.leftMouthCorner, LANDMARK_POINTS.rightMouthCorner] as const;

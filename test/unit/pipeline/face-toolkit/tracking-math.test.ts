@@ -1,10 +1,10 @@
 // Alignment crop matrices, Smoother222 and the tracker's de-duplication, against hand-computed values.
 import { describe, expect, it } from 'vitest';
-import { transformPoints } from '../../../../../../src/pipeline/engines/hellomeme/face-toolkit/affine.ts';
-import { alignFace, boxWarpMatrix, pointsWarpMatrix } from '../../../../../../src/pipeline/engines/hellomeme/face-toolkit/alignment.ts';
-import { duplicateTracks, trackIou } from '../../../../../../src/pipeline/engines/hellomeme/face-toolkit/face-tracking.ts';
-import { parseLandmarkOutputs, rollFromPoints } from '../../../../../../src/pipeline/engines/hellomeme/face-toolkit/landmarks-222.ts';
-import { oneEuroStep, SMOOTHER_222_GROUPS, Smoother222, smoothingK } from '../../../../../../src/pipeline/engines/hellomeme/face-toolkit/smoother-222.ts';
+import { transformPoints } from '../../../../src/pipeline/face-toolkit/affine.ts';
+import { alignFace, boxWarpMatrix, pointsWarpMatrix } from '../../../../src/pipeline/face-toolkit/alignment.ts';
+import { duplicateTracks, trackIou } from '../../../../src/pipeline/face-toolkit/face-tracking.ts';
+import { parseLandmarkOutputs, rollFromPoints } from '../../../../src/pipeline/face-toolkit/landmarks-222.ts';
+import { oneEuroStep, SMOOTHER_222_GROUPS, Smoother222, smoothingK } from '../../../../src/pipeline/face-toolkit/smoother-222.ts';
 
 const close = (actual: ArrayLike<number>, expected: readonly number[], digits = 9) => expected.forEach((v, i) => void expect(actual[i]).toBeCloseTo(v, digits));
 

@@ -1,7 +1,7 @@
 // The 222-point landmark layout of hello_face_landmark.onnx and its tensor contract: the 128×128 BGR px/255 input,
 // the planar [x…, y…] output scaled to crop pixels, and roll from the eye corners. No session or warp here.
-import { MemeError } from '../../../../errors.ts';
-import type { RgbImage } from '../../../types.ts';
+import { MemeError } from '../../errors.ts';
+import type { RgbImage } from '../types.ts';
 
 export const LANDMARK_COUNT = 222;
 export const LANDMARK_INPUT_SIZE = 128;

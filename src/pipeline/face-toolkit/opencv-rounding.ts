@@ -10,13 +10,20 @@ export function cvRound(value: number): number {
   return floor % 2 === 0 ? floor : floor + 1;
 }
 
-/** Keys' cubic convolution weights for a fractional offset t in [0, 1), with OpenCV's A = -0.75. */
+/**
+ * Keys' cubic convolution weights for a fractional offset t in [0, 1), with OpenCV's A = -0.75, evaluated in float32
+ * step by step as OpenCV's interpolateCubic does (the rounding of the fixed-point weights depends on it).
+ */
 export function cubicWeights(t: number): [number, number, number, number] {
+  const f = Math.fround;
   const A = -0.75;
-  const c0 = ((A * (t + 1) - 5 * A) * (t + 1) + 8 * A) * (t + 1) - 4 * A;
-  const c1 = ((A + 2) * t - (A + 3)) * t * t + 1;
-  const c2 = ((A + 2) * (1 - t) - (A + 3)) * (1 - t) * (1 - t) + 1;
-  return [c0, c1, c2, 1 - c0 - c1 - c2];
+  const x = f(t);
+  const x1 = f(x + 1);
+  const c0 = f(f(f(f(f(f(A * x1) - f(5 * A)) * x1) + f(8 * A)) * x1) - f(4 * A));
+  const c1 = f(f(f(f(f(f(A + 2) * x) - f(A + 3)) * x) * x) + 1);
+  const y = f(1 - x);
+  const c2 = f(f(f(f(f(f(A + 2) * y) - f(A + 3)) * y) * y) + 1);
+  return [c0, c1, c2, f(f(f(1 - c0) - c1) - c2)];
 }
 
 export const INTER_TAB_SIZE = 32;

@@ -1,7 +1,8 @@
-// cv2.resize(..., INTER_CUBIC) over RGB images: half-pixel centres, A = -0.75, replicated edges, and OpenCV's
-// 11-bit fixed-point separable passes (so values match cv2 to within a grey level). No cropping here.
+// cv2.resize(..., INTER_CUBIC) over RGB images as OpenCV 4 computes it: half-pixel centres, A = -0.75, replicated
+// edges, an 11-bit integer horizontal pass, and a vertical pass in float32 over 8-value SIMD blocks with an integer
+// tail (so crops match cv2 pixel for pixel). No cropping here.
 import type { RgbImage } from '../types.ts';
-import { cubicWeights } from './opencv-rounding.ts';
+import { cubicWeights, cvRound } from './opencv-rounding.ts';
 
 const COEF_SCALE = 2048;
 
@@ -23,7 +24,7 @@ function axisTaps(srcSize: number, dstSize: number): AxisTaps {
     f = Math.fround(f - s);
     start[d] = s - 1;
     const w = cubicWeights(f);
-    for (let k = 0; k < 4; k++) weights[d * 4 + k] = Math.round(Math.fround(w[k]) * COEF_SCALE);
+    for (let k = 0; k < 4; k++) weights[d * 4 + k] = cvRound(Math.fround(w[k]) * COEF_SCALE);
   }
   return { start, weights };
 }
@@ -45,13 +46,22 @@ export function resizeBicubic(src: RgbImage, width: number, height: number): Rgb
       }
     }
   }
+  // Vertical pass as OpenCV runs it on 8-bit images: whole 8-value blocks in float32 (each row sum times its
+  // weight/2^22, accumulated last row first, rounded half to even), the rest of the row in 22-bit integers.
   const out = new Uint8Array(width * height * 3);
-  const half = 2 ** 21;
+  const f = Math.fround;
   for (let y = 0; y < height; y++) {
-    for (let i = 0; i < width * 3; i++) {
+    const b = [0, 1, 2, 3].map((k) => f(ys.weights[y * 4 + k] / 2 ** 22));
+    const r = [0, 1, 2, 3].map((k) => clampIndex(ys.start[y] + k, src.height) * width * 3);
+    const simdEnd = width * 3 - ((width * 3) % 8);
+    for (let i = simdEnd; i < width * 3; i++) {
       let sum = 0;
-      for (let k = 0; k < 4; k++) sum += ys.weights[y * 4 + k] * rows[clampIndex(ys.start[y] + k, src.height) * width * 3 + i];
-      out[y * width * 3 + i] = Math.min(255, Math.max(0, Math.floor((sum + half) / 2 ** 22)));
+      for (let k = 0; k < 4; k++) sum += ys.weights[y * 4 + k] * rows[r[k] + i];
+      out[y * width * 3 + i] = Math.min(255, Math.max(0, Math.floor((sum + 2 ** 21) / 2 ** 22)));
+    }
+    for (let i = 0; i < simdEnd; i++) {
+      const sum = f(f(rows[r[0] + i] * b[0]) + f(f(rows[r[1] + i] * b[1]) + f(f(rows[r[2] + i] * b[2]) + f(rows[r[3] + i] * b[3]))));
+      out[y * width * 3 + i] = Math.min(255, Math.max(0, cvRound(sum)));
     }
   }
   return { width, height, data: out };

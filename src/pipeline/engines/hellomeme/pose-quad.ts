@@ -1,7 +1,8 @@
 // The v5 head-pose control image: a 0.05-unit square rotated by the 3DMM angles, translated, projected with the
-// 3DMM camera, drawn as 4 coloured 15-px lines on black 512², then as a CHW tensor in [−1, 1]. Pure math/pixels.
+// 3DMM camera, drawn as 4 coloured 15-px OpenCV lines on black 512², then as a CHW tensor in [−1, 1]. Pure math/pixels.
 import type { RgbImage } from '../../types.ts';
 import { HEAD_POSE_FOCAL } from '../../face-toolkit/head-pose-3dmm.ts';
+import { drawOpenCvThickLine } from './opencv-thick-line.ts';
 
 export const POSE_IMAGE_SIZE = 512;
 export const POSE_LINE_THICKNESS = 15;
@@ -39,38 +40,11 @@ export function projectPoseQuad(rot: readonly number[], trans: readonly number[]
   });
 }
 
-/**
- * Paints a thick segment: every pixel centre within half the thickness (8 px for 15, as OpenCV's rounded-cap
- * polygon + end circles give) of the segment. OpenCV's edge pixels can differ by one; the footprint is the same.
- */
-export function drawThickLine(image: RgbImage, a: readonly number[], b: readonly number[], colour: readonly number[], thickness = POSE_LINE_THICKNESS): void {
-  const radius = (thickness + (thickness & 1)) / 2;
-  const dx = b[0] - a[0];
-  const dy = b[1] - a[1];
-  const lengthSq = dx * dx + dy * dy;
-  const x0 = Math.max(0, Math.floor(Math.min(a[0], b[0]) - radius));
-  const x1 = Math.min(image.width - 1, Math.ceil(Math.max(a[0], b[0]) + radius));
-  const y0 = Math.max(0, Math.floor(Math.min(a[1], b[1]) - radius));
-  const y1 = Math.min(image.height - 1, Math.ceil(Math.max(a[1], b[1]) + radius));
-  for (let y = y0; y <= y1; y++) {
-    for (let x = x0; x <= x1; x++) {
-      const t = lengthSq > 0 ? Math.max(0, Math.min(1, ((x - a[0]) * dx + (y - a[1]) * dy) / lengthSq)) : 0;
-      const ex = x - (a[0] + t * dx);
-      const ey = y - (a[1] + t * dy);
-      if (ex * ex + ey * ey > radius * radius) continue;
-      const at = (y * image.width + x) * 3;
-      image.data[at] = colour[0];
-      image.data[at + 1] = colour[1];
-      image.data[at + 2] = colour[2];
-    }
-  }
-}
-
 /** The pose image: vertices truncated to integers, 4 edges drawn in order (later edges overwrite corners). */
 export function drawPoseQuad(vertices: readonly (readonly number[])[], size = POSE_IMAGE_SIZE): RgbImage {
   const image: RgbImage = { width: size, height: size, data: new Uint8Array(size * size * 3) };
   const ints = vertices.map((v) => [Math.trunc(v[0]), Math.trunc(v[1])]);
-  for (let e = 0; e < 4; e++) drawThickLine(image, ints[e], ints[(e + 1) % 4], POSE_EDGE_COLOURS_RGB[e]);
+  for (let e = 0; e < 4; e++) drawOpenCvThickLine(image, ints[e], ints[(e + 1) % 4], POSE_EDGE_COLOURS_RGB[e], POSE_LINE_THICKNESS);
   return image;
 }
 
@@ -85,14 +59,4 @@ export function imageToSignedTensor(image: RgbImage): Float32Array {
 /** Driver frame t's pose translation: ref_trans + (trans_t − trans_0)·transRatio (rotation stays the driver's). */
 export function retargetTranslation(refTrans: readonly number[], trans: readonly number[], firstTrans: readonly number[], transRatio: number): number[] {
   return [0, 1, 2].map((i) => refTrans[i] + (trans[i] - firstTrans[i]) * transRatio);
-}
-
-/** Stacks per-frame 3×H×W tensors into the control net's 3×F×H×W `condition` layout (batch 1 implied). */
-export function stackConditionFrames(frames: readonly Float32Array[]): Float32Array {
-  const plane = frames.length ? frames[0].length / 3 : 0;
-  const out = new Float32Array(frames.length * 3 * plane);
-  frames.forEach((t, f) => {
-    for (let c = 0; c < 3; c++) out.set(t.subarray(c * plane, (c + 1) * plane), (c * frames.length + f) * plane);
-  });
-  return out;
 }

@@ -18,9 +18,18 @@ const DECODE_TIMEOUT_MS = 60_000;
 /** User files are opened as local files only: no URLs, no nested protocols. */
 const INPUT_GUARD = ['-protocol_whitelist', 'file'];
 
+/**
+ * How frames are picked for the output rate: 'fps-filter' takes the frame nearest each output time (ffmpeg's fps
+ * filter); 'output-rate' is ffmpeg's `-r` rate conversion on output, which also repeats the first frames while its
+ * clock catches up: HelloMeme's fps8 re-encodes drivers that way (`ffmpeg -r 8`), so its engine picks frames so too.
+ */
+export type RateConversion = 'fps-filter' | 'output-rate';
+
 export interface DecodeVideoOptions {
   /** Output frame rate (frames are dropped or repeated); default: the clip's own, at most 30. */
   fps?: number;
+  /** Default 'fps-filter'. */
+  rateConversion?: RateConversion;
   /** Longest side of the decoded frames; never enlarges. Sides are rounded to even numbers. */
   maxSide?: number;
   startSec?: number;
@@ -82,6 +91,8 @@ interface DecodePlan {
   decodeFrames: number;
   maxFrames: number;
   maxDurationSec: number;
+  /** Frames a clip of exactly the span may give beyond span × fps. */
+  slack: number;
 }
 
 export function evenFit(width: number, height: number, maxSide: number): { width: number; height: number } {
@@ -106,11 +117,14 @@ function planDecode(info: VideoInfo, options: DecodeVideoOptions): DecodePlan {
   }
   // Unknown length: read a little past the limit, so that "longer than the limit" can be seen in the frames.
   const spanSec = knownSpan ?? maxDurationSec + 1;
-  const frameCap = Math.ceil(spanSec * fps) + 1;
+  // Frames beyond span × fps: one for the fps filter, up to three for `-r` conversion (its clock catching up at the
+  // start, and the last frame held to the end of its duration).
+  const slack = options.rateConversion === 'output-rate' ? 3 : 1;
+  const frameCap = Math.ceil(spanSec * fps) + slack;
   const size = evenFit(info.width, info.height, options.maxSide ?? Math.max(info.width, info.height));
   const maxFrames = Math.min(options.maxFrames ?? frameCap, frameCap);
   const decodeFrames = knownSpan === null ? frameCap : maxFrames;
-  return { fps, ...size, startSec, spanSec, spanKnown: knownSpan !== null, decodeFrames, maxFrames, maxDurationSec };
+  return { fps, ...size, startSec, spanSec, spanKnown: knownSpan !== null, decodeFrames, maxFrames, maxDurationSec, slack };
 }
 
 /** Byte and side caps, checked on the probe before anything is decoded. */
@@ -160,7 +174,14 @@ export async function decodeVideo(path: string, options: DecodeVideoOptions = {}
   // No -ss 0: seeking in a raw stream (no index) makes ffmpeg skip everything.
   const seek = plan.startSec > 0 ? ['-ss', String(plan.startSec)] : [];
   const args = ['-v', 'error', ...INPUT_GUARD, ...seek, '-t', plan.spanSec.toFixed(3), '-i', path, '-an', '-sn', '-dn'];
-  args.push('-vf', `fps=${plan.fps},scale=${plan.width}:${plan.height}:flags=bicubic`, '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1');
+  if (options.rateConversion === 'output-rate') {
+    // No -vf here: a user filter graph changes which frames `-r` keeps (checked against HelloMeme's fps8 goldens);
+    // -s scales at the end of ffmpeg's own graph instead.
+    args.push('-s', `${plan.width}x${plan.height}`, '-sws_flags', 'bicubic', '-r', String(plan.fps), '-vsync', 'cfr');
+  } else {
+    args.push('-vf', `fps=${plan.fps},scale=${plan.width}:${plan.height}:flags=bicubic`);
+  }
+  args.push('-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1');
   const { frames, stderr, exitCode } = await readFfmpegFrames(args, {
     frameBytes: plan.width * plan.height * 3,
     maxFrames: plan.decodeFrames,
@@ -171,7 +192,7 @@ export async function decodeVideo(path: string, options: DecodeVideoOptions = {}
     const reason = exitCode === 0 ? 'no frames in the chosen span' : lastLines(stderr, 1);
     throw new InputError('VIDEO_UNREADABLE', `the clip could not be decoded: ${reason}`);
   }
-  if (!plan.spanKnown && frames.length > Math.ceil(plan.maxDurationSec * plan.fps) + 1) {
+  if (!plan.spanKnown && frames.length > Math.ceil(plan.maxDurationSec * plan.fps) + plan.slack) {
     throw new InputError('VIDEO_TOO_LONG', `the clip runs past the ${plan.maxDurationSec} s limit`, { maxDurationSec: plan.maxDurationSec });
   }
   return { width: plan.width, height: plan.height, fps: plan.fps, frames: frames.slice(0, plan.maxFrames) };

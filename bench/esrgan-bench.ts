@@ -8,13 +8,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { cachedFileHash, compileCached, graphCacheKey } from '../src/graph/graph-cache.ts';
-import { buildRrdbNetGraph, loadRrdbNet } from '../src/graph/models/esrgan/build-graph.ts';
 import { padForUpscale } from '../src/graph/models/esrgan/enhance-rgb.ts';
 import { REAL_ESRGAN_X2PLUS } from '../src/graph/models/esrgan/rrdbnet.ts';
 import { DEFAULT_TILES, type TileOptions, upscaleTiled } from '../src/graph/models/esrgan/tiled-upscale.ts';
 import { createSession } from '../src/graph/runtime.ts';
 import { writeRandomUpscaler } from '../src/pipeline/engines/hellomeme/tiny/tiny-hellomeme.ts';
+import { compileUpscalerGraph } from '../src/pipeline/engines/hellomeme/upscaler-session.ts';
 
 const SIZE = 512;
 const RUNS = 2;
@@ -31,10 +30,7 @@ async function frame(): Promise<{ width: number; height: number; data: Uint8Arra
 /** One mode in this process: RUNS upscales of the padded frame; prints JSON with the times and peak RSS. */
 async function child(mode: string): Promise<void> {
   const cacheDir = join(dir, 'graphs');
-  const loaded = await loadRrdbNet(weights);
-  const key = graphCacheKey({ model: 'esrgan', target: 'cpu', floatType: 'float32', config: { ...loaded.net.config }, weightHashes: [await cachedFileHash(cacheDir, weights)] });
-  const compiled = await compileCached(cacheDir, 'esrgan-x2', key, () => buildRrdbNetGraph(loaded.net));
-  await loaded.close();
+  const { compiled } = await compileUpscalerGraph(weights, { target: 'cpu', cacheDir });
   const session = await createSession(compiled.modelPath, { provider: 'cpu', inputs: compiled.inputs });
   const padded = padForUpscale(await frame(), 2);
   const times: number[] = [];

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXPRESSION_DIM, poseImageFor } from '../src/pipeline/engines/hellomeme/control-signals.ts';
 import { controlMaps, decodeFrames, encodePrompts, loopModels, referenceMaps, sampleReferenceLatent } from '../src/pipeline/engines/hellomeme/engine-stages.ts';
-import { DEFAULT_PROMPT, SD15_LATENT_SIZE } from '../src/pipeline/engines/hellomeme/hellomeme-engine.ts';
+import { SD15_LATENT_SIZE } from '../src/pipeline/engines/hellomeme/hellomeme-engine.ts';
+import { DEFAULT_PROMPT } from '../src/pipeline/engines/hellomeme/prompt.ts';
 import { planMemory } from '../src/pipeline/engines/hellomeme/memory-plan.ts';
 import { modelPathsFromModuleFolder } from '../src/pipeline/engines/hellomeme/model-paths.ts';
 import { GaussianNoise } from '../src/pipeline/engines/hellomeme/schedulers/gaussian-noise.ts';
@@ -96,7 +97,7 @@ async function main(): Promise<void> {
     await ready('hm5-control');
     const poses = new Float32Array(probe * 3 * S * S);
     for (let f = 0; f < probe; f++) poses.set(poseImageFor(-20 + 4 * f, 0, 0, S), f * 3 * S * S);
-    const controls = { frameCount: probe, imageSize: S, poseImages: poses, expressions: new Float32Array(probe * EXPRESSION_DIM) };
+    const controls = { frameCount: probe, imageSize: S, poseImages: poses, expressions: new Float32Array(probe * EXPRESSION_DIM), source: 'bench head turn' };
     const { value: control, ms: controlMs } = await timed(() => controlMaps(s, controls, undefined, () => {}));
     row('control net', controlMs / probe, `1 frame (of ${probe}), CFG`, frameCount);
     await s.release('hm5-control');

@@ -36,9 +36,10 @@ interface Scores {
 /** The photo repeated: no motion at all. */
 const stillEngine: Engine = {
   name: 'warp',
-  async render(reference, motion, options) {
-    const frames = Array.from({ length: resampleMotion(motion, options.fps).frameCount }, () => reference.image.data);
-    return { width: reference.image.width, height: reference.image.height, fps: options.fps, frames };
+  needs: { motionTrack: true },
+  async render(reference, driver) {
+    const frames = Array.from({ length: driver.frameCount }, () => reference.image.data);
+    return { width: reference.image.width, height: reference.image.height, fps: driver.fps, frames };
   },
   async dispose() {},
 };
@@ -88,7 +89,7 @@ export async function run(argv: string[]): Promise<number> {
         const track = await loadDriverMotion({ path: template.clipPath, fps: template.fps, startSec: template.trim.startSec, endSec: template.trim.endSec }, { faces, cache });
         const motion = resampleMotion(track, EVAL_FPS);
         for (const [label, engine] of engines) {
-          const frames = await engine.render({ image, face }, motion, { fps: EVAL_FPS });
+          const frames = await engine.render({ image, face, source: image }, { fps: motion.fps, frameCount: motion.frameCount, motion }, {});
           await scoreFrames(faces, photo, motion, frames, Number(values.every), totals.get(label)!);
         }
         process.stderr.write(`  ${file} × ${template.id}\n`);

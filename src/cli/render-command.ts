@@ -32,6 +32,8 @@ const USAGE = `usage: memeloom render --photo FILE (--template ID | --driver CLI
   --engine auto|warp|hellomeme
   --device auto|cpu|cuda|webgpu  where hellomeme runs (default MEMELOOM_DEVICE, else auto: CUDA, then WebGPU, whichever really runs)
   --seed N                seed for engines with randomness
+  --prompt TEXT           hellomeme: words put before HelloMeme's own prompt
+  --trans-ratio R         hellomeme: how much of the driver's head translation to follow, 0-1 (default 0)
   --no-upscale            hellomeme: skip the Real-ESRGAN ×2 pass on its 512 px face (on by default, as in HelloMeme)
   --out FILE              where to write (default: <photo>-<template>.<format>)`;
 
@@ -84,6 +86,13 @@ async function noteTrim(renderer: Renderer, driver: string, trim: MemeSpec['driv
   );
 }
 
+function parseRatio(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(n >= 0 && n <= 1)) throw new InputError('BAD_OPTION', `--${name} must be a number from 0 to 1`);
+  return n;
+}
+
 function summary(out: string, result: MemeResult, wallMs: number): string {
   const stages = Object.entries(result.stageMs)
     .map(([stage, ms]) => `${stage} ${(ms / 1000).toFixed(2)}s`)
@@ -113,7 +122,8 @@ export async function run(argv: string[]): Promise<number> {
       'caption-top': { type: 'string' }, 'caption-bottom': { type: 'string' }, 'no-caption': { type: 'boolean' },
       format: { type: 'string' }, 'max-bytes': { type: 'string' }, fps: { type: 'string' },
       'max-side': { type: 'string' }, engine: { type: 'string', default: 'auto' }, device: { type: 'string' }, seed: { type: 'string' },
-      trim: { type: 'string' }, out: { type: 'string' }, 'no-upscale': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      trim: { type: 'string' }, out: { type: 'string' }, 'no-upscale': { type: 'boolean' }, prompt: { type: 'string' }, 'trans-ratio': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
@@ -165,6 +175,8 @@ export async function run(argv: string[]): Promise<number> {
     maxSide: parseNumber(values['max-side'], 'max-side'),
     engine,
     seed: parseNumber(values.seed, 'seed'),
+    prompt: values.prompt,
+    transRatio: parseRatio(values['trans-ratio'], 'trans-ratio'),
   };
   const started = performance.now();
   const renderer = await createRenderer({ templates, limits, modelsDir: config.modelsDir, device, upscale: values['no-upscale'] ? false : undefined });

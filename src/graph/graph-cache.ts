@@ -74,19 +74,26 @@ export interface CompiledGraph {
   readonly fromCache: boolean;
 }
 
-/** Returns the cached graph for `key`, or builds, writes (atomically, via a temp folder) and returns it. */
-export async function compileCached(cacheDir: string, name: string, key: string, build: () => GraphBuilder): Promise<CompiledGraph> {
+/**
+ * Returns the cached graph for `key`, or opens its weights, builds, writes (atomically, via a temp folder) and
+ * returns it, closing the weights once written. Models compile through compile-graph.ts, which makes the key.
+ */
+export async function compileCached(cacheDir: string, name: string, key: string, open: () => Promise<{ graph: GraphBuilder; close(): Promise<void> }>): Promise<CompiledGraph> {
   const dir = join(cacheDir, `${name}-${key.slice(0, 16)}`);
   const ioPath = join(dir, 'io.json');
   if (existsSync(ioPath)) {
     const io = JSON.parse(readFileSync(ioPath, 'utf8')) as { inputs: IoSpec[]; outputs: IoSpec[] };
     return { key, modelPath: join(dir, 'model.onnx'), ...io, fromCache: true };
   }
-  const g = build();
+  const { graph: g, close } = await open();
   const tmp = `${dir}.tmp-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  await writeModelExternal(g, join(tmp, 'model.onnx'));
+  try {
+    rmSync(tmp, { recursive: true, force: true });
+    mkdirSync(tmp, { recursive: true });
+    await writeModelExternal(g, join(tmp, 'model.onnx'));
+  } finally {
+    await close();
+  }
   writeFileSync(join(tmp, 'io.json'), JSON.stringify({ key, builder: GRAPH_BUILDER_VERSION, inputs: g.inputs, outputs: g.outputs }, null, 1));
   rmSync(dir, { recursive: true, force: true });
   renameSync(tmp, dir);

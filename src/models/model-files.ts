@@ -33,7 +33,10 @@ const BASE_FILES: HubFile[] = [
   ...component(BASE_SD15_REPO, 'vae', 'encoding VAE (base SD1.5)'),
 ];
 
-const FACE_REPO = 'songkey/hello_group_facemodel';
+/** HelloMeme's face toolkit (detector, 222 landmarks, 3DMM): the second face analyser's models. */
+export const FACE_REPO = 'songkey/hello_group_facemodel';
+/** The PD-FGC expression encoder (a diffusers-style folder). */
+export const PD_FGC_REPO = 'songkey/pd_fgc_motion';
 
 /** Real-ESRGAN ×2 (RRDBNet, a torch pickle with params_ema), which HelloMeme applies to every output frame by default. */
 export const UPSCALER_FILE: HubFile = { repo: 'songkey/ESRGAN', path: 'RealESRGAN_x2plus.pth', role: 'Real-ESRGAN ×2 upscaler' };
@@ -44,7 +47,7 @@ const HELLOMEME_FILES: HubFile[] = [
   ...component('songkey/hm5_motion', '', 'motion adapter'),
   ...component('songkey/hm5_control_base', '', 'control net (SmallUnetV5)'),
   ...component('songkey/hm5_control_proj', '', 'control projector'),
-  ...component('songkey/pd_fgc_motion', '', 'PD-FGC expression encoder'),
+  ...component(PD_FGC_REPO, '', 'PD-FGC expression encoder'),
   { repo: FACE_REPO, path: 'hello_face_det.onnx', role: 'face detector' },
   { repo: FACE_REPO, path: 'hello_face_landmark.onnx', role: '222-point landmarks' },
   { repo: FACE_REPO, path: 'hello_3dmm.onnx', role: '3DMM head pose' },

@@ -47,8 +47,11 @@ export function analysePhoto(deps: PhotoAnalysisDeps, photo: Buffer, maxSide: nu
   const stage = <T>(name: 'decode' | 'face', work: () => Promise<T>) => (timer ? timer.stage(name, work) : work());
   return deps.photos.get(PhotoCache.keyOf(photo, maxSide), async () => {
     const limits = { maxBytes: deps.limits.maxPhotoBytes, maxPixels: deps.limits.maxPhotoPixels };
-    const image = await stage('decode', async () => resizeToFit(await decodeImage(photo, limits), maxSide));
-    return { image, face: await stage('face', () => deps.faces.analyze(image)) };
+    const { source, image } = await stage('decode', async () => {
+      const decoded = await decodeImage(photo, limits);
+      return { source: decoded, image: await resizeToFit(decoded, maxSide) };
+    });
+    return { image, source, face: await stage('face', () => deps.faces.analyze(image)) };
   });
 }
 

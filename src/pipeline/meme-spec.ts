@@ -30,6 +30,10 @@ export interface MemeSpec {
   engine?: EngineName | 'auto';
   /** Seed for engines with randomness (reroll changes it); DEFAULT_SEED when not given. */
   seed?: number;
+  /** hellomeme: words put before HelloMeme's own prompt, as its generator does. */
+  prompt?: string;
+  /** hellomeme: trans_ratio, how much of the driver's head translation the pose follows (0–1, default 0). */
+  transRatio?: number;
 }
 
 /** The seed of a request that names none, so repeats hit the caches; "Another take" picks a random one. */

@@ -5,8 +5,11 @@ import { createHash } from 'node:crypto';
 import type { Face, RgbImage } from './types.ts';
 
 export interface AnalysedPhoto {
+  /** The photo at the working size (frames have its size). */
   readonly image: RgbImage;
   readonly face: Face;
+  /** The photo as decoded, full resolution (HelloMeme crops its face from it); `image` itself when not shrunk. */
+  readonly source: RgbImage;
 }
 
 export class PhotoCache {

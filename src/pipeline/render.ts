@@ -1,5 +1,6 @@
 // runMeme's numbered steps (ARCHITECTURE.md): decode → face → motion → engine, with captions drawn on each frame
-// and the encoder fed as frames leave the engine. Owns the order of stages and their limits, not their logic.
+// and the encoder fed as frames leave the engine. Owns the order of stages and their limits, not their logic: the
+// engine says what it needs of the driver and the photo, and engine-inputs.ts provides it.
 import path from 'node:path';
 import { memeloomCacheDir } from '../cache-dir.ts';
 import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../config.ts';
@@ -7,18 +8,20 @@ import { InputError, MemeError, throwIfAborted } from '../errors.ts';
 import { defaultModelsDir } from '../models/models-dir.ts';
 import { loadTemplateCatalog } from '../templates/catalog.ts';
 import type { TemplateCatalog } from '../templates/template-types.ts';
-import type { Engine } from './engines/engine.ts';
+import { analyseDriver, analysePhotoWithToolkit } from './engine-inputs.ts';
+import type { Engine, EngineNeeds, EngineReference } from './engines/engine.ts';
 import { type AutoEngineChoice, chooseAutoEngine, chooseDevice, type DeviceChoice, type Probe } from './engines/auto-engine.ts';
 import { createHelloMemeEngineFromModels, hellomemeModelsPresent } from './engines/hellomeme/engine-from-models.ts';
 import { createWarpEngine } from './engines/warp/warp-engine.ts';
 import { createFaceAnalyzer, type FaceAnalyzer } from './face/face-analyzer.ts';
+import { type ClipAnalysis, type FaceToolkitAnalyser, faceToolkitOnFirstUse, faceToolkitPresent } from './face-toolkit/face-toolkit.ts';
 import { drawCaptions } from './media/captions/caption-plate.ts';
 import { startFrameEncoder } from './media/encode.ts';
 import { warmFfmpegWorker } from './media/ffmpeg-off-thread.ts';
 import { analysePhoto, createInputInspector, DEFAULT_MAX_SIDE } from './input-inspector.ts';
-import { PhotoCache } from './photo-cache.ts';
+import { type AnalysedPhoto, PhotoCache } from './photo-cache.ts';
 import { DEFAULT_SEED, type EngineName, type MemeResult, type MemeSpec, type Renderer } from './meme-spec.ts';
-import { type DriverClip, loadDriverMotion } from './motion/driver-motion.ts';
+import type { DriverClip } from './motion/driver-motion.ts';
 import { createMotionCache, type MotionCache } from './motion/motion-cache.ts';
 import { StageTimer } from './stage-timer.ts';
 import type { RunOptions } from './types.ts';
@@ -40,6 +43,11 @@ export interface RendererOptions {
   upscale?: boolean;
   /** An already built hellomeme engine (tests, tiny weights); null turns it off. */
   hellomeme?: Engine | null;
+  /**
+   * HelloMeme's face toolkit, the second face analyser (tests: stand-in models). Default: opened on first use from
+   * the models directory when its models are there; null: none (HelloMeme falls back to the motion track).
+   */
+  faceToolkit?: FaceToolkitAnalyser | null;
   /** What users may send (photo bytes and pixels, clip bytes and seconds); default: config's defaults. */
   limits?: InputLimits;
   /** Where HelloMeme runs: a GPU provider that works (auto: CUDA, then WebGPU), or one named (default auto). */
@@ -61,6 +69,9 @@ interface RenderDeps {
   photos: PhotoCache;
   limits: InputLimits;
   engines: Map<EngineName, Engine>;
+  toolkit: FaceToolkitAnalyser | null;
+  /** The toolkit's analysis of each cached photo, made the first time an engine needs it. */
+  photoToolkit: WeakMap<AnalysedPhoto, Promise<ClipAnalysis | null>>;
   /** What `auto` runs here, and why (hellomeme needs its models and a GPU). */
   auto: AutoEngineChoice;
 }
@@ -72,23 +83,23 @@ function pickEngine(deps: RenderDeps, requested: MemeSpec['engine']): Engine {
   return engine;
 }
 
-function driverFor(spec: MemeSpec, deps: RenderDeps): { clip: DriverClip; fps: number } {
+/** The driving clip at the rate the request names, else the engine's (HelloMeme: 8), else the template's. */
+function driverFor(spec: MemeSpec, deps: RenderDeps, needs: EngineNeeds): DriverClip {
   if (spec.templateId && spec.driverPath) throw new InputError('BAD_OPTION', 'give a template or a driving clip, not both');
   if (spec.fps !== undefined && !(spec.fps > 0 && spec.fps <= MAX_FPS)) {
     throw new InputError('BAD_OPTION', `fps must be between 1 and ${MAX_FPS}`);
   }
+  const { rateConversion } = needs;
   if (spec.templateId) {
     const template = deps.templates.get(spec.templateId);
-    const fps = spec.fps ?? template.fps;
-    const clip = { path: template.clipPath, fps, startSec: template.trim.startSec, endSec: template.trim.endSec, maxDurationSec: template.trim.endSec - template.trim.startSec + 1 };
-    return { clip, fps };
+    const fps = spec.fps ?? needs.fps ?? template.fps;
+    return { path: template.clipPath, fps, rateConversion, startSec: template.trim.startSec, endSec: template.trim.endSec, maxDurationSec: template.trim.endSec - template.trim.startSec + 1 };
   }
   if (spec.driverPath) {
-    const fps = spec.fps ?? DEFAULT_DRIVER_FPS;
+    const fps = spec.fps ?? needs.fps ?? DEFAULT_DRIVER_FPS;
     const { startSec, endSec } = driverSpan(spec.driverTrim, deps.limits.maxDriverSeconds);
     const maxSec = deps.limits.maxDriverSeconds;
-    const clip = { path: spec.driverPath, fps, startSec, endSec, maxDurationSec: maxSec, maxFrames: Math.ceil(fps * maxSec) };
-    return { clip, fps };
+    return { path: spec.driverPath, fps, rateConversion, startSec, endSec, maxDurationSec: maxSec, maxFrames: Math.ceil(fps * maxSec) };
   }
   throw new InputError('BAD_OPTION', 'a template or a driving clip is required');
 }
@@ -106,23 +117,37 @@ function driverSpan(trim: MemeSpec['driverTrim'], maxSec: number): { startSec: n
   return { startSec, endSec: Math.min(endSec, startSec + maxSec) };
 }
 
+/** The photo with the toolkit's analysis of its full-resolution self, made once per cached photo. */
+async function withToolkit(photo: AnalysedPhoto, deps: RenderDeps): Promise<EngineReference> {
+  let toolkit = deps.photoToolkit.get(photo);
+  if (!toolkit) {
+    // Shared like the photo entry itself, so no abort signal: another render may wait on it.
+    toolkit = analysePhotoWithToolkit(deps.toolkit, photo.source);
+    deps.photoToolkit.set(photo, toolkit);
+    toolkit.catch(() => deps.photoToolkit.delete(photo));
+  }
+  return { ...photo, toolkit: await toolkit };
+}
+
 async function runMeme(spec: MemeSpec, deps: RenderDeps, run: RunOptions): Promise<MemeResult> {
   const timer = new StageTimer(run);
   const engine = pickEngine(deps, spec.engine);
-  const { clip, fps } = driverFor(spec, deps);
+  const clip = driverFor(spec, deps, engine.needs);
   const maxSide = spec.maxSide ?? DEFAULT_MAX_SIDE;
 
   // Decode and face analysis run once per photo; a repeat (another template, another take) or the check made
   // when the photo arrived (input-inspector.ts) already did them. No abort inside: others may share the analysis.
-  const { image, face } = await analysePhoto(deps, spec.photo, maxSide, timer);
+  const photo = await analysePhoto(deps, spec.photo, maxSide, timer);
+  const reference = engine.needs.toolkit ? await timer.stage('face', () => withToolkit(photo, deps)) : photo;
+  const { image, face } = reference;
   throwIfAborted(run.signal);
-  const motion = await timer.stage('motion', (report) =>
-    loadDriverMotion(clip, { faces: deps.faces, cache: deps.motionCache }, { signal: run.signal, onProgress: (p) => report(p.fraction) }),
+  const driver = await timer.stage('motion', (report) =>
+    analyseDriver(clip, engine.needs, { faces: deps.faces, motionCache: deps.motionCache, toolkit: deps.toolkit }, { signal: run.signal, onProgress: (p) => report(p.fraction) }),
   );
   // Captions are drawn onto each frame as it leaves the engine, and the encoder starts on it at once.
   // A caption with no room beside the face goes to a band, so the output frame may be taller than the picture.
   const captions = await timer.stage('captions', () => drawCaptions(spec.captions ?? {}, image.width, image.height, { face: face.box }));
-  const encoder = startFrameEncoder(captions.width, captions.height, fps, { format: spec.format, maxBytes: spec.maxBytes, signal: run.signal });
+  const encoder = startFrameEncoder(captions.width, captions.height, driver.fps, { format: spec.format, maxBytes: spec.maxBytes, signal: run.signal });
   let streamed = 0;
   const emit = (frame: Uint8Array) => {
     encoder.write(captions.apply(frame));
@@ -130,7 +155,7 @@ async function runMeme(spec: MemeSpec, deps: RenderDeps, run: RunOptions): Promi
   };
   try {
     const frames = await timer.stage('engine', (report) =>
-      engine.render({ image, face }, motion, { fps, seed: spec.seed, driver: { clipPath: clip.path, startSec: clip.startSec, endSec: clip.endSec, maxDurationSec: clip.maxDurationSec } }, { signal: run.signal, onProgress: (p) => report(p.fraction), onFrame: emit }),
+      engine.render(reference, driver, { seed: spec.seed, prompt: spec.prompt, transRatio: spec.transRatio }, { signal: run.signal, onProgress: (p) => report(p.fraction), onFrame: emit }),
     );
     if (frames.width !== image.width || frames.height !== image.height) {
       throw new MemeError('INTERNAL', `the ${engine.name} engine returned ${frames.width}x${frames.height} frames for a ${image.width}x${image.height} photo`);
@@ -155,7 +180,12 @@ export async function createRenderer(options: RendererOptions = {}): Promise<Ren
   const device = present ? await chooseDevice(options.device, options.probe) : null;
   const auto = await chooseAutoEngine(present, device, options.log);
   let hellomeme = options.hellomeme ?? null;
-  if (options.hellomeme === undefined && device) hellomeme = await createHelloMemeEngineFromModels(modelsDir, options.modelsPreset, { sessions: { provider: device.device }, upscale: options.upscale });
+  if (options.hellomeme === undefined && device) hellomeme = createHelloMemeEngineFromModels(modelsDir, options.modelsPreset, { sessions: { provider: device.device }, upscale: options.upscale });
+  // The toolkit comes with HelloMeme's models; an engine handed in brings its own (or none: the motion track stands
+  // in). Its models are foreign fp32 graphs with dynamic shapes: on CUDA with HelloMeme, else on the CPU.
+  const fromModels = options.hellomeme === undefined && device !== null && (await faceToolkitPresent(modelsDir));
+  const toolkitProvider = device?.device === 'cuda' ? 'cuda' : 'cpu';
+  const toolkit = options.faceToolkit !== undefined ? options.faceToolkit : fromModels ? faceToolkitOnFirstUse(modelsDir, { provider: toolkitProvider }) : null;
   const deps: RenderDeps = {
     templates: options.templates ?? (await loadTemplateCatalog()),
     faces,
@@ -163,6 +193,8 @@ export async function createRenderer(options: RendererOptions = {}): Promise<Ren
     photos: new PhotoCache(options.photoCacheEntries),
     limits: options.limits ?? DEFAULT_INPUT_LIMITS,
     engines: new Map([['warp', createWarpEngine({ faceTriangles: faces.meshTriangles })]]),
+    toolkit,
+    photoToolkit: new WeakMap(),
     auto,
   };
   if (hellomeme) deps.engines.set('hellomeme', hellomeme);
@@ -175,6 +207,7 @@ export async function createRenderer(options: RendererOptions = {}): Promise<Ren
     async dispose() {
       for (const engine of deps.engines.values()) await engine.dispose();
       if (ownsFaces) await deps.faces.dispose();
+      if (options.faceToolkit === undefined) await toolkit?.dispose();
     },
   };
 }

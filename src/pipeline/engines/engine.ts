@@ -1,31 +1,58 @@
-// The contract every animation engine implements: a reference photo with its face, plus a motion track,
-// become frames that keep the photo's framing. Engines never caption or encode, and decode only the driver clip
-// they are pointed at when the motion track is not enough (HelloMeme's expression encoder needs pixels).
+// The contract every animation engine implements. An engine declares what it needs of the driving clip (its rate,
+// a MediaPipe motion track, HelloMeme's face-toolkit analysis); render.ts decodes the clip once and provides each.
+// The reference photo and the driver analyses become frames that keep the photo's framing. Engines never decode,
+// caption or encode.
+import type { ClipAnalysis } from '../face-toolkit/face-toolkit.ts';
+import type { RateConversion } from '../media/video.ts';
 import type { EngineName } from '../meme-spec.ts';
 import type { MotionTrack } from '../motion/motion-track.ts';
 import type { Face, FrameSequence, RgbImage, RunOptions } from '../types.ts';
 
-export interface EngineReference {
-  image: RgbImage;
-  face: Face;
+export interface EngineNeeds {
+  /** The driver's frame rate when the request names none; else the template's own. */
+  readonly fps?: number;
+  /** How the driver is resampled to that rate (default 'fps-filter'). */
+  readonly rateConversion?: RateConversion;
+  /** The driver's MediaPipe motion track (head motion and expression of the 478-point mesh). */
+  readonly motionTrack?: boolean;
+  /**
+   * HelloMeme's face-toolkit analysis (222 points, static 512 crop, 3DMM pose) of the driver and of the photo at
+   * full resolution. Where the renderer has no toolkit or it finds no face in the driver, the motion track comes
+   * instead, with the reason.
+   */
+  readonly toolkit?: boolean;
 }
 
-/** The driving clip the motion track was extracted from, for engines that need its pixels (HelloMeme's PD-FGC). */
-export interface EngineDriverClip {
-  clipPath: string;
-  startSec?: number;
-  endSec?: number;
-  /** The same cap the motion decode used (user clips 10 s). */
-  maxDurationSec?: number;
+export interface EngineReference {
+  /** The photo at the output size: frames have its size. */
+  readonly image: RgbImage;
+  /** The MediaPipe face of `image`. */
+  readonly face: Face;
+  /** The photo as decoded, at full resolution (`image` when it was not shrunk). */
+  readonly source: RgbImage;
+  /** With needs.toolkit: the toolkit's analysis of `source` as one frame, or null where it finds no face. */
+  readonly toolkit?: ClipAnalysis | null;
+}
+
+/** The driving clip as the engine asked for it: `frameCount` frames at `fps`. */
+export interface EngineDriver {
+  readonly fps: number;
+  readonly frameCount: number;
+  /** With needs.motionTrack, or in place of a toolkit analysis that could not be had. */
+  readonly motion?: MotionTrack;
+  /** With needs.toolkit: every decoded frame analysed (frameIndices name those that kept a face). */
+  readonly toolkit?: ClipAnalysis;
+  /** Why `toolkit` is missing when it was asked for (the motion track stands in). */
+  readonly toolkitMissing?: string;
 }
 
 export interface EngineOptions {
-  /** Frames per second of the output; the motion track is resampled to it. */
-  fps: number;
   /** Seed for engines with randomness. */
-  seed?: number;
-  /** Engines that decode the driver themselves read it from here; the others ignore it. */
-  driver?: EngineDriverClip;
+  readonly seed?: number;
+  /** Words for engines that take a text prompt (HelloMeme appends its own). */
+  readonly prompt?: string;
+  /** How much of the driver's head translation an engine that places the head by pose follows (HelloMeme's trans_ratio, 0–1). */
+  readonly transRatio?: number;
 }
 
 export interface EngineRun extends RunOptions {
@@ -36,6 +63,7 @@ export interface EngineRun extends RunOptions {
 /** Frames always have the reference image's size: engines paste their work back into the whole photo. */
 export interface Engine {
   readonly name: EngineName;
-  render(reference: EngineReference, motion: MotionTrack, options: EngineOptions, run?: EngineRun): Promise<FrameSequence>;
+  readonly needs: EngineNeeds;
+  render(reference: EngineReference, driver: EngineDriver, options: EngineOptions, run?: EngineRun): Promise<FrameSequence>;
   dispose(): Promise<void>;
 }

@@ -4,7 +4,8 @@
 import { existsSync } from 'node:fs';
 import { MemeError } from '../../errors.ts';
 import { createSession, type GraphSession, type HostTensor, type ProviderChoice } from '../../graph/runtime.ts';
-import { localPathOf } from '../../models/models-dir.ts';
+import { FACE_REPO, filesForPreset } from '../../models/model-files.ts';
+import { allModelFilesPresent, localPathOf } from '../../models/models-dir.ts';
 import type { RgbImage } from '../types.ts';
 import { type AlignedFace, type AlignSeed, alignFace, type LandmarkNet } from './alignment.ts';
 import { type CroppedClip, cropClip512 } from './crop-512.ts';
@@ -15,7 +16,6 @@ import { buildHeadPoseInput, HEAD_POSE_INPUT_SIZE, type HeadPose3dmm, parseHeadP
 import { LANDMARK_INPUT_SIZE, parseLandmarkOutputs } from './landmarks-222.ts';
 import { DETECTOR_INPUT_HEIGHT, DETECTOR_INPUT_WIDTH } from './letterbox.ts';
 
-export const FACE_MODEL_REPO = 'songkey/hello_group_facemodel';
 export const FACE_MODEL_FILES = Object.freeze({ detector: 'hello_face_det.onnx', landmarks: 'hello_face_landmark.onnx', headPose: 'hello_3dmm.onnx' });
 
 export interface FaceToolkitOptions {
@@ -41,8 +41,16 @@ export interface HelloMemeFaceToolkit {
   dispose(): Promise<void>;
 }
 
+/** Whether `memeloom models pull` has put the three face models under `modelsDir`. */
+export function faceToolkitPresent(modelsDir: string): Promise<boolean> {
+  return allModelFilesPresent(modelsDir, filesForPreset().filter((f) => f.repo === FACE_REPO));
+}
+
+/** What the renderer asks of the toolkit: the analysis of a clip or of one photo. */
+export type FaceToolkitAnalyser = Pick<HelloMemeFaceToolkit, 'analyse' | 'dispose'>;
+
 function modelPath(modelsDir: string, file: string): string {
-  const path = localPathOf(modelsDir, { repo: FACE_MODEL_REPO, path: file, role: 'face model' });
+  const path = localPathOf(modelsDir, { repo: FACE_REPO, path: file, role: 'face model' });
   if (!existsSync(path)) throw new MemeError('ENGINE_UNAVAILABLE', `HelloMeme face model ${file} is missing at ${path}; run \`memeloom models pull\``, { path });
   return path;
 }
@@ -107,4 +115,27 @@ export async function createHelloMemeFaceToolkit(modelsDir: string, options: Fac
     },
   };
   return toolkit;
+}
+
+/**
+ * The toolkit under `modelsDir`, its sessions opened by the first analysis (a renderer that never runs HelloMeme
+ * never loads them) and kept until dispose; a failed open is retried by the next analysis.
+ */
+export function faceToolkitOnFirstUse(modelsDir: string, options: FaceToolkitOptions = {}): FaceToolkitAnalyser {
+  let opened: Promise<HelloMemeFaceToolkit> | null = null;
+  const open = () => {
+    opened ??= createHelloMemeFaceToolkit(modelsDir, options).catch((error) => {
+      opened = null;
+      throw error;
+    });
+    return opened;
+  };
+  return {
+    analyse: async (frames, analyseOptions) => (await open()).analyse(frames, analyseOptions),
+    async dispose() {
+      const pending = opened;
+      opened = null;
+      await (await pending?.catch(() => null))?.dispose();
+    },
+  };
 }

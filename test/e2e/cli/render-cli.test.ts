@@ -89,6 +89,12 @@ describe('memeloom CLI', () => {
     expect(result.stderr).toContain('auto, cpu, cuda, webgpu');
   });
 
+  it('refuses a trans ratio outside 0..1, saying the range', async () => {
+    const result = await memeloom(['render', '--photo', referenceImage('trump.jpg'), '--template', 'pout', '--trans-ratio', '1.5'], dir);
+    expectOneLineError(result, 'BAD_OPTION');
+    expect(result.stderr).toContain('--trans-ratio must be a number from 0 to 1');
+  });
+
   it('answers --help for every command with its usage', async () => {
     for (const command of ['render', 'templates', 'start', 'worker', 'graph', 'models', 'discord', 'bench', 'eval']) {
       const result = await memeloom([command, '--help'], dir);

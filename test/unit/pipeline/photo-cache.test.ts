@@ -9,7 +9,10 @@ import { type AnalysedPhoto, PhotoCache } from '../../../src/pipeline/photo-cach
 import { createRenderer } from '../../../src/pipeline/render.ts';
 import { referenceImage } from '../../helpers/fixtures.ts';
 
-const analysed = (tag: number): AnalysedPhoto => ({ image: { width: tag, height: 1, data: new Uint8Array(3 * tag) }, face: {} as AnalysedPhoto['face'] });
+const analysed = (tag: number): AnalysedPhoto => {
+  const image = { width: tag, height: 1, data: new Uint8Array(3 * tag) };
+  return { image, source: image, face: {} as AnalysedPhoto['face'] };
+};
 
 describe('PhotoCache', () => {
   it('analyses a photo once for concurrent and later requests, keeps the last few, and forgets failures', async () => {

@@ -2,7 +2,8 @@
 // keyed by content hashes. Also finds which models a diffusers folder or single-file checkpoint holds.
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { type CompiledGraph, cachedFileHash, compileCached, defaultCacheDir, graphCacheKey } from '../../graph-cache.ts';
+import { compileGraph } from '../../compile-graph.ts';
+import type { CompiledGraph } from '../../graph-cache.ts';
 import type { FloatType, Target } from '../../onnx/graph-builder.ts';
 import { targetProfile } from '../../onnx/targets.ts';
 import { mergeLora } from '../../weights/lora-merge.ts';
@@ -36,24 +37,38 @@ export function defaultFloatType(model: Sd15Model, target: Target, config: Recor
 }
 
 export async function compileSd15Model(model: Sd15Model, weightsPath: string, configPath: string | null, options: CompileOptions = {}): Promise<CompiledGraph> {
-  const cacheDir = options.cacheDir ?? defaultCacheDir();
   const target = options.target ?? 'cpu';
   const loaded = await loadSd15Model(model, weightsPath, configPath);
-  const floatType = options.floatType ?? defaultFloatType(model, target, loaded.config);
-  const loraTarget = LORA_TARGET[model];
-  const loras = loraTarget ? (options.loras ?? []) : [];
-  const loraStores = await Promise.all(loras.map((l) => openSafetensorsStore([l.path])));
   try {
-    const hashes = await Promise.all(loaded.weightFiles.map((f) => cachedFileHash(cacheDir, f)));
-    for (const l of loras) hashes.push(`lora:${await cachedFileHash(cacheDir, l.path)}:${l.scale}`);
-    const key = graphCacheKey({ model, target, floatType, config: loaded.config, weightHashes: hashes });
-    let store = loaded.store;
-    loras.forEach((l, i) => {
-      store = mergeLora(store, loraStores[i], loraTarget as 'unet' | 'text_encoder', l.scale).store;
-    });
-    return await compileCached(cacheDir, model, key, () => buildSd15Graph(model, loaded.config, store, { target, floatType }));
+    const floatType = options.floatType ?? defaultFloatType(model, target, loaded.config);
+    const loraTarget = LORA_TARGET[model];
+    const loras = loraTarget ? (options.loras ?? []) : [];
+    return await compileGraph(
+      {
+        name: model,
+        target,
+        floatType,
+        config: loaded.config,
+        weightFiles: loaded.weightFiles,
+        loras,
+        async open() {
+          const loraStores = await Promise.all(loras.map((l) => openSafetensorsStore([l.path])));
+          const close = async () => void (await Promise.all(loraStores.map((s) => s.close())));
+          try {
+            let store = loaded.store;
+            loras.forEach((l, i) => {
+              store = mergeLora(store, loraStores[i], loraTarget as 'unet' | 'text_encoder', l.scale).store;
+            });
+            return { graph: buildSd15Graph(model, loaded.config, store, { target, floatType }), close };
+          } catch (error) {
+            await close();
+            throw error;
+          }
+        },
+      },
+      { cacheDir: options.cacheDir },
+    );
   } finally {
-    await Promise.all(loraStores.map((s) => s.close()));
     await loaded.store.close();
   }
 }

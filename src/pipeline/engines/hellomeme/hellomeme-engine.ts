@@ -1,19 +1,20 @@
 // The HelloMeme v5 engine (spec §4–§6): reference crop → prompt, reference latent and maps → per-frame control maps
 // → hierarchical windowed sampling with CFG → VAE decode → Real-ESRGAN ×2 (default on, as HelloMeme's sr=True) →
-// optional feathered paste-back into the photo.
+// optional feathered paste-back into the photo. It asks render.ts for the driver at 8 fps as HelloMeme's fps8 picks
+// frames, and for the face toolkit's analysis of the driver and the full-resolution photo.
 // Sessions open on first use and stay open across jobs; the stages' tensor work lives in engine-stages.ts.
 import { InputError, throwIfAborted } from '../../../errors.ts';
 import { DEFAULT_SEED } from '../../meme-spec.ts';
-import { resampleMotion } from '../../motion/extract-motion.ts';
-import type { MotionTrack } from '../../motion/motion-track.ts';
-import type { FrameSequence, RgbImage, RunOptions } from '../../types.ts';
-import type { Engine, EngineOptions, EngineReference } from '../engine.ts';
-import { type ControlSource, checkControls, createMotionTrackControlSource } from './control-signals.ts';
+import type { CropRect } from '../../face-toolkit/crop-512.ts';
+import type { FrameSequence, RgbImage } from '../../types.ts';
+import type { Engine, EngineDriver, EngineNeeds, EngineOptions, EngineReference, EngineRun } from '../engine.ts';
+import { checkControls } from './control-signals.ts';
+import { driverControls } from './driver-controls.ts';
 import { controlMaps, decodeFrames, encodePrompts, loopModels, referenceMaps, sampleReferenceLatent } from './engine-stages.ts';
-import { type CropRect, computeCropRect } from '../../face-toolkit/crop-512.ts';
-import { cropImage, resizeBicubic } from '../../face-toolkit/resize-bicubic.ts';
 import type { HelloMemeModelPaths } from './model-paths.ts';
 import { createPasteBack } from './paste-back.ts';
+import { videoPrompt } from './prompt.ts';
+import { rectInOutput, referenceCrop } from './reference-crop.ts';
 import type { SchedulerKind } from './schedulers/scheduler.ts';
 import { type HelloMemeSessions, openHelloMemeSessions, type SessionSetOptions } from './session-set.ts';
 import { planTemporalLevels, unetFrameEvaluations } from './temporal-windows.ts';
@@ -22,23 +23,23 @@ import { denoiserCalls, runV5SamplingLoop, seededLoopNoise } from './v5-sampling
 import { rgbToSigned } from './video-tensors.ts';
 import type { ExecutionProvider } from '../../../graph/runtime.ts';
 
-/** HelloMeme's video prompt (spec §4.2) when the caller gives none. */
-export const DEFAULT_PROMPT = '(best quality), highly detailed, ultra-detailed, headshot, person, well-placed five sense organs, looking at the viewer, centered composition, sharp focus, realistic skin texture';
 /** SD1.5 at 512²; the tiny models use 16. */
 export const SD15_LATENT_SIZE = 64;
 /** A job's frame cap: host memory for control maps grows ≈ 20 MB (fp16) / 40 MB (fp32) per frame at 512² (memory-plan.ts). */
 export const DEFAULT_MAX_FRAMES = 160;
+/** What HelloMeme's video path asks of a driver: fps8 (ffmpeg -r 8) and its own face toolkit. */
+export const HELLOMEME_NEEDS: EngineNeeds = Object.freeze({ fps: 8, rateConversion: 'output-rate', toolkit: true });
 
 export interface HelloMemeEngineOptions {
   readonly paths: HelloMemeModelPaths;
   readonly sessions?: SessionSetOptions;
-  readonly controlSource?: ControlSource;
   /** Latent side, a multiple of 8; the face crop is 8× this (64 → 512²). */
   readonly latentSize?: number;
   readonly steps?: number;
   readonly guidanceScale?: number;
   readonly scheduler?: SchedulerKind;
-  readonly prompt?: string;
+  /** trans_ratio when a job names none: 0, the app's default, keeps the head where the photo's face is (inference_video.py uses 0.5). */
+  readonly transRatio?: number;
   /** Put the generated crop back into the photo with a feathered edge (default); false returns the square crop. */
   readonly pasteBack?: boolean;
   /**
@@ -54,8 +55,12 @@ export interface HelloMemeRunStats {
   frameCount: number;
   unetCalls: number;
   unetFrameEvaluations: number;
-  /** The ControlSource that made this job's controls, with its fallback reason if it fell back. */
+  /** Where this job's controls came from (face-toolkit, or motion-track with the reason), with notes. */
   controlSource: string;
+  /** The text the denoiser was conditioned on. */
+  prompt: string;
+  /** Where the face was cut: the box in the full-resolution photo, its size, and whether the toolkit placed it. */
+  reference: { rect: CropRect; sourceWidth: number; sourceHeight: number; fromToolkit: boolean };
   /** Whether Real-ESRGAN upscaled the crops. */
   upscaled: boolean;
   stageMs: Record<string, number>;
@@ -67,15 +72,8 @@ export interface HelloMemeEngine extends Engine {
   readonly lastRun: HelloMemeRunStats | null;
 }
 
-/** HelloMeme's static crop (spec §3.4, N = 1) from the MediaPipe landmarks' x, y. */
-export function referenceCropRect(reference: EngineReference): CropRect {
-  const { landmarks } = reference.face;
-  const xy = new Float64Array((landmarks.length / 3) * 2);
-  for (let i = 0; i < landmarks.length / 3; i++) {
-    xy[i * 2] = landmarks[i * 3];
-    xy[i * 2 + 1] = landmarks[i * 3 + 1];
-  }
-  return computeCropRect([xy], reference.image.width, reference.image.height);
+function checkTransRatio(ratio: number): void {
+  if (!(ratio >= 0 && ratio <= 1)) throw new InputError('BAD_OPTION', `trans_ratio must be between 0 and 1, got ${ratio}`);
 }
 
 function checkLatentSize(latentSize: number): void {
@@ -88,7 +86,7 @@ export function createHelloMemeEngine(options: HelloMemeEngineOptions): HelloMem
   const imageSize = latentSize * 8;
   const steps = options.steps ?? 25;
   const guidanceScale = options.guidanceScale ?? 1.5;
-  const controlSource = options.controlSource ?? createMotionTrackControlSource();
+  checkTransRatio(options.transRatio ?? 0);
   const upscalerPath = options.paths.upscaler;
   if (options.upscale && !upscalerPath) throw new InputError('FILE_NOT_FOUND', 'upscaling needs the Real-ESRGAN weights (songkey/ESRGAN RealESRGAN_x2plus.pth: memeloom models pull), or turn it off');
   const upscale = options.upscale ?? upscalerPath !== undefined;
@@ -111,7 +109,7 @@ export function createHelloMemeEngine(options: HelloMemeEngineOptions): HelloMem
     return upscaler;
   };
 
-  async function render(reference: EngineReference, track: MotionTrack, engineOptions: EngineOptions, run: RunOptions = {}): Promise<FrameSequence> {
+  async function render(reference: EngineReference, driver: EngineDriver, engineOptions: EngineOptions, run: EngineRun = {}): Promise<FrameSequence> {
     const { signal } = run;
     const report = (fraction: number) => run.onProgress?.({ stage: 'engine', fraction, overall: 0 });
     const stageMs: Record<string, number> = {};
@@ -121,17 +119,18 @@ export function createHelloMemeEngine(options: HelloMemeEngineOptions): HelloMem
       t = performance.now();
     };
     throwIfAborted(signal);
-    const motion = resampleMotion(track, engineOptions.fps);
-    const frameCount = motion.frameCount;
+    const { frameCount } = driver;
     if (frameCount > (options.maxFrames ?? DEFAULT_MAX_FRAMES)) throw new InputError('VIDEO_TOO_LONG', `HelloMeme renders at most ${options.maxFrames ?? DEFAULT_MAX_FRAMES} frames, this clip has ${frameCount}`);
+    const transRatio = engineOptions.transRatio ?? options.transRatio ?? 0;
+    checkTransRatio(transRatio);
     const seed = engineOptions.seed ?? DEFAULT_SEED;
     const s = await open();
     lap('sessions');
     report(0);
-    const rect = referenceCropRect(reference);
-    const crop = resizeBicubic(cropImage(reference.image, rect.x0, rect.y0, rect.x1, rect.y1), imageSize, imageSize);
-    const text = await encodePrompts(s, options.prompt ?? DEFAULT_PROMPT);
-    const latent = await sampleReferenceLatent(s, rgbToSigned(crop), imageSize, seed);
+    const ref = referenceCrop(reference, imageSize);
+    const prompt = videoPrompt(engineOptions.prompt);
+    const text = await encodePrompts(s, prompt);
+    const latent = await sampleReferenceLatent(s, rgbToSigned(ref.image), imageSize, seed);
     const refMaps = await referenceMaps(s, latent.data as Float32Array, latent.dims, text);
     const levels = planTemporalLevels(frameCount);
     // The reference UNet stays for the keyframe pads when the clip has a deeper level.
@@ -139,7 +138,8 @@ export function createHelloMemeEngine(options: HelloMemeEngineOptions): HelloMem
     lap('reference');
     report(0.03);
     throwIfAborted(signal);
-    const controls = await controlSource.controls(motion, imageSize, { signal, reference, driver: engineOptions.driver });
+    const controls = await driverControls(s, driver, { refTrans: ref.trans, transRatio }, imageSize, signal);
+    await s.release('pd-fgc');
     checkControls(controls, frameCount, imageSize);
     lap('control-signals');
     const control = await controlMaps(s, controls, signal, (done) => report(0.03 + (0.07 * done) / frameCount));
@@ -163,11 +163,11 @@ export function createHelloMemeEngine(options: HelloMemeEngineOptions): HelloMem
       }
       lap('upscale');
     }
-    const frames = finishFrames(reference.image, rect, crops, options.pasteBack ?? true);
+    const frames = finishFrames(reference.image, rectInOutput(ref.rect, reference), crops, options.pasteBack ?? true);
     lap('paste-back');
-    lastRun = { frameCount, unetCalls: denoiserCalls(levels, steps), unetFrameEvaluations: unetFrameEvaluations(frameCount, steps, guidanceScale > 1), controlSource: controls.source ?? controlSource.name, upscaled: upscale, stageMs };
+    lastRun = { frameCount, unetCalls: denoiserCalls(levels, steps), unetFrameEvaluations: unetFrameEvaluations(frameCount, steps, guidanceScale > 1), controlSource: controls.source, prompt, reference: { rect: ref.rect, sourceWidth: reference.source.width, sourceHeight: reference.source.height, fromToolkit: ref.trans !== null }, upscaled: upscale, stageMs };
     report(1);
-    return { ...frames, fps: motion.fps };
+    return { ...frames, fps: driver.fps };
   }
 
   // One job at a time per engine: the device runs one UNet call at a time anyway, and in 'stage' residency a
@@ -181,12 +181,13 @@ export function createHelloMemeEngine(options: HelloMemeEngineOptions): HelloMem
 
   return {
     name: 'hellomeme',
+    needs: HELLOMEME_NEEDS,
     render: serialised,
     warmUp: open,
     get lastRun() {
       return lastRun;
     },
-    /** Closes the sessions and the control source's (the engine owns the source it was given). */
+    /** Closes the sessions and the upscaler. */
     async dispose() {
       const opened = sessions;
       const openedUpscaler = upscaler;
@@ -194,7 +195,6 @@ export function createHelloMemeEngine(options: HelloMemeEngineOptions): HelloMem
       upscaler = null;
       if (opened) await (await opened.catch(() => null))?.dispose();
       if (openedUpscaler) await (await openedUpscaler.catch(() => null))?.dispose();
-      await controlSource.dispose?.();
     },
   };
 }

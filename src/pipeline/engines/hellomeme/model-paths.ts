@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../../errors.ts';
-import { BASE_SD15_REPO, checkpointRepo, DEFAULT_PRESET, UPSCALER_FILE } from '../../../models/model-files.ts';
+import { BASE_SD15_REPO, checkpointRepo, DEFAULT_PRESET, PD_FGC_REPO, UPSCALER_FILE } from '../../../models/model-files.ts';
 
 /** Component folders (config.json + safetensors), the tokenizer folder (vocab.json + merges.txt). */
 export interface HelloMemeModelPaths {
@@ -23,6 +23,8 @@ export interface HelloMemeModelPaths {
   readonly tokenizer: string;
   /** Real-ESRGAN ×2 weights (.pth as published, or .safetensors); absent: the engine cannot upscale. */
   readonly upscaler?: string;
+  /** The PD-FGC expression encoder folder; absent: the driver's expressions stay zero. */
+  readonly pdFgc?: string;
 }
 
 function checkFolders(paths: HelloMemeModelPaths): HelloMemeModelPaths {
@@ -40,14 +42,21 @@ function upscalerIn(folder: string): { upscaler?: string } {
   return found ? { upscaler: found } : {};
 }
 
+/** A PD-FGC encoder folder pd_fgc/ in a module folder, when there is one. */
+function pdFgcIn(folder: string): { pdFgc?: string } {
+  const found = path.join(folder, 'pd_fgc');
+  return existsSync(found) ? { pdFgc: found } : {};
+}
+
 /**
  * One folder holding unet_base/, hm5_reference/, hm5_motion/, hm5_control_base/, hm5_control_proj/, vae/,
- * text_encoder/, tokenizer/, and optionally esrgan/RealESRGAN_x2plus.{pth,safetensors}.
+ * text_encoder/, tokenizer/, and optionally esrgan/RealESRGAN_x2plus.{pth,safetensors} and pd_fgc/.
  */
 export function modelPathsFromModuleFolder(folder: string): HelloMemeModelPaths {
   const at = (name: string) => path.join(folder, name);
   return checkFolders({
     ...upscalerIn(folder),
+    ...pdFgcIn(folder),
     referenceUnet: at('unet_base'),
     denoiseUnet: at('unet_base'),
     referenceAdapter: at('hm5_reference'),
@@ -77,5 +86,6 @@ export function modelPathsFromModelsDir(modelsDir: string, preset: string = DEFA
     textEncoder: repoDir(BASE_SD15_REPO, 'text_encoder'),
     tokenizer: repoDir(BASE_SD15_REPO, 'tokenizer'),
     upscaler: repoDir(UPSCALER_FILE.repo, UPSCALER_FILE.path),
+    pdFgc: repoDir(PD_FGC_REPO),
   });
 }

@@ -1,11 +1,10 @@
 // The embedded CPU engine: animates the photo by warping a triangle mesh over its face landmarks towards
 // the retargeted driver landmarks, then paints mouth interior and closed lids. No models of its own.
-import { throwIfAborted } from '../../../errors.ts';
-import { motionFrame, type MotionTrack } from '../../motion/motion-track.ts';
+import { MemeError, throwIfAborted } from '../../../errors.ts';
+import { motionFrame } from '../../motion/motion-track.ts';
 import { dampHeadTurn, photoFaceGeometry, type RetargetOptions, retargetLandmarks } from '../../motion/retarget.ts';
-import { resampleMotion } from '../../motion/extract-motion.ts';
 import type { FrameSequence } from '../../types.ts';
-import type { Engine, EngineOptions, EngineReference, EngineRun } from '../engine.ts';
+import type { Engine, EngineDriver, EngineReference, EngineRun } from '../engine.ts';
 import { paintEyelids } from './eyelids.ts';
 import { innerMouthArea, mouthInteriorOpacity, paintMouthInterior } from './mouth-interior.ts';
 import { warpTriangles } from './rasterize-triangles.ts';
@@ -25,9 +24,11 @@ export interface WarpEngineOptions extends RetargetOptions {
 export function createWarpEngine(options: WarpEngineOptions = {}): Engine {
   return {
     name: 'warp',
-    async render(reference: EngineReference, track: MotionTrack, engineOptions: EngineOptions, run: EngineRun = {}): Promise<FrameSequence> {
+    needs: { motionTrack: true },
+    async render(reference: EngineReference, driver: EngineDriver, _options, run: EngineRun = {}): Promise<FrameSequence> {
       const { image, face } = reference;
-      const motion = resampleMotion(track, engineOptions.fps);
+      const motion = driver.motion;
+      if (!motion) throw new MemeError('INTERNAL', 'the warp engine was given no motion track of the driver');
       const photo = photoFaceGeometry(face.landmarks);
       const mesh = buildPhotoWarpMesh(photo, image.width, image.height, options.faceTriangles);
       const sourceMouthArea = innerMouthArea(face.landmarks, 3);

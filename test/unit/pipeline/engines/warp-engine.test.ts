@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EngineDriver } from '../../../../src/pipeline/engines/engine.ts';
 import { createWarpEngine } from '../../../../src/pipeline/engines/warp/warp-engine.ts';
 import { createFaceAnalyzer, type FaceAnalyzer } from '../../../../src/pipeline/face/face-analyzer.ts';
 import { INNER_LIPS, LEFT_EYE_KEYS, MESH_POINTS } from '../../../../src/pipeline/motion/face-regions.ts';
@@ -7,6 +8,9 @@ import { MOTION_TRACK_VERSION, type MotionTrack } from '../../../../src/pipeline
 import { eulerDegToRotation } from '../../../../src/pipeline/motion/rigid-fit.ts';
 import type { Face, RgbImage } from '../../../../src/pipeline/types.ts';
 import { loadRgb, referenceImage } from '../../../helpers/fixtures.ts';
+
+/** The driver as render.ts hands it to an engine that needs the motion track. */
+const drive = (motion: MotionTrack): EngineDriver => ({ fps: motion.fps, frameCount: motion.frameCount, motion });
 
 /** A synthetic driver: frame 0 neutral, then the head rolls, the mouth opens and the eyes shut. */
 function syntheticTrack(frameCount: number): MotionTrack {
@@ -52,7 +56,7 @@ describe('warp engine', () => {
 
   it('moves the face while the corners of the picture stay still', async () => {
     const engine = createWarpEngine({ faceTriangles: faces.meshTriangles });
-    const out = await engine.render({ image, face }, syntheticTrack(6), { fps: 10 });
+    const out = await engine.render({ image, face, source: image }, drive(syntheticTrack(6)), {});
     expect(out.frames).toHaveLength(6);
     expect([out.width, out.height]).toEqual([image.width, image.height]);
     const last = out.frames[5];
@@ -71,7 +75,7 @@ describe('warp engine', () => {
     const track = syntheticTrack(4);
     track.rotations.set(eulerDegToRotation(0, 0, 0), 3 * 9);
     track.translations.fill(0);
-    const out = await engine.render({ image, face }, track, { fps: 10 });
+    const out = await engine.render({ image, face, source: image }, drive(track), {});
     const l = face.landmarks;
     const size = faceSize(l);
     // Where the open mouth now is: between the upper inner lip and the dropped lower lip.
@@ -94,7 +98,7 @@ describe('warp engine', () => {
     const size = faceSize(face.landmarks);
     const shiftPx = 4;
     for (let j = 468; j < 478; j++) track.expressions[(n + j) * 3] = shiftPx / size; // look to the image's right
-    const out = await engine.render({ image, face }, track, { fps: 10 });
+    const out = await engine.render({ image, face, source: image }, drive(track), {});
     const darkestX = (frame: Uint8Array, centre: number) => {
       const cx = Math.round(face.landmarks[centre * 3]);
       const cy = Math.round(face.landmarks[centre * 3 + 1]);
@@ -116,6 +120,6 @@ describe('warp engine', () => {
     const engine = createWarpEngine();
     const controller = new AbortController();
     controller.abort();
-    await expect(engine.render({ image, face }, syntheticTrack(4), { fps: 10 }, { signal: controller.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
+    await expect(engine.render({ image, face, source: image }, drive(syntheticTrack(4)), {}, { signal: controller.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
   });
 });

@@ -1,7 +1,7 @@
-// The fallback ControlSource's pose images (shape, −1 background, the quad turning with yaw), the host memory plan
-// against the spec's per-frame figure (the auto-engine rule: test/unit/pipeline/engines/auto-engine.test.ts).
+// The motion-track fallback controls' pose images (shape, −1 background, the quad turning with yaw) and the host memory
+// plan against the spec's per-frame figure (the auto-engine rule: test/unit/pipeline/engines/auto-engine.test.ts).
 import { describe, expect, it } from 'vitest';
-import { createMotionTrackControlSource, EXPRESSION_DIM, poseImageFor } from '../../../../../../src/pipeline/engines/hellomeme/control-signals.ts';
+import { EXPRESSION_DIM, motionTrackControls, poseImageFor } from '../../../../../../src/pipeline/engines/hellomeme/control-signals.ts';
 import { planMemory } from '../../../../../../src/pipeline/engines/hellomeme/memory-plan.ts';
 import { headTurnTrack } from './engine-fixtures.ts';
 
@@ -21,9 +21,10 @@ function drawnCentroidX(image: Float32Array, size: number): number {
   return sum / n;
 }
 
-describe('motion-track control source', () => {
-  it('draws one pose image per frame on a −1 background, with zero expressions', async () => {
-    const controls = await createMotionTrackControlSource().controls(headTurnTrack(5), 64);
+describe('motion-track controls', () => {
+  it('draws one pose image per frame on a −1 background, with zero expressions, and says why they stand in', () => {
+    const controls = motionTrackControls(headTurnTrack(5), 64, 'no face toolkit here');
+    expect(controls.source).toBe('motion-track (no face toolkit here)');
     expect(controls.poseImages).toHaveLength(5 * 3 * 64 * 64);
     expect(controls.expressions).toHaveLength(5 * EXPRESSION_DIM);
     expect(controls.expressions.every((v) => v === 0)).toBe(true);

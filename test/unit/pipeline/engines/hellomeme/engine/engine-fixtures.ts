@@ -3,7 +3,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EngineReference } from '../../../../../../src/pipeline/engines/engine.ts';
+import type { EngineDriver, EngineReference } from '../../../../../../src/pipeline/engines/engine.ts';
 import { writeTinyHelloMeme } from '../../../../../../src/pipeline/engines/hellomeme/tiny/tiny-hellomeme.ts';
 import { MOTION_TRACK_VERSION, type MotionTrack } from '../../../../../../src/pipeline/motion/motion-track.ts';
 
@@ -36,7 +36,13 @@ export function syntheticReference(): EngineReference {
     landmarks[i * 3] = 100 + 35 * r * Math.cos(a);
     landmarks[i * 3 + 1] = 110 + 45 * r * Math.sin(a);
   }
-  return { image: { width, height, data }, face: { box: { x: 65, y: 65, width: 70, height: 90 }, score: 1, landmarks, pose: { yaw: 0, pitch: 0, roll: 0 } } };
+  const image = { width, height, data };
+  return { image, source: image, face: { box: { x: 65, y: 65, width: 70, height: 90 }, score: 1, landmarks, pose: { yaw: 0, pitch: 0, roll: 0 } } };
+}
+
+/** A motion-track driver as render.ts hands it over where the face toolkit is missing. */
+export function motionDriver(track: MotionTrack, toolkitMissing = 'no face toolkit in this test'): EngineDriver {
+  return { fps: track.fps, frameCount: track.frameCount, motion: track, toolkitMissing };
 }
 
 /** `frames` frames at 8 fps turning the head from −20° to +20° yaw with a little pitch. */

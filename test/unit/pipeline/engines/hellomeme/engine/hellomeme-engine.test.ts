@@ -3,11 +3,12 @@
 // cancellation within one UNet call, progress 0 → 1, session reuse, paste-back and the bare crop.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemeError } from '../../../../../../src/errors.ts';
-import { createHelloMemeEngine, type HelloMemeEngine, referenceCropRect } from '../../../../../../src/pipeline/engines/hellomeme/hellomeme-engine.ts';
+import { createHelloMemeEngine, type HelloMemeEngine } from '../../../../../../src/pipeline/engines/hellomeme/hellomeme-engine.ts';
+import { rectInOutput, referenceCrop } from '../../../../../../src/pipeline/engines/hellomeme/reference-crop.ts';
 import { modelPathsFromModuleFolder } from '../../../../../../src/pipeline/engines/hellomeme/model-paths.ts';
 import { unetFrameEvaluations } from '../../../../../../src/pipeline/engines/hellomeme/temporal-windows.ts';
 import type { Progress } from '../../../../../../src/pipeline/types.ts';
-import { headTurnTrack, syntheticReference, TINY_LATENT, tinyModelDir } from './engine-fixtures.ts';
+import { headTurnTrack, motionDriver, syntheticReference, TINY_LATENT, tinyModelDir } from './engine-fixtures.ts';
 
 const FRAMES = 13;
 const STEPS = 3;
@@ -35,7 +36,7 @@ function differs(a: Uint8Array, b: Uint8Array): number {
 describe('hellomeme engine on tiny weights', () => {
   it('renders a 2-window clip pasted into the photo, with progress from 0 to 1 and the planned UNet work', async () => {
     const progress: number[] = [];
-    const out = await engine.render(reference, track, { fps: 8, seed: 7 }, { onProgress: (p: Progress) => progress.push(p.fraction) });
+    const out = await engine.render(reference, motionDriver(track), { seed: 7 }, { onProgress: (p: Progress) => progress.push(p.fraction) });
     expect(out.frames).toHaveLength(FRAMES);
     expect([out.width, out.height, out.fps]).toEqual([reference.image.width, reference.image.height, 8]);
     expect(progress[0]).toBe(0);
@@ -46,7 +47,7 @@ describe('hellomeme engine on tiny weights', () => {
     expect(engine.lastRun?.unetFrameEvaluations).toBe(unetFrameEvaluations(FRAMES, STEPS));
     expect(engine.lastRun?.unetFrameEvaluations).toBe(STEPS * (3 + 12 + 2) * 2);
     // Outside the crop box the photo is untouched; inside, the generated face replaced it.
-    const rect = referenceCropRect(reference);
+    const rect = rectInOutput(referenceCrop(reference, TINY_LATENT * 8).rect, reference);
     const w = reference.image.width;
     const inside = (x: number, y: number) => x >= rect.x0 && x < rect.x1 && y >= rect.y0 && y < rect.y1;
     let changedInside = 0;
@@ -66,9 +67,9 @@ describe('hellomeme engine on tiny weights', () => {
   it('is deterministic for a seed, differs across seeds, and reuses its sessions across jobs', async () => {
     const sessions = await engine.warmUp();
     const denoiser = await sessions.session('hm5-denoise-pad');
-    const a = await engine.render(reference, track, { fps: 8, seed: 3 });
-    const b = await engine.render(reference, track, { fps: 8, seed: 3 });
-    const c = await engine.render(reference, track, { fps: 8, seed: 4 });
+    const a = await engine.render(reference, motionDriver(track), { seed: 3 });
+    const b = await engine.render(reference, motionDriver(track), { seed: 3 });
+    const c = await engine.render(reference, motionDriver(track), { seed: 4 });
     expect(await engine.warmUp()).toBe(sessions);
     expect(await sessions.session('hm5-denoise-pad')).toBe(denoiser);
     for (const [i, frame] of a.frames.entries()) expect(differs(frame, b.frames[i]), `frame ${i}`).toBe(0);
@@ -78,7 +79,7 @@ describe('hellomeme engine on tiny weights', () => {
   it('stops within one UNet call when cancelled mid-denoise', async () => {
     const controller = new AbortController();
     const seen: number[] = [];
-    const job = engine.render(reference, track, { fps: 8, seed: 1 }, {
+    const job = engine.render(reference, motionDriver(track), { seed: 1 }, {
       signal: controller.signal,
       onProgress: (p) => {
         seen.push(p.fraction);
@@ -94,7 +95,7 @@ describe('hellomeme engine on tiny weights', () => {
   it('returns the bare square crop without paste-back (upscaled ×2 by default), holding sessions per stage', async () => {
     const dirEngine = createHelloMemeEngine({ paths: modelPathsFromModuleFolder(dir.models), latentSize: TINY_LATENT, steps: 1, pasteBack: false, sessions: { cacheDir: dir.cache, provider: 'cpu', threads: 1, residency: 'stage' } });
     try {
-      const out = await dirEngine.render(reference, headTurnTrack(3), { fps: 8, seed: 2 });
+      const out = await dirEngine.render(reference, motionDriver(headTurnTrack(3)), { seed: 2 });
       expect([out.width, out.height, out.frames.length]).toEqual([TINY_LATENT * 16, TINY_LATENT * 16, 3]);
       expect(dirEngine.lastRun?.unetCalls).toBe(1);
       expect(dirEngine.lastRun?.upscaled).toBe(true);

@@ -8,7 +8,7 @@ import { MemeError } from '../../../../../../src/errors.ts';
 import { createHelloMemeEngine, type HelloMemeEngineOptions } from '../../../../../../src/pipeline/engines/hellomeme/hellomeme-engine.ts';
 import { modelPathsFromModuleFolder } from '../../../../../../src/pipeline/engines/hellomeme/model-paths.ts';
 import { openUpscalerSession, type UpscalerSession } from '../../../../../../src/pipeline/engines/hellomeme/upscaler-session.ts';
-import { headTurnTrack, syntheticReference, TINY_LATENT, tinyModelDir } from './engine-fixtures.ts';
+import { headTurnTrack, motionDriver, syntheticReference, TINY_LATENT, tinyModelDir } from './engine-fixtures.ts';
 
 const reference = syntheticReference();
 const track = headTurnTrack(3);
@@ -22,7 +22,7 @@ function options(extra: Partial<HelloMemeEngineOptions>): HelloMemeEngineOptions
 async function renderWith(extra: Partial<HelloMemeEngineOptions>) {
   const engine = createHelloMemeEngine(options(extra));
   try {
-    const out = await engine.render(reference, track, { fps: 8, seed: 4 });
+    const out = await engine.render(reference, motionDriver(track), { seed: 4 });
     return { out, stats: engine.lastRun };
   } finally {
     await engine.dispose();
@@ -72,7 +72,7 @@ describe('Real-ESRGAN in the HelloMeme engine', () => {
     const paths = modelPathsFromModuleFolder(models);
     expect(paths.upscaler).toBeUndefined();
     const engine = createHelloMemeEngine({ ...options({}), paths });
-    const out = await engine.render(reference, track, { fps: 8, seed: 4 });
+    const out = await engine.render(reference, motionDriver(track), { seed: 4 });
     await engine.dispose();
     expect([out.width, engine.lastRun?.upscaled]).toEqual([128, false]);
     expect(() => createHelloMemeEngine({ ...options({ upscale: true }), paths })).toThrow(MemeError);

@@ -1,4 +1,4 @@
-// Fixtures for the face-toolkit ControlSource tests: a models dir with the stand-in face models and a random PD-FGC
+// Fixtures for the face-toolkit tests: a models dir with the stand-in face models and a random PD-FGC
 // encoder (official layout), and a lossless synthetic driver clip the stand-ins can track, written by real ffmpeg.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -6,7 +6,7 @@ import { PdFgcEncoder } from '../../../../../../src/graph/models/hellomeme/pd-fg
 import type { EngineReference } from '../../../../../../src/pipeline/engines/engine.ts';
 import { type TensorSpec, writeSafetensorsStreaming } from '../../../../../../src/graph/weights/safetensors-writer.ts';
 import { randomParam, seededNormals } from '../../../../../../src/pipeline/engines/hellomeme/tiny/tiny-weights.ts';
-import { PD_FGC_REPO } from '../../../../../../src/pipeline/engines/hellomeme/toolkit-control-source.ts';
+import { PD_FGC_REPO } from '../../../../../../src/models/model-files.ts';
 import { runFfmpeg } from '../../../../../../src/pipeline/media/ffmpeg.ts';
 import type { RgbImage } from '../../../../../../src/pipeline/types.ts';
 import { writeStandInModels } from '../../../face-toolkit/stand-in-models.ts';
@@ -16,10 +16,13 @@ export const SCENE_HEIGHT = 544;
 /** The stand-in detector fires on the white 16² marker; the landmark stand-in follows the disc's intensity centroid. */
 const CENTRE = [87.5, 167.5];
 
+/** Where writeFaceToolkitModels puts the PD-FGC encoder under `modelsDir`. */
+export const pdFgcFolder = (modelsDir: string): string => path.join(modelsDir, ...PD_FGC_REPO.split('/'));
+
 /** Stand-in face models plus a random full-size PD-FGC encoder where `models pull` would put them. */
 export async function writeFaceToolkitModels(modelsDir: string, seed = 5): Promise<void> {
   await writeStandInModels(modelsDir);
-  const folder = path.join(modelsDir, ...PD_FGC_REPO.split('/'));
+  const folder = pdFgcFolder(modelsDir);
   mkdirSync(folder, { recursive: true });
   writeFileSync(path.join(folder, 'config.json'), JSON.stringify({ _class_name: 'FanEncoder', pose_dim: 6, eye_dim: 6 }));
   const specs: TensorSpec[] = [...new PdFgcEncoder().namedParams()].map(([name, slot]) => ({ name, dtype: 'F32', shape: [...slot.shape] }));
@@ -72,5 +75,22 @@ export function sceneReference(): EngineReference {
     landmarks[i * 3] = CENTRE[0] + 55 * r * Math.cos(a);
     landmarks[i * 3 + 1] = CENTRE[1] + 60 * r * Math.sin(a);
   }
-  return { image, face: { box: { x: 32, y: 107, width: 110, height: 120 }, score: 1, landmarks, pose: { yaw: 0, pitch: 0, roll: 0 } } };
+  return { image, source: image, face: { box: { x: 32, y: 107, width: 110, height: 120 }, score: 1, landmarks, pose: { yaw: 0, pitch: 0, roll: 0 } } };
+}
+
+/**
+ * A real face the stand-in detector cannot see: the photo at 70 % brightness (its blue channel never reaches the
+ * stand-in's white threshold), shifted a few pixels per frame. MediaPipe still finds the face.
+ */
+export function dimmedFaceFrames(photo: RgbImage, count: number): RgbImage[] {
+  return Array.from({ length: count }, (_, f) => {
+    const data = new Uint8Array(photo.data.length);
+    for (let y = 0; y < photo.height; y++) {
+      for (let x = 0; x < photo.width; x++) {
+        const from = (y * photo.width + Math.min(photo.width - 1, x + 2 * f)) * 3;
+        for (let c = 0; c < 3; c++) data[(y * photo.width + x) * 3 + c] = Math.round(photo.data[from + c] * 0.7);
+      }
+    }
+    return { width: photo.width, height: photo.height, data };
+  });
 }

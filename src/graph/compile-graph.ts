@@ -5,7 +5,7 @@ import { type CompiledGraph, cachedFileHash, compileCached, defaultCacheDir, gra
 import type { FloatType, GraphBuilder, Target } from './onnx/graph-builder.ts';
 
 /** A built graph and how to close what it reads its weights from (after the graph is written). */
-export interface OpenedGraph {
+interface OpenedGraph {
   readonly graph: GraphBuilder;
   close(): Promise<void>;
 }
@@ -25,7 +25,7 @@ export interface GraphRecipe {
   open(): Promise<OpenedGraph>;
 }
 
-export interface CompileGraphOptions {
+interface CompileGraphOptions {
   /** Compiled-graph cache (default ~/.cache/memeloom/graphs or MEMELOOM_GRAPH_CACHE). */
   readonly cacheDir?: string;
 }

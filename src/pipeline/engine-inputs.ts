@@ -13,7 +13,7 @@ import type { FrameSequence, RgbImage, RunOptions } from './types.ts';
  * Drivers are decoded at most this large for the toolkit: it drops faces under 96 px (spec §3.3) and crops at 512,
  * so meme clips keep their resolution.
  */
-export const TOOLKIT_MAX_SIDE = 1024;
+const TOOLKIT_MAX_SIDE = 1024;
 
 export interface DriverAnalysers {
   readonly faces: FaceAnalyzer;

@@ -9,7 +9,7 @@ import { motionCacheKey } from './motion-cache.ts';
 import type { MotionTrack } from './motion-track.ts';
 
 /** Drivers are analysed at this size: enough for landmarks, cheap to decode. */
-export const ANALYSIS_MAX_SIDE = 512;
+const ANALYSIS_MAX_SIDE = 512;
 
 export interface DriverClip {
   path: string;
@@ -23,7 +23,7 @@ export interface DriverClip {
   maxFrames?: number;
 }
 
-export interface DriverMotionDeps {
+interface DriverMotionDeps {
   faces: FaceAnalyzer;
   cache: MotionCache;
 }

@@ -28,7 +28,7 @@ export interface HelloMemeControls {
  * Where the fallback places the head: 3DMM camera translation (0, 0, Tz) so the 0.05-unit square spans about a
  * quarter of the canvas, as a frontal face's quad does in HelloMeme's pose images. A nominal value, not measured.
  */
-export const NOMINAL_POSE_TRANSLATION: readonly number[] = Object.freeze([0, 0, -3.8]);
+const NOMINAL_POSE_TRANSLATION: readonly number[] = Object.freeze([0, 0, -3.8]);
 const DEG = Math.PI / 180;
 
 export function checkControls(controls: HelloMemeControls, frameCount: number, imageSize: number): void {

@@ -28,7 +28,7 @@ async function expressionsOf(s: HelloMemeSessions, analysis: ClipAnalysis, signa
   return out;
 }
 
-export interface ControlPlacement {
+interface ControlPlacement {
   /** ref_trans: the photo's 3DMM translation, or null where the toolkit found no face in the photo. */
   readonly refTrans: readonly number[] | null;
   /** trans_ratio: how much of the driver's head translation the quad follows (0 keeps it where the photo's face is). */

@@ -5,7 +5,7 @@ import { HEAD_POSE_FOCAL } from '../../face-toolkit/head-pose-3dmm.ts';
 import { drawOpenCvThickLine } from './opencv-thick-line.ts';
 
 export const POSE_IMAGE_SIZE = 512;
-export const POSE_LINE_THICKNESS = 15;
+const POSE_LINE_THICKNESS = 15;
 const SQUARE = [
   [-1, -1, 0],
   [-1, 1, 0],
@@ -14,7 +14,7 @@ const SQUARE = [
 ].map((v) => v.map((c) => c * 0.05));
 
 /** RGB colours of the edges p0→p1, p1→p2, p2→p3, p3→p0 (OpenCV BGR green, blue, red, magenta). */
-export const POSE_EDGE_COLOURS_RGB = Object.freeze([
+const POSE_EDGE_COLOURS_RGB = Object.freeze([
   [0, 255, 0],
   [0, 0, 255],
   [255, 0, 0],

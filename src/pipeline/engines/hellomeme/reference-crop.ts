@@ -6,7 +6,7 @@ import { cropImage, resizeBicubic } from '../../face-toolkit/resize-bicubic.ts';
 import type { RgbImage } from '../../types.ts';
 import type { EngineReference } from '../engine.ts';
 
-export interface ReferenceCrop {
+interface ReferenceCrop {
   /** The crop at the engine's image size (512² for SD1.5). */
   readonly image: RgbImage;
   /** Where it was cut from the full-resolution photo. */

@@ -115,7 +115,7 @@ function checkPdFgcWidth(graph: CompiledGraph, folder: string): void {
   if (width !== EXPRESSION_DIM) throw new MemeError('BAD_WEIGHTS', `PD-FGC encoder in ${folder} gives ${String(width)} values per face; the control net takes ${EXPRESSION_DIM}`);
 }
 
-export interface CompileHelloMemeOptions {
+interface CompileHelloMemeOptions {
   readonly target: Target;
   /** Compiled-graph cache (default ~/.cache/memeloom/graphs or MEMELOOM_GRAPH_CACHE). */
   readonly cacheDir?: string;

@@ -18,6 +18,7 @@ import { type HelloMemeSessions, openHelloMemeSessions } from '../../../../../..
 import { f32Tensor, floatsOf } from '../../../../../../src/pipeline/engines/hellomeme/video-tensors.ts';
 import { createFaceAnalyzer } from '../../../../../../src/pipeline/face/face-analyzer.ts';
 import { createHelloMemeFaceToolkit, type HelloMemeFaceToolkit } from '../../../../../../src/pipeline/face-toolkit/face-toolkit.ts';
+import { resizeBicubic } from '../../../../../../src/pipeline/face-toolkit/resize-bicubic.ts';
 import { createMotionCache } from '../../../../../../src/pipeline/motion/motion-cache.ts';
 import { loadRgb, referenceImage } from '../../../../../helpers/fixtures.ts';
 import { tinyModelDir } from './engine-fixtures.ts';
@@ -84,6 +85,19 @@ describe('the driver as HelloMeme asks for it', () => {
     expect(controls.source).toBe(`motion-track (${noToolkit.toolkitMissing})`);
     expect(controls.expressions.every((v) => v === 0)).toBe(true);
   }, 60_000);
+});
+
+describe('the photo as HelloMeme asks for it', () => {
+  it('keeps a face at full resolution that shrinking would put under the toolkit 96 px minimum', async () => {
+    const full = faceScene(0, 6);
+    const shrunk = resizeBicubic(full, full.width / 2, full.height / 2);
+    const atFull = await analysePhotoWithToolkit(toolkit, full);
+    const box = (atFull?.crop.rect?.x1 ?? 0) - (atFull?.crop.rect?.x0 ?? 0);
+    expect(box).toBeGreaterThan(0);
+    // The detector still sees the shrunk face; the tracker drops it for its size.
+    expect((await toolkit.detect(shrunk)).length).toBeGreaterThan(0);
+    expect(await analysePhotoWithToolkit(toolkit, shrunk)).toBeNull();
+  });
 });
 
 describe('controls from the toolkit analysis', () => {

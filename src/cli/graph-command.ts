@@ -1,23 +1,24 @@
 // `memeloom graph run|build`: builds an SD1.5 or HelloMeme v5 model graph from safetensors + config, then runs
 // it on the tensors of an inputs file (writing every output) or writes the .onnx. Argument parsing and file IO only.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { InputError } from '../errors.ts';
 import { buildHm5Graph, buildPdFgcGraph } from '../graph/models/hellomeme/build-graph.ts';
 import { HM5_MODELS, type Hm5Model, isHm5Model, loadHm5Modules, loadPdFgcEncoder } from '../graph/models/hellomeme/load-modules.ts';
 import { buildSd15Graph, isSd15Model, SD15_MODELS, type Sd15Model } from '../graph/models/sd15/build-graph.ts';
 import { loadSd15Model } from '../graph/models/sd15/load-model.ts';
 import type { GraphBuilder } from '../graph/onnx/graph-builder.ts';
-import { encodeModelInline, writeModelExternal } from '../graph/onnx/model-writer.ts';
+import { writeModelExternal } from '../graph/onnx/model-writer.ts';
 import { createSession, type HostTensor } from '../graph/runtime.ts';
 import { SafetensorsFile } from '../graph/weights/safetensors.ts';
 import { writeSafetensors } from '../graph/weights/safetensors-writer.ts';
 import { isTarget, TARGETS } from '../graph/onnx/targets.ts';
 import { defaultFloatType } from '../graph/models/sd15/compile-model.ts';
+import { HM5_LOOP_MODEL, HM5_LOOP_USAGE, runHm5LoopCommand } from './graph-loop-command.ts';
+import { withModelFile } from './graph-model-file.ts';
 
 const PD_FGC_MODEL = 'pd-fgc';
-const ALL_MODELS = [...SD15_MODELS, ...HM5_MODELS, PD_FGC_MODEL];
+const ALL_MODELS = [...SD15_MODELS, ...HM5_MODELS, PD_FGC_MODEL, HM5_LOOP_MODEL];
 
 const USAGE = `usage:
   memeloom graph run --model <${ALL_MODELS.join('|')}> --weights <file|folder> [--config config.json]
@@ -26,9 +27,8 @@ const USAGE = `usage:
                      [--target cpu|cuda|webgpu] [--dtype fp32|fp16] [--pad yes|no (hm5-denoise)]
   hm5-* models take --weights <folder> holding unet_base/, hm5_reference/, hm5_motion/, hm5_control_base/,
   hm5_control_proj/ (official layout); hm5-denoise runs the keyframe-pad path when the inputs hold pad.*; hm5-control takes pd_fpg (cntrl2)
-  or drive_coeff + face_parts (cntrl1); pd-fgc takes --weights <pd_fgc_motion folder> and image [N,3,224,224]`;
-
-const INLINE_LIMIT_BYTES = 1024 ** 3;
+  or drive_coeff + face_parts (cntrl1); pd-fgc takes --weights <pd_fgc_motion folder> and image [N,3,224,224]
+${HM5_LOOP_USAGE}`;
 
 export function parseFlags(argv: readonly string[]): Record<string, string> {
   const flags: Record<string, string> = {};
@@ -53,11 +53,11 @@ function need(flags: Record<string, string>, name: string): string {
   return v;
 }
 
-type AnyModel = Sd15Model | Hm5Model | typeof PD_FGC_MODEL;
+type AnyModel = Sd15Model | Hm5Model | typeof PD_FGC_MODEL | typeof HM5_LOOP_MODEL;
 
 function modelFlag(flags: Record<string, string>): AnyModel {
   const model = need(flags, 'model');
-  if (!isSd15Model(model) && !isHm5Model(model) && model !== PD_FGC_MODEL) throw new InputError('BAD_OPTION', `unknown --model '${model}' (expected ${ALL_MODELS.join(', ')})`);
+  if (!isSd15Model(model) && !isHm5Model(model) && model !== PD_FGC_MODEL && model !== HM5_LOOP_MODEL) throw new InputError('BAD_OPTION', `unknown --model '${model}' (expected ${ALL_MODELS.join(', ')})`);
   return model;
 }
 
@@ -85,8 +85,7 @@ function broadcastTimestep(feeds: Record<string, HostTensor>): void {
 
 /** Runs the graph on the feeds and writes every output as float32 to outPath. */
 async function runAndWrite(g: GraphBuilder, feeds: Record<string, HostTensor>, outPath: string): Promise<void> {
-  const scratch = mkdtempSync(join(tmpdir(), 'memeloom-graph-'));
-  const session = await createSession(await modelForSession(g, scratch), { provider: 'cpu', inputs: g.inputs });
+  const session = await withModelFile(g, (model) => createSession(model, { provider: 'cpu', inputs: g.inputs }));
   try {
     const result = await session.run(feeds);
     mkdirSync(dirname(outPath), { recursive: true });
@@ -95,7 +94,6 @@ async function runAndWrite(g: GraphBuilder, feeds: Record<string, HostTensor>, o
     for (const t of tensors) process.stdout.write(`${t.name} [${t.shape.join(', ')}]\n`);
   } finally {
     await session.dispose();
-    rmSync(scratch, { recursive: true, force: true });
   }
 }
 
@@ -132,6 +130,7 @@ async function runPdFgcCommand(flags: Record<string, string>): Promise<number> {
 
 async function runCommand(flags: Record<string, string>): Promise<number> {
   const model = modelFlag(flags);
+  if (model === HM5_LOOP_MODEL) return runHm5LoopCommand(flags, (name) => need(flags, name));
   if (isHm5Model(model)) return runHm5Command(model, flags);
   if (model === PD_FGC_MODEL) return runPdFgcCommand(flags);
   const outPath = need(flags, 'out');
@@ -148,14 +147,6 @@ async function runCommand(flags: Record<string, string>): Promise<number> {
   return 0;
 }
 
-/** Protobuf cannot hold 2 GB: big models go through a model file with external data, small ones stay in memory. */
-async function modelForSession(g: GraphBuilder, scratchDir: string): Promise<Uint8Array | string> {
-  let weightBytes = 0;
-  for (const init of g.initializers.values()) if (init.kind === 'weight') weightBytes += init.dims.reduce((a, b) => a * b, 1) * 4;
-  if (weightBytes < INLINE_LIMIT_BYTES) return encodeModelInline(g);
-  return (await writeModelExternal(g, join(scratchDir, 'model.onnx'))).modelPath;
-}
-
 async function buildCommand(flags: Record<string, string>): Promise<number> {
   const model = modelFlag(flags);
   const target = flags.target ?? 'cpu';
@@ -165,6 +156,7 @@ async function buildCommand(flags: Record<string, string>): Promise<number> {
   const outPath = need(flags, 'out');
   // Without --dtype each builder takes the target's default (fp32 for a force_upcast VAE and the HelloMeme reference).
   const floatType = dtype === undefined ? undefined : dtype === 'fp16' ? 'float16' : 'float32';
+  if (model === HM5_LOOP_MODEL) throw new InputError('BAD_OPTION', `${HM5_LOOP_MODEL} is a loop over three graphs, not one graph: build hm5-reference and hm5-denoise (--pad yes|no) instead`);
   if (model === PD_FGC_MODEL) {
     const loaded = await loadPdFgcEncoder(need(flags, 'weights'));
     try {

@@ -18,6 +18,11 @@ const CONTROL_FRAMES_PER_CALL = 12;
 export const LEVEL_NAMES = ['down_0', 'down_1', 'down_2', 'down_3', 'up_0', 'up_1', 'up_2', 'up_3'] as const;
 export const CONTROL_KEYS = ['down3_0', 'down3_1', 'down3_2', 'down3_3', 'up3_0', 'up3_1', 'up3_2', 'up3_3'] as const;
 
+/** What the denoise/pad stages need of the session set: the sessions by name (the loop replay gives its own). */
+export type LoopSessions = Pick<HelloMemeSessions, 'session'>;
+/** Keyframe pad features by frame id: the 8 reference maps of that frame's final latent, each [2, C, h, w]. */
+export type KeyframePads = Map<number, Record<string, HostTensor>>;
+
 /** [uncond, cond] text embeddings [2, 77, D]: the negative prompt first, as HelloMeme batches them. */
 export async function encodePrompts(s: HelloMemeSessions, prompt: string, negativePrompt = ''): Promise<HostTensor> {
   const ids = [...s.tokenizer.encodeForSd15(negativePrompt), ...s.tokenizer.encodeForSd15(prompt)].map((id) => BigInt(id));
@@ -37,7 +42,7 @@ export async function sampleReferenceLatent(s: HelloMemeSessions, image: Float32
 }
 
 /** The reference UNet at t = 0 on [zeros, latent] with [uncond, cond] text: the 8 maps, each [2, C, h, w]. */
-export async function referenceMaps(s: HelloMemeSessions, latent: Float32Array, latentDims: readonly number[], text: HostTensor): Promise<Record<string, HostTensor>> {
+export async function referenceMaps(s: LoopSessions, latent: Float32Array, latentDims: readonly number[], text: HostTensor): Promise<Record<string, HostTensor>> {
   const pair = new Float32Array(latent.length * 2);
   pair.set(latent, latent.length);
   const out = await (await s.session('hm5-reference')).run({ ref_latent: f32Tensor([2, ...latentDims.slice(1)], pair), encoder_hidden_states: text });
@@ -80,9 +85,8 @@ export interface LoopInputs {
   latentSize: number;
 }
 
-/** The sampling loop's denoiser and keyframe-pad callbacks over the sessions; pads live in this closure. */
-export function loopModels(s: HelloMemeSessions, inputs: LoopInputs): V5LoopModels {
-  const pads = new Map<number, Record<string, HostTensor>>();
+/** The sampling loop's denoiser and keyframe-pad callbacks over the sessions; pads are kept in `pads`. */
+export function loopModels(s: LoopSessions, inputs: LoopInputs, pads: KeyframePads = new Map()): V5LoopModels {
   const half = (t: HostTensor, cfg: boolean) => (cfg ? t : batchSlice(t, 1, 1));
   return {
     async denoise(call: ChunkCall) {

@@ -52,6 +52,15 @@ export interface V5LoopOptions {
   signal?: AbortSignal;
   /** 0..1 over all UNet calls of the render, after each call. */
   onProgress?: (fraction: number) => void;
+  /** Sees every level's latents and guided model outputs as they happen (the verification trace); never alters them. */
+  observer?: V5LoopObserver;
+}
+
+export interface V5LoopObserver {
+  /** A level is about to run from `latents` [1, 4, L, h, w] with these timesteps. */
+  levelStarted(level: TemporalLevel, timesteps: readonly number[], latents: Float32Array): void;
+  /** Step `stepIndex` of `level` took the guided, chunk-averaged `modelOutput` to `latents` (both [1, 4, L, h, w]). */
+  stepDone(level: TemporalLevel, stepIndex: number, modelOutput: Float32Array, latents: Float32Array): void;
 }
 
 /**
@@ -115,6 +124,7 @@ async function runLevel(models: V5LoopModels, options: V5LoopOptions, level: Tem
   const scheduler = createScheduler(options.scheduler ?? 'dpmpp-2m-sde', steps);
   let latents = gatherFrames(options.baseNoise, options.frameCount + BASE_NOISE_EXTRA_FRAMES, positions, single);
   if (scheduler.initNoiseSigma !== 1) latents = latents.map((v) => v * scheduler.initNoiseSigma);
+  options.observer?.levelStarted(level, scheduler.timesteps, latents);
   for (let stepIndex = 0; stepIndex < steps; stepIndex++) {
     const timestep = scheduler.timesteps[stepIndex];
     const scaled = scheduler.scaleModelInput(latents, stepIndex);
@@ -130,6 +140,7 @@ async function runLevel(models: V5LoopModels, options: V5LoopOptions, level: Tem
     const averaged = averageChunkPredictions(predictions, level.chunksNoise, frames, pair);
     const guided = classifierFreeGuidance ? applyGuidance(averaged, guidanceScale) : averaged;
     latents = scheduler.step(guided, stepIndex, latents, options.drawNoise).prevSample;
+    options.observer?.stepDone(level, stepIndex, guided, latents);
   }
   return latents;
 }

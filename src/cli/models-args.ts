@@ -28,3 +28,11 @@ export function stringFlag(flags: Flags, name: string): string | undefined {
   const value = flags[name];
   return typeof value === 'string' ? value : undefined;
 }
+
+/** `--style a,b` → ['a', 'b'] (names are checked by filesForPreset). */
+export function styleNames(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+}

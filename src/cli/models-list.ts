@@ -6,14 +6,14 @@ import { type FileStatus, checkModelFiles, defaultModelsDir } from '../models/mo
 import { describeRemote } from '../models/pull-models.ts';
 import { openModelSource, pullSettingsFrom, reachabilityHint } from '../models/pull-settings.ts';
 import { recordedSize, recordedTotal } from '../models/recorded-sizes.ts';
-import { parseModelsArgs, stringFlag } from './models-args.ts';
+import { parseModelsArgs, stringFlag, styleNames } from './models-args.ts';
 import { modelsEnv } from './models-env.ts';
 import type { ModelsCommandContext } from './models-pull.ts';
 import { formatBytes, formatTable } from './table.ts';
 
-const LIST_USAGE = `usage: memeloom models list [--preset P] [--dir D] [--remote] [--source huggingface|modelscope]
-  Shows each file of the preset (default ${DEFAULT_PRESET}): present, partial or missing, and its download size,
-  then the preset's total. Sizes are recorded ones and work offline (≈ marks an approximate figure);
+const LIST_USAGE = `usage: memeloom models list [--preset P] [--style NAME[,NAME…]|all] [--dir D] [--remote] [--source huggingface|modelscope]
+  Shows each file of the preset (default ${DEFAULT_PRESET}) and of the optional LoRA styles named: present, partial
+  or missing, and its download size, then the preset's total. Sizes are recorded ones and work offline (≈ marks an approximate figure);
   --remote asks the source (as \`models pull\` would) for the exact sizes.`;
 
 interface Sized {
@@ -44,14 +44,15 @@ function stateOf(status: FileStatus, size: Sized): string {
 export async function runModelsList(argv: string[], context: ModelsCommandContext = {}): Promise<number> {
   const env = modelsEnv(context.env ?? process.env);
   const stdout = context.stdout ?? process.stdout;
-  const flags = parseModelsArgs(argv, ['preset', 'dir', 'source'], ['remote'], LIST_USAGE);
+  const flags = parseModelsArgs(argv, ['preset', 'style', 'dir', 'source'], ['remote'], LIST_USAGE);
   if (flags.help) {
     stdout.write(`${LIST_USAGE}\n`);
     return 0;
   }
   const preset = stringFlag(flags, 'preset') ?? DEFAULT_PRESET;
   const modelsDir = stringFlag(flags, 'dir') ?? defaultModelsDir(env);
-  const files = filesForPreset(preset);
+  const styles = styleNames(stringFlag(flags, 'style'));
+  const files = filesForPreset(preset, styles);
   const { sizes, from } =
     flags.remote === true
       ? await remoteSizes(files, env, stringFlag(flags, 'source'), context)
@@ -79,6 +80,6 @@ export async function runModelsList(argv: string[], context: ModelsCommandContex
     return `${name} ${shown({ bytes: t.bytes, exact: t.exact })}`;
   });
   stdout.write(`preset totals (recorded): ${totals.join(', ')}\n`);
-  if (present.length < files.length) stdout.write(`run \`memeloom models pull --preset ${preset}\` to fetch the rest\n`);
+  if (present.length < files.length) stdout.write(`run \`memeloom models pull --preset ${preset}${styles.length ? ` --style ${styles.join(',')}` : ''}\` to fetch the rest\n`);
   return 0;
 }

@@ -1,4 +1,5 @@
-// The table of Hugging Face files the HelloMeme v5 engine needs (spec §2.1 and §7), per checkpoint preset.
+// The table of Hugging Face files the HelloMeme v5 engine needs (spec §2.1 and §7), per checkpoint preset, and
+// the optional LoRA styles HelloMeme's app offers.
 // Repo ids come from the spec. The face models' names are the ones HelloMeme's own face toolkit downloads
 // (hf_hub_download from songkey/hello_group_facemodel); HelloMeme loads the adapters and PD-FGC with diffusers'
 // from_pretrained, so their names follow its save_pretrained layout (not checked against the hub here). Data only;
@@ -91,15 +92,68 @@ export function checkpointRepo(preset: string): string {
   return repo;
 }
 
-/** Every file a render with this preset needs, without duplicates (the base preset shares the SD1.5 repo). */
-export function filesForPreset(preset: string = DEFAULT_PRESET): HubFile[] {
+/**
+ * Every file a render with this preset needs, without duplicates (the base preset shares the SD1.5 repo), plus the
+ * LoRA files of the optional `styles` asked for (names or 'all').
+ */
+export function filesForPreset(preset: string = DEFAULT_PRESET, styles: readonly string[] = []): HubFile[] {
   const repo = checkpointRepo(preset);
   const checkpoint = [...component(repo, 'unet', 'denoising UNet (checkpoint)'), ...component(repo, 'vae', 'decoding VAE (checkpoint)')];
   const seen = new Set<string>();
-  return [...BASE_FILES, ...checkpoint, ...HELLOMEME_FILES].filter((file) => {
+  return [...BASE_FILES, ...checkpoint, ...HELLOMEME_FILES, ...styleFiles(styles)].filter((file) => {
     const key = `${file.repo}/${file.path}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
+}
+
+/** HelloMeme's LoRA styles (its app's `sd15.loras`, all in songkey/loras_sd_1_5): optional, pulled on request. */
+export const STYLE_REPO = 'songkey/loras_sd_1_5';
+
+export interface StylePreset {
+  /** What users type: `--style ghibli`, the Discord choice, `/meme nod style:ghibli`. */
+  readonly id: string;
+  /** HelloMeme's preset name ("[preset]ghibli_anime_v1" without the prefix); accepted too. */
+  readonly hellomemeName: string;
+  /** Shown in menus. */
+  readonly label: string;
+  readonly file: HubFile;
+}
+
+const style = (id: string, hellomemeName: string, label: string, file: string): StylePreset => ({ id, hellomemeName, label, file: { repo: STYLE_REPO, path: file, role: `LoRA style '${id}' (optional)` } });
+
+/** In HelloMeme's order. */
+export const STYLE_PRESETS: readonly StylePreset[] = Object.freeze([
+  style('baby-face', 'BabyFaceV1', 'Baby face', 'baby_face_v1.safetensors'),
+  style('more-details', 'MoreDetails', 'More details', 'more_details.safetensors'),
+  style('pixel-portrait', 'PixelPortraitV1', 'Pixel portrait', 'pixel-portrait-v1.safetensors'),
+  style('drawing', 'Drawing', 'Drawing', 'Drawing.safetensors'),
+  style('anime-extract', 'anime_extract', 'Anime (extract)', 'anime_extract.safetensors'),
+  style('animemix', 'animemix_v3_offset', 'Anime mix', 'animemix_v3_offset.safetensors'),
+  style('anime-outline', 'animeoutlineV4_16', 'Anime outline', 'animeoutlineV4_16.safetensors'),
+  style('ghibli', 'ghibli_anime_v1', 'Ghibli anime', 'ghibli_anime_v1.safetensors'),
+  style('ink', 'zyd232_InkStyle_v1_0', 'Ink', 'zyd232_InkStyle_v1_0.safetensors'),
+]);
+
+/**
+ * HelloMeme loads a LoRA's UNet part at 1.0 whatever its "lora scale" (the scale only reaches the text encoder,
+ * spec §7) and its app defaults that scale to 1.0, so both parts merge at 1.0.
+ */
+export const STYLE_UNET_SCALE = 1;
+export const STYLE_TEXT_ENCODER_SCALE = 1;
+
+/** A style by id or HelloMeme name (case-insensitive, with or without "[preset]"); BAD_OPTION lists the known ones. */
+export function stylePreset(name: string): StylePreset {
+  const wanted = name.trim().replace(/^\[preset\]/i, '').toLowerCase();
+  const found = STYLE_PRESETS.find((s) => s.id === wanted || s.hellomemeName.toLowerCase() === wanted);
+  const known = STYLE_PRESETS.map((s) => s.id).join(', ');
+  if (!found) throw new InputError('BAD_OPTION', `unknown style '${name}' (known: ${known})`, { detail: `there is no style '${name}'; the styles are ${known}` });
+  return found;
+}
+
+/** The LoRA files of the named styles ('all' = every style), for `models pull --style`. */
+export function styleFiles(names: readonly string[]): HubFile[] {
+  const styles = names.includes('all') ? STYLE_PRESETS : names.map(stylePreset);
+  return [...new Set(styles)].map((s) => s.file);
 }

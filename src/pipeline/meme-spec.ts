@@ -34,6 +34,8 @@ export interface MemeSpec {
   prompt?: string;
   /** hellomeme: trans_ratio, how much of the driver's head translation the pose follows (0–1, default 0). */
   transRatio?: number;
+  /** A LoRA style id (HelloMeme only; model-files.ts STYLE_PRESETS); none: the checkpoint's own look. */
+  style?: string;
 }
 
 /** The seed of a request that names none, so repeats hit the caches; "Another take" picks a random one. */
@@ -71,6 +73,8 @@ export interface MemeResult {
 export interface Renderer {
   /** Engines this renderer can run here (warp always; hellomeme when weights and a device are present). */
   readonly engines: EngineName[];
+  /** The style ids the hellomeme engine can render here (their LoRA files are present); none when absent. */
+  readonly styles?: readonly string[];
   /** What `engine: 'auto'` runs here and why (HelloMeme needs its models and a GPU). */
   readonly autoChoice?: { engine: EngineName; reason: string };
   /** The cheap checks on a photo or clip as it arrives, sharing this renderer's face model and photo cache. */

@@ -76,10 +76,15 @@ interface RenderDeps {
   auto: AutoEngineChoice;
 }
 
-function pickEngine(deps: RenderDeps, requested: MemeSpec['engine']): Engine {
-  const name: EngineName = !requested || requested === 'auto' ? deps.auto.engine : requested;
+function pickEngine(deps: RenderDeps, spec: MemeSpec): Engine {
+  const requested = spec.engine;
+  // A style is a HelloMeme LoRA: `auto` with a style means hellomeme, whatever auto would pick without one.
+  const name: EngineName = !requested || requested === 'auto' ? (spec.style && deps.engines.has('hellomeme') ? 'hellomeme' : deps.auto.engine) : requested;
   const engine = deps.engines.get(name);
   if (!engine) throw new InputError('ENGINE_UNAVAILABLE', `the ${name} engine is not available on this machine (${deps.auto.reason})`, { engine: name });
+  if (spec.style && !engine.styles?.length) {
+    throw new InputError('BAD_OPTION', `styles need the HelloMeme engine and its LoRA files; the ${name} engine has none`, { detail: `styles need the HelloMeme engine, and the ${name} engine renders this meme` });
+  }
   return engine;
 }
 
@@ -131,7 +136,7 @@ async function withToolkit(photo: AnalysedPhoto, deps: RenderDeps): Promise<Engi
 
 async function runMeme(spec: MemeSpec, deps: RenderDeps, run: RunOptions): Promise<MemeResult> {
   const timer = new StageTimer(run);
-  const engine = pickEngine(deps, spec.engine);
+  const engine = pickEngine(deps, spec);
   const clip = driverFor(spec, deps, engine.needs);
   const maxSide = spec.maxSide ?? DEFAULT_MAX_SIDE;
 
@@ -155,7 +160,7 @@ async function runMeme(spec: MemeSpec, deps: RenderDeps, run: RunOptions): Promi
   };
   try {
     const frames = await timer.stage('engine', (report) =>
-      engine.render(reference, driver, { seed: spec.seed, prompt: spec.prompt, transRatio: spec.transRatio }, { signal: run.signal, onProgress: (p) => report(p.fraction), onFrame: emit }),
+      engine.render(reference, driver, { seed: spec.seed, prompt: spec.prompt, transRatio: spec.transRatio, style: spec.style }, { signal: run.signal, onProgress: (p) => report(p.fraction), onFrame: emit }),
     );
     if (frames.width !== image.width || frames.height !== image.height) {
       throw new MemeError('INTERNAL', `the ${engine.name} engine returned ${frames.width}x${frames.height} frames for a ${image.width}x${image.height} photo`);
@@ -201,6 +206,7 @@ export async function createRenderer(options: RendererOptions = {}): Promise<Ren
   const ownsFaces = !options.faces;
   return {
     engines: [...deps.engines.keys()],
+    styles: hellomeme?.styles ?? [],
     autoChoice: deps.auto,
     inspector: createInputInspector(deps),
     render: (spec, run = {}) => runMeme(spec, deps, run),

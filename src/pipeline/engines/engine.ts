@@ -53,6 +53,8 @@ export interface EngineOptions {
   readonly prompt?: string;
   /** How much of the driver's head translation an engine that places the head by pose follows (HelloMeme's trans_ratio, 0–1). */
   readonly transRatio?: number;
+  /** A LoRA style id (model-files.ts STYLE_PRESETS); only engines that list it in `styles` accept one. */
+  readonly style?: string;
 }
 
 export interface EngineRun extends RunOptions {
@@ -64,6 +66,8 @@ export interface EngineRun extends RunOptions {
 export interface Engine {
   readonly name: EngineName;
   readonly needs: EngineNeeds;
+  /** The styles this engine can render here (HelloMeme: the LoRA files present); none when absent. */
+  readonly styles?: readonly string[];
   render(reference: EngineReference, driver: EngineDriver, options: EngineOptions, run?: EngineRun): Promise<FrameSequence>;
   dispose(): Promise<void>;
 }

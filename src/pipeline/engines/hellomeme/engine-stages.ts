@@ -23,10 +23,13 @@ export type LoopSessions = Pick<HelloMemeSessions, 'session'>;
 /** Keyframe pad features by frame id: the 8 reference maps of that frame's final latent, each [2, C, h, w]. */
 export type KeyframePads = Map<number, Record<string, HostTensor>>;
 
-/** [uncond, cond] text embeddings [2, 77, D]: the negative prompt first, as HelloMeme batches them. */
-export async function encodePrompts(s: HelloMemeSessions, prompt: string, negativePrompt = ''): Promise<HostTensor> {
+/**
+ * [uncond, cond] text embeddings [2, 77, D]: the negative prompt first, as HelloMeme batches them. `encoder`
+ * 'clip-text-style' is the main text encoder with the set's LoRA style (the denoiser's prompt).
+ */
+export async function encodePrompts(s: HelloMemeSessions, prompt: string, encoder: 'clip-text' | 'clip-text-style' = 'clip-text', negativePrompt = ''): Promise<HostTensor> {
   const ids = [...s.tokenizer.encodeForSd15(negativePrompt), ...s.tokenizer.encodeForSd15(prompt)].map((id) => BigInt(id));
-  const out = await (await s.session('clip-text')).run({ input_ids: { elem: 'int64', dims: [2, s.tokenizer.maxLength], data: BigInt64Array.from(ids) } });
+  const out = await (await s.session(encoder)).run({ input_ids: { elem: 'int64', dims: [2, s.tokenizer.maxLength], data: BigInt64Array.from(ids) } });
   return out.last_hidden_state;
 }
 

@@ -4,6 +4,7 @@
 // frames, and for the face toolkit's analysis of the driver and the full-resolution photo.
 // Sessions open on first use and stay open across jobs; the stages' tensor work lives in engine-stages.ts.
 import { InputError, throwIfAborted } from '../../../errors.ts';
+import { stylePreset } from '../../../models/model-files.ts';
 import { DEFAULT_SEED } from '../../meme-spec.ts';
 import type { CropRect } from '../../face-toolkit/crop-512.ts';
 import type { FrameSequence, RgbImage } from '../../types.ts';
@@ -17,6 +18,7 @@ import { videoPrompt } from './prompt.ts';
 import { rectInOutput, referenceCrop } from './reference-crop.ts';
 import type { SchedulerKind } from './schedulers/scheduler.ts';
 import { type HelloMemeSessions, openHelloMemeSessions, type SessionSetOptions } from './session-set.ts';
+import type { StyleWeights } from './style-weights.ts';
 import { planTemporalLevels, unetFrameEvaluations } from './temporal-windows.ts';
 import { openUpscalerSession, type UpscalerSession } from './upscaler-session.ts';
 import { denoiserCalls, runV5SamplingLoop, seededLoopNoise } from './v5-sampling-loop.ts';
@@ -52,6 +54,8 @@ export interface HelloMemeEngineOptions {
 
 /** What the last job did, for the bench and tests. */
 export interface HelloMemeRunStats {
+  /** The LoRA style merged into this job's denoiser, or null. */
+  style: string | null;
   frameCount: number;
   unetCalls: number;
   unetFrameEvaluations: number;
@@ -67,8 +71,8 @@ export interface HelloMemeRunStats {
 }
 
 export interface HelloMemeEngine extends Engine {
-  /** Opens (compiling into the graph cache if needed) every session now instead of on the first job. */
-  warmUp(): Promise<HelloMemeSessions>;
+  /** Opens (compiling into the graph cache if needed) every session of a style (default none) now instead of on the first job. */
+  warmUp(style?: string): Promise<HelloMemeSessions>;
   readonly lastRun: HelloMemeRunStats | null;
 }
 
@@ -91,14 +95,29 @@ export function createHelloMemeEngine(options: HelloMemeEngineOptions): HelloMem
   if (options.upscale && !upscalerPath) throw new InputError('FILE_NOT_FOUND', 'upscaling needs the Real-ESRGAN weights (songkey/ESRGAN RealESRGAN_x2plus.pth: memeloom models pull), or turn it off');
   const upscale = options.upscale ?? upscalerPath !== undefined;
   let upscaler: Promise<UpscalerSession> | null = null;
-  let sessions: Promise<HelloMemeSessions> | null = null;
+  // One session set at a time, for one style (or none): a job in another style closes it and opens that style's.
+  let sessions: { style: string | null; set: Promise<HelloMemeSessions> } | null = null;
   let lastRun: HelloMemeRunStats | null = null;
-  const open = () => {
-    sessions ??= openHelloMemeSessions(options.paths, options.sessions).catch((error) => {
+  const open = async (style: StyleWeights | null = null): Promise<HelloMemeSessions> => {
+    if (sessions && sessions.style !== (style?.id ?? null)) {
+      const previous = sessions.set;
       sessions = null;
-      throw error;
-    });
-    return sessions;
+      await (await previous.catch(() => null))?.dispose();
+    }
+    if (!sessions) {
+      const entry = { style: style?.id ?? null, set: openHelloMemeSessions(options.paths, { ...options.sessions, style: style ?? undefined }) };
+      entry.set.catch(() => {
+        if (sessions === entry) sessions = null;
+      });
+      sessions = entry;
+    }
+    return sessions.set;
+  };
+  const styleWeights = (name: string): StyleWeights => {
+    const { id } = stylePreset(name);
+    const loraPath = options.paths.styles?.[id];
+    if (!loraPath) throw new InputError('BAD_OPTION', `the '${id}' style is not installed here (memeloom models pull --style ${id})`, { detail: `the '${id}' style is not installed on this bot` });
+    return { id, loraPath };
   };
   const openUpscaler = (provider: ExecutionProvider) => {
     const { cacheDir, threads } = options.sessions ?? {};
@@ -124,17 +143,19 @@ export function createHelloMemeEngine(options: HelloMemeEngineOptions): HelloMem
     const transRatio = engineOptions.transRatio ?? options.transRatio ?? 0;
     checkTransRatio(transRatio);
     const seed = engineOptions.seed ?? DEFAULT_SEED;
-    const s = await open();
+    const s = await open(engineOptions.style ? styleWeights(engineOptions.style) : null);
     lap('sessions');
     report(0);
     const ref = referenceCrop(reference, imageSize);
     const prompt = videoPrompt(engineOptions.prompt);
-    const text = await encodePrompts(s, prompt);
+    // The reference's prompt comes from the base text encoder, the denoiser's (and the pads') from the styled one.
+    const refText = await encodePrompts(s, prompt);
+    const text = s.style ? await encodePrompts(s, prompt, 'clip-text-style') : refText;
     const latent = await sampleReferenceLatent(s, rgbToSigned(ref.image), imageSize, seed);
-    const refMaps = await referenceMaps(s, latent.data as Float32Array, latent.dims, text);
+    const refMaps = await referenceMaps(s, latent.data as Float32Array, latent.dims, refText);
     const levels = planTemporalLevels(frameCount);
     // The reference UNet stays for the keyframe pads when the clip has a deeper level.
-    await s.release('clip-text', 'vae-encoder', ...(levels.length > 1 ? [] : (['hm5-reference'] as const)));
+    await s.release('clip-text', ...(s.style ? (['clip-text-style'] as const) : []), 'vae-encoder', ...(levels.length > 1 ? [] : (['hm5-reference'] as const)));
     lap('reference');
     report(0.03);
     throwIfAborted(signal);
@@ -165,7 +186,7 @@ export function createHelloMemeEngine(options: HelloMemeEngineOptions): HelloMem
     }
     const frames = finishFrames(reference.image, rectInOutput(ref.rect, reference), crops, options.pasteBack ?? true);
     lap('paste-back');
-    lastRun = { frameCount, unetCalls: denoiserCalls(levels, steps), unetFrameEvaluations: unetFrameEvaluations(frameCount, steps, guidanceScale > 1), controlSource: controls.source, prompt, reference: { rect: ref.rect, sourceWidth: reference.source.width, sourceHeight: reference.source.height, fromToolkit: ref.trans !== null }, upscaled: upscale, stageMs };
+    lastRun = { style: s.style, frameCount, unetCalls: denoiserCalls(levels, steps), unetFrameEvaluations: unetFrameEvaluations(frameCount, steps, guidanceScale > 1), controlSource: controls.source, prompt, reference: { rect: ref.rect, sourceWidth: reference.source.width, sourceHeight: reference.source.height, fromToolkit: ref.trans !== null }, upscaled: upscale, stageMs };
     report(1);
     return { ...frames, fps: driver.fps };
   }
@@ -183,13 +204,14 @@ export function createHelloMemeEngine(options: HelloMemeEngineOptions): HelloMem
     name: 'hellomeme',
     needs: HELLOMEME_NEEDS,
     render: serialised,
-    warmUp: open,
+    styles: Object.keys(options.paths.styles ?? {}),
+    warmUp: (style?: string) => open(style ? styleWeights(style) : null),
     get lastRun() {
       return lastRun;
     },
     /** Closes the sessions and the upscaler. */
     async dispose() {
-      const opened = sessions;
+      const opened = sessions?.set;
       const openedUpscaler = upscaler;
       sessions = null;
       upscaler = null;

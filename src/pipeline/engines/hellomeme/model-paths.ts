@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../../errors.ts';
-import { BASE_SD15_REPO, checkpointRepo, DEFAULT_PRESET, PD_FGC_REPO, UPSCALER_FILE } from '../../../models/model-files.ts';
+import { BASE_SD15_REPO, checkpointRepo, DEFAULT_PRESET, PD_FGC_REPO, STYLE_PRESETS, UPSCALER_FILE } from '../../../models/model-files.ts';
 
 /** Component folders (config.json + safetensors), the tokenizer folder (vocab.json + merges.txt). */
 export interface HelloMemeModelPaths {
@@ -25,10 +25,12 @@ export interface HelloMemeModelPaths {
   readonly upscaler?: string;
   /** The PD-FGC expression encoder folder; absent: the driver's expressions stay zero. */
   readonly pdFgc?: string;
+  /** The LoRA file of each style present, by style id (optional; a job asking for another style is refused). */
+  readonly styles?: Readonly<Record<string, string>>;
 }
 
 function checkFolders(paths: HelloMemeModelPaths): HelloMemeModelPaths {
-  const missing = Object.entries(paths).filter(([, p]) => !existsSync(p));
+  const missing = Object.entries(paths).filter(([key, p]) => key !== 'styles' && !existsSync(p));
   if (missing.length) {
     throw new InputError('FILE_NOT_FOUND', `HelloMeme model folders missing: ${missing.map(([k, p]) => `${k} (${p})`).join(', ')}`, { missing: missing.map(([, p]) => p) });
   }
@@ -48,15 +50,23 @@ function pdFgcIn(folder: string): { pdFgc?: string } {
   return existsSync(found) ? { pdFgc: found } : {};
 }
 
+/** The styles whose LoRA file `fileOf` finds on disk, by style id. */
+function stylesPresent(fileOf: (file: string) => string): { styles?: Record<string, string> } {
+  const styles = Object.fromEntries(STYLE_PRESETS.map((s) => [s.id, fileOf(s.file.path)] as const).filter(([, p]) => existsSync(p)));
+  return Object.keys(styles).length ? { styles } : {};
+}
+
 /**
  * One folder holding unet_base/, hm5_reference/, hm5_motion/, hm5_control_base/, hm5_control_proj/, vae/,
- * text_encoder/, tokenizer/, and optionally esrgan/RealESRGAN_x2plus.{pth,safetensors} and pd_fgc/.
+ * text_encoder/, tokenizer/, and optionally esrgan/RealESRGAN_x2plus.{pth,safetensors}, pd_fgc/ and
+ * loras/<style file>.
  */
 export function modelPathsFromModuleFolder(folder: string): HelloMemeModelPaths {
   const at = (name: string) => path.join(folder, name);
   return checkFolders({
     ...upscalerIn(folder),
     ...pdFgcIn(folder),
+    ...stylesPresent((file) => at(path.join('loras', file))),
     referenceUnet: at('unet_base'),
     denoiseUnet: at('unet_base'),
     referenceAdapter: at('hm5_reference'),
@@ -87,5 +97,6 @@ export function modelPathsFromModelsDir(modelsDir: string, preset: string = DEFA
     tokenizer: repoDir(BASE_SD15_REPO, 'tokenizer'),
     upscaler: repoDir(UPSCALER_FILE.repo, UPSCALER_FILE.path),
     pdFgc: repoDir(PD_FGC_REPO),
+    ...stylesPresent((file) => repoDir(STYLE_PRESETS[0].file.repo, file)),
   });
 }

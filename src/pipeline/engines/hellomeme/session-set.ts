@@ -1,6 +1,7 @@
 // The engine's ONNX sessions, compiled once into the graph cache and opened on first use: CLIP text, VAE
-// encoder/decoder, reference UNet, control net, the denoiser with and without keyframe pads, and the PD-FGC
-// expression encoder. Kept open across jobs, or per stage where memory is short (full-size fp32 on CPU).
+// encoder/decoder, reference UNet, control net, the denoiser with and without keyframe pads (a LoRA style, when set,
+// merged into the denoiser and a second text encoder), and the PD-FGC expression encoder. Kept open across jobs, or
+// per stage where memory is short (full-size fp32 on CPU).
 import { compileGraph, type GraphRecipe } from '../../../graph/compile-graph.ts';
 import type { CompiledGraph } from '../../../graph/graph-cache.ts';
 import { buildHm5Graph, buildPdFgcGraph, hm5FloatType } from '../../../graph/models/hellomeme/build-graph.ts';
@@ -15,6 +16,7 @@ import type { WeightStore } from '../../../graph/weights/weight-store.ts';
 import { chooseDevice } from '../auto-engine.ts';
 import { EXPRESSION_DIM } from './control-signals.ts';
 import type { HelloMemeModelPaths } from './model-paths.ts';
+import { type StyleWeights, styledUnetPart, textEncoderLora, unetLora } from './style-weights.ts';
 
 export interface SessionSetOptions {
   /** Compiled-graph cache (default ~/.cache/memeloom/graphs or MEMELOOM_GRAPH_CACHE). */
@@ -28,14 +30,19 @@ export interface SessionSetOptions {
    * the two denoiser variants alone hold 2 × 5.5 GB of weights.
    */
   readonly residency?: 'all' | 'stage';
+  /** A LoRA style merged into the denoiser and the main text encoder ('clip-text-style'); none: all base. */
+  readonly style?: StyleWeights;
 }
 
-export const SESSION_NAMES = ['clip-text', 'vae-encoder', 'vae-decoder', 'hm5-reference', 'hm5-control', 'hm5-denoise', 'hm5-denoise-pad', 'pd-fgc'] as const;
+/** 'clip-text' is the base text encoder (the reference's prompt); 'clip-text-style' exists only with a style. */
+export const SESSION_NAMES = ['clip-text', 'clip-text-style', 'vae-encoder', 'vae-decoder', 'hm5-reference', 'hm5-control', 'hm5-denoise', 'hm5-denoise-pad', 'pd-fgc'] as const;
 export type SessionName = (typeof SESSION_NAMES)[number];
 
 export interface HelloMemeSessions {
   readonly provider: ExecutionProvider;
   readonly residency: 'all' | 'stage';
+  /** The style merged into this set's denoiser and 'clip-text-style', or null. */
+  readonly style: string | null;
   readonly tokenizer: ClipTokenizer;
   /** The encoding VAE's latent scaling (0.18215 for SD1.5) and the decoding VAE's. */
   readonly encodeScaling: number;
@@ -70,8 +77,8 @@ async function openParts(folders: Partial<Record<Hm5Folder, string>>): Promise<{
   return { parts, stores };
 }
 
-/** One hm5 graph (keyed by every bound module's config and weights, the target, dtype and pad variant). */
-function hm5Recipe(model: Hm5Model, folders: Partial<Record<Hm5Folder, string>>, target: Target, withPad = false): GraphRecipe {
+/** One hm5 graph (keyed by every bound module's config and weights, the target, dtype, pad variant and style). */
+function hm5Recipe(model: Hm5Model, folders: Partial<Record<Hm5Folder, string>>, target: Target, withPad = false, style?: StyleWeights): GraphRecipe {
   const components = Object.entries(folders).map(([name, folder]) => [name, resolveComponent(folder as string, null)] as const);
   const floatType = hm5FloatType(model, target);
   return {
@@ -80,10 +87,18 @@ function hm5Recipe(model: Hm5Model, folders: Partial<Record<Hm5Folder, string>>,
     floatType,
     config: Object.fromEntries(components.map(([name, c]) => [name, c.config ? readJsonFile(c.config) : {}])),
     weightFiles: components.flatMap(([, c]) => c.weights),
+    // The style is merged into unet_base only (the denoiser); the LoRA's file and scale are part of the key.
+    loras: style && folders.unet_base ? [unetLora(style)] : [],
     async open() {
       const { parts, stores } = await openParts(folders);
-      const close = async () => void (await Promise.all(stores.map((s) => s.close())));
+      const closers = stores.map((s) => () => s.close());
+      const close = async () => void (await Promise.all(closers.map((c) => c())));
       try {
+        if (style && parts.unet_base) {
+          const styled = await styledUnetPart(parts.unet_base, style);
+          closers.push(styled.close);
+          parts.unet_base = styled.part;
+        }
         return { graph: buildHm5Graph(model, bindHm5Modules(model, parts), { target, floatType, withPad }), close };
       } catch (error) {
         await close();
@@ -117,6 +132,8 @@ function checkPdFgcWidth(graph: CompiledGraph, folder: string): void {
 
 interface CompileHelloMemeOptions {
   readonly target: Target;
+  /** A LoRA style: adds 'clip-text-style' and merges it into both denoiser variants. */
+  readonly style?: StyleWeights;
   /** Compiled-graph cache (default ~/.cache/memeloom/graphs or MEMELOOM_GRAPH_CACHE). */
   readonly cacheDir?: string;
   /** Hears each graph as it is compiled or found in the cache, with the milliseconds it took. */
@@ -128,18 +145,19 @@ interface CompileHelloMemeOptions {
  * otherwise do, and what `memeloom models build --preset` runs. PD-FGC only where the paths name its folder.
  */
 export async function compileHelloMemeGraphs(paths: HelloMemeModelPaths, options: CompileHelloMemeOptions): Promise<Map<SessionName, CompiledGraph>> {
-  const { target, cacheDir } = options;
+  const { target, cacheDir, style } = options;
   const sd15 = { cacheDir, target };
   const denoiseFolders = { unet_base: paths.denoiseUnet, hm5_reference: paths.referenceAdapter, hm5_motion: paths.motionAdapter };
   const hm5 = (recipe: GraphRecipe) => () => compileGraph(recipe, { cacheDir });
   const compilers: Partial<Record<SessionName, () => Promise<CompiledGraph>>> = {
     'clip-text': () => compileSd15Model('clip-text', paths.textEncoder, null, sd15),
+    ...(style ? { 'clip-text-style': () => compileSd15Model('clip-text', paths.textEncoder, null, { ...sd15, loras: [textEncoderLora(style)] }) } : {}),
     'vae-encoder': () => compileSd15Model('vae-encoder', paths.vaeEncoder, null, sd15),
     'vae-decoder': () => compileSd15Model('vae-decoder', paths.vaeDecoder, null, sd15),
     'hm5-reference': hm5(hm5Recipe('hm5-reference', { unet_base: paths.referenceUnet }, target)),
     'hm5-control': hm5(hm5Recipe('hm5-control', { hm5_control_base: paths.controlBase, hm5_control_proj: paths.controlProj }, target)),
-    'hm5-denoise': hm5(hm5Recipe('hm5-denoise', denoiseFolders, target)),
-    'hm5-denoise-pad': hm5(hm5Recipe('hm5-denoise', denoiseFolders, target, true)),
+    'hm5-denoise': hm5(hm5Recipe('hm5-denoise', denoiseFolders, target, false, style)),
+    'hm5-denoise-pad': hm5(hm5Recipe('hm5-denoise', denoiseFolders, target, true, style)),
   };
   if (paths.pdFgc) {
     const folder = paths.pdFgc;
@@ -182,7 +200,7 @@ export async function openHelloMemeSessions(paths: HelloMemeModelPaths, options:
   const onGraph = (name: SessionName, _graph: CompiledGraph, ms: number) => {
     openMs[`compile ${name}`] = ms;
   };
-  const compiled = await compileHelloMemeGraphs(paths, { target, cacheDir: options.cacheDir, onGraph });
+  const compiled = await compileHelloMemeGraphs(paths, { target, style: options.style, cacheDir: options.cacheDir, onGraph });
   const open = new Map<SessionName, Promise<GraphSession>>();
   const release = async (...names: SessionName[]) => {
     for (const name of names) {
@@ -196,7 +214,10 @@ export async function openHelloMemeSessions(paths: HelloMemeModelPaths, options:
     let pending = open.get(name);
     if (!pending) {
       const graph = compiled.get(name);
-      if (!graph) throw new MemeError('ENGINE_UNAVAILABLE', `the HelloMeme engine has no ${name} model (its folder is not among the model paths)`);
+      if (!graph) {
+        const why = name === 'clip-text-style' ? 'this session set has no style' : 'its folder is not among the model paths';
+        throw new MemeError('ENGINE_UNAVAILABLE', `the HelloMeme engine has no ${name} model (${why})`);
+      }
       const t = performance.now();
       pending = createSession(graph.modelPath, { provider: providerOf(name), inputs: graph.inputs, threads: options.threads }).then((created) => {
         openMs[name] = performance.now() - t;
@@ -210,6 +231,7 @@ export async function openHelloMemeSessions(paths: HelloMemeModelPaths, options:
   return {
     provider,
     residency,
+    style: options.style?.id ?? null,
     tokenizer: ClipTokenizer.fromFolder(paths.tokenizer),
     encodeScaling: vaeScaling(paths.vaeEncoder),
     decodeScaling: vaeScaling(paths.vaeDecoder),

@@ -4,6 +4,7 @@ import type { InputLimits } from '../config.ts';
 import { InputError } from '../errors.ts';
 import { sniffImageMime } from '../pipeline/media/image-mime.ts';
 import { sniffVideoContainer } from '../pipeline/media/video-info.ts';
+import type { EngineName } from '../pipeline/meme-spec.ts';
 import type { MemeRequest } from './service-types.ts';
 
 const FORMATS = new Set(['gif', 'mp4', 'webm']);
@@ -52,4 +53,18 @@ export function checkRequest(request: MemeRequest, limits: InputLimits): { clipE
     throw new InputError('BAD_OPTION', 'seed must be an integer', { detail: 'the seed must be a whole number' });
   }
   return { clipExt };
+}
+
+/**
+ * A style (already a known id) is a HelloMeme LoRA: refused with the reason when the job would run on warp, or when
+ * the backend knows its installed styles and this is not one of them.
+ */
+export function checkStyle(style: string, engine: EngineName, priority: MemeRequest['priority'], installed: readonly string[] | undefined): void {
+  if (engine !== 'hellomeme') {
+    const detail = priority === 'preview' ? 'styles need full quality, and this chat uses the fast preview engine' : 'styles need the HelloMeme engine, which is not running here';
+    throw new InputError('BAD_OPTION', `style ${style} on the ${engine} engine`, { detail });
+  }
+  if (installed && !installed.includes(style)) {
+    throw new InputError('BAD_OPTION', `style ${style} is not installed`, { detail: `the '${style}' style is not installed on this bot (installed: ${installed.length ? installed.join(', ') : 'none'})` });
+  }
 }

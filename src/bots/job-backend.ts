@@ -45,6 +45,8 @@ export interface MemeJobBackend {
   readonly engines: EngineName[];
   /** What `engine: auto` means here: the renderer's decision (pipeline/engines/auto-engine.ts), among `engines`. */
   readonly autoEngine: EngineName;
+  /** Styles the hellomeme engine can render, when the backend knows (in-process); undefined: the worker decides. */
+  readonly styles?: readonly string[];
   /** Admits or throws (SHUTTING_DOWN, QUEUE_FULL, BUSY, RATE_LIMITED, BACKEND_UNAVAILABLE). Local: synchronous. */
   submit(job: MemeJob): JobHandle<MemeResult> | Promise<JobHandle<MemeResult>>;
   cancel(jobId: string): boolean;

@@ -47,6 +47,9 @@ export function createLocalBackend(queue: JobQueue, renderer: Renderer, uploads:
     get engines(): EngineName[] {
       return renderer.engines.filter((e) => queue.laneNames.includes(LANE_OF[e]));
     },
+    get styles(): readonly string[] {
+      return renderer.styles ?? [];
+    },
     submit: (job): JobHandle<MemeResult> =>
       queue.submit<MemeResult>({
         userId: job.userId,

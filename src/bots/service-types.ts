@@ -29,6 +29,8 @@ export interface MemeRequest {
   priority?: 'preview' | 'full';
   engine?: EngineName | 'auto';
   seed?: number;
+  /** A LoRA style id or HelloMeme preset name (HelloMeme only); the service normalises it to the id. */
+  style?: string;
 }
 
 export interface JobRef {

@@ -5,13 +5,14 @@ import { randomInt, randomUUID } from 'node:crypto';
 import type { Config, InputLimits } from '../config.ts';
 import { MemeError, toMemeError } from '../errors.ts';
 import type { InputInspector } from '../pipeline/input-inspector.ts';
+import { stylePreset } from '../models/model-files.ts';
 import { DEFAULT_SEED, type EngineName, type MemeResult, type MemeSpec, type Renderer } from '../pipeline/meme-spec.ts';
 import type { OutputFormat, StageName } from '../pipeline/types.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
 import type { JobEvent, JobHandle, QueueStats } from '../queue/queue-types.ts';
 import { captionsFor } from '../templates/default-captions.ts';
 import type { TemplateCatalog } from '../templates/template-types.ts';
-import { checkClipBytes, checkPhotoBytes, checkRequest } from './input-checks.ts';
+import { checkClipBytes, checkPhotoBytes, checkRequest, checkStyle } from './input-checks.ts';
 import type { MemeJobBackend, ReplierFactory, RoutableReplier } from './job-backend.ts';
 import { createLocalBackend, createQueueFromConfig } from './local-backend.ts';
 import { type Logger, silentLogger } from './logger.ts';
@@ -46,6 +47,8 @@ export interface ServiceStats {
   queue: QueueStats;
   cache: { entries: number; bytes: number };
   engines: EngineName[];
+  /** Installed LoRA styles when the backend knows them (in-process); undefined: the workers decide. */
+  styles?: readonly string[];
 }
 
 /** MemeService plus what the composition root and the web playground need. */
@@ -128,8 +131,9 @@ class MemeServiceCore implements CoreMemeService {
       if (this.#closed) throw new MemeError('SHUTTING_DOWN', 'the service is shutting down');
       const kinds = checkRequest(request, this.#config.limits);
       const template = request.templateId ? this.templates.get(request.templateId) : undefined;
-      const engine = this.#resolveEngine(request);
-      const normalized: MemeRequest = { ...request, engine, seed: request.seed ?? DEFAULT_SEED };
+      const style = request.style === undefined ? undefined : stylePreset(request.style).id;
+      const engine = this.#resolveEngine(request, style);
+      const normalized: MemeRequest = { ...request, engine, seed: request.seed ?? DEFAULT_SEED, ...(style ? { style } : {}) };
       const captions = captionsFor(template, request);
       const spec: MemeSpec = {
         photo: request.photo,
@@ -139,6 +143,7 @@ class MemeServiceCore implements CoreMemeService {
         maxBytes: request.maxBytes,
         engine,
         seed: normalized.seed,
+        style,
       };
       const key = cacheKey({
         photo: request.photo,
@@ -149,6 +154,7 @@ class MemeServiceCore implements CoreMemeService {
         maxBytes: request.maxBytes,
         captions: JSON.stringify(captions),
         seed: normalized.seed,
+        style,
       });
       const cached = this.#cache.get(key);
       if (cached) return this.#deliverCached(normalized, cached, replier);
@@ -208,6 +214,7 @@ class MemeServiceCore implements CoreMemeService {
       queue: this.#backend.stats(),
       cache: { entries: this.#cache.size, bytes: this.#cache.bytes },
       engines: [...this.#backend.engines],
+      ...(this.#backend.styles ? { styles: [...this.#backend.styles] } : {}),
     };
   }
 
@@ -237,13 +244,16 @@ class MemeServiceCore implements CoreMemeService {
     await Promise.all([...this.#channels].map((c) => c.drained()));
   }
 
-  #resolveEngine(request: MemeRequest): EngineName {
+  #resolveEngine(request: MemeRequest, style: string | undefined): EngineName {
     const wanted = request.engine ?? this.#config.engine;
     const available = this.#backend.engines;
     // auto is decided once, by the renderer (pipeline/engines/auto-engine.ts): HelloMeme needs its models and a GPU.
-    if (wanted === 'auto') return request.priority === 'preview' ? 'warp' : this.#backend.autoEngine;
-    if (!available.includes(wanted)) throw new MemeError('ENGINE_UNAVAILABLE', `engine ${wanted} is not available`, { engine: wanted });
-    return wanted;
+    // A style is a HelloMeme LoRA, so a styled full-quality meme asks for hellomeme wherever it is available.
+    const auto = () => (request.priority === 'preview' ? 'warp' : style && available.includes('hellomeme') ? 'hellomeme' : this.#backend.autoEngine);
+    const engine = wanted === 'auto' ? auto() : wanted;
+    if (!available.includes(engine)) throw new MemeError('ENGINE_UNAVAILABLE', `engine ${engine} is not available`, { engine });
+    if (style) checkStyle(style, engine, request.priority, this.#backend.styles);
+    return engine;
   }
 
   #openChannel(replier: Replier): ReplierChannel {

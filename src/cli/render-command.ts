@@ -8,6 +8,7 @@ import { checkCaptionLength } from '../bots/input-checks.ts';
 import { localeFor } from '../bots/messages.ts';
 import type { InputLimits } from '../config.ts';
 import { InputError, MemeError } from '../errors.ts';
+import { STYLE_PRESETS, stylePreset } from '../models/model-files.ts';
 import { DEVICE_CHOICES, type DeviceChoice } from '../pipeline/engines/auto-engine.ts';
 import type { MemeResult, MemeSpec, Renderer } from '../pipeline/meme-spec.ts';
 import { createRenderer } from '../pipeline/render.ts';
@@ -34,6 +35,7 @@ const USAGE = `usage: memeloom render --photo FILE (--template ID | --driver CLI
   --seed N                seed for engines with randomness
   --prompt TEXT           hellomeme: words put before HelloMeme's own prompt
   --trans-ratio R         hellomeme: how much of the driver's head translation to follow, 0-1 (default 0)
+  --style NAME            hellomeme: a LoRA style (${STYLE_PRESETS.map((s) => s.id).join(', ')}; memeloom models pull --style NAME)
   --no-upscale            hellomeme: skip the Real-ESRGAN ×2 pass on its 512 px face (on by default, as in HelloMeme)
   --out FILE              where to write (default: <photo>-<template>.<format>)`;
 
@@ -123,7 +125,7 @@ export async function run(argv: string[]): Promise<number> {
       format: { type: 'string' }, 'max-bytes': { type: 'string' }, fps: { type: 'string' },
       'max-side': { type: 'string' }, engine: { type: 'string', default: 'auto' }, device: { type: 'string' }, seed: { type: 'string' },
       trim: { type: 'string' }, out: { type: 'string' }, 'no-upscale': { type: 'boolean' }, prompt: { type: 'string' }, 'trans-ratio': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
+      style: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
@@ -177,6 +179,7 @@ export async function run(argv: string[]): Promise<number> {
     seed: parseNumber(values.seed, 'seed'),
     prompt: values.prompt,
     transRatio: parseRatio(values['trans-ratio'], 'trans-ratio'),
+    style: values.style === undefined ? undefined : stylePreset(values.style).id,
   };
   const started = performance.now();
   const renderer = await createRenderer({ templates, limits, modelsDir: config.modelsDir, device, upscale: values['no-upscale'] ? false : undefined });

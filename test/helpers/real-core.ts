@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type CoreMemeService, createMemeService } from '../../src/bots/service.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
+import type { Engine } from '../../src/pipeline/engines/engine.ts';
 import type { MemeSpec, Renderer } from '../../src/pipeline/meme-spec.ts';
 import { createRenderer } from '../../src/pipeline/render.ts';
 import { loadTemplateCatalog } from '../../src/templates/catalog.ts';
@@ -21,19 +22,23 @@ export interface RealCore {
   close(): Promise<void>;
 }
 
-/** `env` adds the platform's variables (tokens, API roots) to a CPU-only warp configuration. */
-export async function startRealCore(env: Record<string, string>): Promise<RealCore> {
+/**
+ * `env` adds the platform's variables (tokens, API roots) to a CPU-only warp configuration; `hellomeme` registers
+ * an engine (the tiny one) on a GPU lane, run on the CPU (`auto` stays on warp; a style or engine: hellomeme picks it).
+ */
+export async function startRealCore(env: Record<string, string>, engines: { hellomeme?: Engine } = {}): Promise<RealCore> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'memeloom-core-'));
   const config = loadConfig({
     MEMELOOM_DATA_DIR: dataDir,
     MEMELOOM_WEB: 'false',
-    MEMELOOM_GPU_DEVICES: '0',
-    MEMELOOM_ENGINE: 'warp',
+    MEMELOOM_GPU_DEVICES: engines.hellomeme ? '1' : '0',
+    MEMELOOM_ENGINE: engines.hellomeme ? 'auto' : 'warp',
     MEMELOOM_CPU_CONCURRENCY: '1',
     ...env,
   });
   const templates = await loadTemplateCatalog();
-  const renderer = await createRenderer({ templates, limits: config.limits, cacheDir: path.join(tmpdir(), 'memeloom-test-cache') });
+  // The tiny HelloMeme engine runs on the CPU (named, so no GPU is probed): `auto` stays on warp, a style picks it.
+  const renderer = await createRenderer({ templates, limits: config.limits, cacheDir: path.join(tmpdir(), 'memeloom-test-cache'), ...(engines.hellomeme ? { hellomeme: engines.hellomeme, device: 'cpu' as const } : {}) });
   const rendered: MemeSpec[] = [];
   const watched: Renderer = Object.assign(Object.create(renderer) as Renderer, {
     render: (spec: MemeSpec, options?: Parameters<Renderer['render']>[1]) => {

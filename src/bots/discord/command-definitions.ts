@@ -12,6 +12,7 @@ import {
   type RESTPostAPIApplicationCommandsJSONBody,
   SlashCommandBuilder,
 } from 'discord.js';
+import { STYLE_PRESETS } from '../../models/model-files.ts';
 import { LABELS } from './discord-texts.ts';
 
 export const COMMAND_NAMES = {
@@ -37,6 +38,16 @@ const EVERY_CONTEXT = [InteractionContextType.Guild, InteractionContextType.BotD
  */
 export type CommandScope = 'global' | 'guild';
 
+/** HelloMeme's LoRA styles as fixed choices (nine, under Discord's 25); the service refuses one not installed. */
+function addStyleOption(command: SlashCommandBuilder): void {
+  command.addStringOption((o) =>
+    o
+      .setName('style')
+      .setDescription('A look for full-quality memes (HelloMeme LoRA)')
+      .addChoices(...STYLE_PRESETS.map((s) => ({ name: s.label, value: s.id }))),
+  );
+}
+
 /** `maxCaptionChars`: the configured caption limit, so Discord's own box stops at it (MEMELOOM_MAX_CAPTION_CHARS). */
 function memeCommand(maxCaptionChars: number): SlashCommandBuilder {
   const command = new SlashCommandBuilder()
@@ -51,6 +62,7 @@ function memeCommand(maxCaptionChars: number): SlashCommandBuilder {
     o.setName('format').setDescription('Output format').addChoices({ name: 'GIF', value: 'gif' }, { name: 'MP4', value: 'mp4' }),
   );
   command.addBooleanOption((o) => o.setName(NO_CAPTION_OPTION).setDescription("No caption at all, not even the template's"));
+  addStyleOption(command);
   return command;
 }
 
@@ -60,6 +72,7 @@ function driveCommand(): SlashCommandBuilder {
     .setDescription('Animate a face with the motion of your own clip');
   command.addAttachmentOption((o) => o.setName('photo').setDescription('A photo with a face').setRequired(true));
   command.addAttachmentOption((o) => o.setName('clip').setDescription('A short video or GIF of a moving face').setRequired(true));
+  addStyleOption(command);
   return command;
 }
 

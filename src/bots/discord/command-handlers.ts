@@ -28,6 +28,7 @@ export async function handleMeme(interaction: ChatInputCommandInteraction, recei
         bottom: interaction.options.getString('bottom'),
         format: interaction.options.getString('format'),
         noCaption: interaction.options.getBoolean(NO_CAPTION_OPTION),
+        style: interaction.options.getString('style'),
       },
       ctx.templates,
       ctx.service.limits,
@@ -52,7 +53,7 @@ export async function handleDrive(interaction: ChatInputCommandInteraction, rece
     const clip = remoteFileOf(interaction.options.getAttachment('clip', true));
     checkRemoteFile(photo, 'photo', ctx.service.limits.maxPhotoBytes);
     checkRemoteFile(clip, 'clip', ctx.service.limits.maxDriverBytes);
-    session = newSession(interaction, ctx, photo, { format: 'gif' }, clip);
+    session = newSession(interaction, ctx, photo, parseMemeOptions({ style: interaction.options.getString('style') }, ctx.templates, ctx.service.limits), clip);
   } catch (error) {
     await replyInputError(interaction, error, ctx);
     return;

@@ -2,6 +2,7 @@
 // and picks the usable image from a message's attachments. Pure; throws InputError with a code.
 import type { InputLimits } from '../../config.ts';
 import { InputError } from '../../errors.ts';
+import { stylePreset } from '../../models/model-files.ts';
 import type { Captions } from '../../pipeline/meme-spec.ts';
 import type { TemplateCatalog } from '../../templates/template-types.ts';
 import { checkCaptionLength } from '../input-checks.ts';
@@ -13,6 +14,7 @@ export interface RawMemeOptions {
   format?: string | null;
   /** The `no-caption` option: not even the template's default caption. */
   noCaption?: boolean | null;
+  style?: string | null;
 }
 
 export interface ParsedMemeOptions {
@@ -21,6 +23,8 @@ export interface ParsedMemeOptions {
   captions?: Captions;
   noCaption?: boolean;
   format: 'gif' | 'mp4';
+  /** A style id; whether this bot can render it is the service's call. */
+  style?: string;
 }
 
 /** A file as Discord describes it, before any byte is downloaded. */
@@ -52,7 +56,8 @@ export function parseMemeOptions(raw: RawMemeOptions, catalog: TemplateCatalog, 
   const top = cleanCaption(raw.top, limits);
   const bottom = cleanCaption(raw.bottom, limits);
   const captions = top || bottom ? { ...(top ? { top } : {}), ...(bottom ? { bottom } : {}) } : undefined;
-  return { templateId, captions, format, ...(raw.noCaption ? { noCaption: true } : {}) };
+  const style = raw.style?.trim() ? stylePreset(raw.style).id : undefined;
+  return { templateId, captions, format, ...(raw.noCaption ? { noCaption: true } : {}), ...(style ? { style } : {}) };
 }
 
 const IMAGE_EXTENSIONS = /\.(jpe?g|png|webp|gif|bmp|tiff?|avif|heic)$/i;

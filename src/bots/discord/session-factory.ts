@@ -44,6 +44,7 @@ export function newSession(
       ...(options.captions ? { captions: options.captions } : {}),
       ...(options.noCaption ? { noCaption: true } : {}),
       format: options.format,
+      ...(options.style ? { style: options.style } : {}),
       maxBytes: interaction.attachmentSizeLimit || DEFAULT_ATTACHMENT_LIMIT_BYTES,
       ...engineForGuild(settings),
     },

@@ -1,4 +1,5 @@
-// Parses command text from messages and captions: `/meme@bot tmpl top | bottom` → name, template, captions.
+// Parses command text from messages and captions: `/meme@bot tmpl style:ink top | bottom` → name, template,
+// style, captions.
 // Pure string work; it does not look templates up or touch telegraf.
 import type { Captions } from '../../pipeline/meme-spec.ts';
 
@@ -14,6 +15,8 @@ export interface MemeArgs {
   templateId?: string;
   /** The first word was `random`. */
   random?: boolean;
+  /** `style:NAME` as given (a HelloMeme LoRA style; the service checks the name). */
+  style?: string;
   captions?: Captions;
   /** A lone `-` where the captions go: no caption, not even the template's default. */
   noCaption?: boolean;
@@ -42,12 +45,31 @@ function cleanCaption(text: string | undefined): string | undefined {
   return trimmed ? trimmed : undefined;
 }
 
-/** `tmpl top | bottom`, `tmpl | bottom`, `tmpl top`, `| bottom`, `random top`, `tmpl -` (no caption), `-`, or nothing. */
+const STYLE_WORD = /(^|\s)style[:=](\S+)(?=\s|\||$)/i;
+
+/**
+ * `style:NAME` (or `style=NAME`) anywhere before the first `|`: the style, and the args without it. After the bar
+ * it is caption text.
+ */
+export function takeStyle(args: string): { style?: string; rest: string } {
+  const bar = args.indexOf('|');
+  const head = bar === -1 ? args : args.slice(0, bar);
+  const match = STYLE_WORD.exec(head);
+  if (!match) return { rest: args };
+  const rest = `${head.slice(0, match.index)}${match[1]}${head.slice(match.index + match[0].length)}`.replace(/\s+/g, ' ').trim();
+  return { style: match[2], rest: bar === -1 ? rest : `${rest} ${args.slice(bar)}`.trim() };
+}
+
+/**
+ * `tmpl top | bottom`, `tmpl | bottom`, `tmpl top`, `| bottom`, `random top`, `tmpl -` (no caption), `-`, or
+ * nothing; `style:NAME` anywhere before `|`.
+ */
 export function parseMemeArgs(args: string): MemeArgs {
-  const text = args.trim();
-  if (text === '') return {};
-  if (text === NO_CAPTION_MARK) return { noCaption: true };
-  const result: MemeArgs = {};
+  const { style, rest: withoutStyle } = takeStyle(args.trim());
+  const text = withoutStyle.trim();
+  const result: MemeArgs = style ? { style } : {};
+  if (text === '') return result;
+  if (text === NO_CAPTION_MARK) return { ...result, noCaption: true };
   let rest = text;
   if (!text.startsWith('|')) {
     const firstWord = /^(\S+)\s*([\s\S]*)$/.exec(text)!;

@@ -42,6 +42,8 @@ export interface JobSource {
   noCaption?: boolean;
   /** The files passed the service's checks when they arrived (so a later render need not check again). */
   checked?: boolean;
+  /** A HelloMeme LoRA style as the user typed it. */
+  style?: string;
   /** The user's message the status and result reply to. */
   replyToMessageId?: number;
   /** Telegram's language_code of the requester. */
@@ -95,10 +97,10 @@ export function newId(): string {
   return randomBytes(6).toString('base64url');
 }
 
-/** Same photo, clip, template, captions (or none), seed and format → the same animation: reuse its file_id. */
+/** Same photo, clip, template, captions (or none), style, seed and format → the same animation: reuse its file_id. */
 export function resultCacheKey(source: JobSource, format: OutputFormat, seed = DEFAULT_SEED): string {
   const captions = [source.captions?.top ?? null, source.captions?.bottom ?? null, source.noCaption === true];
-  return JSON.stringify([source.photo.uniqueId, source.clip?.uniqueId ?? null, source.templateId ?? null, ...captions, format, seed]);
+  return JSON.stringify([source.photo.uniqueId, source.clip?.uniqueId ?? null, source.templateId ?? null, ...captions, source.style?.toLowerCase() ?? null, format, seed]);
 }
 
 export class MemeJobs {
@@ -338,6 +340,7 @@ export class MemeJobs {
       maxBytes: options.format === 'webm' ? MAX_STICKER_BYTES : MAX_UPLOAD_BYTES,
       priority: 'full',
       seed: options.seed,
+      ...(source.style ? { style: source.style } : {}),
     };
   }
 

@@ -6,7 +6,7 @@ import type { Message } from 'telegraf/types';
 import type { TemplateCatalog } from '../../templates/template-types.ts';
 import type { MemeService } from '../service-types.ts';
 import { BoundedMap } from './bounded-map.ts';
-import { parseCaptions, parseCommand, parseMemeArgs } from './command-parser.ts';
+import { parseCaptions, parseCommand, parseMemeArgs, takeStyle } from './command-parser.ts';
 import { codeText, userErrorText } from './error-text.ts';
 import { pageCount, templatePicker } from './inline-keyboards.ts';
 import { INLINE_START_PARAMETER } from './inline-mode.ts';
@@ -105,7 +105,7 @@ export class MessageHandlers {
     const photo = photoOf(message) ?? photoOf(reply);
     if (!photo) return this.reply(base, TEXTS.needPhoto);
     const parsed = parseMemeArgs(args);
-    const source: JobSource = { ...base, photo, captions: parsed.captions, ...(parsed.noCaption ? { noCaption: true } : {}) };
+    const source: JobSource = { ...base, photo, captions: parsed.captions, ...(parsed.noCaption ? { noCaption: true } : {}), ...(parsed.style ? { style: parsed.style } : {}) };
     if (parsed.templateId && !this.deps.templates.has(parsed.templateId)) {
       await this.reply(base, codeText('UNKNOWN_TEMPLATE', { templateId: parsed.templateId }, base.language));
       return this.checkThenPick(source);
@@ -121,8 +121,9 @@ export class MessageHandlers {
     if (!clip) return this.reply(base, TEXTS.needClip);
     const photo = photoOf(message) ?? photoOf(reply) ?? this.lastPhotos.get(`${base.chat.chatId}:${base.userId}`);
     if (!photo) return this.reply(base, TEXTS.needPhotoForDrive);
-    // `/drive top | bottom`: the args are captions only (the clip is the motion).
-    this.deps.jobs.launch({ ...base, photo, clip, captions: parseCaptions(args) }, { format: 'mp4' });
+    // `/drive [style:NAME] top | bottom`: the args are a style and captions (the clip is the motion).
+    const { style, rest } = takeStyle(args);
+    this.deps.jobs.launch({ ...base, photo, clip, captions: parseCaptions(rest), ...(style ? { style } : {}) }, { format: 'mp4' });
   }
 
   private async reply(base: { chat: ChatTarget; replyToMessageId?: number }, text: string): Promise<void> {

@@ -37,6 +37,7 @@ const routeSchema = z.object({
     captions: z.object({ top: z.string().optional(), bottom: z.string().optional() }).optional(),
     noCaption: z.boolean().optional(),
     checked: z.boolean().optional(),
+    style: z.string().optional(),
     replyToMessageId: z.number().int().positive().optional(),
     language: z.string().optional(),
   }),

@@ -1,10 +1,11 @@
 // Telegram-only wording: command descriptions, help, picker and status lines, button labels.
 // Error and progress texts are not here: they come from bots/messages.ts, shared by every platform.
+import { STYLE_PRESETS } from '../../models/model-files.ts';
 import type { TemplateInfo } from '../../templates/template-types.ts';
 
 /** Registered with setMyCommands on start; the order is the order Telegram shows. */
 export const BOT_COMMANDS = [
-  { command: 'meme', description: 'Animate a photo: /meme <template> [top | bottom]' },
+  { command: 'meme', description: 'Animate a photo: /meme <template> [style:NAME] [top | bottom]' },
   { command: 'drive', description: 'Use your own clip: send a video with /drive as a reply to a photo' },
   { command: 'templates', description: 'List the meme templates' },
   { command: 'cancel', description: 'Cancel your running meme' },
@@ -17,6 +18,7 @@ export const HELP_TEXT = [
   '',
   '/meme <template> [top text | bottom text]: as the caption of a photo, or as a reply to a photo.',
   '/meme alone shows the template picker. Without text, the template\'s own caption is used; /meme <template> - has none.',
+  `style:NAME before the captions gives full-quality memes a look (${STYLE_PRESETS.map((s) => s.id).join(', ')}), e.g. /meme smug style:ghibli; it works with /drive too.`,
   '/drive: send a video or GIF with /drive as a reply to your photo to use your own motion.',
   '/templates: the list of templates.',
   '/cancel: stop your running meme.',

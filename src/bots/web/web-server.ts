@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../config.ts';
 import { MemeError } from '../../errors.ts';
+import { STYLE_PRESETS } from '../../models/model-files.ts';
 import type { OutputFormat } from '../../pipeline/types.ts';
 import type { Logger } from '../logger.ts';
 import { clipTrimmedText, limitsText } from '../messages.ts';
@@ -126,6 +127,12 @@ function createRoutes({ config, service, logger }: WebServerDeps, hub: WebJobHub
         sendError(res, error);
       }
     },
+    'GET /api/styles': (_req, res) => {
+      // Every HelloMeme style; `installed` is false for one this bot cannot render, null when its workers decide.
+      const { engines, styles: installed } = service.stats();
+      const styles = STYLE_PRESETS.map((s) => ({ id: s.id, label: s.label, installed: installed ? installed.includes(s.id) : null }));
+      sendJson(res, 200, { styles, hellomeme: engines.includes('hellomeme') });
+    },
     'GET preview': (_req, res, url) => {
       const id = url.pathname.split('/')[2];
       if (!service.templates.has(id)) return sendError(res, new MemeError('UNKNOWN_TEMPLATE', id, { templateId: id }));
@@ -179,6 +186,7 @@ function toRequest(form: Awaited<ReturnType<typeof parseForm>>): MemeRequest {
   const top = text('top');
   const bottom = text('bottom');
   const format = (text('format') ?? 'gif') as OutputFormat;
+  const style = text('style');
   return {
     platform: 'web',
     userId: `web:${user}`,
@@ -190,6 +198,7 @@ function toRequest(form: Awaited<ReturnType<typeof parseForm>>): MemeRequest {
     noCaption: ['1', 'on', 'true'].includes(text('noCaption') ?? ''),
     format,
     priority: 'full',
+    ...(style ? { style } : {}),
   };
 }
 

@@ -121,6 +121,20 @@ describe('/drive with the person\'s own clip', () => {
     expect(adapterFailures()).toEqual([]);
   });
 
+  it('/meme style:ghibli on a bot without HelloMeme: an ephemeral note saying why, nothing rendered', async () => {
+    const photo = await h.photoAttachment('show1.jpg');
+    const before = h.rendered.length;
+    const options = [
+      { name: 'template', type: STRING, value: 'nod-along' },
+      { name: 'style', type: STRING, value: 'ghibli' },
+    ];
+    const record = h.fake.dispatchInteraction(memeCommand(photo.id, options, { [photo.id]: photo }));
+    const note = await h.privateFollowUp(record);
+    expect(Number(note.json?.flags) & EPHEMERAL).toBe(EPHEMERAL);
+    expect(note.json?.content).toContain('styles need the HelloMeme engine');
+    expect(h.rendered.length).toBe(before);
+  });
+
   it('a clip over the size cap is refused ephemerally before anything is deferred or downloaded', async () => {
     const maxBytes = h.config.limits.maxDriverBytes;
     const photo = await h.photoAttachment('show1.jpg');

@@ -57,6 +57,13 @@ describe('parseMemeOptions', () => {
     expect(parseMemeOptions({}, catalog, DEFAULT_INPUT_LIMITS)).toEqual({ templateId: undefined, captions: undefined, format: 'gif' });
   });
 
+  it("normalises a style to its id (HelloMeme's preset names too) and names the known ones for an unknown one", () => {
+    expect(parseMemeOptions({ template: 'smug', style: 'ghibli' }, catalog, DEFAULT_INPUT_LIMITS)).toMatchObject({ templateId: 'smug', style: 'ghibli' });
+    expect(parseMemeOptions({ style: '[preset]zyd232_InkStyle_v1_0' }, catalog, DEFAULT_INPUT_LIMITS).style).toBe('ink');
+    expect(parseMemeOptions({ style: null }, catalog, DEFAULT_INPUT_LIMITS)).not.toHaveProperty('style');
+    expect(codeOf(() => parseMemeOptions({ style: 'vaporwave' }, catalog, DEFAULT_INPUT_LIMITS))).toBe('BAD_OPTION');
+  });
+
   it('rejects unknown templates, formats and overlong captions with codes', () => {
     expect(codeOf(() => parseMemeOptions({ template: 'moonwalk' }, catalog, DEFAULT_INPUT_LIMITS))).toBe('UNKNOWN_TEMPLATE');
     expect(codeOf(() => parseMemeOptions({ format: 'avi' }, catalog, DEFAULT_INPUT_LIMITS))).toBe('UNSUPPORTED_FORMAT');

@@ -81,13 +81,13 @@ describe('command definitions', () => {
       ['Memeify avatar', 2],
     ]);
     const meme = commands[0] as { options: Array<{ name: string; type: number; autocomplete?: boolean; required?: boolean }> };
-    expect(meme.options.map((o) => o.name)).toEqual(['photo', 'user', 'template', 'top', 'bottom', 'format', 'no-caption']);
+    expect(meme.options.map((o) => o.name)).toEqual(['photo', 'user', 'template', 'top', 'bottom', 'format', 'no-caption', 'style']);
     // Discord's caption boxes stop at the configured limit; no-caption is a boolean (type 5).
     expect(meme.options.filter((o) => o.name === 'top' || o.name === 'bottom').map((o) => (o as { max_length?: number }).max_length)).toEqual([80, 80]);
     expect(meme.options.find((o) => o.name === 'no-caption')?.type).toBe(5);
     expect(meme.options.find((o) => o.name === 'template')?.autocomplete).toBe(true);
     const drive = commands[1] as { options: Array<{ name: string; type: number; required?: boolean }> };
-    expect(drive.options.map((o) => [o.name, o.type, o.required])).toEqual([['photo', 11, true], ['clip', 11, true]]);
+    expect(drive.options.map((o) => [o.name, o.type, o.required])).toEqual([['photo', 11, true], ['clip', 11, true], ['style', 3, false]]);
     const settings = commands[3] as { default_member_permissions: string; contexts: number[]; options: Array<{ name: string }> };
     expect(settings.default_member_permissions).toBe('32');
     expect(settings.contexts).toEqual([0]);

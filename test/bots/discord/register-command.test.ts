@@ -35,6 +35,13 @@ describe('memeloom discord register', () => {
     expect(put).toHaveLength(1);
     const names = (put[0].json as unknown as Array<{ name: string }>).map((c) => c.name);
     expect(names).toEqual(['meme', 'drive', 'templates', 'meme-settings', 'Make it a meme', 'Memeify avatar']);
+    // /meme and /drive offer HelloMeme's nine LoRA styles as fixed choices.
+    type Option = { name: string; choices?: Array<{ name: string; value: string }> };
+    const commands = put[0].json as unknown as Array<{ name: string; options: Option[] }>;
+    for (const name of ['meme', 'drive']) {
+      const style = commands.find((c) => c.name === name)?.options.find((o) => o.name === 'style');
+      expect(style?.choices?.map((c) => c.value), name).toEqual(['baby-face', 'more-details', 'pixel-portrait', 'drawing', 'anime-extract', 'animemix', 'anime-outline', 'ghibli', 'ink']);
+    }
     expect(String(out.mock.calls[0][0])).toContain(`in guild ${GUILD_ID}`);
   });
 

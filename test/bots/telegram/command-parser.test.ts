@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCaptions, parseCommand, parseMemeArgs } from '../../../src/bots/telegram/command-parser.ts';
+import { parseCaptions, parseCommand, parseMemeArgs, takeStyle } from '../../../src/bots/telegram/command-parser.ts';
 
 describe('parseCommand', () => {
   it('reads the name and arguments of a leading command', () => {
@@ -54,5 +54,21 @@ describe('parseMemeArgs', () => {
   it('keeps later bars in the bottom text and drops empty captions', () => {
     expect(parseCaptions('a | b | c')).toEqual({ top: 'a', bottom: 'b | c' });
     expect(parseCaptions(' | ')).toBeUndefined();
+  });
+});
+
+describe('style:NAME in the arguments', () => {
+  it('takes style:NAME or style=NAME from anywhere before the bar, leaving template and captions as they were', () => {
+    expect(parseMemeArgs('smug style:ghibli when the build | passes')).toEqual({ templateId: 'smug', style: 'ghibli', captions: { top: 'when the build', bottom: 'passes' } });
+    expect(parseMemeArgs('style=Ink smug')).toEqual({ templateId: 'smug', style: 'Ink' });
+    expect(parseMemeArgs('random STYLE:more-details top')).toEqual({ random: true, style: 'more-details', captions: { top: 'top' } });
+    expect(parseMemeArgs('style:ghibli')).toEqual({ style: 'ghibli' });
+  });
+
+  it('leaves style: after the bar as caption text, and words that only contain it alone', () => {
+    expect(parseMemeArgs('smug top | style:ghibli')).toEqual({ templateId: 'smug', captions: { top: 'top', bottom: 'style:ghibli' } });
+    expect(parseMemeArgs('smug lifestyle:vibes')).toEqual({ templateId: 'smug', captions: { top: 'lifestyle:vibes' } });
+    expect(takeStyle('style:ink top | bottom')).toEqual({ style: 'ink', rest: 'top | bottom' });
+    expect(takeStyle('just captions')).toEqual({ rest: 'just captions' });
   });
 });

@@ -30,10 +30,13 @@ export interface TelegramHarness {
   close(): Promise<void>;
 }
 
-/** `env` adds settings to the bot's environment (limits, say), as `npm start` would read them. */
-export async function startTelegramHarness(overrides: Partial<TelegramConfig> = {}, env: Record<string, string> = {}): Promise<TelegramHarness> {
+/**
+ * `env` adds settings to the bot's environment (limits, say), as `npm start` would read them; `engines` registers
+ * the tiny HelloMeme engine (startRealCore).
+ */
+export async function startTelegramHarness(overrides: Partial<TelegramConfig> = {}, env: Record<string, string> = {}, engines: Parameters<typeof startRealCore>[1] = {}): Promise<TelegramHarness> {
   const fake = await FakeTelegramServer.start({ maxPollHoldMs: 2000 });
-  const core = await startRealCore({ MEMELOOM_PROGRESS_INTERVAL_MS: '200', TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, ...env });
+  const core = await startRealCore({ MEMELOOM_PROGRESS_INTERVAL_MS: '200', TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, ...env }, engines);
   const { config, templates, renderer, rendered, service } = core;
   const { token, apiRoot, webhookUrl, webhookSecret, webhookPort } = config.telegram;
   const logs: string[] = [];

@@ -74,6 +74,16 @@ describe('memeloom CLI', () => {
     expectOneLineError(await memeloom(['render', '--photo', photo, '--template', 'nice', '--out', path.join(dir, 'missing-dir', 'x.gif')], dir), 'OUTPUT_UNWRITABLE');
   });
 
+  it('names the known styles for an unknown --style, and says a style needs HelloMeme when it is not installed', async () => {
+    const photo = referenceImage('trump.jpg');
+    const unknown = await memeloom(['render', '--photo', photo, '--template', 'pout', '--style', 'vaporwave'], dir);
+    expectOneLineError(unknown, 'BAD_OPTION');
+    expect(unknown.stderr).toContain('known: baby-face, more-details');
+    const noModels = await memeloom(['render', '--photo', photo, '--template', 'pout', '--style', 'ghibli', '--out', path.join(dir, 'styled.gif')], dir, { MEMELOOM_MODELS_DIR: path.join(dir, 'no-models') });
+    expectOneLineError(noModels, 'BAD_OPTION');
+    expect(noModels.stderr).toContain('styles need the HelloMeme engine');
+  });
+
   it('takes the format from --out when --format is not given, and refuses a contradiction', async () => {
     const photo = referenceImage('trump.jpg');
     const out = path.join(dir, 'from-extension.mp4');

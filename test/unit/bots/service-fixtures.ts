@@ -51,7 +51,9 @@ export interface RenderCall {
 
 /** A renderer that walks the six stages in `steps` steps, `stepMs` apart (or advancing a fake clock). */
 export class FakeRenderer implements Renderer {
-  readonly engines: EngineName[] = ['warp'];
+  engines: EngineName[] = ['warp'];
+  /** Installed HelloMeme styles (with 'hellomeme' in engines). */
+  styles: readonly string[] = [];
   calls: RenderCall[] = [];
   steps = 6;
   stepMs = 2;

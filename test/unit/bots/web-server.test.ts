@@ -126,6 +126,17 @@ describe('web playground server', () => {
     expect(bigClip.json.error.text).toContain('The limit is 20 KB.');
   });
 
+  it('lists the styles with what this bot can render, and passes the chosen one to the service', async () => {
+    const { styles, hellomeme } = await (await fetch(`${bot.url}/api/styles`)).json();
+    expect(hellomeme).toBe(false);
+    expect(styles).toHaveLength(9);
+    expect(styles[7]).toEqual({ id: 'ghibli', label: 'Ghibli anime', installed: false });
+    // Warp only here: the style reaches the service, which says why it cannot be done.
+    const photo = new Blob([new Uint8Array(PHOTO)], { type: 'image/jpeg' });
+    const styled = await post('/api/jobs', form({ photo, template: 'nod-along', user: 'styler', style: 'ghibli' }));
+    expect(styled).toMatchObject({ status: 400, json: { error: { code: 'BAD_OPTION', text: expect.stringContaining('styles need the HelloMeme engine') } } });
+  });
+
   it('cancels a running job from the page API', async () => {
     renderer.steps = 2000;
     try {

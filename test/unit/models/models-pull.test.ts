@@ -35,6 +35,18 @@ describe('models pull', () => {
     expect(f.hub.requests.slice(before).every((r) => r.method === 'HEAD')).toBe(true);
   });
 
+  it('--style fetches the named LoRA styles from songkey/loras_sd_1_5 as well, and names the known ones for a typo', async () => {
+    const ghibli = { repo: 'songkey/loras_sd_1_5', path: 'ghibli_anime_v1.safetensors' };
+    const ink = { repo: 'songkey/loras_sd_1_5', path: 'zyd232_InkStyle_v1_0.safetensors' };
+    for (const file of [ghibli, ink]) f.hub.add(file.repo, file.path);
+    const out = sink();
+    const code = await runModelsPull(['--dir', f.dir, '--style', 'ghibli,ink'], { env: { HF_ENDPOINT: f.hub.hubUrl }, stdout: out.stream, stderr: sink().stream, retryDelayMs: 5 });
+    expect(code).toBe(0);
+    for (const file of [ghibli, ink]) expect((await readFile(path.join(f.dir, file.repo, file.path))).equals(f.hub.body(`${file.repo}/${file.path}`))).toBe(true);
+    expect(out.text()).toMatch(new RegExp(`^pulling ${filesForPreset('realistic').length + 2} files .* for preset realistic with styles ghibli, ink from`));
+    await expect(runModelsPull(['--dir', f.dir, '--style', 'vaporwave'], { env: { HF_ENDPOINT: f.hub.hubUrl }, stdout: sink().stream, stderr: sink().stream })).rejects.toMatchObject({ code: 'BAD_OPTION', message: expect.stringContaining('known: baby-face') });
+  });
+
   it('draws bytes, rate and ETA on a terminal', async () => {
     const err = sink(true);
     const big = f.hub.add(MOTION.repo, MOTION.path, Buffer.alloc(8 * 1024 * 1024, 3));

@@ -1,10 +1,12 @@
 // The tiny-weights tool: the official per-module layout that the strict hm5 loader binds, the same bytes for
 // the same seed, and the model-path resolvers' coded errors.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MemeError } from '../../../../../../src/errors.ts';
+import { filesForPreset } from '../../../../../../src/models/model-files.ts';
+import { localPathOf } from '../../../../../../src/models/models-dir.ts';
 import { loadHm5Modules } from '../../../../../../src/graph/models/hellomeme/load-modules.ts';
 import { modelPathsFromModelsDir, modelPathsFromModuleFolder } from '../../../../../../src/pipeline/engines/hellomeme/model-paths.ts';
 import { TINY_FOLDERS, writeTinyHelloMeme } from '../../../../../../src/pipeline/engines/hellomeme/tiny/tiny-hellomeme.ts';
@@ -28,6 +30,17 @@ describe('tiny HelloMeme tool', () => {
       expect(a.equals(readFileSync(join(root, 'b', folder, name))), folder).toBe(true);
       expect(a.equals(readFileSync(join(root, 'c', folder, name))), folder).toBe(false);
     }
+  });
+
+  it('finds the LoRA styles present in a pulled models directory, and only those', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'memeloom-pulled-'));
+    for (const file of filesForPreset('realistic', ['ghibli'])) {
+      mkdirSync(dirname(localPathOf(dir, file)), { recursive: true });
+      writeFileSync(localPathOf(dir, file), '');
+    }
+    expect(modelPathsFromModelsDir(dir, 'realistic').styles).toEqual({ ghibli: join(dir, 'songkey', 'loras_sd_1_5', 'ghibli_anime_v1.safetensors') });
+    rmSync(join(dir, 'songkey', 'loras_sd_1_5'), { recursive: true });
+    expect(modelPathsFromModelsDir(dir, 'realistic').styles).toBeUndefined();
   });
 
   it('names the missing folders with a coded error', () => {

@@ -1,6 +1,6 @@
 // LoRA merge with kohya and diffusers/peft names, checked against deltas computed by hand in the test.
 import { describe, expect, it } from 'vitest';
-import { mergeLora } from '../../src/graph/weights/lora-merge.ts';
+import { mergeLora, unreadLoraKeys } from '../../src/graph/weights/lora-merge.ts';
 import { storeFromHost } from '../../src/graph/weights/weight-store.ts';
 
 const base = () =>
@@ -57,6 +57,17 @@ describe('mergeLora', () => {
     });
     const b = mergeLora(base(), old, 'unet');
     expect(await read(b.store, 'down_blocks.0.attentions.0.transformer_blocks.0.attn1.to_q.weight')).toEqual([1, 2, 3, 5, 5, 6]);
+  });
+
+  it('lists the keys neither target reads (LoHa factors, DoRA scales), and none for plain LoRAs', () => {
+    const mixed = storeFromHost({
+      'lora_unet_conv_in.lora_up.weight': { shape: [2, 1, 1, 1], data: Float32Array.of(1, -1) },
+      'lora_unet_conv_in.lora_down.weight': { shape: [1, 1, 2, 2], data: Float32Array.of(1, 2, 3, 4) },
+      'lora_unet_conv_in.hada_w1_a': { shape: [2, 1], data: Float32Array.of(1, 1) },
+      'unet.conv_in.lora_magnitude_vector': { shape: [2], data: Float32Array.of(1, 1) },
+    });
+    expect(unreadLoraKeys(mixed)).toEqual(['lora_unet_conv_in.hada_w1_a', 'unet.conv_in.lora_magnitude_vector']);
+    expect(unreadLoraKeys(storeFromHost({ 'lora_te_text_model_encoder_layers_0_self_attn_q_proj.alpha': { shape: [], data: Float32Array.of(1) } }))).toEqual([]);
   });
 
   it('names a LoRA module that matches no weight', () => {

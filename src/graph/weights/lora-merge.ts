@@ -32,6 +32,14 @@ function parseKey(key: string, target: LoraTarget): { module: string; role: keyo
   return null;
 }
 
+/**
+ * Keys no target reads (LyCORIS LoHa/LoKr factors, DoRA magnitudes, …): merging the rest alone would not be the
+ * LoRA the file describes, so callers refuse a file that has any.
+ */
+export function unreadLoraKeys(lora: WeightStore): string[] {
+  return [...lora.names()].filter((key) => !parseKey(key, 'unet') && !parseKey(key, 'text_encoder'));
+}
+
 /** delta = up[out, r] · down[r, in·k·k], scaled; conv LoRAs keep the kernel in `down`. */
 export function loraDelta(up: Float32Array, upShape: readonly number[], down: Float32Array, downShape: readonly number[], factor: number): Float32Array {
   const out = upShape[0];

@@ -104,6 +104,18 @@ describe('a LoRA style merged at build time', () => {
     expect(byFormula.style).toBeNull();
   });
 
+  it('refuses a style file with weights a LoRA merge cannot use (a LoHa), naming them', async () => {
+    const loha = join(dir.models, 'loha.safetensors');
+    await writeSafetensors(loha, [
+      { name: 'lora_unet_conv_in.hada_w1_a', dtype: 'F32', shape: [32, 2], data: new Float32Array(64) },
+      { name: 'lora_unet_conv_in.hada_w1_b', dtype: 'F32', shape: [2, 36], data: new Float32Array(72) },
+    ]);
+    await expect(openHelloMemeSessions(modelPathsFromModuleFolder(dir.models), { cacheDir: dir.cache, provider: 'cpu', style: { id: 'drawing', loraPath: loha } })).rejects.toMatchObject({
+      code: 'BAD_WEIGHTS',
+      message: expect.stringContaining('lora_unet_conv_in.hada_w1_a'),
+    });
+  });
+
   it('the styled denoiser is the hooked UNet with the formula weights; the reference UNet stays base', async () => {
     expect(merged.unet).toBeGreaterThan(0);
     const F = 2;

@@ -1,21 +1,27 @@
 // `npm run bench:graph`: full-size SD1.5 UNet with random weights (fp32, CPU): build time, session creation,
 // one step at batch 2×4×64×64 with 77×768 text, peak RSS. Weights stream to disk one tensor at a time and the
-// graph references them in place, so no second copy is ever held in JS.
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+// graph references them in place, so no second copy is ever held in JS. With python3-torch and a diffusers 0.33.1
+// checkout (DIFFUSERS_SRC) the same step runs in PyTorch too, alternating with ORT: medians, ratio, both peak RSS
+// and how far the two outputs are apart.
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSd15Graph, sd15Module } from '../src/graph/models/sd15/build-graph.ts';
 import { SD15_UNET_CONFIG } from '../src/graph/models/sd15/default-configs.ts';
 import { writeModelExternal } from '../src/graph/onnx/model-writer.ts';
 import { createSession } from '../src/graph/runtime.ts';
+import { writeSafetensors } from '../src/graph/weights/safetensors-writer.ts';
 import { openSafetensorsStore } from '../src/graph/weights/weight-store.ts';
 import { seededNormals, writeRandomParams } from '../src/pipeline/engines/hellomeme/tiny/tiny-weights.ts';
+import { startTorchUnet, type TorchUnet, torchComparisonUnavailable } from './torch-comparison.ts';
 
 const RSS_LIMIT_BYTES = 12 * 1024 ** 3;
 
 const seconds = (fromMs: number) => ((performance.now() - fromMs) / 1000).toFixed(2);
 const gib = (bytes: number) => (bytes / 1024 ** 3).toFixed(2);
 const peakRssBytes = () => process.resourceUsage().maxRSS * 1024;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+const spread = (xs: number[]) => `median ${median(xs).toFixed(2)} s (${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}, n=${xs.length})`;
 
 async function main(): Promise<void> {
   const dir = process.env.MEMELOOM_BENCH_DIR ?? join(tmpdir(), 'memeloom-graph-bench');
@@ -44,16 +50,56 @@ async function main(): Promise<void> {
     timestep: { elem: 'float32' as const, dims: [2], data: Float32Array.of(999, 999) },
     encoder_hidden_states: { elem: 'float32' as const, dims: [2, 77, 768], data: seededNormals(2 * 77 * 768, 8, 1) },
   };
-  const steps = Number(process.env.MEMELOOM_BENCH_STEPS ?? 2);
+  const unavailable = torchComparisonUnavailable();
+  let torch: TorchUnet | null = null;
+  if (unavailable) console.log(`PyTorch comparison skipped: ${unavailable}`);
+  else {
+    const inputsPath = join(dir, 'step-inputs.safetensors');
+    await writeSafetensors(inputsPath, Object.entries(feeds).map(([name, f]) => ({ name, dtype: 'F32' as const, shape: f.dims, data: f.data })));
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(SD15_UNET_CONFIG));
+    t = performance.now();
+    torch = await startTorchUnet(weightsPath, inputsPath, join(dir, 'config.json'));
+    console.log(`PyTorch side: ${torch.versions}, started in ${seconds(t)} s`);
+  }
+  const steps = Number(process.env.MEMELOOM_BENCH_STEPS ?? (torch ? 3 : 2));
+  const ortSeconds: number[] = [];
+  const torchSeconds: number[] = [];
+  let torchPeak = 0;
+  let last: Float32Array | null = null;
   for (let i = 0; i < steps; i++) {
     t = performance.now();
     const out = await session.run(feeds);
-    const data = out.out_sample.data as Float32Array;
-    const finite = data.every(Number.isFinite);
-    console.log(`step ${i + 1}: ${seconds(t)} s (batch 2×4×64×64, text 2×77×768; output ${out.out_sample.dims.join('×')}, finite: ${finite})`);
+    ortSeconds.push((performance.now() - t) / 1000);
+    last = out.out_sample.data as Float32Array;
+    const finite = last.every(Number.isFinite);
+    let line = `step ${i + 1}: ORT ${ortSeconds[i].toFixed(2)} s (batch 2×4×64×64, text 2×77×768; output ${out.out_sample.dims.join('×')}, finite: ${finite})`;
+    if (torch) {
+      const step = await torch.step();
+      torchSeconds.push(step.seconds);
+      torchPeak = step.peakRssBytes;
+      line += `, PyTorch ${step.seconds.toFixed(2)} s`;
+    }
+    console.log(line);
   }
   await session.dispose();
   const peak = peakRssBytes();
+  console.log(`ORT step: ${spread(ortSeconds)}`);
+  if (torch && last) {
+    const outPath = join(dir, 'torch-out.f32');
+    await torch.writeOutput(outPath);
+    await torch.close();
+    const reference = new Float32Array(readFileSync(outPath).buffer.slice(0));
+    let maxDiff = 0;
+    let maxRef = 0;
+    for (let i = 0; i < reference.length; i++) {
+      maxDiff = Math.max(maxDiff, Math.abs(reference[i] - last[i]));
+      maxRef = Math.max(maxRef, Math.abs(reference[i]));
+    }
+    console.log(`PyTorch step: ${spread(torchSeconds)}`);
+    console.log(`ORT / PyTorch: ${(median(ortSeconds) / median(torchSeconds)).toFixed(2)}× the time (medians; goal ≤ 0.60×)`);
+    console.log(`peak RSS: ORT ${gib(peak)} GiB, PyTorch ${gib(torchPeak)} GiB (${(peak / torchPeak).toFixed(2)}×)`);
+    console.log(`outputs: max |ORT − PyTorch| = ${maxDiff.toExponential(2)} (output absmax ${maxRef.toFixed(2)})`);
+  }
   console.log(`peak RSS: ${gib(peak)} GiB (limit ${gib(RSS_LIMIT_BYTES)} GiB) ${peak <= RSS_LIMIT_BYTES ? 'OK' : 'OVER LIMIT'}`);
   if (!keep) rmSync(dir, { recursive: true, force: true });
   if (peak > RSS_LIMIT_BYTES) process.exitCode = 1;

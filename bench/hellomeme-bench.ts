@@ -125,6 +125,11 @@ async function main(): Promise<void> {
     console.log(`${'clip total'.padEnd(16)} ${''.padStart(10)}  ${'(UNet cost linear in frames)'.padEnd(30)}   ${''.padStart(5)}   ${(extrapolatedMs / 1000).toFixed(1).padStart(9)} s = ${(extrapolatedMs / 3.6e6).toFixed(2)} h`);
     const dry = await dryRunFrameEvaluations(frameCount);
     console.log(`\nUNet frame-evaluations: ${dry.frameEvaluations} counted in a dry run of the sampling loop (${dry.calls} UNet calls = ${denoiserCalls(levels, STEPS)} planned); spec formula unetFrameEvaluations(${frameCount}) = ${evaluations}: ${dry.frameEvaluations === evaluations ? 'equal' : 'DIFFERENT'}`);
+    // The spec's table (§6.3): UNet frame-evaluations per step (per CFG half) for its test clips at fps8.
+    const specTable: [number, number][] = [[20, 24], [47, 57], [88, 104], [169, 205], [327, 393]];
+    const perStep = (n: number) => unetFrameEvaluations(n, 1, false);
+    console.log(`per step for ${frameCount} frames: ${perStep(frameCount)} frame-evaluations (≈ 1.2·N = ${(1.2 * frameCount).toFixed(1)}); ×${STEPS} steps ×2 CFG = ${evaluations} (spec: 25 × 1.2 N × 2 ≈ ${Math.round(25 * 1.2 * frameCount * 2)})`);
+    console.log(`spec §6.3 table, frame-evaluations per step: ${specTable.map(([n, e]) => `N=${n}: ${perStep(n)}${perStep(n) === e ? '' : ` (spec ${e}!)`}`).join(', ')} ${specTable.every(([n, e]) => perStep(n) === e) ? '(all equal)' : ''}`);
     console.log(`denoise window measured: ${(windowMs / 1000).toFixed(2)} s for [2, 4, ${probe}, ${L}, ${L}] with pads (${s.provider})`);
     const plan = planMemory({ frameCount, latentSize: L, downChannels: [320, 640, 1280, 1280], upChannels: [1280, 1280, 1280, 640] });
     console.log(`host memory plan (fp32): control cache ${gib(plan.controlCacheBytes)} GiB (${(plan.controlBytesPerFrame / 1024 ** 2).toFixed(1)} MiB/frame), pads ${gib(plan.padCacheBytes)} GiB (${plan.keyframes} keyframes), latents ${gib(plan.latentBytes)} GiB`);

@@ -1,6 +1,7 @@
 // `memeloom graph run --model hm5-loop` through the real command line: on the loop golden (HelloMeme's gen_video,
-// N = 14) every tensor within the manifest's tolerances, and on frame counts the golden never ran (N = 35: four
-// depth-0 chunks; N = 134: three levels) a self-consistency check: the plan equals the one read out of the real
+// N = 14) every tensor within the manifest's tolerances, and on frame counts the loop golden never ran (N = 35: four
+// depth-0 chunks; N = 134: three levels) the final latents of HelloMeme's own gen_video on the same inputs and draws
+// (loop_unseen/reference.safetensors) plus a self-consistency check: the plan equals the one read out of the real
 // gen_video (manifest chunk_plans), every step follows from the recorded chunk predictions and draws, and the
 // keyframe pads and a padded chunk's prediction are reproduced by the single-graph commands.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeSafetensors } from '../../../src/graph/weights/safetensors-writer.ts';
-import { golden, randn, repoRoot } from '../golden-helpers.ts';
+import { unseenInputs, unseenNoise, writeTensors } from '../../golden/hellomeme_v5_tiny/loop_unseen/unseen-inputs.ts';
+import { golden, repoRoot } from '../golden-helpers.ts';
 import { runCli } from '../graph-run-case.ts';
 import { readGoldenJson } from '../../helpers/read-golden-json.ts';
 import { type GoldenTensor, maxAbsDiff, readSafetensors, sliceFirst } from '../../helpers/read-safetensors.ts';
@@ -40,7 +42,6 @@ const work = mkdtempSync(join(tmpdir(), 'hm5-loop-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 type Tensors = Map<string, GoldenTensor>;
-const goldenInputs = readSafetensors(join(LOOP, 'inputs.safetensors'));
 
 function get(map: Tensors, name: string): GoldenTensor {
   const t = map.get(name);
@@ -66,26 +67,6 @@ function framesOf(t: GoldenTensor, frames: readonly number[]): Float32Array {
     }
   }
   return out;
-}
-
-/** Inputs for N frames: the golden's reference cache and prompts, its control maps cycled over N, fresh base noise. */
-async function inputsFor(n: number, path: string): Promise<Tensors> {
-  const tensors: Tensors = new Map();
-  tensors.set('base_noise', { shape: [1, 4, n + 13, H, H], data: randn(4 * (n + 13) * PLANE, 9000 + n) });
-  for (const key of CONTROL) {
-    const t = get(goldenInputs, `control.${key}`);
-    const frames = Array.from({ length: n }, (_, f) => (f * 5) % t.shape[2]);
-    tensors.set(`control.${key}`, { shape: [t.shape[0], t.shape[1], n, t.shape[3], t.shape[4]], data: framesOf(t, frames) });
-  }
-  for (const name of ['prompt_embeds', ...LEVELS.map((l) => `ref_cache.${l}`)]) tensors.set(name, get(goldenInputs, name));
-  await writeSafetensors(path, [...tensors].map(([name, t]) => ({ name, dtype: 'F32' as const, shape: t.shape, data: t.data })));
-  return tensors;
-}
-
-async function noiseFor(plan: PlanLevel[], seed: number, path: string): Promise<Tensors> {
-  const tensors: Tensors = new Map(plan.map((l) => [`depth${l.depth}.noises`, { shape: [STEPS, 1, 4, l.indexes.length, H, H], data: randn(STEPS * 4 * l.indexes.length * PLANE, seed + l.depth) }]));
-  await writeSafetensors(path, [...tensors].map(([name, t]) => ({ name, dtype: 'F32' as const, shape: t.shape, data: t.data })));
-  return tensors;
 }
 
 describe('graph run --model hm5-loop on the loop golden (N = 14)', () => {
@@ -154,13 +135,20 @@ function dpmStep(sigmas: number[], i: number, x: Float32Array, eps: Float32Array
 
 describe('graph run --model hm5-loop on frame counts without a golden', () => {
   for (const n of [35, 134]) {
-    it(`N = ${n}: the real gen_video's plan, consistent steps, pads and chunk predictions`, async () => {
+    it(`N = ${n}: HelloMeme's final latents, the real gen_video's plan, consistent steps, pads and chunk predictions`, async () => {
       const plan = manifest.chunk_plans.plans[String(n)];
       const inputsPath = join(work, `inputs-${n}.safetensors`);
       const noisePath = join(work, `noise-${n}.safetensors`);
-      const inputs = await inputsFor(n, inputsPath);
-      const noise = await noiseFor(plan, 100 * n, noisePath);
+      const inputs = unseenInputs(n);
+      const noise = unseenNoise(n);
+      await writeTensors(inputsPath, inputs);
+      await writeTensors(noisePath, noise);
       const out = await runLoop(inputsPath, noisePath, join(work, `out-${n}.safetensors`));
+
+      // HelloMeme's own gen_video on the same tensors (make_golden.py): within the loop tolerance on latents.
+      const reference = get(readSafetensors(golden('hellomeme_v5_tiny', 'loop_unseen', 'reference.safetensors')), `latents_n${n}`);
+      expect(get(out, 'latents').shape).toEqual(reference.shape);
+      expect(maxAbsDiff(get(out, 'latents').data, reference.data)).toBeLessThanOrEqual(manifest.tolerance.latents_scale.max_abs);
 
       // The plan: levels, chunk lengths and keyframes as HelloMeme's own gen_video makes them for this N.
       const depths = [...out.keys()].filter((k) => /^depth\d+\.timesteps$/.test(k)).map((k) => Number(k.slice(5, -10)));

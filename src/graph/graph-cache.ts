@@ -8,7 +8,7 @@ import type { GraphBuilder, IoSpec } from './onnx/graph-builder.ts';
 import { writeModelExternal } from './onnx/model-writer.ts';
 
 /** Bump when any builder change alters the emitted graph, so old cache entries are not reused. */
-export const GRAPH_BUILDER_VERSION = 'memeloom-graph-2';
+export const GRAPH_BUILDER_VERSION = 'memeloom-graph-3';
 
 export function defaultCacheDir(): string {
   return process.env.MEMELOOM_GRAPH_CACHE ?? memeloomCacheDir('graphs');

@@ -99,8 +99,11 @@ describe('cuda target', () => {
     expect(count('', 'Softmax')).toBe(0);
     expect(g.usedDomains.has('com.microsoft')).toBe(true);
     expect([...g.initializers.values()].filter((i) => i.kind === 'weight').every((i) => i.elem === 'float16')).toBe(true);
+    // cpu: fp32, the same fused attention (ORT's CPU flash attention), GEGLU's gate written out
     const cpu = buildSd15Graph('unet', config, store);
-    expect(cpu.nodes.filter((n) => n.domain === 'com.microsoft')).toHaveLength(0);
+    const microsoft = cpu.nodes.filter((n) => n.domain === 'com.microsoft');
+    expect(microsoft.map((n) => n.opType)).toEqual(Array(32).fill('MultiHeadAttention'));
+    expect(cpu.nodes.filter((n) => n.opType === 'Softmax')).toHaveLength(0);
   });
 
   it('keeps a force_upcast VAE in fp32 (it overflows fp16), the rest in fp16', () => {

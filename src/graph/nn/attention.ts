@@ -1,6 +1,7 @@
 // Multi-head attention (self or cross) with diffusers' `to_q/to_k/to_v/to_out.0` names or HF CLIP's
-// `q_proj/k_proj/v_proj/out_proj`. Plain MatMul/Softmax, or the target's fused
-// com.microsoft MultiHeadAttention (targets.ts).
+// `q_proj/k_proj/v_proj/out_proj`. Unmasked attention is com.microsoft MultiHeadAttention where the target's
+// profile says its EP has a fused kernel (targets.ts: every target today); masked attention (CLIP's causal mask)
+// stays MatMul/Softmax.
 import type { GraphBuilder, Value } from '../onnx/graph-builder.ts';
 import { attr } from '../onnx/graph-builder.ts';
 import * as op from '../onnx/ops.ts';

@@ -49,6 +49,7 @@ const ENV_SCHEMA = z.object({
   MEMELOOM_CPU_CONCURRENCY: int(1).max(64).default(DEFAULT_CPU_CONCURRENCY),
   MEMELOOM_GPU_DEVICES: int(0).max(64).default(1),
   MEMELOOM_GPU_CONCURRENCY_PER_DEVICE: int(1).max(16).default(1),
+  MEMELOOM_GRAPH_THREADS: int(1).max(256).optional(),
   MEMELOOM_MAX_PENDING: int(1).default(100),
   MEMELOOM_MAX_ACTIVE_PER_USER: int(1).default(3),
   MEMELOOM_USER_HOURLY_LIMIT: int(1).default(30),
@@ -98,6 +99,11 @@ export interface Config {
   engine: 'auto' | 'warp' | 'hellomeme';
   /** Where HelloMeme runs: auto (CUDA, then WebGPU, when one really runs), or a named execution provider. */
   device: 'auto' | 'cpu' | 'cuda' | 'webgpu';
+  /**
+   * Intra-op threads per ONNX session (HelloMeme, its face toolkit); undefined: the process decides (the bot: the
+   * cores its render threads leave free; a worker or the CLI: ONNX Runtime's default, one per physical core).
+   */
+  graphThreads?: number;
   queue: {
     cpuConcurrency: number;
     gpuDevices: number;
@@ -193,6 +199,7 @@ function toConfig(s: EnvSettings): Config {
     logLevel: s.MEMELOOM_LOG_LEVEL,
     engine: s.MEMELOOM_ENGINE,
     device: s.MEMELOOM_DEVICE,
+    graphThreads: s.MEMELOOM_GRAPH_THREADS,
     queue: {
       cpuConcurrency: s.MEMELOOM_CPU_CONCURRENCY,
       gpuDevices: s.MEMELOOM_GPU_DEVICES,

@@ -1,5 +1,6 @@
 // Composition root: config → templates → renderer → queue + service → web playground and chat adapters; shutdown.
 // Wiring only: no request handling or meme logic lives here.
+import { availableParallelism } from 'node:os';
 import { mkdir } from 'node:fs/promises';
 import { createLogger, type Logger } from './bots/logger.ts';
 import { type CoreMemeService, createMemeService } from './bots/service.ts';
@@ -129,7 +130,16 @@ export async function startMemeloom(config: Config, options: StartOptions = {}):
  */
 async function loadRenderer(config: Config, log: Logger): Promise<Renderer> {
   const { createThreadedRenderer } = await import('./pipeline/render-thread/threaded-renderer.ts');
-  return createThreadedRenderer({ modelsDir: config.modelsDir, limits: config.limits, device: config.device, threads: config.queue.cpuConcurrency, log: (line) => log.info(line) });
+  return createThreadedRenderer({ modelsDir: config.modelsDir, limits: config.limits, device: config.device, threads: config.queue.cpuConcurrency, graphThreads: botGraphThreads(config), log: (line) => log.info(line) });
+}
+
+/**
+ * The bot renders warp memes in its render threads beside HelloMeme's sessions: unless MEMELOOM_GRAPH_THREADS says
+ * otherwise, the sessions take the cores the warp threads leave free (at least one), so a diffusion job on the CPU
+ * never starves the memes queued behind it.
+ */
+export function botGraphThreads(config: Config, cores = availableParallelism()): number {
+  return config.graphThreads ?? Math.max(1, cores - config.queue.cpuConcurrency);
 }
 
 /** The checks on arriving photos for a bot that renders nothing: a render thread of their own, started with the first photo. */

@@ -182,7 +182,7 @@ export async function run(argv: string[]): Promise<number> {
     style: values.style === undefined ? undefined : stylePreset(values.style).id,
   };
   const started = performance.now();
-  const renderer = await createRenderer({ templates, limits, modelsDir: config.modelsDir, device, upscale: values['no-upscale'] ? false : undefined });
+  const renderer = await createRenderer({ templates, limits, modelsDir: config.modelsDir, device, graphThreads: config.graphThreads, upscale: values['no-upscale'] ? false : undefined });
   const bar = createProgressBar();
   try {
     if (values.driver) await noteTrim(renderer, values.driver, driverTrim, limits);

@@ -85,7 +85,7 @@ export async function run(argv: string[]): Promise<number> {
   // In render threads, so BullMQ's lock renewals (this worker's heartbeat) are never held up by a render.
   const { createThreadedRenderer } = await import('../pipeline/render-thread/threaded-renderer.ts');
   const threads = args.engine === 'warp' ? args.concurrency : 1;
-  const renderer = await createThreadedRenderer({ modelsDir: config.modelsDir, limits: config.limits, device: args.device, threads, log: (line) => log.info(line) });
+  const renderer = await createThreadedRenderer({ modelsDir: config.modelsDir, limits: config.limits, device: args.device, threads, graphThreads: config.graphThreads, log: (line) => log.info(line) });
   // The bots send `auto` jobs to the hellomeme queue while a hellomeme worker is connected, so a worker with no
   // GPU provider must not join it unless its operator asked for the CPU by name.
   if (args.engine === 'hellomeme' && args.device === 'auto' && renderer.autoChoice?.engine !== 'hellomeme') {

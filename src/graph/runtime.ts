@@ -32,7 +32,7 @@ export type ProviderChoice = 'auto' | ExecutionProvider;
 
 export interface SessionOptions {
   readonly provider?: ProviderChoice;
-  /** intra-op threads; default lets ORT decide */
+  /** intra-op threads; default: ORT's own (one per physical core) */
   readonly threads?: number;
   /** the graph's declared inputs, for validation before ORT sees the feed (required for webgpu) */
   readonly inputs?: readonly IoSpec[];
@@ -100,7 +100,9 @@ function fromOrt(t: ort.Tensor): HostTensor {
 }
 
 /**
- * The EP list and settings per provider. On WebGPU (and in probes) no node may fall back to the CPU EP: a graph
+ * The EP list and settings per provider. Intra-op threads: ORT's default is one per physical core, which on the
+ * 2-core machine here is the same pool as intraOpNumThreads 2 (counted: one worker thread beside the caller either
+ * way); a process that runs other work beside its sessions (the bot's render threads) passes a smaller count. On WebGPU (and in probes) no node may fall back to the CPU EP: a graph
  * built for the target runs there whole or the session fails with ORT's message. CUDA keeps ORT's CPU placement of
  * shape subgraphs (its EP's own design; fp32 graphs with dynamic shapes rely on it). WebGPU keeps the NCHW layout
  * our graphs are written in (its NHWC rewrite adds int64 shape gathers it has no kernel for).

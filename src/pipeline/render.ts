@@ -56,6 +56,11 @@ export interface RendererOptions {
   probe?: Probe;
   /** Hears the `auto` decision once (the bot logs it; the CLI prints it after a render). */
   log?: (line: string) => void;
+  /**
+   * Intra-op threads of each ONNX session HelloMeme and its face toolkit open (default: ORT's, one per physical core).
+   * A process that renders other memes beside them (the bot) passes fewer, so they do not take the cores.
+   */
+  graphThreads?: number;
 }
 
 export function defaultCacheDir(): string {
@@ -185,12 +190,12 @@ export async function createRenderer(options: RendererOptions = {}): Promise<Ren
   const device = present ? await chooseDevice(options.device, options.probe) : null;
   const auto = await chooseAutoEngine(present, device, options.log);
   let hellomeme = options.hellomeme ?? null;
-  if (options.hellomeme === undefined && device) hellomeme = createHelloMemeEngineFromModels(modelsDir, options.modelsPreset, { sessions: { provider: device.device }, upscale: options.upscale });
+  if (options.hellomeme === undefined && device) hellomeme = createHelloMemeEngineFromModels(modelsDir, options.modelsPreset, { sessions: { provider: device.device, threads: options.graphThreads }, upscale: options.upscale });
   // The toolkit comes with HelloMeme's models; an engine handed in brings its own (or none: the motion track stands
   // in). Its models are foreign fp32 graphs with dynamic shapes: on CUDA with HelloMeme, else on the CPU.
   const fromModels = options.hellomeme === undefined && device !== null && (await faceToolkitPresent(modelsDir));
   const toolkitProvider = device?.device === 'cuda' ? 'cuda' : 'cpu';
-  const toolkit = options.faceToolkit !== undefined ? options.faceToolkit : fromModels ? faceToolkitOnFirstUse(modelsDir, { provider: toolkitProvider }) : null;
+  const toolkit = options.faceToolkit !== undefined ? options.faceToolkit : fromModels ? faceToolkitOnFirstUse(modelsDir, { provider: toolkitProvider, threads: options.graphThreads }) : null;
   const deps: RenderDeps = {
     templates: options.templates ?? (await loadTemplateCatalog()),
     faces,

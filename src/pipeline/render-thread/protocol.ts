@@ -19,6 +19,8 @@ export interface RenderThreadOptions {
   upscale?: boolean;
   limits?: InputLimits;
   device?: DeviceChoice;
+  /** Intra-op threads of each ONNX session this thread opens (RendererOptions.graphThreads). */
+  graphThreads?: number;
   /** false: this thread offers warp only (HelloMeme is loaded by one thread, not by each). */
   hellomeme: boolean;
 }

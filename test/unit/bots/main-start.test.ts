@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/bots/logger.ts';
 import { loadConfig } from '../../../src/config.ts';
-import { startMemeloom } from '../../../src/main.ts';
+import { botGraphThreads, startMemeloom } from '../../../src/main.ts';
 import { FakeRenderer, PHOTO, testConfig, testTemplates } from './service-fixtures.ts';
 
 interface LogLine {
@@ -74,5 +74,18 @@ describe('startMemeloom', () => {
         resolve();
       });
     });
+  });
+});
+
+describe("the bot's ONNX session threads", () => {
+  it('leave the warp lane its cores unless MEMELOOM_GRAPH_THREADS names a count', () => {
+    const dataDir = testConfig().dataDir;
+    const config = (env: Record<string, string>) => loadConfig({ MEMELOOM_DATA_DIR: dataDir, ...env });
+    expect(botGraphThreads(config({}), 2)).toBe(1);
+    expect(botGraphThreads(config({ MEMELOOM_CPU_CONCURRENCY: '2' }), 8)).toBe(6);
+    expect(botGraphThreads(config({ MEMELOOM_CPU_CONCURRENCY: '4' }), 4)).toBe(1);
+    expect(botGraphThreads(config({ MEMELOOM_GRAPH_THREADS: '3' }), 2)).toBe(3);
+    expect(botGraphThreads(config({ MEMELOOM_GRAPH_THREADS: '', MEMELOOM_CPU_CONCURRENCY: '1' }), 16)).toBe(15);
+    expect(() => config({ MEMELOOM_GRAPH_THREADS: '0' })).toThrow(/MEMELOOM_GRAPH_THREADS/);
   });
 });

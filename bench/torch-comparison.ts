@@ -44,10 +44,22 @@ async function nextJson(lines: AsyncIterator<string>, child: ChildProcessWithout
   }
 }
 
+/**
+ * Debian's torch uses whatever libblas.so.3 resolves to; the default alternative is the reference BLAS, several times
+ * slower at the attention and linear matmuls than OpenBLAS. Where libopenblas0-pthread is installed the PyTorch side
+ * loads it first, so the comparison is with a PyTorch as users run it; the versions line names the BLAS either way.
+ */
+const OPENBLAS_DIR = '/usr/lib/x86_64-linux-gnu/openblas-pthread';
+
+function torchEnv(): NodeJS.ProcessEnv {
+  if (!existsSync(join(OPENBLAS_DIR, 'libblas.so.3'))) return process.env;
+  return { ...process.env, LD_LIBRARY_PATH: [OPENBLAS_DIR, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':') };
+}
+
 /** Starts the PyTorch side on the same weights (safetensors), inputs (safetensors) and config.json. */
 export async function startTorchUnet(weights: string, inputs: string, config: string): Promise<TorchUnet> {
   const python = pythonWithTorch() as string;
-  const child = spawn(python, [SCRIPT, weights, inputs, config], { env: process.env });
+  const child = spawn(python, [SCRIPT, weights, inputs, config], { env: torchEnv() });
   let errors = '';
   child.stderr.on('data', (chunk: Buffer) => {
     errors = (errors + chunk.toString()).slice(-8000);
@@ -60,7 +72,7 @@ export async function startTorchUnet(weights: string, inputs: string, config: st
     return nextJson(lines, child, () => errors);
   };
   return {
-    versions: `diffusers ${ready.diffusers}, torch ${ready.torch}, ${ready.threads} threads (model load ${Number(ready.load_s).toFixed(1)} s)`,
+    versions: `diffusers ${ready.diffusers}, torch ${ready.torch}, ${ready.threads} threads, BLAS ${ready.blas} (model load ${Number(ready.load_s).toFixed(1)} s)`,
     async step() {
       const out = await ask('step');
       return { seconds: Number(out.step_s), peakRssBytes: Number(out.peak_rss_bytes) };

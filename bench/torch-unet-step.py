@@ -183,6 +183,17 @@ def safetensors_tensors(path):
             yield name, np.frombuffer(f.read(end - start), dtype=np.float32).reshape(info['shape'])
 
 
+def blas_in_use():
+    """The BLAS library torch's matmuls went to (Debian's torch takes whatever libblas.so.3 resolves to)."""
+    torch.ones(2, 2) @ torch.ones(2, 2)
+    try:
+        with open('/proc/self/maps') as f:
+            paths = {line.split()[-1] for line in f if 'blas' in line.split()[-1]}
+    except OSError:
+        return 'unknown'
+    return ', '.join(sorted(os.path.realpath(p) for p in paths)) or 'none loaded'
+
+
 def main():
     weights, inputs, config_path = sys.argv[1:4]
     src = os.environ.get('DIFFUSERS_SRC')
@@ -218,7 +229,7 @@ def main():
         raise SystemExit(f'weights miss {missing[:5]}')
     model.eval()
     feeds = {k: torch.from_numpy(v.copy()) for k, v in safetensors_tensors(inputs)}
-    print(json.dumps({'ready': True, 'diffusers': diffusers.__version__, 'torch': torch.__version__, 'threads': torch.get_num_threads(), 'load_s': time.perf_counter() - started}), flush=True)
+    print(json.dumps({'ready': True, 'diffusers': diffusers.__version__, 'torch': torch.__version__, 'threads': torch.get_num_threads(), 'blas': blas_in_use(), 'load_s': time.perf_counter() - started}), flush=True)
     last = None
     for line in sys.stdin:
         command = line.strip()

@@ -1,15 +1,16 @@
 // `memeloom models build --preset` on a pulled-layout models directory made of the tiny models: it compiles every
 // graph the HelloMeme engine needs (SD1.5 parts, v5 modules, PD-FGC, Real-ESRGAN) into the cache, so the engine's
-// first job finds them all there and only opens sessions.
+// first job finds them all there and only opens sessions; with --style, a pulled style's graphs too.
 import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BASE_SD15_REPO, checkpointRepo, UPSCALER_FILE } from '../../../../../../src/models/model-files.ts';
+import { BASE_SD15_REPO, checkpointRepo, STYLE_REPO, stylePreset, UPSCALER_FILE } from '../../../../../../src/models/model-files.ts';
 import { createHelloMemeEngineFromModels } from '../../../../../../src/pipeline/engines/hellomeme/engine-from-models.ts';
 import { modelPathsFromModelsDir } from '../../../../../../src/pipeline/engines/hellomeme/model-paths.ts';
+import { writeRandomLora } from '../../../../../../src/pipeline/engines/hellomeme/tiny/tiny-lora.ts';
 import { compileUpscalerGraph } from '../../../../../../src/pipeline/engines/hellomeme/upscaler-session.ts';
 import { golden } from '../../../../../graph/golden-helpers.ts';
 import { REPO_ROOT } from '../../../../../helpers/fixtures.ts';
@@ -34,6 +35,8 @@ async function tinyPresetDir(dir: string): Promise<void> {
   for (const module of ['hm5_reference', 'hm5_motion', 'hm5_control_base', 'hm5_control_proj']) copy(module, repo(`songkey/${module}`));
   cpSync(golden('esrgan_x2_tiny', 'weights.pth'), repo(UPSCALER_FILE.repo, UPSCALER_FILE.path));
   await writeFaceToolkitModels(dir);
+  const textEncoder = path.join(tiny.models, 'text_encoder', 'model.safetensors');
+  await writeRandomLora(repo(STYLE_REPO, stylePreset('ghibli').file.path), { unet: path.join(tiny.models, 'unet_base', 'diffusion_pytorch_model.safetensors'), textEncoder }, 8100);
 }
 
 beforeAll(async () => {
@@ -64,6 +67,29 @@ describe('memeloom models build --preset', () => {
     } finally {
       await engine.dispose();
     }
+  }, 300_000);
+
+  it("with --style, compiles a pulled style's text encoder and denoisers, which its first job then finds cached", async () => {
+    const cacheDir = path.join(root, 'graphs-styled');
+    const build = (style: string) => run(process.execPath, ['bin/memeloom.js', 'models', 'build', '--preset', 'realistic', '--dir', modelsDir, '--target', 'cpu', '--cache-dir', cacheDir, '--style', style], { cwd: REPO_ROOT });
+    const lines = (await build('all')).stdout.trim().split('\n');
+    const styled = lines.filter((l) => l.startsWith('ghibli/'));
+    expect(styled.map((l) => l.split(':')[0])).toEqual(['ghibli/clip-text', 'ghibli/clip-text-style', 'ghibli/vae-encoder', 'ghibli/vae-decoder', 'ghibli/hm5-reference', 'ghibli/hm5-control', 'ghibli/hm5-denoise', 'ghibli/hm5-denoise-pad', 'ghibli/pd-fgc']);
+    // Only what the style changes is built again; the rest is the unstyled entry.
+    const builtAgain = styled.filter((l) => l.includes('built in')).map((l) => l.split(':')[0]);
+    expect(builtAgain).toEqual(['ghibli/clip-text-style', 'ghibli/hm5-denoise', 'ghibli/hm5-denoise-pad']);
+
+    const engine = createHelloMemeEngineFromModels(modelsDir, 'realistic', { sessions: { cacheDir, provider: 'cpu', threads: 1 } });
+    try {
+      const sessions = await engine.warmUp('ghibli');
+      expect(sessions.style).toBe('ghibli');
+      expect([...sessions.graphs.values()].every((g) => g.fromCache)).toBe(true);
+    } finally {
+      await engine.dispose();
+    }
+    const missing = await build('drawing').catch((error: { stderr: string; code: number }) => error);
+    expect('code' in missing && missing.code).not.toBe(0);
+    expect((missing as { stderr: string }).stderr).toMatch(/models pull --style drawing/);
   }, 300_000);
 
   it('says which command fills the models directory when the preset is missing', async () => {

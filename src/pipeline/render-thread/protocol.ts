@@ -36,7 +36,7 @@ export type ThreadTask = { kind: 'render'; spec: MemeSpec } | { kind: 'photo'; b
 export type ToThread = { type: 'run'; id: number; task: ThreadTask } | { type: 'cancel'; id: number; reason: PlainError } | { type: 'dispose' };
 
 export type FromThread =
-  | { type: 'ready'; engines: EngineName[]; autoChoice?: { engine: EngineName; reason: string } }
+  | { type: 'ready'; engines: EngineName[]; styles?: readonly string[]; autoChoice?: { engine: EngineName; reason: string } }
   | { type: 'failed'; error: PlainError }
   | { type: 'log'; line: string }
   | { type: 'progress'; id: number; progress: Progress }

@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     else if (message.type === 'cancel') running.get(message.id)?.abort(fromPlainError(message.reason));
     else void renderer.dispose().finally(() => post({ type: 'disposed' }));
   });
-  post({ type: 'ready', engines: renderer.engines, autoChoice: renderer.autoChoice });
+  post({ type: 'ready', engines: renderer.engines, styles: renderer.styles, autoChoice: renderer.autoChoice });
 }
 
 await main();

@@ -25,6 +25,7 @@ export interface ThreadedRendererOptions extends Omit<RenderThreadOptions, 'hell
 
 interface ThreadInfo {
   engines: EngineName[];
+  styles?: readonly string[];
   autoChoice?: { engine: EngineName; reason: string };
 }
 
@@ -65,7 +66,7 @@ class RenderThread {
     this.#worker = worker;
     this.#ready = new Promise<ThreadInfo>((resolve, reject) => {
       worker.on('message', (message: FromThread) => {
-        if (message.type === 'ready') resolve({ engines: message.engines, autoChoice: message.autoChoice });
+        if (message.type === 'ready') resolve({ engines: message.engines, styles: message.styles, autoChoice: message.autoChoice });
         else if (message.type === 'failed') reject(fromPlainError(message.error));
         else if (message.type === 'log') this.#log(message.line);
         else if (message.type !== 'disposed') this.#route(message);
@@ -208,10 +209,13 @@ export async function createThreadedRenderer(options: ThreadedRendererOptions = 
   const chooser = new ThreadChooser(threads);
   const pick = (spec: MemeSpec): RenderThread => {
     const engine = !spec.engine || spec.engine === 'auto' ? (first.autoChoice?.engine ?? 'warp') : spec.engine;
-    return engine === 'warp' ? chooser.forPhoto(spec.photo) : threads[0]!;
+    // A styled meme is HelloMeme's (render.ts picks it for `auto`), and only the first thread loads HelloMeme.
+    return engine === 'warp' && !spec.style ? chooser.forPhoto(spec.photo) : threads[0]!;
   };
   return {
     engines: [...new Set(infos.flatMap((i) => i.engines))],
+    // HelloMeme and its styles live in the first thread only.
+    styles: first.styles ?? [],
     autoChoice: first.autoChoice,
     inspector: inspectorOver(chooser),
     render: (spec, run = {}) => pick(spec).run<MemeResult>({ kind: 'render', spec }, run),

@@ -11,6 +11,7 @@ import type { Renderer } from '../../../../src/pipeline/meme-spec.ts';
 import { createThreadedRenderer } from '../../../../src/pipeline/render-thread/threaded-renderer.ts';
 import type { Progress, StageName } from '../../../../src/pipeline/types.ts';
 import { referenceImage } from '../../../helpers/fixtures.ts';
+import { tinyPresetDir } from '../engines/hellomeme/engine/preset-fixtures.ts';
 
 const STAGES: StageName[] = ['decode', 'face', 'motion', 'captions', 'engine', 'encode'];
 let cacheDir: string;
@@ -81,4 +82,18 @@ describe('threaded renderer', () => {
       await two.dispose();
     }
   });
+
+  it("reports the HelloMeme thread's engines and pulled styles, so the bot can offer them", async () => {
+    const modelsDir = path.join(cacheDir, 'models');
+    await tinyPresetDir(modelsDir);
+    // The CPU named as the device: no GPU probe, and HelloMeme (tiny) is there to be asked for by name or style.
+    const withModels = await createThreadedRenderer({ cacheDir, modelsDir, device: 'cpu', threads: 2, graphThreads: 1 });
+    try {
+      expect(withModels.engines).toEqual(['warp', 'hellomeme']);
+      expect(withModels.styles).toEqual(['ghibli']);
+      expect(withModels.autoChoice?.engine).toBe('warp');
+    } finally {
+      await withModels.dispose();
+    }
+  }, 120_000);
 });

@@ -2,42 +2,20 @@
 // graph the HelloMeme engine needs (SD1.5 parts, v5 modules, PD-FGC, Real-ESRGAN) into the cache, so the engine's
 // first job finds them all there and only opens sessions; with --style, a pulled style's graphs too.
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BASE_SD15_REPO, checkpointRepo, STYLE_REPO, stylePreset, UPSCALER_FILE } from '../../../../../../src/models/model-files.ts';
 import { createHelloMemeEngineFromModels } from '../../../../../../src/pipeline/engines/hellomeme/engine-from-models.ts';
 import { modelPathsFromModelsDir } from '../../../../../../src/pipeline/engines/hellomeme/model-paths.ts';
-import { writeRandomLora } from '../../../../../../src/pipeline/engines/hellomeme/tiny/tiny-lora.ts';
 import { compileUpscalerGraph } from '../../../../../../src/pipeline/engines/hellomeme/upscaler-session.ts';
-import { golden } from '../../../../../graph/golden-helpers.ts';
 import { REPO_ROOT } from '../../../../../helpers/fixtures.ts';
-import { tinyModelDir } from './engine-fixtures.ts';
-import { writeFaceToolkitModels } from './toolkit-fixtures.ts';
+import { tinyPresetDir } from './preset-fixtures.ts';
 
 const run = promisify(execFile);
 let root: string;
 let modelsDir: string;
-
-/** The tiny model set copied where `models pull --preset realistic` puts each repo's files. */
-async function tinyPresetDir(dir: string): Promise<void> {
-  const tiny = await tinyModelDir();
-  const repo = (name: string, ...sub: string[]) => path.join(dir, ...name.split('/'), ...sub);
-  const copy = (from: string, to: string) => cpSync(path.join(tiny.models, from), to, { recursive: true });
-  copy('text_encoder', repo(BASE_SD15_REPO, 'text_encoder'));
-  copy('tokenizer', repo(BASE_SD15_REPO, 'tokenizer'));
-  copy('unet_base', repo(BASE_SD15_REPO, 'unet'));
-  copy('vae', repo(BASE_SD15_REPO, 'vae'));
-  copy('unet_base', repo(checkpointRepo('realistic'), 'unet'));
-  copy('vae', repo(checkpointRepo('realistic'), 'vae'));
-  for (const module of ['hm5_reference', 'hm5_motion', 'hm5_control_base', 'hm5_control_proj']) copy(module, repo(`songkey/${module}`));
-  cpSync(golden('esrgan_x2_tiny', 'weights.pth'), repo(UPSCALER_FILE.repo, UPSCALER_FILE.path));
-  await writeFaceToolkitModels(dir);
-  const textEncoder = path.join(tiny.models, 'text_encoder', 'model.safetensors');
-  await writeRandomLora(repo(STYLE_REPO, stylePreset('ghibli').file.path), { unet: path.join(tiny.models, 'unet_base', 'diffusion_pytorch_model.safetensors'), textEncoder }, 8100);
-}
 
 beforeAll(async () => {
   root = mkdtempSync(path.join(tmpdir(), 'hm-models-build-'));

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { silentLogger } from '../src/bots/logger.ts';
+import { silentLogger } from '../src/logger.ts';
 import { message } from '../src/bots/messages.ts';
 import { loadConfig } from '../src/config.ts';
 import { startMemeloom } from '../src/main.ts';

@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { silentLogger } from '../src/bots/logger.ts';
+import { silentLogger } from '../src/logger.ts';
 import { loadConfig } from '../src/config.ts';
 import type { MemeResult } from '../src/pipeline/meme-spec.ts';
 import { createRedisBackend } from '../src/remote/redis-backend.ts';

@@ -2,10 +2,13 @@
 // Wiring only: no request handling or meme logic lives here.
 import { availableParallelism } from 'node:os';
 import { mkdir } from 'node:fs/promises';
-import { createLogger, type Logger } from './bots/logger.ts';
+import { createLogger, type Logger, type MaskRules } from './logger.ts';
+import type { ChatAdapter, StartAdapter, StartedAdapter } from './bots/chat-adapter.ts';
+import { discordAdapter } from './bots/discord/discord-adapter.ts';
 import { type CoreMemeService, createMemeService } from './bots/service.ts';
-import type { MemeJobBackend, ReplierFactory } from './bots/job-backend.ts';
-import type { MemeService, Platform } from './bots/service-types.ts';
+import type { MemeJobBackend } from './jobs/job-backend.ts';
+import type { MemeService, Platform, ReplierFactory } from './bots/service-types.ts';
+import { telegramAdapter } from './bots/telegram/telegram-adapter.ts';
 import { startWebServer, type WebServer } from './bots/web/web-server.ts';
 import type { Config } from './config.ts';
 import type { InputInspector } from './pipeline/input-inspector.ts';
@@ -30,43 +33,12 @@ export interface StartOptions {
   reattach?: Partial<Record<Platform, ReplierFactory>>;
 }
 
-/** What a started adapter gives back; `reattach` re-creates Repliers for jobs pending from before a restart. */
-interface StartedAdapter {
-  stop(): Promise<void>;
-  reattach?: ReplierFactory;
-}
-
-type AdapterStarter = (settings: unknown, service: MemeService, templates: TemplateCatalog) => Promise<StartedAdapter>;
-
-interface AdapterEntry {
-  name: Platform;
-  enabled(config: Config): boolean;
-  /** What the adapter's start function takes: Telegram its own section, Discord the whole Config. */
-  settings(config: Config): unknown;
-  module: string;
-  export: string;
-}
-
-const ADAPTERS: AdapterEntry[] = [
-  {
-    name: 'telegram',
-    enabled: (c) => Boolean(c.telegram.token),
-    settings: (c) => ({ ...c.telegram, progressIntervalMs: c.progress.stageIntervalMs }),
-    module: './bots/telegram/start-telegram.ts',
-    export: 'startTelegram',
-  },
-  {
-    name: 'discord',
-    enabled: (c) => Boolean(c.discord.token),
-    settings: (c) => c,
-    module: './bots/discord/start-discord.ts',
-    export: 'startDiscord',
-  },
-];
+/** The chat front ends, each started when its token is set. */
+const ADAPTERS: readonly ChatAdapter[] = [telegramAdapter, discordAdapter];
 
 export async function startMemeloom(config: Config, options: StartOptions = {}): Promise<RunningMemeloom> {
-  const secrets = [config.telegram.token, config.telegram.webhookSecret, config.discord.token];
-  const log = options.logger ?? createLogger({ level: config.logLevel, secrets });
+  // Every adapter's secrets are masked everywhere, whether or not that adapter is on.
+  const log = (options.logger ?? createLogger({ level: config.logLevel })).masking(mergeMasks(ADAPTERS.map((a) => a.masks(config))));
   await mkdir(config.dataDir, { recursive: true });
   const templates = options.templates ?? (await loadTemplateCatalog());
   // With Redis the bot only takes requests and delivers: workers render, so no pipeline is loaded here.
@@ -89,7 +61,7 @@ export async function startMemeloom(config: Config, options: StartOptions = {}):
     }
     for (const adapter of ADAPTERS) {
       if (!adapter.enabled(config)) continue;
-      const started = await startAdapter(adapter, config, service, templates, log);
+      const started = await startAdapter(adapter, config, service, log);
       if (!started) continue;
       adapters.push({ name: adapter.name, stop: started.stop });
       if (started.reattach) reattach[adapter.name] = started.reattach;
@@ -154,29 +126,21 @@ async function loadRedisBackend(config: Config, log: Logger): Promise<MemeJobBac
   return createRedisBackend(config, log);
 }
 
-async function startAdapter(
-  adapter: AdapterEntry,
-  config: Config,
-  service: MemeService,
-  templates: TemplateCatalog,
-  log: Logger,
-): Promise<StartedAdapter | undefined> {
-  const { name, module: specifier, export: exportName } = adapter;
-  let start: AdapterStarter | undefined;
+function mergeMasks(rules: readonly MaskRules[]): MaskRules {
+  return { secrets: rules.flatMap((r) => r.secrets ?? []), patterns: rules.flatMap((r) => r.patterns ?? []) };
+}
+
+async function startAdapter(adapter: ChatAdapter, config: Config, service: MemeService, log: Logger): Promise<StartedAdapter | undefined> {
+  const { name } = adapter;
+  let start: StartAdapter;
   try {
-    // A variable specifier: adapters load only when their token is set, and a checkout without one still starts.
-    const module = (await import(specifier)) as Record<string, unknown>;
-    start = module[exportName] as AdapterStarter | undefined;
+    start = await adapter.load();
   } catch (error) {
-    log.error(`${name} token is set but the ${name} adapter could not be loaded`, { module: specifier, error });
-    return undefined;
-  }
-  if (typeof start !== 'function') {
-    log.error(`${name} adapter module has no ${exportName} export`, { module: specifier });
+    log.error(`${name} token is set but the ${name} adapter could not be loaded`, { error });
     return undefined;
   }
   try {
-    const started = await start(adapter.settings(config), service, templates);
+    const started = await start(config, service, log);
     log.info(`${name} adapter started`);
     return started;
   } catch (error) {

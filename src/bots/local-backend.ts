@@ -4,8 +4,8 @@ import type { Config } from '../config.ts';
 import type { EngineName, MemeResult, Renderer } from '../pipeline/meme-spec.ts';
 import { JobQueue } from '../queue/job-queue.ts';
 import type { JobContext, JobHandle } from '../queue/queue-types.ts';
-import { LANE_OF, type MemeJob, type MemeJobBackend } from './job-backend.ts';
-import { type Logger, silentLogger } from './logger.ts';
+import { LANE_OF, type MemeJob, type MemeJobBackend } from '../jobs/job-backend.ts';
+import { type Logger, silentLogger } from '../logger.ts';
 import type { UploadStore } from './upload-store.ts';
 
 /** Lanes from config: warp on the CPU lane; HelloMeme on one GPU lane spanning the configured devices. */

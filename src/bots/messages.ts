@@ -2,32 +2,14 @@
 // Adapters and the service ask here; nothing else writes words for users.
 import type { InputLimits } from '../config.ts';
 import { ERROR_CODES, type ErrorCode, toMemeError } from '../errors.ts';
-import type { StageName } from '../pipeline/types.ts';
 import { en } from './locales/en.ts';
+import { type Locale, type MessageCode, STATUS_CODES } from './locales/locale.ts';
 import type { ProgressUpdate } from './service-types.ts';
 
-export const STATUS_CODES = ['queued', 'position', 'rendering', 'waiting', 'working', 'done', 'cached', 'shutdownNotice', 'clipTrimmed', 'limits'] as const;
-export type StatusCode = (typeof STATUS_CODES)[number];
-export type MessageCode = StatusCode | ErrorCode;
-
-export interface Locale {
-  code: string;
-  /** Text per code; `{name}` placeholders, and `[...]` parts dropped when a placeholder inside is unknown. */
-  messages: Record<MessageCode, string>;
-  stages: Record<StageName, string>;
-  duration(seconds: number): string;
-  bytes(count: number): string;
-  megapixels(count: number): string;
-  pixels(width: number, height: number): string;
-  characters(count: number): string;
-  /** A length of each side of a picture, e.g. "64 pixels a side". */
-  side(count: number): string;
-}
-
 export const LOCALES: Readonly<Record<string, Locale>> = Object.freeze({ en });
-export const DEFAULT_LANGUAGE = 'en';
+const DEFAULT_LANGUAGE = 'en';
 
-export type MessageParams = Record<string, string | number | undefined>;
+type MessageParams = Record<string, string | number | undefined>;
 
 /** Picks a locale from a platform language tag such as `en-US`; falls back to English. */
 export function localeFor(language?: string): Locale {

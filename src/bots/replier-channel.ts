@@ -1,6 +1,6 @@
 // Calls one job's Replier in order (queued before progress before deliver/fail) and never lets an adapter's
 // failure escape into the service: each call is awaited in turn and its error logged.
-import type { Logger } from './logger.ts';
+import type { Logger } from '../logger.ts';
 import type { Replier } from './service-types.ts';
 
 export class ReplierChannel {

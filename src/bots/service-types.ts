@@ -2,9 +2,11 @@
 // Adapters turn chat events into MemeRequests and implement Replier; they never see the queue or pipeline.
 import type { InputLimits } from '../config.ts';
 import type { ErrorCode } from '../errors.ts';
+import type { ReplyRoute } from '../jobs/job-backend.ts';
 import type { ClipFacts, PhotoFacts } from '../pipeline/input-inspector.ts';
 import type { Captions, EngineName, MemeResult } from '../pipeline/meme-spec.ts';
 import type { OutputFormat, StageName } from '../pipeline/types.ts';
+import type { TemplateCatalog } from '../templates/template-types.ts';
 
 export type Platform = 'telegram' | 'discord' | 'web' | 'cli';
 
@@ -60,6 +62,12 @@ export interface Replier {
   fail(failure: JobFailure): Promise<void>;
 }
 
+/** A Replier that can say how to find its requester again; adapters opt in, others get `{ platform }`. */
+export type RoutableReplier = Replier & { route?: ReplyRoute };
+
+/** Re-creates a Replier from a stored route, one per platform (registered by the composition root). */
+export type ReplierFactory = (route: ReplyRoute, jobId: string) => Replier;
+
 /** What arrived from a person, checked before they are asked anything (template picker, options). */
 export interface InputsToCheck {
   photo?: Buffer;
@@ -75,6 +83,8 @@ export interface CheckedInputs {
 export interface MemeService {
   /** What people may send (config's one set of limits): adapters check sizes against it before downloading. */
   readonly limits: InputLimits;
+  /** The templates people pick from (the catalog the service renders with). */
+  readonly templates: TemplateCatalog;
   /**
    * The cheap checks, run as soon as a photo or clip arrives: bytes, file type, pixels, a readable image with a
    * face, a readable clip and its length. Rejects with the InputError to show (its text states the limit).

@@ -1,7 +1,7 @@
 // `memeloom worker`: one render worker for QUEUE_BACKEND=redis. Loads the pipeline for one engine, takes jobs from
 // Redis until SIGINT/SIGTERM, then finishes the job in hand. Argument handling only; the work is in src/remote/.
 import { parseArgs } from 'node:util';
-import { createLogger } from '../bots/logger.ts';
+import { createLogger } from '../logger.ts';
 import type { DeviceChoice } from '../pipeline/engines/auto-engine.ts';
 import type { EngineName } from '../pipeline/meme-spec.ts';
 import { loadCliConfig } from './load-cli-config.ts';

@@ -16,8 +16,6 @@ import { InputError, MemeError } from '../errors.ts';
 import { attr, type Dim, type ElemType, GraphBuilder, type IoSpec } from './onnx/graph-builder.ts';
 import { bindInputDims, encodeModelInline, graphOutputNames } from './onnx/model-writer.ts';
 
-export type HostArrayOf<E extends ElemType> = E extends 'int64' ? BigInt64Array : E extends 'int32' ? Int32Array : E extends 'bool' ? Uint8Array : E extends 'float16' ? Uint16Array : Float32Array;
-
 /** A tensor in host memory, free of ORT types. */
 export interface HostTensor {
   readonly elem: ElemType;

@@ -3,7 +3,7 @@
 import { ERROR_CODES, type ErrorCode, MemeError } from '../errors.ts';
 import type { EngineName, MemeResult, MemeSpec } from '../pipeline/meme-spec.ts';
 import type { JobPriority } from '../queue/queue-types.ts';
-import type { ReplyRoute } from '../bots/job-backend.ts';
+import type { ReplyRoute } from '../jobs/job-backend.ts';
 
 export interface RemoteJobData {
   userId: string;

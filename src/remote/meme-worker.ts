@@ -3,7 +3,7 @@
 // A killed worker's job is found stalled (lock expired) and re-run by another worker; it never delivers to users.
 import { hostname } from 'node:os';
 import { type Job, Worker } from 'bullmq';
-import type { Logger } from '../bots/logger.ts';
+import type { Logger } from '../logger.ts';
 import type { Config } from '../config.ts';
 import { MemeError, toMemeError } from '../errors.ts';
 import type { EngineName, MemeResult, Renderer } from '../pipeline/meme-spec.ts';

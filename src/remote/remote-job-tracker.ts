@@ -3,7 +3,7 @@
 // job state from Redis on a timer, so an event missed during a Redis outage or a restart still ends the job.
 import type { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Logger } from '../bots/logger.ts';
+import type { Logger } from '../logger.ts';
 import { MemeError } from '../errors.ts';
 import type { EngineName, MemeResult } from '../pipeline/meme-spec.ts';
 import { MovingAverage } from '../queue/moving-average.ts';

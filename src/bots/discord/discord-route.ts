@@ -2,7 +2,7 @@
 // and the session the meme was made from, as JSON-safe data, so a restarted bot process can answer. Parsing is
 // strict: a record that does not fit is refused. It calls nothing.
 import { z } from 'zod';
-import type { ReplyRoute } from '../job-backend.ts';
+import type { ReplyRoute } from '../../jobs/job-backend.ts';
 import type { MemeSession } from './meme-sessions.ts';
 
 /** What of a session survives a restart: who, where and what (no key, job id or callbacks). */

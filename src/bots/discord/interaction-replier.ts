@@ -3,7 +3,7 @@
 // attachment with buttons, errors as ephemeral notes. Once the token is old: a channel post where the bot may post
 // (a server that installed it), else the webhook handover (webhook-handover.ts) — never a channel message there.
 // The reply is live or, after a bot restart, reached through the interaction webhook (original-reply.ts).
-import type { ReplyRoute } from '../job-backend.ts';
+import type { ReplyRoute } from '../../jobs/job-backend.ts';
 import type { MemeResult } from '../../pipeline/meme-spec.ts';
 import { message, progressText } from '../messages.ts';
 import type { JobFailure, JobRef, ProgressUpdate, Replier } from '../service-types.ts';

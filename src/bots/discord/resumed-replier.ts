@@ -1,7 +1,7 @@
 // After a bot restart (QUEUE_BACKEND=redis): re-creates the Replier of a job submitted before it, from the job's
 // stored route: a fresh session (so the result's buttons work) over the interaction webhook, with the usual
 // channel / DM fallback once the token is too old. It never throws; an unreadable route drops the result.
-import type { ReplierFactory } from '../job-backend.ts';
+import type { ReplierFactory } from '../service-types.ts';
 import type { Replier } from '../service-types.ts';
 import type { AdapterContext } from './adapter-context.ts';
 import { parseDiscordRoute } from './discord-route.ts';

@@ -1,6 +1,6 @@
 // English texts for every status and error code. A new language is one more file of this shape,
-// listed in LOCALES in ../messages.ts; the type makes a missing code a compile error.
-import type { Locale } from '../messages.ts';
+// listed in LOCALES in ../messages.ts; the Locale type (locale.ts) makes a missing code a compile error.
+import type { Locale } from './locale.ts';
 
 export const en: Locale = {
   code: 'en',

@@ -4,14 +4,15 @@
 import type { Telegram } from 'telegraf';
 import type { ChosenInlineResult, InlineQuery } from 'telegraf/types';
 import type { TemplateCatalog } from '../../templates/template-types.ts';
-import type { ReplyRoute } from '../job-backend.ts';
-import type { Logger } from '../logger.ts';
+import type { ReplyRoute } from '../../jobs/job-backend.ts';
+import type { Logger } from '../../logger.ts';
 import type { MemeService, Replier } from '../service-types.ts';
 import { userErrorText } from './error-text.ts';
 import { InlineReplier, type InlineTarget } from './inline-replier.ts';
 import type { InlinePreviews } from './inline-previews.ts';
 import { decodeResultId, inlineResult, matchTemplates } from './inline-results.ts';
-import type { JobSource, MemeJobs } from './meme-jobs.ts';
+import type { JobSource } from './job-source.ts';
+import type { MemeJobs } from './meme-jobs.ts';
 import type { RecentPhotos } from './recent-photos.ts';
 import { MAX_UPLOAD_BYTES } from './telegram-config.ts';
 import { downloadFile } from './telegram-files.ts';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Telegram } from 'telegraf';
 import { runFfmpeg } from '../../pipeline/media/ffmpeg.ts';
 import type { TemplateCatalog, TemplateInfo } from '../../templates/template-types.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../../logger.ts';
 import type { TemplatePreview } from './inline-results.ts';
 import type { TelegramOutbox } from './telegram-outbox.ts';
 

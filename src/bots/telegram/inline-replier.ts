@@ -6,8 +6,8 @@
 // file_id. A failure replaces the "making it" line with a short note: nothing is left hanging.
 import type { Telegram } from 'telegraf';
 import type { MemeResult } from '../../pipeline/meme-spec.ts';
-import type { ReplyRoute } from '../job-backend.ts';
-import type { Logger } from '../logger.ts';
+import type { ReplyRoute } from '../../jobs/job-backend.ts';
+import type { Logger } from '../../logger.ts';
 import type { JobFailure, JobRef, Replier } from '../service-types.ts';
 import { codeText } from './error-text.ts';
 import { pendingKeyboard } from './inline-results.ts';

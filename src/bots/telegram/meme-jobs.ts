@@ -5,9 +5,9 @@ import { randomBytes } from 'node:crypto';
 import type { Telegram } from 'telegraf';
 import { isMemeError, throwIfAborted } from '../../errors.ts';
 import { clipTrimmedText } from '../messages.ts';
-import type { ReplyRoute } from '../job-backend.ts';
-import type { Logger } from '../logger.ts';
-import { type Captions, DEFAULT_SEED } from '../../pipeline/meme-spec.ts';
+import type { ReplyRoute } from '../../jobs/job-backend.ts';
+import type { Logger } from '../../logger.ts';
+import { DEFAULT_SEED } from '../../pipeline/meme-spec.ts';
 import type { OutputFormat } from '../../pipeline/types.ts';
 import type { TemplateCatalog } from '../../templates/template-types.ts';
 import type { MemeRequest, MemeService, Replier } from '../service-types.ts';
@@ -21,34 +21,12 @@ import { announcePack, type PackReply, packErrorText, StickerPackReplier } from 
 import type { PackOwner, StickerPacks } from './sticker-packs.ts';
 import { type BoardLine, type LineText, StatusBoards } from './status-board.ts';
 import { MAX_STICKER_BYTES, MAX_UPLOAD_BYTES } from './telegram-config.ts';
-import { downloadFile, type FileRef } from './telegram-files.ts';
+import { downloadFile } from './telegram-files.ts';
 import type { ChatTarget, TelegramOutbox } from './telegram-outbox.ts';
 import { lineText, TelegramReplier } from './telegram-replier.ts';
+import type { JobSource } from './job-source.ts';
 import { parseTelegramRoute, toTelegramReplyRoute } from './telegram-route.ts';
 import { TEXTS } from './telegram-texts.ts';
-
-/** Everything needed to (re)make a meme from what a user sent; file ids, not bytes, to keep memory small. */
-export interface JobSource {
-  chat: ChatTarget;
-  /** `telegram:<user id>`. */
-  userId: string;
-  /** The requester's first name, which names their line on a group's status board. */
-  name?: string;
-  photo: FileRef;
-  clip?: FileRef;
-  templateId?: string;
-  captions?: Captions;
-  /** `/meme smug -`: no caption at all, not even the template's default. */
-  noCaption?: boolean;
-  /** The files passed the service's checks when they arrived (so a later render need not check again). */
-  checked?: boolean;
-  /** A HelloMeme LoRA style as the user typed it. */
-  style?: string;
-  /** The user's message the status and result reply to. */
-  replyToMessageId?: number;
-  /** Telegram's language_code of the requester. */
-  language?: string;
-}
 
 interface SentEntry {
   source: JobSource;

@@ -10,7 +10,8 @@ import { parseCaptions, parseCommand, parseMemeArgs, takeStyle } from './command
 import { codeText, userErrorText } from './error-text.ts';
 import { pageCount, templatePicker } from './inline-keyboards.ts';
 import { INLINE_START_PARAMETER } from './inline-mode.ts';
-import { type JobSource, type MemeJobs, newId } from './meme-jobs.ts';
+import type { JobSource } from './job-source.ts';
+import { type MemeJobs, newId } from './meme-jobs.ts';
 import type { RecentPhotos } from './recent-photos.ts';
 import { clipOf, type FileRef, photoOf } from './telegram-files.ts';
 import type { ChatTarget, TelegramOutbox } from './telegram-outbox.ts';

@@ -4,8 +4,8 @@
 import { createServer, type Server } from 'node:http';
 import { Telegraf } from 'telegraf';
 import type { TemplateCatalog } from '../../templates/template-types.ts';
-import type { ReplierFactory } from '../job-backend.ts';
-import { createLogger, type Logger } from '../logger.ts';
+import type { ReplierFactory } from '../service-types.ts';
+import { createLogger, type Logger } from '../../logger.ts';
 import type { MemeService } from '../service-types.ts';
 import { CallbackHandlers } from './callback-handlers.ts';
 import { InlineMode } from './inline-mode.ts';
@@ -16,6 +16,7 @@ import { RecentPhotos } from './recent-photos.ts';
 import { StickerPacks } from './sticker-packs.ts';
 import { DEFAULT_CHAT_ACTION_INTERVAL_MS, DEFAULT_WEBHOOK_PORT, type TelegramConfig, telegramLimits } from './telegram-config.ts';
 import { TelegramOutbox } from './telegram-outbox.ts';
+import { telegramMasks } from './telegram-secrets.ts';
 import { BOT_COMMANDS } from './telegram-texts.ts';
 
 export interface StartTelegramOptions {
@@ -40,7 +41,7 @@ export async function startTelegram(
   templates: TemplateCatalog,
   options: StartTelegramOptions = {},
 ): Promise<TelegramBot> {
-  const log = (options.logger ?? createLogger({ secrets: [config.token, config.webhookSecret] })).child({ component: 'telegram' });
+  const log = (options.logger ?? createLogger(telegramMasks(config))).child({ component: 'telegram' });
   // webhookReply off: every call is a real HTTP request, so results and errors come back to us.
   const bot = new Telegraf(config.token, { telegram: { apiRoot: config.apiRoot, webhookReply: false }, handlerTimeout: 30_000 });
   const telegram = bot.telegram;

@@ -7,7 +7,7 @@
 // "sending video…" (free), which is all a group sees when its budget leaves no room for edits.
 // When an edit may go is not decided here: the outbox's pacing rule (bots/pacing/pace-rule.ts) does that.
 import type { Telegram } from 'telegraf';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../../logger.ts';
 import type { MessageKind } from '../pacing/pace-rule.ts';
 import { type ChatTarget, isNotModified, retryAfterMs, type TelegramOutbox } from './telegram-outbox.ts';
 

@@ -3,8 +3,8 @@
 // chat gets the pack's link. Every way it can go wrong ends as a line the user can act on.
 import type { Telegram } from 'telegraf';
 import type { MemeResult } from '../../pipeline/meme-spec.ts';
-import type { ReplyRoute } from '../job-backend.ts';
-import type { Logger } from '../logger.ts';
+import type { ReplyRoute } from '../../jobs/job-backend.ts';
+import type { Logger } from '../../logger.ts';
 import type { JobFailure, JobRef, ProgressUpdate, Replier } from '../service-types.ts';
 import { codeText } from './error-text.ts';
 import { replyParameters } from './result-sender.ts';

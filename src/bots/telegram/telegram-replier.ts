@@ -4,8 +4,8 @@
 // It decides nothing about the job itself; what to remember about a sent result is the caller's (onSent).
 import type { Telegram } from 'telegraf';
 import type { MemeResult } from '../../pipeline/meme-spec.ts';
-import type { ReplyRoute } from '../job-backend.ts';
-import type { Logger } from '../logger.ts';
+import type { ReplyRoute } from '../../jobs/job-backend.ts';
+import type { Logger } from '../../logger.ts';
 import { progressLine } from '../messages.ts';
 import type { JobFailure, JobRef, ProgressUpdate, Replier } from '../service-types.ts';
 import { codeText, statusText } from './error-text.ts';

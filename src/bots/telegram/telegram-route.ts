@@ -2,9 +2,9 @@
 // source as file ids, the status message, the format), as JSON-safe data. Parsing is strict: a record that does
 // not fit is refused, never half-trusted. It sends nothing.
 import { z } from 'zod';
-import type { ReplyRoute } from '../job-backend.ts';
+import type { ReplyRoute } from '../../jobs/job-backend.ts';
 import type { OutputFormat } from '../../pipeline/types.ts';
-import type { JobSource } from './meme-jobs.ts';
+import type { JobSource } from './job-source.ts';
 
 export interface TelegramRoute {
   source: JobSource;

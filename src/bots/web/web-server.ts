@@ -10,7 +10,7 @@ import type { Config } from '../../config.ts';
 import { MemeError } from '../../errors.ts';
 import { STYLE_PRESETS } from '../../models/model-files.ts';
 import type { OutputFormat } from '../../pipeline/types.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../../logger.ts';
 import { clipTrimmedText, limitsText } from '../messages.ts';
 import type { CoreMemeService } from '../service.ts';
 import type { MemeRequest, Replier } from '../service-types.ts';

@@ -6,17 +6,8 @@ import type { RgbImage } from '../types.ts';
 export const LANDMARK_COUNT = 222;
 export const LANDMARK_INPUT_SIZE = 128;
 
-/** Index ranges [first, last] of each part, as the smoother groups them. */
-export const LANDMARK_GROUPS = Object.freeze({
-  contour: [0, 32],
-  nose: [33, 47],
-  eyebrows: [48, 73],
-  leftEye: [74, 95],
-  rightEye: [96, 117],
-  mouth: [118, 181],
-  leftPupil: [182, 201],
-  rightPupil: [202, 221],
-} as const);
+// Parts, as index ranges [first, last]: contour 0-32, nose 33-47, eyebrows 48-73, left eye 74-95, right eye
+// 96-117, mouth 118-181, left pupil 182-201, right pupil 202-221.
 
 /** Named points the pipeline uses. */
 export const LANDMARK_POINTS = Object.freeze({

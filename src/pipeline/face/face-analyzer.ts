@@ -9,7 +9,6 @@ import { bestMatch, normalizeDescriptor } from './face-match.ts';
 import { type TrackOptions, trackFrames } from './face-tracker.ts';
 import { type Config, callConfig, type FaceResult, type HumanRuntime, loadHumanRuntime, runHuman } from './human-runtime.ts';
 
-export { cosineSimilarity } from './face-match.ts';
 export type { TrackOptions } from './face-tracker.ts';
 
 export interface FaceAnalyzerOptions {

@@ -38,7 +38,3 @@ export function motionFrame(track: MotionTrack, index: number): MotionFrame {
     expression: track.expressions.subarray(index * n, index * n + n),
   };
 }
-
-export function motionDurationSec(track: MotionTrack): number {
-  return track.frameCount / track.fps;
-}

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../../src/bots/logger.ts';
+import { silentLogger } from '../../../src/logger.ts';
 import { errorText, message } from '../../../src/bots/messages.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { InputError } from '../../../src/errors.ts';

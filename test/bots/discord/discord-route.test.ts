@@ -2,7 +2,7 @@
 // through Redis; per-job state (session key, job id, callbacks) is not stored; foreign records are refused.
 import { describe, expect, it } from 'vitest';
 import { type DiscordRoute, parseDiscordRoute, toDiscordReplyRoute } from '../../../src/bots/discord/discord-route.ts';
-import type { ReplyRoute } from '../../../src/bots/job-backend.ts';
+import type { ReplyRoute } from '../../../src/jobs/job-backend.ts';
 
 const SESSION: DiscordRoute['session'] = {
   ownerId: '1400000000000000001',

@@ -3,7 +3,7 @@
 // removes it or becomes its text, and "sending video…" is refreshed while anything is active.
 import { Telegram } from 'telegraf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../../src/bots/logger.ts';
+import { silentLogger } from '../../../src/logger.ts';
 import { StatusBoards } from '../../../src/bots/telegram/status-board.ts';
 import { DEFAULT_TELEGRAM_LIMITS, type TelegramLimits } from '../../../src/bots/telegram/telegram-config.ts';
 import { type ChatTarget, TelegramOutbox } from '../../../src/bots/telegram/telegram-outbox.ts';

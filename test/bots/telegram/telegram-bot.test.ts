@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../../src/bots/logger.ts';
+import { silentLogger } from '../../../src/logger.ts';
 import { startTelegram } from '../../../src/bots/telegram/start-telegram.ts';
 import { BOT_COMMANDS, HELP_TEXT, TEXTS } from '../../../src/bots/telegram/telegram-texts.ts';
 import { loadConfig } from '../../../src/config.ts';

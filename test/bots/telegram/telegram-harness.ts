@@ -1,7 +1,7 @@
 // Starts the real stack (config → renderer → service) and the Telegram adapter against the local fake Bot API.
 // Only Telegram is fake; the token and API root come from the same env variables `npm start` reads.
 import { Writable } from 'node:stream';
-import { createLogger, type Logger } from '../../../src/bots/logger.ts';
+import { createLogger, type Logger } from '../../../src/logger.ts';
 import type { TelegramConfig } from '../../../src/bots/telegram/telegram-config.ts';
 import { startTelegram, type TelegramBot } from '../../../src/bots/telegram/start-telegram.ts';
 import type { MemeService } from '../../../src/bots/service-types.ts';

@@ -1,7 +1,7 @@
 // The Telegram ReplyRoute (QUEUE_BACKEND=redis): what a job stores to be answered after a bot restart survives the
 // JSON trip through Redis intact, and records that are not a Telegram route are refused instead of trusted.
 import { describe, expect, it } from 'vitest';
-import type { ReplyRoute } from '../../../src/bots/job-backend.ts';
+import type { ReplyRoute } from '../../../src/jobs/job-backend.ts';
 import { parseTelegramRoute, type TelegramRoute, toTelegramReplyRoute } from '../../../src/bots/telegram/telegram-route.ts';
 
 const ROUTE: TelegramRoute = {

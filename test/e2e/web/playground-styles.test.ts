@@ -3,7 +3,7 @@
 // style with the missing ones disabled, and the chosen style reaches the renderer. Warp-only, it stays hidden.
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../../src/bots/logger.ts';
+import { silentLogger } from '../../../src/logger.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { type RunningMemeloom, startMemeloom } from '../../../src/main.ts';
 import { loadTemplateCatalog } from '../../../src/templates/catalog.ts';

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { createLogger } from '../../../src/bots/logger.ts';
+import { createLogger } from '../../../src/logger.ts';
 import type { Replier } from '../../../src/bots/service-types.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { toMemeError } from '../../../src/errors.ts';

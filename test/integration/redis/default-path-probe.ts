@@ -1,7 +1,7 @@
 // Test entry: blocks every import of bullmq and ioredis (a module resolve hook), then starts Memeloom with the
 // config from the environment and renders one job. The default (local) path must work with them blocked.
 import { register } from 'node:module';
-import { createLogger } from '../../../src/bots/logger.ts';
+import { createLogger } from '../../../src/logger.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { toMemeError } from '../../../src/errors.ts';
 import { FakeRenderer, PHOTO, RecordingReplier, testTemplates } from '../../unit/bots/service-fixtures.ts';

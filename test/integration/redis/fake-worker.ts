@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createLogger } from '../../../src/bots/logger.ts';
+import { createLogger } from '../../../src/logger.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { runFfmpeg } from '../../../src/pipeline/media/ffmpeg.ts';
 import type { MemeResult, MemeSpec, Renderer } from '../../../src/pipeline/meme-spec.ts';

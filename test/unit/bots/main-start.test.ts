@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../../src/bots/logger.ts';
+import { telegramMasks } from '../../../src/bots/telegram/telegram-secrets.ts';
+import { createLogger } from '../../../src/logger.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { botGraphThreads, startMemeloom } from '../../../src/main.ts';
 import { FakeRenderer, PHOTO, testConfig, testTemplates } from './service-fixtures.ts';
@@ -59,7 +60,8 @@ describe('startMemeloom', () => {
     const stream = new PassThrough();
     const lines: LogLine[] = [];
     stream.on('data', (chunk: Buffer) => lines.push(JSON.parse(chunk.toString())));
-    const logger = createLogger({ stream, secrets: ['discord-SECRET-token'] });
+    // The Discord token is a configured value; the Telegram token inside a URL is masked by Telegram's shape rule.
+    const logger = createLogger({ stream }).masking({ secrets: ['discord-SECRET-token'] }).masking(telegramMasks({}));
     logger.info('x', { token: '123:SECRET', nested: { webhookSecret: 's3cret', photo: PHOTO }, error: new Error('boom') });
     logger.warn('y', { error: new Error('GET https://api.telegram.org/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/getMe failed') });
     logger.warn('z', { note: 'login with discord-SECRET-token failed' });

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.ts';
 import { type RunningMemeloom, startMemeloom } from '../../../src/main.ts';
-import { silentLogger } from '../../../src/bots/logger.ts';
+import { silentLogger } from '../../../src/logger.ts';
 import { loadTemplateCatalog } from '../../../src/templates/catalog.ts';
 import { FakeRenderer, PHOTO, testConfig } from './service-fixtures.ts';
 

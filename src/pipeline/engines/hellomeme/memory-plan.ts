@@ -1,6 +1,6 @@
 // Host-memory plan of one HelloMeme job (spec §8): the per-frame control-map cache and the keyframe pad cache
 // grow with the clip; reference maps and latents are fixed. Arithmetic over shapes only; allocates nothing.
-import { keyframeReferencePasses, planTemporalLevels } from './temporal-windows.ts';
+import { planTemporalLevels } from './temporal-windows.ts';
 
 export interface MemoryPlanInput {
   frameCount: number;
@@ -56,6 +56,3 @@ export function planMemory(input: MemoryPlanInput): MemoryPlan {
     totalHostBytes: controlCacheBytes + padCacheBytes + referenceBytes + latentBytes,
   };
 }
-
-/** For the bench: reference passes for keyframes as the spec counts them (one per written pad). */
-export const keyframePasses = keyframeReferencePasses;

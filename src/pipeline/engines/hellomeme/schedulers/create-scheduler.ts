@@ -15,10 +15,6 @@ export interface SchedulerOptions {
   eta?: number;
 }
 
-export function isSchedulerKind(name: string): name is SchedulerKind {
-  return (SCHEDULER_KINDS as readonly string[]).includes(name);
-}
-
 export function createScheduler(kind: SchedulerKind | string, steps: number, options: SchedulerOptions = {}): Scheduler {
   switch (kind) {
     case 'dpmpp-2m-sde':

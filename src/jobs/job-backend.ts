@@ -1,22 +1,17 @@
-// The seam between the meme service and where its jobs run: a job is a serialisable MemeSpec plus input bytes,
-// run in-process (local-backend.ts) or by `memeloom worker` processes over Redis (remote/). No closures cross it.
+// The seam between the meme service (bots/) and where its jobs run: a job is a serialisable MemeSpec plus input
+// bytes, run in-process (bots/local-backend.ts) or by `memeloom worker` processes over Redis (remote/). No
+// closures cross it, and it knows no front end: a route names its adapter and carries that adapter's JSON data.
 import type { Registry } from 'prom-client';
 import type { EngineName, MemeResult, MemeSpec } from '../pipeline/meme-spec.ts';
 import type { JobEvent, JobHandle, JobPriority, QueueStats } from '../queue/queue-types.ts';
-import type { Platform, Replier } from './service-types.ts';
 
 /** Enough to reach a requester again from another process or after a restart (no sockets, no closures). */
 export interface ReplyRoute {
-  platform: Platform;
+  /** The front end that answers (a Platform of bots/service-types.ts). */
+  platform: string;
   /** Platform-specific, JSON-safe: e.g. a chat id and a status message id. */
   data?: Record<string, unknown>;
 }
-
-/** A Replier that can say how to find its requester again; adapters opt in, others get `{ platform }`. */
-export type RoutableReplier = Replier & { route?: ReplyRoute };
-
-/** Re-creates a Replier from a stored route, one per platform (registered by the composition root). */
-export type ReplierFactory = (route: ReplyRoute, jobId: string) => Replier;
 
 export interface MemeJob {
   userId: string;

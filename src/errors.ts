@@ -1,42 +1,64 @@
-// MemeError carries a machine-readable code; user-facing text for each code lives in bots/messages.ts.
-// Nothing here formats text for people beyond a developer-facing message.
+// Every failure's code and who must act on it (ERROR_KINDS, the one table of codes); MemeError carries the code.
+// User-facing text for each code lives in bots/messages.ts; nothing here formats text for people beyond a
+// developer-facing message.
 
-/** Every coded failure a job can end with. Input* codes are the user's to fix; the rest are ours. */
-export const ERROR_CODES = [
-  'FILE_NOT_FOUND',
-  'NO_PHOTO',
-  'NOT_AN_IMAGE',
-  'IMAGE_UNREADABLE',
-  'IMAGE_TOO_LARGE',
-  'IMAGE_TOO_SMALL',
-  'NO_FACE',
-  'NOT_A_VIDEO',
-  'VIDEO_UNREADABLE',
-  'VIDEO_TOO_LONG',
-  'VIDEO_TOO_LARGE',
-  'CAPTION_TOO_LONG',
-  'UNKNOWN_TEMPLATE',
-  'UNSUPPORTED_FORMAT',
-  'BAD_OPTION',
-  'OUTPUT_UNWRITABLE',
-  'BUDGET_UNREACHABLE',
-  'QUEUE_FULL',
-  'RATE_LIMITED',
-  'BUSY',
-  'CANCELLED',
-  'TIMEOUT',
-  'SHUTTING_DOWN',
-  'UNKNOWN_JOB',
-  'ENGINE_UNAVAILABLE',
-  'BACKEND_UNAVAILABLE',
-  'NETWORK_UNREACHABLE',
-  'DOWNLOAD_STALLED',
-  'BAD_WEIGHTS',
-  'BAD_TENSOR',
-  'INTERNAL',
-] as const;
+/**
+ * Who must act on a failure, the one thing anyone branches on (log level, whether to retry, what to tell whom):
+ * - `input`: the person who asked (another photo, a shorter caption, a template that exists, or they cancelled);
+ * - `operator`: whoever runs Memeloom (missing or bad model files, an engine this machine cannot run, an
+ *   unwritable output);
+ * - `transient`: nobody; the infrastructure is busy or unreachable for now (queue full, rate limit, network,
+ *   shutdown), so the same request can succeed later;
+ * - `bug`: us (a tensor of the wrong shape, anything uncoded).
+ */
+export type ErrorKind = 'input' | 'operator' | 'transient' | 'bug';
 
-export type ErrorCode = (typeof ERROR_CODES)[number];
+/** Every coded failure a job or command can end with, and who must act on it. The one list of codes. */
+const ERROR_KINDS = {
+  FILE_NOT_FOUND: 'input',
+  NO_PHOTO: 'input',
+  NOT_AN_IMAGE: 'input',
+  IMAGE_UNREADABLE: 'input',
+  IMAGE_TOO_LARGE: 'input',
+  IMAGE_TOO_SMALL: 'input',
+  NO_FACE: 'input',
+  NOT_A_VIDEO: 'input',
+  VIDEO_UNREADABLE: 'input',
+  VIDEO_TOO_LONG: 'input',
+  VIDEO_TOO_LARGE: 'input',
+  CAPTION_TOO_LONG: 'input',
+  UNKNOWN_TEMPLATE: 'input',
+  UNSUPPORTED_FORMAT: 'input',
+  BAD_OPTION: 'input',
+  // The picture cannot be made to fit the size asked for: a shorter clip or another format is the person's choice.
+  BUDGET_UNREACHABLE: 'input',
+  CANCELLED: 'input',
+  // A button of a job this process no longer remembers: the person starts again.
+  UNKNOWN_JOB: 'input',
+  OUTPUT_UNWRITABLE: 'operator',
+  ENGINE_UNAVAILABLE: 'operator',
+  BAD_WEIGHTS: 'operator',
+  QUEUE_FULL: 'transient',
+  RATE_LIMITED: 'transient',
+  BUSY: 'transient',
+  TIMEOUT: 'transient',
+  SHUTTING_DOWN: 'transient',
+  BACKEND_UNAVAILABLE: 'transient',
+  NETWORK_UNREACHABLE: 'transient',
+  DOWNLOAD_STALLED: 'transient',
+  BAD_TENSOR: 'bug',
+  INTERNAL: 'bug',
+} as const satisfies Record<string, ErrorKind>;
+
+export type ErrorCode = keyof typeof ERROR_KINDS;
+/** The codes whose failure is the person's to fix: the only ones an InputError may carry. */
+export type InputErrorCode = { [C in ErrorCode]: (typeof ERROR_KINDS)[C] extends 'input' ? C : never }[ErrorCode];
+
+export const ERROR_CODES = Object.keys(ERROR_KINDS) as readonly ErrorCode[];
+
+export function errorKind(code: ErrorCode): ErrorKind {
+  return ERROR_KINDS[code];
+}
 
 export class MemeError extends Error {
   readonly code: ErrorCode;
@@ -50,9 +72,11 @@ export class MemeError extends Error {
   }
 }
 
-/** A failure caused by what the user sent (bad photo, unknown template, oversize clip). */
+/** A failure caused by what the user sent (bad photo, unknown template, oversize clip): an input-kind code only. */
 export class InputError extends MemeError {
-  constructor(code: ErrorCode, message?: string, details: Record<string, unknown> = {}) {
+  declare readonly code: InputErrorCode;
+
+  constructor(code: InputErrorCode, message?: string, details: Record<string, unknown> = {}) {
     super(code, message, details);
     this.name = 'InputError';
   }

@@ -2,8 +2,7 @@
 // lengths, option shapes. Decoding, pixel limits, faces and clip lengths are the inspector's (pipeline/).
 import type { InputLimits } from '../config.ts';
 import { InputError } from '../errors.ts';
-import { sniffImageMime } from '../pipeline/media/image-mime.ts';
-import { sniffVideoContainer } from '../pipeline/media/video-info.ts';
+import { sniffImageMime, sniffVideoContainer } from '../pipeline/media/file-type.ts';
 import type { EngineName } from '../pipeline/meme-spec.ts';
 import type { MemeRequest } from './service-types.ts';
 

@@ -33,6 +33,8 @@ export interface MemeRequest {
   seed?: number;
   /** A LoRA style id or HelloMeme preset name (HelloMeme only); the service normalises it to the id. */
   style?: string;
+  /** The requester's language tag (e.g. `en-US`): the service writes their failure texts in it. */
+  language?: string;
 }
 
 export interface JobRef {

@@ -3,7 +3,7 @@
 // (remote/, loaded only when configured); it must not know any platform's vocabulary.
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Config, InputLimits } from '../config.ts';
-import { MemeError, toMemeError } from '../errors.ts';
+import { errorKind, MemeError, toMemeError } from '../errors.ts';
 import type { InputInspector } from '../pipeline/input-inspector.ts';
 import { stylePreset } from '../models/model-files.ts';
 import { DEFAULT_SEED, type EngineName, type MemeResult, type MemeSpec, type Renderer } from '../pipeline/meme-spec.ts';
@@ -193,7 +193,7 @@ class MemeServiceCore implements CoreMemeService {
     }
     const leaving = this.#shared.detach(jobId);
     if (leaving) {
-      void leaving.channel.send('fail', { jobId, ...errorText(new MemeError('CANCELLED', 'cancelled by the requester')) });
+      void leaving.channel.send('fail', { jobId, ...errorText(new MemeError('CANCELLED', 'cancelled by the requester'), leaving.language) });
       this.#closeChannel(leaving.channel);
     }
     return true;
@@ -285,7 +285,7 @@ class MemeServiceCore implements CoreMemeService {
     const latest = job.latest;
     void channel.send('queued', { jobId, position: latest?.position, etaSec: latest?.etaSec });
     if (latest?.stage !== undefined) void channel.send('progress', { ...latest, jobId });
-    this.#shared.join(job, { jobId, userId: request.userId, channel });
+    this.#shared.join(job, { jobId, userId: request.userId, language: request.language, channel });
     this.#recent.remember(jobId, request);
     this.#retain(jobId, request);
     this.metrics.outcomes.inc({ outcome: 'joined' });
@@ -323,7 +323,7 @@ class MemeServiceCore implements CoreMemeService {
     const jobId = handle.id;
     void channel.send('queued', { jobId, position: first?.position, etaSec: first?.etaSec });
     const job = new SharedJob(jobId, key);
-    job.add({ jobId, userId: request.userId, channel });
+    job.add({ jobId, userId: request.userId, language: request.language, channel });
     this.#shared.track(job);
     shared = job;
     // The acknowledgement already told the position; a start that happened during submit is news.
@@ -366,12 +366,13 @@ class MemeServiceCore implements CoreMemeService {
         tellEveryone((s) => s.channel.send('deliver', result, { jobId: s.jobId }));
       },
       (error: unknown) => {
-        const { code, text } = errorText(error);
+        const { code } = toMemeError(error);
         this.metrics.failures.inc({ code });
         this.metrics.outcomes.inc({ outcome: 'failed' });
-        const level = code === 'INTERNAL' || code === 'BAD_TENSOR' || code === 'BAD_WEIGHTS' ? 'error' : 'info';
-        this.#log[level]('job failed', { jobId, userId, code, error });
-        tellEveryone((s) => s.channel.send('fail', { jobId: s.jobId, code, text }));
+        // Failures someone running Memeloom must act on (or a bug of ours) are errors; the rest is the job's answer.
+        const kind = errorKind(code);
+        this.#log[kind === 'operator' || kind === 'bug' ? 'error' : 'info']('job failed', { jobId, userId, code, kind, error });
+        tellEveryone((s) => s.channel.send('fail', { jobId: s.jobId, ...errorText(error, s.language) }));
       },
     );
   }

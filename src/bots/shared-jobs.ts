@@ -11,6 +11,8 @@ export interface Subscriber {
   /** The id this person knows the job by (the backend's id for whoever asked first). */
   readonly jobId: string;
   readonly userId: string;
+  /** Their language tag, for the failure text they read. */
+  readonly language?: string;
   readonly channel: ReplierChannel;
 }
 

@@ -12,7 +12,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { InputError, MemeError } from '../errors.ts';
+import { MemeError } from '../errors.ts';
 import { attr, type Dim, type ElemType, GraphBuilder, type IoSpec } from './onnx/graph-builder.ts';
 import { bindInputDims, encodeModelInline, graphOutputNames } from './onnx/model-writer.ts';
 
@@ -76,7 +76,7 @@ export function validateFeeds(specs: readonly IoSpec[], feeds: Readonly<Record<s
   for (const name of Object.keys(feeds)) {
     if (!specs.some((s) => s.name === name)) problems.push(`unexpected input '${name}' (the graph takes ${specs.map((s) => s.name).join(', ')})`);
   }
-  if (problems.length) throw new InputError('BAD_TENSOR', problems.join('; '), { problems });
+  if (problems.length) throw new MemeError('BAD_TENSOR', problems.join('; '), { problems });
 }
 
 /** The size of every symbolic input dim in `feeds` (feeds already validated, so each name has one size). */

@@ -86,7 +86,7 @@ function pickEngine(deps: RenderDeps, spec: MemeSpec): Engine {
   // A style is a HelloMeme LoRA: `auto` with a style means hellomeme, whatever auto would pick without one.
   const name: EngineName = !requested || requested === 'auto' ? (spec.style && deps.engines.has('hellomeme') ? 'hellomeme' : deps.auto.engine) : requested;
   const engine = deps.engines.get(name);
-  if (!engine) throw new InputError('ENGINE_UNAVAILABLE', `the ${name} engine is not available on this machine (${deps.auto.reason})`, { engine: name });
+  if (!engine) throw new MemeError('ENGINE_UNAVAILABLE', `the ${name} engine is not available on this machine (${deps.auto.reason})`, { engine: name });
   if (spec.style && !engine.styles?.length) {
     throw new InputError('BAD_OPTION', `styles need the HelloMeme engine and its LoRA files; the ${name} engine has none`, { detail: `styles need the HelloMeme engine, and the ${name} engine renders this meme` });
   }

@@ -2,11 +2,11 @@
 // submits (or rerolls) through the service, and turns an early rejection into an ephemeral note.
 import { randomInt } from 'node:crypto';
 import type { RepliableInteraction } from 'discord.js';
-import { isMemeError } from '../../errors.ts';
 import type { JobRef } from '../service-types.ts';
 import { type AdapterContext, userTextFor } from './adapter-context.ts';
 import { InteractionReplier } from './interaction-replier.ts';
 import { downloadBytes } from './media-download.ts';
+import { rerollOrRenderAnew } from '../reroll.ts';
 import type { MemeSession } from './meme-sessions.ts';
 import { liveOriginalReply, replyPrivately } from './original-reply.ts';
 
@@ -29,7 +29,7 @@ export async function startRender(
   session.takeOver = (reply, at) => replier.takeOver(reply, at);
   try {
     const job = options.rerollOfJobId
-      ? await rerollOrRenderAnew(options.rerollOfJobId, session, replier, ctx)
+      ? await rerollOrRenderAnew(ctx.service, options.rerollOfJobId, replier, () => submitFresh(session, replier, ctx, randomInt(1, 2 ** 31 - 1)))
       : await submitFresh(session, replier, ctx, undefined, options.inputs);
     session.jobId = job.jobId;
     ctx.gate.record(session.guildId, session.ownerId);
@@ -47,15 +47,7 @@ async function submitFresh(session: MemeSession, replier: InteractionReplier, ct
   const photo = inputs?.photo ?? (await downloadBytes(session.photo.url, limits.maxPhotoBytes, 'photo'));
   const driverBytes = session.driver ? (inputs?.driver ?? (await downloadBytes(session.driver.url, limits.maxDriverBytes, 'clip'))) : undefined;
   const driver = driverBytes ? { bytes: driverBytes, mime: session.driver?.contentType } : undefined;
-  return ctx.service.submit({ ...session.request, photo, ...(driver ? { driver } : {}), ...(seed !== undefined ? { seed } : {}) }, replier);
+  return ctx.service.submit({ ...session.request, photo, language: session.language, ...(driver ? { driver } : {}), ...(seed !== undefined ? { seed } : {}) }, replier);
 }
 
-/** A reroll of a job this process no longer knows (restarted since, or forgotten) renders the session anew. */
-async function rerollOrRenderAnew(jobId: string, session: MemeSession, replier: InteractionReplier, ctx: AdapterContext): Promise<JobRef> {
-  try {
-    return await ctx.service.reroll(jobId, replier);
-  } catch (error) {
-    if (!isMemeError(error) || error.code !== 'UNKNOWN_JOB') throw error;
-    return submitFresh(session, replier, ctx, randomInt(1, 2 ** 31 - 1));
-  }
-}
+

@@ -3,10 +3,11 @@
 // It owns the adapter's in-memory state (pickers, sent results, file_ids); it never parses updates.
 import { randomBytes } from 'node:crypto';
 import type { Telegram } from 'telegraf';
-import { isMemeError, throwIfAborted } from '../../errors.ts';
+import { throwIfAborted } from '../../errors.ts';
 import { clipTrimmedText } from '../messages.ts';
 import type { ReplyRoute } from '../../jobs/job-backend.ts';
 import type { Logger } from '../../logger.ts';
+import { rerollOrRenderAnew } from '../reroll.ts';
 import { DEFAULT_SEED } from '../../pipeline/meme-spec.ts';
 import type { OutputFormat } from '../../pipeline/types.ts';
 import type { TemplateCatalog } from '../../templates/template-types.ts';
@@ -154,28 +155,27 @@ export class MemeJobs {
     return this.handovers.cancel(userId);
   }
 
-  /** "Another take": the service re-renders the job with a new seed; when it no longer has the job, render anew. */
+  /** "Another take", by the one reroll rule (bots/reroll.ts): the service's reroll, or a new render from the file ids. */
   async reroll(resultId: string): Promise<boolean> {
     const entry = this.sent.get(resultId);
     if (!entry) return false;
     const source = { ...entry.source, replyToMessageId: entry.messageId };
-    if (entry.jobId) {
-      const line = this.openLine(source, lineText(undefined, source.language));
-      const replier = this.replierFor(source, line, 'mp4', false);
-      try {
-        await line.whenShown();
-        await this.deps.service.reroll(entry.jobId, replier);
-        return true;
-      } catch (error) {
-        // Refusals about load or limits are the answer; a forgotten job is re-rendered from the source below.
-        if (isMemeError(error) && ['BUSY', 'RATE_LIMITED', 'QUEUE_FULL', 'SHUTTING_DOWN'].includes(error.code)) {
-          await line.fail(userErrorText(error, source.language));
-          return true;
-        }
-        await line.close();
-      }
+    const renderAnew = () => this.launch(source, { format: 'mp4', useCache: false, seed: Math.floor(Math.random() * 2 ** 31) });
+    if (!entry.jobId) {
+      renderAnew();
+      return true;
     }
-    this.launch(source, { format: 'mp4', useCache: false, seed: Math.floor(Math.random() * 2 ** 31) });
+    const line = this.openLine(source, lineText(undefined, source.language));
+    const replier = this.replierFor(source, line, 'mp4', false);
+    try {
+      await line.whenShown();
+      await rerollOrRenderAnew(this.deps.service, entry.jobId, replier, async () => {
+        await line.close();
+        renderAnew();
+      });
+    } catch (error) {
+      await line.fail(userErrorText(error, source.language));
+    }
     return true;
   }
 
@@ -308,6 +308,7 @@ export class MemeJobs {
     return {
       platform: 'telegram',
       userId: source.userId,
+      language: source.language,
       photo: inputs.photo,
       photoMime: source.photo.mime,
       templateId: driver ? undefined : source.templateId,

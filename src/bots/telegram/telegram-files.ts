@@ -4,7 +4,7 @@
 import type { Telegram } from 'telegraf';
 import { TelegramError } from 'telegraf';
 import type { Message } from 'telegraf/types';
-import { type ErrorCode, InputError, MemeError } from '../../errors.ts';
+import { InputError, type InputErrorCode, MemeError } from '../../errors.ts';
 import { MAX_DOWNLOAD_BYTES } from './telegram-config.ts';
 import type { TelegramOutbox } from './telegram-outbox.ts';
 
@@ -57,11 +57,11 @@ export function clipOf(message: Message | undefined): FileRef | undefined {
   return undefined;
 }
 
-function tooLarge(code: ErrorCode, bytes: number | undefined, maxBytes: number): InputError {
+function tooLarge(code: InputErrorCode, bytes: number | undefined, maxBytes: number): InputError {
   return new InputError(code, `file of ${bytes ?? 'more than'} bytes, over the ${maxBytes}-byte limit`, { bytes, maxBytes });
 }
 
-async function readCapped(response: Response, maxBytes: number, code: ErrorCode): Promise<Buffer> {
+async function readCapped(response: Response, maxBytes: number, code: InputErrorCode): Promise<Buffer> {
   const chunks: Uint8Array[] = [];
   let total = 0;
   for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
@@ -77,7 +77,7 @@ async function readCapped(response: Response, maxBytes: number, code: ErrorCode)
  * when the size Telegram reports (in the update or from getFile) or the bytes themselves pass `limitBytes`
  * (the configured limit, held to the Bot API's 20 MB; the message names the smaller of the two).
  */
-export async function downloadFile(telegram: Telegram, outbox: TelegramOutbox, ref: FileRef, tooLargeCode: ErrorCode, limitBytes: number): Promise<Buffer> {
+export async function downloadFile(telegram: Telegram, outbox: TelegramOutbox, ref: FileRef, tooLargeCode: InputErrorCode, limitBytes: number): Promise<Buffer> {
   const maxBytes = Math.min(limitBytes, MAX_DOWNLOAD_BYTES);
   if (ref.sizeBytes !== undefined && ref.sizeBytes > maxBytes) throw tooLarge(tooLargeCode, ref.sizeBytes, maxBytes);
   let file: Awaited<ReturnType<Telegram['getFile']>>;

@@ -1,6 +1,6 @@
 // Binds a WeightStore to a Module tree 1:1 and reports every missing, unused or mis-shaped tensor by name
 // in one coded error, so a renamed key is found in one run. It never guesses a mapping.
-import { InputError } from '../../errors.ts';
+import { MemeError } from '../../errors.ts';
 import type { WeightStore } from '../weights/weight-store.ts';
 import type { Module } from './module.ts';
 
@@ -50,7 +50,7 @@ export function bindWeights(root: Module, store: WeightStore, options: BindOptio
   const parts = [listed('missing', report.missing), listed('unexpected (not in the model)', report.unused), listed('with the wrong shape', report.misshaped)].filter(Boolean);
   if (parts.length) {
     const model = options.modelName ?? 'the model';
-    throw new InputError('BAD_WEIGHTS', `weights do not fit ${model}: ${parts.join(' | ')}`, { ...report });
+    throw new MemeError('BAD_WEIGHTS', `weights do not fit ${model}: ${parts.join(' | ')}`, { ...report });
   }
   for (const [name, slot] of root.namedParams()) slot.entry = store.get(name);
 }

@@ -1,6 +1,6 @@
 // Maps OpenAI CLIP text-tower keys (transformer.resblocks.N.attn.in_proj_weight, ln_final, text_projection …)
 // to HF CLIPTextModel names, splitting the fused in_proj into q/k/v and transposing text_projection. Lazy.
-import { InputError } from '../../errors.ts';
+import { MemeError } from '../../errors.ts';
 import { type WeightEntry, WeightStore } from './weight-store.ts';
 
 export function isOpenaiClipLayout(store: WeightStore): boolean {
@@ -56,7 +56,7 @@ const TOP: Record<string, string> = {
 export function convertOpenaiClipNames(store: WeightStore): WeightStore {
   const out = new Map<string, WeightEntry>();
   const put = (name: string, entry: WeightEntry) => {
-    if (out.has(name)) throw new InputError('BAD_WEIGHTS', `two OpenAI CLIP keys map to '${name}'`, { name });
+    if (out.has(name)) throw new MemeError('BAD_WEIGHTS', `two OpenAI CLIP keys map to '${name}'`, { name });
     out.set(name, entry);
   };
   for (const [name, entry] of store.entries) {

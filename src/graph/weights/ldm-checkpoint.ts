@@ -1,6 +1,6 @@
 // Single-file SD1.5 checkpoints (civitai style): maps the original ldm names — model.diffusion_model.*,
 // first_stage_model.*, cond_stage_model.* — to diffusers/HF names, lazily. Unknown keys keep their name.
-import { InputError } from '../../errors.ts';
+import { MemeError } from '../../errors.ts';
 import { type WeightEntry, WeightStore } from './weight-store.ts';
 
 export type LdmPart = 'unet' | 'vae' | 'clip';
@@ -87,9 +87,9 @@ export function ldmPart(store: WeightStore, part: LdmPart, options: { layersPerB
       mapped = ldmVaeName(key, levels);
       if (/mid_block\.attentions\.0\.to_(q|k|v|out\.0)\.weight$/.test(mapped) && entry.shape.length === 4) value = squeezed(entry);
     } else mapped = key.startsWith('text_model.') ? key : `text_model.${key}`;
-    if (out.has(mapped)) throw new InputError('BAD_WEIGHTS', `two checkpoint keys map to '${mapped}' (one is '${name}')`, { name: mapped });
+    if (out.has(mapped)) throw new MemeError('BAD_WEIGHTS', `two checkpoint keys map to '${mapped}' (one is '${name}')`, { name: mapped });
     out.set(mapped, value);
   }
-  if (!out.size) throw new InputError('BAD_WEIGHTS', `the checkpoint has no ${prefix}* weights`);
+  if (!out.size) throw new MemeError('BAD_WEIGHTS', `the checkpoint has no ${prefix}* weights`);
   return new WeightStore(out).withFilesOf(store);
 }

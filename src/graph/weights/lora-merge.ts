@@ -1,6 +1,6 @@
 // Merges a LoRA into base weights: W' = W + scale · (alpha / rank) · up · down, for kohya names
 // (lora_unet_down_blocks_0_…_to_q.lora_down.weight / .alpha) and diffusers/peft names (unet.….to_q.lora_A.weight).
-import { InputError } from '../../errors.ts';
+import { MemeError } from '../../errors.ts';
 import { type WeightEntry, WeightStore } from './weight-store.ts';
 
 export type LoraTarget = 'unet' | 'text_encoder';
@@ -44,7 +44,7 @@ export function unreadLoraKeys(lora: WeightStore): string[] {
 export function loraDelta(up: Float32Array, upShape: readonly number[], down: Float32Array, downShape: readonly number[], factor: number): Float32Array {
   const out = upShape[0];
   const rank = downShape[0];
-  if (upShape[1] !== rank) throw new InputError('BAD_WEIGHTS', `LoRA up ${JSON.stringify(upShape)} does not match down ${JSON.stringify(downShape)}`);
+  if (upShape[1] !== rank) throw new MemeError('BAD_WEIGHTS', `LoRA up ${JSON.stringify(upShape)} does not match down ${JSON.stringify(downShape)}`);
   const inner = down.length / rank;
   const delta = new Float32Array(out * inner);
   for (let o = 0; o < out; o++) {
@@ -95,13 +95,13 @@ export function mergeLora(base: WeightStore, lora: WeightStore, target: LoraTarg
         const a = alpha ? (await alpha.read())[0] : rank;
         const delta = loraDelta(await up.read(), up.shape, await down.read(), down.shape, (scale * a) / rank);
         const w = Float32Array.from(await baseEntry.read());
-        if (delta.length !== w.length) throw new InputError('BAD_WEIGHTS', `LoRA for '${weightName}' has ${delta.length} values, the weight ${w.length}`, { name: weightName });
+        if (delta.length !== w.length) throw new MemeError('BAD_WEIGHTS', `LoRA for '${weightName}' has ${delta.length} values, the weight ${w.length}`, { name: weightName });
         for (let i = 0; i < w.length; i++) w[i] += delta[i];
         return w;
       },
     });
     merged.push(weightName);
   }
-  if (unmatched.length) throw new InputError('BAD_WEIGHTS', `LoRA modules with no matching ${target} weight (or missing up/down): ${unmatched.slice(0, 12).join(', ')}`, { unmatched });
+  if (unmatched.length) throw new MemeError('BAD_WEIGHTS', `LoRA modules with no matching ${target} weight (or missing up/down): ${unmatched.slice(0, 12).join(', ')}`, { unmatched });
   return { store: new WeightStore(entries).withFilesOf(base), merged };
 }

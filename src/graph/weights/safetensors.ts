@@ -2,7 +2,7 @@
 // handle so a multi-GB checkpoint never sits in memory whole. Writing lives in safetensors-writer.ts.
 import { open, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import { InputError } from '../../errors.ts';
+import { InputError, MemeError } from '../../errors.ts';
 import { BYTES_PER_ELEMENT, type StorageDtype, decodeToBigInt64, decodeToFloat32, isStorageDtype } from './dtype-convert.ts';
 
 /** One tensor's place in the file; `offset` is absolute (from the start of the file). */
@@ -20,8 +20,8 @@ export function elementCount(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
-function bad(path: string, message: string): InputError {
-  return new InputError('BAD_WEIGHTS', `${path}: ${message}`, { path });
+function bad(path: string, message: string): MemeError {
+  return new MemeError('BAD_WEIGHTS', `${path}: ${message}`, { path });
 }
 
 /** Parses and validates a header JSON against the data section's size. */

@@ -1,6 +1,6 @@
 // A name → lazily-read tensor map: the one shape of "a state dict" every loader produces and every graph build
 // consumes. Entries remember where their fp32 bytes sit on disk so graphs can reference them without a copy.
-import { InputError } from '../../errors.ts';
+import { MemeError } from '../../errors.ts';
 import type { StorageDtype } from './dtype-convert.ts';
 import { SafetensorsFile, elementCount } from './safetensors.ts';
 
@@ -35,7 +35,7 @@ export class WeightStore {
 
   get(name: string): WeightEntry {
     const entry = this.entries.get(name);
-    if (!entry) throw new InputError('BAD_WEIGHTS', `weight '${name}' is missing`, { name });
+    if (!entry) throw new MemeError('BAD_WEIGHTS', `weight '${name}' is missing`, { name });
     return entry;
   }
 
@@ -53,7 +53,7 @@ export class WeightStore {
     for (const [name, entry] of this.entries) {
       const next = rename(name);
       if (next === null) continue;
-      if (out.has(next)) throw new InputError('BAD_WEIGHTS', `two weights map to '${next}' (one of them is '${name}')`, { name: next });
+      if (out.has(next)) throw new MemeError('BAD_WEIGHTS', `two weights map to '${next}' (one of them is '${name}')`, { name: next });
       out.set(next, entry);
     }
     return new WeightStore(out, this.files);
@@ -92,7 +92,7 @@ export async function openSafetensorsStore(paths: readonly string[]): Promise<We
       const file = await SafetensorsFile.open(path);
       files.push(file);
       for (const info of file.tensors.values()) {
-        if (entries.has(info.name)) throw new InputError('BAD_WEIGHTS', `weight '${info.name}' appears twice (second time in ${path})`, { name: info.name });
+        if (entries.has(info.name)) throw new MemeError('BAD_WEIGHTS', `weight '${info.name}' appears twice (second time in ${path})`, { name: info.name });
         entries.set(info.name, {
           shape: info.shape,
           dtype: info.dtype,

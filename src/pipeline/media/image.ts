@@ -4,9 +4,8 @@ import sharp from 'sharp';
 import { DEFAULT_INPUT_LIMITS } from '../../config.ts';
 import { InputError, MemeError } from '../../errors.ts';
 import type { RgbImage } from '../types.ts';
-import { sniffImageMime } from './image-mime.ts';
+import { sniffImageMime } from './file-type.ts';
 
-export { sniffImageMime } from './image-mime.ts';
 
 export interface ImageLimits {
   /** Largest accepted width * height (the header's own numbers); default: the photo pixel limit in config. */

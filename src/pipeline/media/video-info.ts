@@ -1,5 +1,5 @@
-// Reads what `ffmpeg -i` prints about an input (there is no ffprobe in the bundled build) and recognises
-// video containers by magic numbers. Pure text and byte inspection; spawning lives in ffmpeg.ts.
+// Reads what `ffmpeg -i` prints about an input (there is no ffprobe in the bundled build). Pure text inspection;
+// spawning lives in ffmpeg.ts, recognising containers by their bytes in file-type.ts.
 
 export interface VideoInfo {
   width: number;
@@ -64,25 +64,4 @@ export function parseFfmpegInfo(stderr: string): VideoInfo | null {
 
 export function isStillImageContainer(container: string): boolean {
   return STILL_IMAGE_DEMUXERS.test(container);
-}
-
-const STILL_IMAGE_BRANDS = new Set(['heic', 'heix', 'mif1', 'msf1', 'avif', 'avis']);
-
-/**
- * The one rule for which clip files are accepted: the file extension of the video container the bytes start
- * with (MP4/MOV, Matroska/WebM, GIF, AVI, MPEG-TS/PS, FLV, Ogg, raw H.264/HEVC), or undefined. Only such files
- * reach ffmpeg: text formats like HLS playlists or concat lists could make it open other files or URLs.
- */
-export function sniffVideoContainer(head: Uint8Array): string | undefined {
-  const text = (offset: number, length: number) => String.fromCharCode(...head.subarray(offset, offset + length));
-  if (text(4, 4) === 'ftyp') return STILL_IMAGE_BRANDS.has(text(8, 4)) ? undefined : 'mp4';
-  if (text(4, 4) === 'moov' || text(4, 4) === 'mdat' || text(4, 4) === 'free' || text(4, 4) === 'wide') return 'mov';
-  if (text(0, 4) === 'OggS') return 'ogv';
-  if (head[0] === 0x1a && head[1] === 0x45 && head[2] === 0xdf && head[3] === 0xa3) return 'webm';
-  if (text(0, 4) === 'GIF8') return 'gif';
-  if (text(0, 3) === 'FLV') return 'flv';
-  if (text(0, 4) === 'RIFF' && text(8, 3) === 'AVI') return 'avi';
-  // Annex B start code (raw H.264 / HEVC elementary streams, MPEG-PS packs).
-  if (head[0] === 0 && head[1] === 0 && (head[2] === 1 || (head[2] === 0 && head[3] === 1))) return head[3] === 0xba ? 'mpg' : 'h264';
-  return head[0] === 0x47 && head[188] === 0x47 ? 'ts' : undefined;
 }

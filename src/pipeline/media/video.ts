@@ -5,7 +5,8 @@ import { DEFAULT_INPUT_LIMITS } from '../../config.ts';
 import { InputError, MemeError, throwIfAborted } from '../../errors.ts';
 import type { FrameSequence } from '../types.ts';
 import { lastLines, readFfmpegFrames, runFfmpeg } from './ffmpeg.ts';
-import { isStillImageContainer, parseFfmpegInfo, sniffVideoContainer, type VideoInfo } from './video-info.ts';
+import { sniffVideoContainer } from './file-type.ts';
+import { isStillImageContainer, parseFfmpegInfo, type VideoInfo } from './video-info.ts';
 
 export type { VideoInfo } from './video-info.ts';
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clipTrimmedText, errorText } from '../../../src/bots/messages.ts';
-import { type ErrorCode, InputError } from '../../../src/errors.ts';
+import { type ErrorCode, MemeError } from '../../../src/errors.ts';
 import { type BadFile, corruptJpeg, hugePng, longFaceClip, noFaceJpeg, pdfFile } from '../../helpers/bad-files.ts';
 import type { InteractionRecord } from '../fakes/discord/fake-rest-state.ts';
 import { chatInput, componentIds, messageContext, userMessage } from '../fakes/discord/interaction-payloads.ts';
@@ -30,7 +30,7 @@ async function expectPrivateRefusal(record: InteractionRecord, code: string, mus
   expect(answer.json?.type).toBe(4);
   expect(dataOf<{ flags: number }>(answer).flags & EPHEMERAL).toBe(EPHEMERAL);
   const text = dataOf<{ content: string }>(answer).content;
-  const opening = errorText(new InputError(code as ErrorCode)).text.split(/[.(]/)[0]!;
+  const opening = errorText(new MemeError(code as ErrorCode)).text.split(/[.(]/)[0]!;
   expect(text.startsWith(opening), `${text} / ${opening}`).toBe(true);
   for (const pattern of mustSay) expect(text).toMatch(pattern);
   expect(componentIds(dataOf<Record<string, unknown>>(answer))).toEqual([]);

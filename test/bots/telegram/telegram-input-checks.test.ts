@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clipTrimmedText, errorText } from '../../../src/bots/messages.ts';
-import { type ErrorCode, InputError } from '../../../src/errors.ts';
+import { type ErrorCode, InputError, MemeError } from '../../../src/errors.ts';
 import { corruptJpeg, hugePng, longFaceClip, noFaceJpeg, pdfFile } from '../../helpers/bad-files.ts';
 import { referenceImage } from '../../helpers/fixtures.ts';
 import { probeMedia } from '../fakes/telegram/media-probe.ts';
@@ -38,7 +38,7 @@ async function expectRefusal(chatId: number, code: string, mustSay: RegExp[] = [
   const reply = await h.waitFor('sendMessage', chatId, { timeoutMs: 20_000 });
   const text = String(reply.params.text);
   // The code's own text (bots/messages.ts), with the sizes filled in.
-  const opening = errorText(new InputError(code as ErrorCode)).text.split(/[.(]/)[0]!;
+  const opening = errorText(new MemeError(code as ErrorCode)).text.split(/[.(]/)[0]!;
   expect(text.startsWith(opening), `${text} / ${opening}`).toBe(true);
   for (const pattern of mustSay) expect(text).toMatch(pattern);
   // Give a picker the time it would take to follow, then check none came.

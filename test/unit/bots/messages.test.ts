@@ -33,7 +33,7 @@ describe('messages', () => {
   });
 
   it('states what was sent and the limit for every "too big / too long / too small" refusal', () => {
-    const text = (code: ErrorCode, details: Record<string, unknown>) => errorText(new InputError(code, code, details)).text;
+    const text = (code: ErrorCode, details: Record<string, unknown>) => errorText(new MemeError(code, code, details)).text;
     expect(text('IMAGE_TOO_LARGE', { bytes: 23.4 * 2 ** 20, maxBytes: 20 * 2 ** 20 })).toBe('That photo is too big (23 MB). The limit is 20 MB. Please send a smaller one.');
     expect(text('IMAGE_TOO_LARGE', { width: 12000, height: 12000, maxPixels: 50e6 })).toBe(
       'That photo is too big (12000×12000 pixels). The limit is 50 megapixels. Please send a smaller one.',

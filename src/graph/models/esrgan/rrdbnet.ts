@@ -2,7 +2,7 @@
 // weights: conv_first, body.N.rdbK.convJ, conv_body, conv_up1, conv_up2, conv_hr, conv_last. For ×2 (and ×1) the
 // input is pixel-unshuffled first (basicsr's scale-2 variant), so the trunk runs at half resolution and the two
 // nearest ×2 upsamplings end at twice the input size. Graph ops only; no file I/O.
-import { InputError } from '../../../errors.ts';
+import { MemeError } from '../../../errors.ts';
 import { Conv2d } from '../../nn/layers.ts';
 import { Module, ModuleList } from '../../nn/module.ts';
 import type { GraphBuilder, Value } from '../../onnx/graph-builder.ts';
@@ -126,7 +126,7 @@ export class RRDBNet extends Module {
 /** The architecture a state dict describes (as Real-ESRGAN's loaders do): sizes from the conv shapes. */
 export function rrdbNetConfigOf(store: WeightStore): RrdbNetConfig {
   const shape = (name: string) => {
-    if (!store.has(name)) throw new InputError('BAD_WEIGHTS', `not RRDBNet (Real-ESRGAN) weights: '${name}' is missing`, { name });
+    if (!store.has(name)) throw new MemeError('BAD_WEIGHTS', `not RRDBNet (Real-ESRGAN) weights: '${name}' is missing`, { name });
     return store.get(name).shape;
   };
   const [numFeat, firstIn] = shape('conv_first.weight');
@@ -134,6 +134,6 @@ export function rrdbNetConfigOf(store: WeightStore): RrdbNetConfig {
   const [numGrowCh] = shape('body.0.rdb1.conv1.weight');
   const blocks = new Set(store.names().flatMap((n) => /^body\.(\d+)\./.exec(n)?.[1] ?? []));
   const scale = ({ 1: 4, 4: 2, 16: 1 } as Record<number, 1 | 2 | 4>)[firstIn / channels];
-  if (!scale) throw new InputError('BAD_WEIGHTS', `RRDBNet: conv_first takes ${firstIn} channels for ${channels}-channel images (expected ×1, ×4 or ×16)`);
+  if (!scale) throw new MemeError('BAD_WEIGHTS', `RRDBNet: conv_first takes ${firstIn} channels for ${channels}-channel images (expected ×1, ×4 or ×16)`);
   return { channels, scale, numFeat, numBlock: blocks.size, numGrowCh };
 }

@@ -1,7 +1,7 @@
 // HM5ControlNetBase (expression tokens + SmallUnetV5) and HM5SD15ControlProj (eight HMProjectors) as Module
 // trees with the official key names. Sizes come from the weight shapes, because the official config.json
 // files do not describe them (the constructors hard-code them). Graph ops only; no file I/O.
-import { InputError } from '../../../errors.ts';
+import { MemeError } from '../../../errors.ts';
 import { TimestepEmbedding, Timesteps } from '../../nn/embeddings.ts';
 import { Conv2d } from '../../nn/layers.ts';
 import { Module, ModuleList, NoParams } from '../../nn/module.ts';
@@ -204,7 +204,7 @@ export class HM5SD15ControlProj extends Module {
     super();
     for (const [, name] of CONTROL_MAPS) {
       const size = sizes.get(name);
-      if (!size) throw new InputError('BAD_WEIGHTS', `hm5_control_proj: ${name}.proj.weight is missing`);
+      if (!size) throw new MemeError('BAD_WEIGHTS', `hm5_control_proj: ${name}.proj.weight is missing`);
       this.maps.set(name, this.child(name, new HMProjector(size[0], size[1])));
     }
   }
@@ -218,7 +218,7 @@ export class HM5SD15ControlProj extends Module {
 }
 
 function shapeOfWeight(store: WeightStore, name: string, where: string): readonly number[] {
-  if (!store.has(name)) throw new InputError('BAD_WEIGHTS', `${where}: weight '${name}' is missing (needed to size the module)`, { name });
+  if (!store.has(name)) throw new MemeError('BAD_WEIGHTS', `${where}: weight '${name}' is missing (needed to size the module)`, { name });
   return store.get(name).shape;
 }
 

@@ -3,7 +3,7 @@
 // Sizes come from config.json where it is authoritative and from weight shapes for the control modules.
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../../../errors.ts';
+import { InputError, MemeError } from '../../../errors.ts';
 import { bindWeights } from '../../nn/bind.ts';
 import { openComponent, readJsonFile, resolveComponent } from '../../weights/model-folder.ts';
 import type { WeightStore } from '../../weights/weight-store.ts';
@@ -88,13 +88,13 @@ export function bindHm5Modules(model: Hm5Model, parts: Partial<Record<Hm5Folder,
   const levels = unetLevelChannels(out.unet);
   const ref = part('hm5_reference');
   const refUp = numbers(ref.config, 'block_up_channels', 'hm5_reference');
-  if (!sameList(refUp, levels.up)) throw new InputError('BAD_WEIGHTS', `hm5_reference block_up_channels [${refUp}] do not match unet_base's up-block inputs [${levels.up}]`);
+  if (!sameList(refUp, levels.up)) throw new MemeError('BAD_WEIGHTS', `hm5_reference block_up_channels [${refUp}] do not match unet_base's up-block inputs [${levels.up}]`);
   out.reference = new HM5ReferenceAdapter(refUp, (ref.config.num_attention_heads as number) ?? 8);
   bindWeights(out.reference, ref.store, { modelName: 'HM5ReferenceAdapter (hm5_reference/)' });
   const mot = part('hm5_motion');
   const motDown = numbers(mot.config, 'block_down_channels', 'hm5_motion');
   const motUp = numbers(mot.config, 'block_up_channels', 'hm5_motion');
-  if (!sameList(motDown, levels.down) || !sameList(motUp, levels.up)) throw new InputError('BAD_WEIGHTS', `hm5_motion channels [${motDown}] / [${motUp}] do not match unet_base's levels [${levels.down}] / [${levels.up}]`);
+  if (!sameList(motDown, levels.down) || !sameList(motUp, levels.up)) throw new MemeError('BAD_WEIGHTS', `hm5_motion channels [${motDown}] / [${motUp}] do not match unet_base's levels [${levels.down}] / [${levels.up}]`);
   out.motion = new HM5MotionAdapter(motDown, motUp, (mot.config.num_attention_heads as number) ?? 8);
   bindWeights(out.motion, mot.store, { modelName: 'HM5MotionAdapter (hm5_motion/)' });
   return out;

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
-import { InputError } from '../../../errors.ts';
+import { InputError, MemeError } from '../../../errors.ts';
 
 const SOT = '<|startoftext|>';
 const EOT = '<|endoftext|>';
@@ -58,7 +58,7 @@ function readJsonFile(path: string): Record<string, unknown> {
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
   } catch (error) {
-    throw new InputError('BAD_WEIGHTS', `tokenizer file ${path} is not valid JSON (${(error as Error).message})`, { path });
+    throw new MemeError('BAD_WEIGHTS', `tokenizer file ${path} is not valid JSON (${(error as Error).message})`, { path });
   }
 }
 
@@ -82,7 +82,7 @@ export class ClipTokenizer {
   ) {
     const sot = tokenizer.token_to_id(SOT);
     const eot = tokenizer.token_to_id(EOT);
-    if (sot === undefined || eot === undefined) throw new InputError('BAD_WEIGHTS', `tokenizer vocab lacks ${SOT} or ${EOT}`);
+    if (sot === undefined || eot === undefined) throw new MemeError('BAD_WEIGHTS', `tokenizer vocab lacks ${SOT} or ${EOT}`);
     this.sotId = sot;
     this.eotId = eot;
     this.padId = tokenizer.token_to_id(padToken) ?? eot;
@@ -90,7 +90,7 @@ export class ClipTokenizer {
 
   /** CLIP's tokenizer over a vocabulary and its merges ("a b" per merge, best rank first). */
   static fromVocab(vocab: Record<string, number>, merges: string[], maxLength = 77, padToken = EOT): ClipTokenizer {
-    if (vocab[SOT] === undefined || vocab[EOT] === undefined) throw new InputError('BAD_WEIGHTS', `tokenizer vocab lacks ${SOT} or ${EOT}`);
+    if (vocab[SOT] === undefined || vocab[EOT] === undefined) throw new MemeError('BAD_WEIGHTS', `tokenizer vocab lacks ${SOT} or ${EOT}`);
     return new ClipTokenizer(new Tokenizer(clipTokenizerJson(vocab, merges), { model_max_length: maxLength }), maxLength, padToken);
   }
 

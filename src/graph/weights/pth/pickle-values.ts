@@ -1,7 +1,7 @@
 // The values the restricted unpickler can produce: Python's plain data (None, bool, int, float, str, bytes, tuple,
 // list, dict) plus three torch markers (an allowlisted global, a storage reference, a tensor view). Nothing here
 // runs or reads anything.
-import { InputError } from '../../../errors.ts';
+import { MemeError } from '../../../errors.ts';
 import type { StorageDtype } from '../dtype-convert.ts';
 
 export class PyTuple {
@@ -57,7 +57,7 @@ export function typeName(value: PyValue | undefined): string {
 }
 
 /** The pickle names, calls or instantiates something outside the tensor-rebuilding allowlist. */
-export class UnsafePickleError extends InputError {
+export class UnsafePickleError extends MemeError {
   constructor(
     readonly source: string,
     readonly global: string,

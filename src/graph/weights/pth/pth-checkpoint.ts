@@ -3,7 +3,7 @@
 // sys_info pickles, the object pickle, the storage-key list, then each storage as an int64 count + raw bytes).
 // The pickle goes through the restricted unpickler; tensors are read lazily, contiguous fp32 ones in place.
 import { open, readFile, stat } from 'node:fs/promises';
-import { InputError } from '../../../errors.ts';
+import { InputError, MemeError } from '../../../errors.ts';
 import { BYTES_PER_ELEMENT, decodeToFloat32 } from '../dtype-convert.ts';
 import { elementCount } from '../safetensors.ts';
 import { type WeightEntry, type WeightFile, WeightStore } from '../weight-store.ts';
@@ -30,8 +30,8 @@ export interface PthContents {
 const MAX_PICKLE_BYTES = 256 << 20;
 const LEGACY_MAGIC = 0x1950a86a20f9469cfc6cn;
 
-function bad(path: string, why: string): InputError {
-  return new InputError('BAD_WEIGHTS', `${path}: ${why}`, { path });
+function bad(path: string, why: string): MemeError {
+  return new MemeError('BAD_WEIGHTS', `${path}: ${why}`, { path });
 }
 
 async function openZip(path: string, fileBytes: number): Promise<PthContents> {

@@ -1,7 +1,7 @@
 // The allowlist of the restricted unpickler and what each allowed global does: torch's tensor-rebuilding functions
 // and OrderedDict are the only callables, torch.<T>Storage names are only valid inside a storage's persistent id.
 // Every argument is checked; a view that reaches past its storage is refused here, before any byte is read.
-import type { InputError } from '../../../errors.ts';
+import type { MemeError } from '../../../errors.ts';
 import type { StorageDtype } from '../dtype-convert.ts';
 import { type DictKey, isMarker, PyDict, type PyGlobal, PyTuple, type PyValue, type StorageRef, type TensorRef, typeName, UnsafePickleError } from './pickle-values.ts';
 
@@ -23,7 +23,7 @@ const REBUILD_PARAMETER = ['torch._utils._rebuild_parameter', 'torch._utils._reb
 const ORDERED_DICT = 'collections.OrderedDict';
 const CALLABLES = new Set([...REBUILD_TENSOR, ...REBUILD_PARAMETER, ORDERED_DICT]);
 
-export type BadPickle = (why: string) => InputError;
+export type BadPickle = (why: string) => MemeError;
 
 export function unsafe(source: string, global: string, why: string): UnsafePickleError {
   return new UnsafePickleError(source, global, why);

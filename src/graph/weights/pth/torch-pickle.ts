@@ -6,7 +6,7 @@
 // Why not an npm pickle parser: pickleparser 0.2.1 (no deps, no install scripts, one release day in Dec 2024) calls
 // whatever sits on the stack on REDUCE, Object.assign()s BUILD state and builds dicts as plain objects (a
 // `__proto__` key reaches the prototype); making it strict would mean replacing its core.
-import { InputError } from '../../../errors.ts';
+import { MemeError } from '../../../errors.ts';
 import { type DictKey, PyDict, PyTuple, type PyValue, type StorageRef, typeName } from './pickle-values.ts';
 import { type BadPickle, callGlobal, persistentStorage, resolveGlobal, unsafe } from './torch-globals.ts';
 
@@ -70,7 +70,7 @@ class ByteReader {
 /** Runs the pickle in `bytes` from `start` to its STOP. `source` names the file in errors. */
 export function unpickle(bytes: Uint8Array, source: string, start = 0): Unpickled {
   let opAt = start;
-  const bad: BadPickle = (why) => new InputError('BAD_WEIGHTS', `${source}: bad pickle (opcode at byte ${opAt}): ${why}`, { source });
+  const bad: BadPickle = (why) => new MemeError('BAD_WEIGHTS', `${source}: bad pickle (opcode at byte ${opAt}): ${why}`, { source });
   const r = new ByteReader(bytes, start, bad);
   let stack: PyValue[] = [];
   const marks: PyValue[][] = [];

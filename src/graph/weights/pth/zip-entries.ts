@@ -4,7 +4,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { inflateRaw } from 'node:zlib';
-import { InputError } from '../../../errors.ts';
+import { MemeError } from '../../../errors.ts';
 
 const inflate = promisify(inflateRaw);
 
@@ -43,7 +43,7 @@ function u64(buf: Buffer, at: number): number {
 
 /** The central directory's entries, by name. */
 export async function readZipEntries(handle: FileHandle, fileBytes: number, source: string): Promise<Map<string, ZipEntry>> {
-  const bad = (why: string) => new InputError('BAD_WEIGHTS', `${source}: not a readable zip archive: ${why}`, { path: source });
+  const bad = (why: string) => new MemeError('BAD_WEIGHTS', `${source}: not a readable zip archive: ${why}`, { path: source });
   const tailStart = Math.max(0, fileBytes - (22 + 0xffff));
   const tail = await readAt(handle, tailStart, fileBytes - tailStart);
   let at = tail.length - 22;
@@ -98,13 +98,13 @@ export async function readZipEntries(handle: FileHandle, fileBytes: number, sour
 /** Absolute offset of an entry's first data byte (after its local header, whose extra field torch uses for alignment). */
 export async function entryDataOffset(handle: FileHandle, entry: ZipEntry, source: string): Promise<number> {
   const header = await readAt(handle, entry.localHeaderOffset, 30);
-  if (header.length < 30 || header.readUInt32LE(0) !== LOCAL) throw new InputError('BAD_WEIGHTS', `${source}: zip entry '${entry.name}' has no local header`, { path: source });
+  if (header.length < 30 || header.readUInt32LE(0) !== LOCAL) throw new MemeError('BAD_WEIGHTS', `${source}: zip entry '${entry.name}' has no local header`, { path: source });
   return entry.localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
 }
 
 /** An entry's bytes, `length` of them from `start` (stored entries are read in place; deflated ones inflated whole). */
 export async function readEntry(handle: FileHandle, entry: ZipEntry, source: string, start = 0, length = entry.size - start): Promise<Uint8Array> {
-  const bad = (why: string) => new InputError('BAD_WEIGHTS', `${source}: zip entry '${entry.name}' ${why}`, { path: source });
+  const bad = (why: string) => new MemeError('BAD_WEIGHTS', `${source}: zip entry '${entry.name}' ${why}`, { path: source });
   if (start < 0 || start + length > entry.size) throw bad(`has ${entry.size} bytes, ${start + length} were needed`);
   const dataAt = await entryDataOffset(handle, entry, source);
   if (entry.method === 0) {

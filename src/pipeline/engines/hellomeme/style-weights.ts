@@ -2,7 +2,7 @@
 // (hellomeme/utils.py append_pipline_weights → load_lora_weights_sk): the denoising UNet gets the LoRA at 1.0 and the
 // main text encoder at the style scale; the reference UNet, the reference text encoder and both VAEs stay base
 // SD1.5, so the reference features and keyframe pads are unstyled. W' = W + scale · (alpha / rank) · up · down.
-import { InputError } from '../../../errors.ts';
+import { MemeError } from '../../../errors.ts';
 import type { Hm5Part } from '../../../graph/models/hellomeme/load-modules.ts';
 import type { LoraSpec } from '../../../graph/models/sd15/compile-model.ts';
 import { mergeLora, unreadLoraKeys } from '../../../graph/weights/lora-merge.ts';
@@ -31,9 +31,9 @@ export async function styledUnetPart(unet: Hm5Part, style: StyleWeights): Promis
   const lora = await openSafetensorsStore([style.loraPath]);
   try {
     const unread = unreadLoraKeys(lora);
-    if (unread.length) throw new InputError('BAD_WEIGHTS', `style ${style.id}: ${style.loraPath} holds weights a LoRA merge cannot use (${unread.slice(0, 6).join(', ')}${unread.length > 6 ? ', …' : ''}); only lora_down/lora_up/alpha (kohya) or lora_A/lora_B (diffusers) LoRAs are styles`, { unread });
+    if (unread.length) throw new MemeError('BAD_WEIGHTS', `style ${style.id}: ${style.loraPath} holds weights a LoRA merge cannot use (${unread.slice(0, 6).join(', ')}${unread.length > 6 ? ', …' : ''}); only lora_down/lora_up/alpha (kohya) or lora_A/lora_B (diffusers) LoRAs are styles`, { unread });
     const { store, merged } = mergeLora(unet.store, lora, 'unet', STYLE_UNET_SCALE);
-    if (merged.length === 0) throw new InputError('BAD_WEIGHTS', `style ${style.id}: ${style.loraPath} has no UNet LoRA weights (lora_unet_… or unet.…)`);
+    if (merged.length === 0) throw new MemeError('BAD_WEIGHTS', `style ${style.id}: ${style.loraPath} has no UNet LoRA weights (lora_unet_… or unet.…)`);
     return { part: { ...unet, store }, close: () => lora.close() };
   } catch (error) {
     await lora.close();

@@ -6,8 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { checkClipBytes, checkPhotoBytes } from '../../../../src/bots/input-checks.ts';
 import { DEFAULT_INPUT_LIMITS } from '../../../../src/config.ts';
 import { decodeImage, encodePng } from '../../../../src/pipeline/media/image.ts';
-import { sniffImageMime } from '../../../../src/pipeline/media/image-mime.ts';
-import { sniffVideoContainer } from '../../../../src/pipeline/media/video-info.ts';
+import { sniffImageMime, sniffVideoContainer } from '../../../../src/pipeline/media/file-type.ts';
 import { driveVideo, referenceImage } from './media-fixtures.ts';
 
 const gradient = { width: 96, height: 80, data: new Uint8Array(96 * 80 * 3).map((_, i) => (i * 5) % 256) };

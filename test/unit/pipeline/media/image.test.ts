@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_INPUT_LIMITS } from '../../../../src/config.ts';
 import { MemeError } from '../../../../src/errors.ts';
 import { compositeRgba } from '../../../../src/pipeline/media/composite.ts';
-import { decodeImage, encodeJpeg, encodePng, rasterizeSvg, resizeToFit, sniffImageMime } from '../../../../src/pipeline/media/image.ts';
+import { sniffImageMime } from '../../../../src/pipeline/media/file-type.ts';
+import { decodeImage, encodeJpeg, encodePng, rasterizeSvg, resizeToFit } from '../../../../src/pipeline/media/image.ts';
 import { referenceImage } from './media-fixtures.ts';
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {

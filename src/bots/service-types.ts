@@ -5,7 +5,7 @@ import type { ErrorCode } from '../errors.ts';
 import type { ReplyRoute } from '../jobs/job-backend.ts';
 import type { ClipFacts, PhotoFacts } from '../pipeline/input-inspector.ts';
 import type { Captions, EngineName, MemeResult } from '../pipeline/meme-spec.ts';
-import type { OutputFormat, StageName } from '../pipeline/types.ts';
+import type { OutputFit, OutputFormat, StageName } from '../pipeline/types.ts';
 import type { TemplateCatalog } from '../templates/template-types.ts';
 
 export type Platform = 'telegram' | 'discord' | 'web' | 'cli';
@@ -27,6 +27,8 @@ export interface MemeRequest {
   format: OutputFormat;
   /** The platform's upload limit for the result. */
   maxBytes?: number;
+  /** What the platform requires of the picture (side, seconds, fps), e.g. a Telegram video sticker's. */
+  fit?: OutputFit;
   /** Previews run in the CPU lane before full renders. */
   priority?: 'preview' | 'full';
   engine?: EngineName | 'auto';

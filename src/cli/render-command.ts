@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { checkCaptionLength } from '../bots/input-checks.ts';
 import { localeFor } from '../bots/messages.ts';
 import type { InputLimits } from '../config.ts';
+import { telegramOutput } from '../bots/telegram/telegram-config.ts';
 import { InputError, MemeError } from '../errors.ts';
 import { STYLE_PRESETS, stylePreset } from '../models/model-files.ts';
 import { DEVICE_CHOICES, type DeviceChoice } from '../pipeline/engines/auto-engine.ts';
@@ -165,6 +166,8 @@ export async function run(argv: string[]): Promise<number> {
   await requireWritableTarget(out);
 
   const captions = captionsFor(template, { captions: { top: values['caption-top'], bottom: values['caption-bottom'] }, noCaption: values['no-caption'] });
+  // WebM is made as Telegram's video sticker (512 px, at most 3 s and 256 KB): that profile is Telegram's data.
+  const profile = format === 'webm' ? telegramOutput('webm') : undefined;
   const spec: MemeSpec = {
     photo: await readFile(values.photo),
     templateId: template?.id,
@@ -172,7 +175,8 @@ export async function run(argv: string[]): Promise<number> {
     driverTrim,
     captions,
     format,
-    maxBytes: parseNumber(values['max-bytes'], 'max-bytes'),
+    maxBytes: parseNumber(values['max-bytes'], 'max-bytes') ?? profile?.maxBytes,
+    fit: profile?.fit,
     fps: parseNumber(values.fps, 'fps'),
     maxSide: parseNumber(values['max-side'], 'max-side'),
     engine,

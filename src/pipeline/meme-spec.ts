@@ -1,7 +1,7 @@
 // What a caller asks the pipeline for (MemeSpec) and what it gets back (MemeResult).
 // Platform-neutral: bots, the CLI and the queue speak only these shapes.
 import type { InputInspector } from './input-inspector.ts';
-import type { OutputFormat, StageName } from './types.ts';
+import type { OutputFit, OutputFormat, StageName } from './types.ts';
 
 export type EngineName = 'warp' | 'hellomeme';
 
@@ -23,6 +23,8 @@ export interface MemeSpec {
   format: OutputFormat;
   /** Byte budget for the encoded result; the encoder's ladder meets it. */
   maxBytes?: number;
+  /** What the receiver requires of the picture (exact longest side, seconds, fps); the encoder applies it. */
+  fit?: OutputFit;
   /** Output frame rate; defaults to the template's. */
   fps?: number;
   /** Longest side of the output in pixels (default 512). */
@@ -60,7 +62,7 @@ export interface MemeResult {
   frameCount: number;
   durationSec: number;
   engine: EngineName;
-  /** The seed the engine ran with: the take a "same meme as MP4 / sticker" button must render again. */
+  /** The seed the engine ran with: the take a "same meme in another format" button must render again. */
   seed: number;
   /** Milliseconds spent in each stage. */
   stageMs: Partial<Record<StageName, number>>;

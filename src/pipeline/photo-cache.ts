@@ -1,5 +1,5 @@
 // The decoded photo and its face analysis, kept for the last few photos: the buttons under a result ("Another
-// take", "Other template", "As MP4/sticker") render the same photo again, and each time the decode and face
+// take", "Other template", "In another format") render the same photo again, and each time the decode and face
 // analysis gave the same answer. Keyed by the photo's bytes and the working size; entries are read-only.
 import { createHash } from 'node:crypto';
 import type { Face, RgbImage } from './types.ts';

@@ -157,7 +157,7 @@ async function runMeme(spec: MemeSpec, deps: RenderDeps, run: RunOptions): Promi
   // Captions are drawn onto each frame as it leaves the engine, and the encoder starts on it at once.
   // A caption with no room beside the face goes to a band, so the output frame may be taller than the picture.
   const captions = await timer.stage('captions', () => drawCaptions(spec.captions ?? {}, image.width, image.height, { face: face.box }));
-  const encoder = startFrameEncoder(captions.width, captions.height, driver.fps, { format: spec.format, maxBytes: spec.maxBytes, signal: run.signal });
+  const encoder = startFrameEncoder(captions.width, captions.height, driver.fps, { format: spec.format, maxBytes: spec.maxBytes, fit: spec.fit, signal: run.signal });
   let streamed = 0;
   const emit = (frame: Uint8Array) => {
     encoder.write(captions.apply(frame));

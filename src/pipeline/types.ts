@@ -41,6 +41,17 @@ export interface Face {
 
 export type OutputFormat = 'gif' | 'mp4' | 'webm';
 
+/**
+ * What the receiving end requires of the picture beyond its container and byte budget, given as data by whoever
+ * knows the receiver (a chat adapter): the longest side scaled to exactly `longSide` pixels (up or down; the
+ * budget ladder then keeps the size), at most `maxSeconds` from the start and at most `maxFps` frames a second.
+ */
+export interface OutputFit {
+  longSide?: number;
+  maxSeconds?: number;
+  maxFps?: number;
+}
+
 export type StageName = 'decode' | 'face' | 'motion' | 'engine' | 'captions' | 'encode';
 
 export interface Progress {

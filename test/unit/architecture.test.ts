@@ -1,6 +1,7 @@
 // The layer rules of docs/architecture.md, checked on the source itself: no import cycles, no exports nobody uses,
 // every src/ module reached from the program's entry points (nothing under src/ only tests use), remote/ and
 // pipeline/ independent of bots/, and no platform words in pipeline/.
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { findCycles, findUnusedExports, readModuleGraph } from '../helpers/module-graph.ts';
@@ -36,5 +37,15 @@ describe('architecture', () => {
     for (const leaf of ['src/logger.ts', 'src/config.ts', 'src/errors.ts']) {
       expect([...(graph.files.get(`${ROOT}${leaf}`)?.imports.keys() ?? [])].map(graph.rel)).toEqual([]);
     }
+  });
+
+  it('pipeline/ says no platform words (telegram, discord, sticker): platform rules come in as data', () => {
+    const words = /telegram|discord|sticker/i;
+    const hits = [...graph.files.keys()]
+      .filter(under('src/pipeline/'))
+      .flatMap((path) => readFileSync(path, 'utf8').split('\n').map((line, i) => ({ path, line, i })))
+      .filter(({ line }) => words.test(line))
+      .map(({ path, i, line }) => `${graph.rel(path)}:${i + 1}: ${line.trim()}`);
+    expect(hits).toEqual([]);
   });
 });

@@ -14,7 +14,7 @@ import { decodeResultId, inlineResult, matchTemplates } from './inline-results.t
 import type { JobSource } from './job-source.ts';
 import type { MemeJobs } from './meme-jobs.ts';
 import type { RecentPhotos } from './recent-photos.ts';
-import { MAX_UPLOAD_BYTES } from './telegram-config.ts';
+import { telegramOutput } from './telegram-config.ts';
 import { downloadFile } from './telegram-files.ts';
 import type { ChatTarget, TelegramOutbox } from './telegram-outbox.ts';
 import { parseTelegramRoute, toTelegramReplyRoute } from './telegram-route.ts';
@@ -77,7 +77,7 @@ export class InlineMode {
       const { service, telegram, outbox } = this.deps;
       const bytes = await downloadFile(telegram, outbox, source.photo, 'IMAGE_TOO_LARGE', service.limits.maxPhotoBytes);
       const request = { platform: 'telegram' as const, userId, photo: bytes, photoMime: source.photo.mime, templateId: source.templateId, format: 'mp4' as const };
-      await service.submit({ ...request, maxBytes: MAX_UPLOAD_BYTES, priority: 'full' }, replier);
+      await service.submit({ ...request, ...telegramOutput(request.format), language: source.language, priority: 'full' }, replier);
     } catch (error) {
       await replier.note(userErrorText(error, source.language));
     }

@@ -21,7 +21,7 @@ import { stickerEmoji } from './sticker-emoji.ts';
 import { announcePack, type PackReply, packErrorText, StickerPackReplier } from './sticker-pack-replier.ts';
 import type { PackOwner, StickerPacks } from './sticker-packs.ts';
 import { type BoardLine, type LineText, StatusBoards } from './status-board.ts';
-import { MAX_STICKER_BYTES, MAX_UPLOAD_BYTES } from './telegram-config.ts';
+import { telegramOutput } from './telegram-config.ts';
 import { downloadFile } from './telegram-files.ts';
 import type { ChatTarget, TelegramOutbox } from './telegram-outbox.ts';
 import { lineText, TelegramReplier } from './telegram-replier.ts';
@@ -316,7 +316,7 @@ export class MemeJobs {
       captions: source.captions,
       noCaption: source.noCaption,
       format: options.format,
-      maxBytes: options.format === 'webm' ? MAX_STICKER_BYTES : MAX_UPLOAD_BYTES,
+      ...telegramOutput(options.format),
       priority: 'full',
       seed: options.seed,
       ...(source.style ? { style: source.style } : {}),

@@ -1,6 +1,7 @@
 // What the Telegram adapter needs to start: token, API root, webhook settings and Bot API limits.
 // Plain data; src/config.ts builds it from the environment, nothing here reads process.env. The limits are
 // applied by the one pacing rule (bots/pacing/pace-rule.ts); this file only states Telegram's numbers.
+import type { OutputFit, OutputFormat } from '../../pipeline/types.ts';
 import type { PaceLimits } from '../pacing/pace-rule.ts';
 
 /** Telegram's flood limits as the adapter enforces them before the server has to. */
@@ -86,5 +87,12 @@ export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 export const MAX_STICKER_BYTES = 256 * 1024;
 /** Stickers in one set (Bot API addStickerToSet: emoji sets 200, other sets 120). */
 export const MAX_STICKERS_PER_SET = 120;
+/** Video stickers: 512 px on the longest side, at most 3 s, at most 30 fps. */
+const VIDEO_STICKER_FIT: OutputFit = { longSide: 512, maxSeconds: 3, maxFps: 30 };
+
+/** The output profile Telegram needs for a format: WebM is sent as a video sticker, the rest as files. */
+export function telegramOutput(format: OutputFormat): { maxBytes: number; fit?: OutputFit } {
+  return format === 'webm' ? { maxBytes: MAX_STICKER_BYTES, fit: VIDEO_STICKER_FIT } : { maxBytes: MAX_UPLOAD_BYTES };
+}
 export const DEFAULT_WEBHOOK_PORT = 8443;
 export const DEFAULT_CHAT_ACTION_INTERVAL_MS = 4000;

@@ -31,13 +31,13 @@ function distinctFps(sourceFps: number): number[] {
 
 /**
  * Steps for one format, best quality first. Each setting only ever gets worse along the ladder, so the
- * first step that fits is the best fit the ladder can offer. WebM stickers keep their size (Telegram
- * wants 512 px on the longest side), so their ladder has no scale phase.
+ * first step that fits is the best fit the ladder can offer. A picture whose size the receiver fixes
+ * (`keepSize`: an OutputFit's exact longest side) has no scale phase.
  */
-export function budgetLadder(format: OutputFormat, sourceFps: number): BudgetStep[] {
+export function budgetLadder(format: OutputFormat, sourceFps: number, options: { keepSize?: boolean } = {}): BudgetStep[] {
   const rates = distinctFps(sourceFps);
   const minFps = rates[rates.length - 1];
-  const scales = format === 'webm' ? [1] : SCALE_FACTORS;
+  const scales = options.keepSize ? [1] : SCALE_FACTORS;
   const minScale = scales[scales.length - 1];
   const quality = format === 'gif' ? GIF_COLORS : format === 'mp4' ? X264_CRFS : VP9_CRFS;
   const withQuality = (fps: number, scale: number, value: number): BudgetStep =>

@@ -1,28 +1,26 @@
-// Encodes rendered frames to GIF, MP4 (H.264, faststart) or WebM (VP9 sticker) within a byte budget,
-// walking the budget ladder until the output fits. Knows formats and budgets, not captions or engines.
+// Encodes rendered frames to GIF, MP4 (H.264, faststart) or WebM (VP9) within a byte budget and the receiver's
+// fit (OutputFit: side, seconds, fps, given by the caller), walking the budget ladder until the output fits.
+// Knows formats and budgets, not captions, engines or who receives the file.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { InputError, MemeError, throwIfAborted } from '../../errors.ts';
 import type { MemeResult } from '../meme-spec.ts';
-import type { FrameSequence, OutputFormat } from '../types.ts';
+import type { FrameSequence, OutputFit, OutputFormat } from '../types.ts';
 import { budgetLadder, type BudgetStep, certainToMiss, resampleIndices, scaledEvenSize } from './budget-ladder.ts';
 import { type EncodeSettings, gifArgs, gifStreamArgs, mp4Args, webmArgs } from './encode-args.ts';
 import { type FfmpegResult, type FfmpegRunOptions, runFfmpeg } from './ffmpeg.ts';
 import { runFfmpegOffThread } from './ffmpeg-off-thread.ts';
 
-export const DEFAULT_MAX_BYTES: Readonly<Record<OutputFormat, number>> = { gif: 8 * 1024 * 1024, mp4: 8 * 1024 * 1024, webm: 256 * 1024 };
-/** Telegram video stickers: 512 px on the longest side, at most 3 s, at most 30 fps. */
-export const STICKER_SIDE = 512;
-export const STICKER_MAX_SECONDS = 3;
-const STICKER_MAX_FPS = 30;
+const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
 const MIME: Readonly<Record<OutputFormat, string>> = { gif: 'image/gif', mp4: 'video/mp4', webm: 'video/webm' };
 const ENCODE_TIMEOUT_MS = 120_000;
 
 export interface EncodeOptions {
   format: OutputFormat;
   maxBytes?: number;
+  fit?: OutputFit;
   signal?: AbortSignal;
   /** Outputs are silent: meme clips carry no audio. */
   withAudio?: never;
@@ -40,16 +38,23 @@ export interface EncodedMedia extends Omit<MemeResult, 'engine' | 'seed' | 'stag
   attempts: BudgetAttempt[];
 }
 
-/** WebM stickers: cut to 3 s and 30 fps, picture scaled so the longest side is exactly 512. */
-function stickerInput(frames: FrameSequence): { frames: FrameSequence; width: number; height: number } {
-  const fps = Math.min(frames.fps, STICKER_MAX_FPS);
-  const kept = resampleIndices(frames.frames.length, frames.fps, fps).map((i) => frames.frames[i]);
-  const trimmed = kept.slice(0, Math.max(1, Math.floor(STICKER_MAX_SECONDS * fps + 1e-6)));
-  const scale = STICKER_SIDE / Math.max(frames.width, frames.height);
+/** The frames cut to the fit's seconds and fps, and the picture size its longest side asks for. */
+function fitInput(frames: FrameSequence, fit: OutputFit): { frames: FrameSequence; width: number; height: number } {
+  const fps = Math.min(frames.fps, fit.maxFps ?? frames.fps);
+  const kept = fps === frames.fps ? frames.frames : resampleIndices(frames.frames.length, frames.fps, fps).map((i) => frames.frames[i]);
+  const trimmed = fit.maxSeconds === undefined ? kept : kept.slice(0, Math.max(1, Math.floor(fit.maxSeconds * fps + 1e-6)));
+  const fitted = { ...frames, fps, frames: trimmed };
+  if (fit.longSide === undefined) return { frames: fitted, width: frames.width, height: frames.height };
+  const scale = fit.longSide / Math.max(frames.width, frames.height);
   const longIsWidth = frames.width >= frames.height;
   const other = 2 * Math.round(((longIsWidth ? frames.height : frames.width) * scale) / 2);
-  const size = longIsWidth ? { width: STICKER_SIDE, height: other } : { width: other, height: STICKER_SIDE };
-  return { frames: { ...frames, fps, frames: trimmed }, ...size };
+  const size = longIsWidth ? { width: fit.longSide, height: other } : { width: other, height: fit.longSide };
+  return { frames: fitted, ...size };
+}
+
+/** Frames can go to ffmpeg while still arriving only when the fit needs the whole clip for nothing. */
+function needsWholeClip(fit: OutputFit | undefined): boolean {
+  return fit !== undefined && (fit.longSide !== undefined || fit.maxSeconds !== undefined || fit.maxFps !== undefined);
 }
 
 async function withTempFile<T>(extension: string, use: (file: string) => Promise<T>): Promise<T> {
@@ -111,14 +116,14 @@ export async function encodeFrames(frames: FrameSequence, options: EncodeOptions
   const { format, signal } = options;
   checkFormat(format);
   checkFrames(frames);
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES[format];
-  const sticker = format === 'webm' ? stickerInput(frames) : null;
-  const source = sticker?.frames ?? frames;
-  const baseWidth = sticker?.width ?? frames.width;
-  const baseHeight = sticker?.height ?? frames.height;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const fitted = options.fit ? fitInput(frames, options.fit) : null;
+  const source = fitted?.frames ?? frames;
+  const baseWidth = fitted?.width ?? frames.width;
+  const baseHeight = fitted?.height ?? frames.height;
   const attempts: BudgetAttempt[] = [...tried];
 
-  const ladder = budgetLadder(format, source.fps);
+  const ladder = budgetLadder(format, source.fps, { keepSize: options.fit?.longSide !== undefined });
   for (const [index, step] of ladder.entries()) {
     if (index < tried.length) continue;
     throwIfAborted(signal);
@@ -152,15 +157,15 @@ export interface FrameEncoder {
 
 /**
  * Starts the ladder's first step while frames are still being rendered, so ffmpeg works on one core while
- * the engine works on the other. GIF and MP4 at full size only: WebM stickers need the whole clip first
- * (trim and rescale), so for them frames are collected and encoded at finish.
+ * the engine works on the other. GIF and MP4 only, and only without a fit: a fit needs the whole clip first
+ * (trim and rescale), so then frames are collected and encoded at finish.
  */
 export function startFrameEncoder(width: number, height: number, fps: number, options: EncodeOptions): FrameEncoder {
   const { format, signal } = options;
   checkFormat(format);
   const frames: Uint8Array[] = [];
-  const [first] = budgetLadder(format, fps);
-  const streams = format !== 'webm' && first.fps === fps && first.scale === 1;
+  const [first] = budgetLadder(format, fps, { keepSize: options.fit?.longSide !== undefined });
+  const streams = format !== 'webm' && !needsWholeClip(options.fit) && first.fps === fps && first.scale === 1;
   const input = new PassThrough();
   const size = scaledEvenSize(width, height, first.scale);
   const settings: EncodeSettings = { inputWidth: width, inputHeight: height, ...size, fps, colors: first.colors, crf: first.crf };
@@ -187,7 +192,7 @@ export function startFrameEncoder(width: number, height: number, fps: number, op
       if (!pending || actualFps !== fps) return encodeFrames(sequence, options);
       const bytes = await pending;
       const attempt: BudgetAttempt = { ...first, ...size, bytes: bytes.length };
-      if (bytes.length <= (options.maxBytes ?? DEFAULT_MAX_BYTES[format])) return resultOf(format, bytes, first, size, frames.length, [attempt]);
+      if (bytes.length <= (options.maxBytes ?? DEFAULT_MAX_BYTES)) return resultOf(format, bytes, first, size, frames.length, [attempt]);
       return encodeFrames(sequence, options, [attempt]);
     },
     cancel() {

@@ -112,6 +112,10 @@ describe('Telegram meme flows', () => {
     const sticker = await h.waitFor('sendSticker', alice, { fromIndex: mark });
     expect(sticker.probes.sticker).toMatchObject({ container: 'matroska,webm', videoCodec: 'vp9', hasAudio: false });
     expect(sticker.files.sticker!.bytes.length).toBeLessThanOrEqual(256 * 1024);
+    // Telegram's video-sticker profile (telegram-config.ts telegramOutput): 512 px on the longest side, at most 3 s.
+    const { width = 0, height = 0, durationSec = Number.POSITIVE_INFINITY } = sticker.probes.sticker!;
+    expect(Math.max(width, height)).toBe(512);
+    expect(durationSec).toBeLessThanOrEqual(3.05);
     user.tap(firstResult.result as Record<string, unknown>, buttons.find((b) => b.data.startsWith('gf|'))!.data);
     const gif = await h.waitFor('sendDocument', alice, { fromIndex: mark });
     expect(gif.files.document!.filename).toBe('memeloom.gif');

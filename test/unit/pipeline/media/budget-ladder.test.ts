@@ -10,11 +10,12 @@ describe('budgetLadder', () => {
     expect(steps.map((s) => s.colors)).toEqual([256, 256, 256, 256, 256, 128, 64, 32]);
   });
 
-  it('raises CRF for video, and WebM stickers never shrink', () => {
+  it('raises CRF for video, and a picture whose size the receiver fixes never shrinks', () => {
     const mp4 = budgetLadder('mp4', 24);
     expect(mp4[mp4.length - 1].crf).toBeGreaterThan(mp4[0].crf!);
     expect(mp4.every((s, i) => i === 0 || (s.crf! >= mp4[i - 1].crf! && s.fps <= mp4[i - 1].fps))).toBe(true);
-    expect(budgetLadder('webm', 30).every((s) => s.scale === 1)).toBe(true);
+    expect(budgetLadder('webm', 30, { keepSize: true }).every((s) => s.scale === 1)).toBe(true);
+    expect(budgetLadder('webm', 30).some((s) => s.scale < 1)).toBe(true);
   });
 
   it('never goes below the minimum frame rate, nor above a slow source', () => {

@@ -83,9 +83,9 @@ describe('encodeFrames', () => {
     expect(media.bytes.length).toBeLessThanOrEqual(8 * 1024 * 1024);
   });
 
-  it('WebM sticker: VP9, 512 px longest side, at most 3 s, no audio, within 256 KB', async () => {
+  it('WebM with a fit (a video sticker\'s: 512 px longest side, at most 3 s, 30 fps): VP9, no audio, within 256 KB', async () => {
     const long = syntheticFrames(128, 96, 12, 4, 8);
-    const media = await encodeFrames(long, { format: 'webm' });
+    const media = await encodeFrames(long, { format: 'webm', maxBytes: 256 * 1024, fit: { longSide: 512, maxSeconds: 3, maxFps: 30 } });
     expect(media.mime).toBe('video/webm');
     expect([media.width, media.height]).toEqual([512, 384]);
     expect(media.frameCount).toBe(36);

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeFrames, startFrameEncoder } from '../../../../src/pipeline/media/encode.ts';
+import type { OutputFit } from '../../../../src/pipeline/types.ts';
 import { runFfmpeg } from '../../../../src/pipeline/media/ffmpeg.ts';
 import { syntheticFrames, tempDir } from './media-fixtures.ts';
 
@@ -16,8 +17,8 @@ async function frameCountOf(bytes: Buffer, extension: string): Promise<number> {
   return Number(counts[counts.length - 1]?.[1] ?? 0);
 }
 
-function feed(format: 'gif' | 'mp4' | 'webm', maxBytes?: number) {
-  const encoder = startFrameEncoder(clip.width, clip.height, clip.fps, { format, maxBytes });
+function feed(format: 'gif' | 'mp4' | 'webm', maxBytes?: number, fit?: OutputFit) {
+  const encoder = startFrameEncoder(clip.width, clip.height, clip.fps, { format, maxBytes, fit });
   for (const frame of clip.frames) encoder.write(Uint8Array.from(frame));
   return encoder.finish(clip.fps);
 }
@@ -48,8 +49,8 @@ describe('startFrameEncoder (encoding while frames are still being rendered)', (
     expect(media.fps < clip.fps || media.width < clip.width).toBe(true);
   });
 
-  it('collects WebM stickers and encodes them at the end', async () => {
-    const media = await feed('webm');
+  it('collects frames for a fit (a video sticker\'s) and encodes them at the end', async () => {
+    const media = await feed('webm', 256 * 1024, { longSide: 512, maxSeconds: 3, maxFps: 30 });
     expect(media.format).toBe('webm');
     expect(Math.max(media.width, media.height)).toBe(512);
   });

@@ -12,7 +12,7 @@ import { padForUpscale } from '../src/graph/models/esrgan/enhance-rgb.ts';
 import { REAL_ESRGAN_X2PLUS } from '../src/graph/models/esrgan/rrdbnet.ts';
 import { DEFAULT_TILES, type TileOptions, upscaleTiled } from '../src/graph/models/esrgan/tiled-upscale.ts';
 import { createSession } from '../src/graph/runtime.ts';
-import { writeRandomUpscaler } from '../src/pipeline/engines/hellomeme/tiny/tiny-hellomeme.ts';
+import { writeRandomUpscaler } from '../test/helpers/tiny-hellomeme/tiny-hellomeme.ts';
 import { compileUpscalerGraph } from '../src/pipeline/engines/hellomeme/upscaler-session.ts';
 
 const SIZE = 512;

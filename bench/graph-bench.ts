@@ -12,7 +12,7 @@ import { writeModelExternal } from '../src/graph/onnx/model-writer.ts';
 import { createSession } from '../src/graph/runtime.ts';
 import { writeSafetensors } from '../src/graph/weights/safetensors-writer.ts';
 import { openSafetensorsStore } from '../src/graph/weights/weight-store.ts';
-import { seededNormals, writeRandomParams } from '../src/pipeline/engines/hellomeme/tiny/tiny-weights.ts';
+import { seededNormals, writeRandomParams } from '../test/helpers/tiny-hellomeme/tiny-weights.ts';
 import { startTorchUnet, type TorchUnet, torchComparisonUnavailable } from './torch-comparison.ts';
 
 const RSS_LIMIT_BYTES = 12 * 1024 ** 3;

@@ -8,12 +8,12 @@ import { EXPRESSION_DIM, poseImageFor } from '../src/pipeline/engines/hellomeme/
 import { controlMaps, decodeFrames, encodePrompts, loopModels, referenceMaps, sampleReferenceLatent } from '../src/pipeline/engines/hellomeme/engine-stages.ts';
 import { SD15_LATENT_SIZE } from '../src/pipeline/engines/hellomeme/hellomeme-engine.ts';
 import { DEFAULT_PROMPT } from '../src/pipeline/engines/hellomeme/prompt.ts';
-import { planMemory } from '../src/pipeline/engines/hellomeme/memory-plan.ts';
+import { planMemory } from '../test/helpers/hellomeme-memory-plan.ts';
 import { modelPathsFromModuleFolder } from '../src/pipeline/engines/hellomeme/model-paths.ts';
 import { GaussianNoise } from '../src/pipeline/engines/hellomeme/schedulers/gaussian-noise.ts';
 import { openHelloMemeSessions, SESSION_NAMES, type SessionName } from '../src/pipeline/engines/hellomeme/session-set.ts';
 import { keyframeReferencePasses, planTemporalLevels, unetFrameEvaluations } from '../src/pipeline/engines/hellomeme/temporal-windows.ts';
-import { FULL_HELLOMEME_PLAN, writeRandomHelloMeme, writeRandomUpscaler } from '../src/pipeline/engines/hellomeme/tiny/tiny-hellomeme.ts';
+import { FULL_HELLOMEME_PLAN, writeRandomHelloMeme, writeRandomUpscaler } from '../test/helpers/tiny-hellomeme/tiny-hellomeme.ts';
 import { openUpscalerSession } from '../src/pipeline/engines/hellomeme/upscaler-session.ts';
 import { denoiserCalls, runV5SamplingLoop, seededLoopNoise } from '../src/pipeline/engines/hellomeme/v5-sampling-loop.ts';
 

@@ -3,8 +3,8 @@
 // Run: npx tsx scripts/make-tiny-hellomeme.ts <dir> [--seed N] [--style NAME[,NAME…]]
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { TINY_FOLDERS, writeTinyHelloMeme } from '../src/pipeline/engines/hellomeme/tiny/tiny-hellomeme.ts';
-import { writeTinyStyle } from '../src/pipeline/engines/hellomeme/tiny/tiny-lora.ts';
+import { TINY_FOLDERS, writeTinyHelloMeme } from '../test/helpers/tiny-hellomeme/tiny-hellomeme.ts';
+import { writeTinyStyle } from '../test/helpers/tiny-hellomeme/tiny-lora.ts';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { seed: { type: 'string', default: '101' }, style: { type: 'string', default: '' } } });
 const seed = Number(values.seed);

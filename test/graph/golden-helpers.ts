@@ -1,5 +1,5 @@
 // Shared helpers for the graph tests: golden paths, building + running a model in-process, error measures.
-import { randomParam, seededNormals } from '../../src/pipeline/engines/hellomeme/tiny/tiny-weights.ts';
+import { randomParam, seededNormals } from '../helpers/tiny-hellomeme/tiny-weights.ts';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type GraphBuildOptions, type Sd15Model, buildSd15Graph } from '../../src/graph/models/sd15/build-graph.ts';

@@ -13,7 +13,7 @@ import { encodeModelInline } from '../../src/graph/onnx/model-writer.ts';
 import * as op from '../../src/graph/onnx/ops.ts';
 import { createSession, type HostTensor } from '../../src/graph/runtime.ts';
 import { storeFromHost, type WeightStore } from '../../src/graph/weights/weight-store.ts';
-import { randomParam, seededNormals } from '../../src/pipeline/engines/hellomeme/tiny/tiny-weights.ts';
+import { randomParam, seededNormals } from '../helpers/tiny-hellomeme/tiny-weights.ts';
 import { conv2d, type F64Tensor, groupNorm, maxAbsError, resnetBlock, silu, timeEmbedding, weight64 } from './float64-reference.ts';
 
 async function runGraph(g: GraphBuilder, feeds: Record<string, HostTensor>): Promise<Record<string, Float32Array>> {

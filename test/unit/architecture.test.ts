@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { findCycles, findUnusedExports, readModuleGraph } from '../helpers/module-graph.ts';
+import { findCycles, findUnreached, findUnusedExports, readModuleGraph } from '../helpers/module-graph.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const graph = readModuleGraph(ROOT, ['src', 'test', 'bench', 'scripts']);
@@ -27,6 +27,10 @@ describe('architecture', () => {
 
   it('exports nothing that nobody uses', () => {
     expect(findUnusedExports(graph, inSrc)).toEqual([]);
+  });
+
+  it('keeps under src/ only what the program reaches from its entry points (test-only code lives in test/, bench/, scripts/)', () => {
+    expect(findUnreached(graph, ['src/cli.ts'], inSrc)).toEqual([]);
   });
 
   it('remote/, pipeline/, queue/ and jobs/ import nothing from bots/', () => {

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHelloMemeEngine } from '../../../src/pipeline/engines/hellomeme/hellomeme-engine.ts';
 import { modelPathsFromModuleFolder } from '../../../src/pipeline/engines/hellomeme/model-paths.ts';
-import { writeTinyStyle } from '../../../src/pipeline/engines/hellomeme/tiny/tiny-lora.ts';
+import { writeTinyStyle } from '../../helpers/tiny-hellomeme/tiny-lora.ts';
 import { referenceImage } from '../../helpers/fixtures.ts';
 import { TINY_LATENT, tinyModelDir } from '../../unit/pipeline/engines/hellomeme/engine/engine-fixtures.ts';
 import { FakeUser } from '../fakes/telegram/fake-user.ts';

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { writeSafetensors } from '../../../../src/graph/weights/safetensors-writer.ts';
 import { planTemporalLevels } from '../../../../src/pipeline/engines/hellomeme/temporal-windows.ts';
-import { seededNormals } from '../../../../src/pipeline/engines/hellomeme/tiny/tiny-weights.ts';
+import { seededNormals } from '../../../helpers/tiny-hellomeme/tiny-weights.ts';
 import { type GoldenTensor, readSafetensors } from '../../../helpers/read-safetensors.ts';
 
 export const UNSEEN_STEPS = 4;

@@ -2,7 +2,7 @@
 // plan against the spec's per-frame figure (the auto-engine rule: test/unit/pipeline/engines/auto-engine.test.ts).
 import { describe, expect, it } from 'vitest';
 import { EXPRESSION_DIM, motionTrackControls, poseImageFor } from '../../../../../../src/pipeline/engines/hellomeme/control-signals.ts';
-import { planMemory } from '../../../../../../src/pipeline/engines/hellomeme/memory-plan.ts';
+import { planMemory } from '../../../../../helpers/hellomeme-memory-plan.ts';
 import { headTurnTrack } from './engine-fixtures.ts';
 
 /** Mean x of the non-background pixels of a [3, S, S] pose image. */

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EngineDriver, EngineReference } from '../../../../../../src/pipeline/engines/engine.ts';
-import { writeTinyHelloMeme } from '../../../../../../src/pipeline/engines/hellomeme/tiny/tiny-hellomeme.ts';
+import { writeTinyHelloMeme } from '../../../../../helpers/tiny-hellomeme/tiny-hellomeme.ts';
 import { MOTION_TRACK_VERSION, type MotionTrack } from '../../../../../../src/pipeline/motion/motion-track.ts';
 
 export const TINY_LATENT = 16;

@@ -3,7 +3,7 @@
 import { cpSync } from 'node:fs';
 import path from 'node:path';
 import { BASE_SD15_REPO, checkpointRepo, STYLE_REPO, stylePreset, UPSCALER_FILE } from '../../../../../../src/models/model-files.ts';
-import { writeRandomLora } from '../../../../../../src/pipeline/engines/hellomeme/tiny/tiny-lora.ts';
+import { writeRandomLora } from '../../../../../helpers/tiny-hellomeme/tiny-lora.ts';
 import { golden } from '../../../../../graph/golden-helpers.ts';
 import { tinyModelDir } from './engine-fixtures.ts';
 import { writeFaceToolkitModels } from './toolkit-fixtures.ts';

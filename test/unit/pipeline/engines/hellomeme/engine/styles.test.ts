@@ -10,8 +10,8 @@ import { writeSafetensors } from '../../../../../../src/graph/weights/safetensor
 import { createHelloMemeEngine, type HelloMemeEngine } from '../../../../../../src/pipeline/engines/hellomeme/hellomeme-engine.ts';
 import { modelPathsFromModuleFolder } from '../../../../../../src/pipeline/engines/hellomeme/model-paths.ts';
 import { type HelloMemeSessions, openHelloMemeSessions } from '../../../../../../src/pipeline/engines/hellomeme/session-set.ts';
-import { writeTinyStyle } from '../../../../../../src/pipeline/engines/hellomeme/tiny/tiny-lora.ts';
-import { seededNormals } from '../../../../../../src/pipeline/engines/hellomeme/tiny/tiny-weights.ts';
+import { writeTinyStyle } from '../../../../../helpers/tiny-hellomeme/tiny-lora.ts';
+import { seededNormals } from '../../../../../helpers/tiny-hellomeme/tiny-weights.ts';
 import type { HostTensor } from '../../../../../../src/graph/runtime.ts';
 import { type GoldenTensor, maxAbsDiff, readSafetensors } from '../../../../../helpers/read-safetensors.ts';
 import { headTurnTrack, motionDriver, syntheticReference, TINY_LATENT, tinyModelDir } from './engine-fixtures.ts';

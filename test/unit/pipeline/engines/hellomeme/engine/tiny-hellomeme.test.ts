@@ -9,7 +9,7 @@ import { filesForPreset } from '../../../../../../src/models/model-files.ts';
 import { localPathOf } from '../../../../../../src/models/models-dir.ts';
 import { loadHm5Modules } from '../../../../../../src/graph/models/hellomeme/load-modules.ts';
 import { modelPathsFromModelsDir, modelPathsFromModuleFolder } from '../../../../../../src/pipeline/engines/hellomeme/model-paths.ts';
-import { TINY_FOLDERS, writeTinyHelloMeme } from '../../../../../../src/pipeline/engines/hellomeme/tiny/tiny-hellomeme.ts';
+import { TINY_FOLDERS, writeTinyHelloMeme } from '../../../../../helpers/tiny-hellomeme/tiny-hellomeme.ts';
 
 describe('tiny HelloMeme tool', () => {
   it('writes every module folder, bindable by the strict hm5 loader, byte-identical for a seed', async () => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { PdFgcEncoder } from '../../../../../../src/graph/models/hellomeme/pd-fgc-encoder.ts';
 import type { EngineReference } from '../../../../../../src/pipeline/engines/engine.ts';
 import { type TensorSpec, writeSafetensorsStreaming } from '../../../../../../src/graph/weights/safetensors-writer.ts';
-import { randomParam, seededNormals } from '../../../../../../src/pipeline/engines/hellomeme/tiny/tiny-weights.ts';
+import { randomParam, seededNormals } from '../../../../../helpers/tiny-hellomeme/tiny-weights.ts';
 import { PD_FGC_REPO } from '../../../../../../src/models/model-files.ts';
 import { runFfmpeg } from '../../../../../../src/pipeline/media/ffmpeg.ts';
 import type { RgbImage } from '../../../../../../src/pipeline/types.ts';

@@ -4,9 +4,9 @@
 // proj_in / proj_out, one 3×3 resnet conv (LoCon) and the text encoder's attention and MLP. Sizes only.
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { writeSafetensors } from '../../../../graph/weights/safetensors-writer.ts';
-import { SafetensorsFile } from '../../../../graph/weights/safetensors.ts';
-import { stylePreset } from '../../../../models/model-files.ts';
+import { writeSafetensors } from '../../../src/graph/weights/safetensors-writer.ts';
+import { SafetensorsFile } from '../../../src/graph/weights/safetensors.ts';
+import { stylePreset } from '../../../src/models/model-files.ts';
 import { seededNormals } from './tiny-weights.ts';
 
 const UNET_TARGETS = /(attn[12]\.to_(q|k|v|out\.0)|proj_in|proj_out|down_blocks\.0\.resnets\.0\.conv1)\.weight$/;

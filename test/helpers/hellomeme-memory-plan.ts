@@ -1,6 +1,6 @@
 // Host-memory plan of one HelloMeme job (spec §8): the per-frame control-map cache and the keyframe pad cache
 // grow with the clip; reference maps and latents are fixed. Arithmetic over shapes only; allocates nothing.
-import { planTemporalLevels } from './temporal-windows.ts';
+import { planTemporalLevels } from '../../src/pipeline/engines/hellomeme/temporal-windows.ts';
 
 export interface MemoryPlanInput {
   frameCount: number;

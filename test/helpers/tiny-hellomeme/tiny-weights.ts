@@ -1,8 +1,8 @@
 // Random weights for a Module tree with the goldens' recipe (norm scales 1 + 0.1·N, biases 0.05·N, other
 // weights N(0, 1/fan_in)), so zero-initialised projections are live and every path contributes. Streamed one
 // tensor at a time, so full-size SD1.5 sets never sit in memory whole. No file layout here.
-import type { Module } from '../../../../graph/nn/module.ts';
-import { type TensorSpec, writeSafetensorsStreaming } from '../../../../graph/weights/safetensors-writer.ts';
+import type { Module } from '../../../src/graph/nn/module.ts';
+import { type TensorSpec, writeSafetensorsStreaming } from '../../../src/graph/weights/safetensors-writer.ts';
 
 /** xorshift32 + Box–Muller: fast, seeded N(0, scale²) values; the same stream for the same seed everywhere. */
 export function seededNormals(count: number, seed: number, scale = 1, offset = 0): Float32Array {

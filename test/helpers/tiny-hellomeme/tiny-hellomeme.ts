@@ -4,17 +4,17 @@
 // weights carry no meaning.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REAL_ESRGAN_X2PLUS, RRDBNet, type RrdbNetConfig } from '../../../../graph/models/esrgan/rrdbnet.ts';
-import { CONTROL_MAPS, HM5ControlNetBase, HM5SD15ControlProj } from '../../../../graph/models/hellomeme/control-net.ts';
-import { HM5ReferenceAdapter } from '../../../../graph/models/hellomeme/hooked-unet.ts';
-import { unetLevelChannels } from '../../../../graph/models/hellomeme/load-modules.ts';
-import { HM5MotionAdapter } from '../../../../graph/models/hellomeme/motion-module.ts';
-import { ClipTextModel, parseClipTextConfig } from '../../../../graph/models/sd15/clip-text.ts';
-import { clipByteSymbols } from '../../../../graph/models/sd15/clip-tokenizer.ts';
-import { UNet2DConditionModel } from '../../../../graph/models/sd15/unet.ts';
-import { parseUnetConfig } from '../../../../graph/models/sd15/unet-config.ts';
-import { AutoencoderKL, parseVaeConfig } from '../../../../graph/models/sd15/vae.ts';
-import type { Module } from '../../../../graph/nn/module.ts';
+import { REAL_ESRGAN_X2PLUS, RRDBNet, type RrdbNetConfig } from '../../../src/graph/models/esrgan/rrdbnet.ts';
+import { CONTROL_MAPS, HM5ControlNetBase, HM5SD15ControlProj } from '../../../src/graph/models/hellomeme/control-net.ts';
+import { HM5ReferenceAdapter } from '../../../src/graph/models/hellomeme/hooked-unet.ts';
+import { unetLevelChannels } from '../../../src/graph/models/hellomeme/load-modules.ts';
+import { HM5MotionAdapter } from '../../../src/graph/models/hellomeme/motion-module.ts';
+import { ClipTextModel, parseClipTextConfig } from '../../../src/graph/models/sd15/clip-text.ts';
+import { clipByteSymbols } from '../../../src/graph/models/sd15/clip-tokenizer.ts';
+import { UNet2DConditionModel } from '../../../src/graph/models/sd15/unet.ts';
+import { parseUnetConfig } from '../../../src/graph/models/sd15/unet-config.ts';
+import { AutoencoderKL, parseVaeConfig } from '../../../src/graph/models/sd15/vae.ts';
+import type { Module } from '../../../src/graph/nn/module.ts';
 import { writeRandomParams } from './tiny-weights.ts';
 
 /** A HelloMeme model-set plan: SD1.5 block structure with these sizes (channels multiples of 32 for the adapters). */

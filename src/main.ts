@@ -24,7 +24,7 @@ export interface RunningMemeloom {
   stop(): Promise<void>;
 }
 
-export interface StartOptions {
+export interface MemeloomOptions {
   logger?: Logger;
   /** Injected by tests and benchmarks; otherwise loaded from assets and the pipeline. */
   templates?: TemplateCatalog;
@@ -36,7 +36,7 @@ export interface StartOptions {
 /** The chat front ends, each started when its token is set. */
 const ADAPTERS: readonly ChatAdapter[] = [telegramAdapter, discordAdapter];
 
-export async function startMemeloom(config: Config, options: StartOptions = {}): Promise<RunningMemeloom> {
+export async function startMemeloom(config: Config, options: MemeloomOptions = {}): Promise<RunningMemeloom> {
   // Every adapter's secrets are masked everywhere, whether or not that adapter is on.
   const log = (options.logger ?? createLogger({ level: config.logLevel })).masking(mergeMasks(ADAPTERS.map((a) => a.masks(config))));
   await mkdir(config.dataDir, { recursive: true });

@@ -25,9 +25,6 @@ import { SharedJob, SharedJobs, type Subscriber } from './shared-jobs.ts';
 import type { CheckedInputs, InputsToCheck, JobRef, MemeRequest, MemeService, ProgressUpdate, Replier, ReplierFactory, RoutableReplier } from './service-types.ts';
 import { UploadStore } from './upload-store.ts';
 
-export { createQueueFromConfig } from './local-backend.ts';
-
-
 export interface MemeServiceDeps {
   config: Config;
   /** Runs jobs in-process; not needed when `backend` sends them elsewhere. */

@@ -1,5 +1,6 @@
 // `memeloom eval` (npm run eval): APD, AED and identity for each engine over fixture photos × templates.
 // A "still" row (the photo, unmoved) is the floor every engine should beat on APD and AED.
+import { memeloomCacheDir } from '../cache-dir.ts';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,7 +14,6 @@ import { resampleMotion } from '../pipeline/motion/extract-motion.ts';
 import { createMotionCache } from '../pipeline/motion/motion-cache.ts';
 import type { MotionTrack } from '../pipeline/motion/motion-track.ts';
 import { DEFAULT_MAX_SIDE } from '../pipeline/input-inspector.ts';
-import { defaultCacheDir } from '../pipeline/render.ts';
 import type { Face, FrameSequence, RgbImage } from '../pipeline/types.ts';
 import { loadTemplateCatalog } from '../templates/catalog.ts';
 import { formatTable, mean } from './table.ts';
@@ -77,7 +77,7 @@ export async function run(argv: string[]): Promise<number> {
   const catalog = await loadTemplateCatalog();
   const templates = values.templates ? values.templates.split(',').map((id) => catalog.get(id)) : catalog.list().slice(0, 4);
   const faces = await createFaceAnalyzer();
-  const cache = createMotionCache(path.join(defaultCacheDir(), 'motion'));
+  const cache = createMotionCache(memeloomCacheDir('motion'));
   const engines: [string, Engine][] = [['still (no motion)', stillEngine], ['warp', createWarpEngine({ faceTriangles: faces.meshTriangles })]];
   const totals = new Map(engines.map(([label]) => [label, { apd: [], aed: [], identity: [], missed: 0 } as Scores]));
   try {

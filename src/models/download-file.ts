@@ -8,7 +8,7 @@ import { fileMatchesEtag } from './file-digest.ts';
 import { fetchRemainder } from './fetch-remainder.ts';
 import { fileSize, readRecord, writeRecord } from './file-records.ts';
 import type { HubFile } from './model-files.ts';
-import type { ModelSource, RemoteFile } from './model-source.ts';
+import type { ModelSource, RemoteFileInfo } from './model-source.ts';
 import { partialPath, verifiedRecordPath } from './models-dir.ts';
 import { type RetryOptions, withRetries } from './transfer-retry.ts';
 
@@ -20,7 +20,7 @@ export interface DownloadProgress {
 
 export interface DownloadOptions extends RetryOptions {
   source: ModelSource;
-  remote: RemoteFile;
+  remote: RemoteFileInfo;
   localPath: string;
   /** Full re-downloads allowed after a digest mismatch. */
   maxRefetches?: number;
@@ -38,7 +38,7 @@ export interface DownloadResult {
 const sizeOrZero = async (file: string) => (await fileSize(file)) ?? 0;
 
 /** Keeps a .part file only if it was started for the same etag and size as the source now reports. */
-async function preparePart(part: string, remote: RemoteFile): Promise<void> {
+async function preparePart(part: string, remote: RemoteFileInfo): Promise<void> {
   const record = await readRecord(`${part}.json`);
   if (!record || record.etag !== remote.etag || record.size !== remote.size) await rm(part, { force: true });
   await writeRecord(`${part}.json`, remote);
@@ -85,7 +85,7 @@ export async function downloadHubFile(file: HubFile, options: DownloadOptions): 
 }
 
 /** 'ok', or why the finished .part file is not the source's file. */
-async function verifyPart(part: string, remote: RemoteFile): Promise<string> {
+async function verifyPart(part: string, remote: RemoteFileInfo): Promise<string> {
   const size = await sizeOrZero(part);
   if (remote.size !== null && size !== remote.size) return `size mismatch (${size} bytes, the source says ${remote.size})`;
   const matches = await fileMatchesEtag(part, remote.etag);

@@ -5,12 +5,12 @@ import { open, rm } from 'node:fs/promises';
 import { MemeError } from '../errors.ts';
 import { fileSize } from './file-records.ts';
 import type { HubFile } from './model-files.ts';
-import type { ModelSource, RemoteFile } from './model-source.ts';
+import type { ModelSource, RemoteFileInfo } from './model-source.ts';
 import type { StallWatch } from './stall-watch.ts';
 
 export interface RemainderOptions {
   source: ModelSource;
-  remote: RemoteFile;
+  remote: RemoteFileInfo;
   onProgress?: (progress: { file: HubFile; receivedBytes: number; totalBytes: number | null }) => void;
 }
 

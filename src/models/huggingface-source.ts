@@ -4,7 +4,7 @@
 import { MemeError } from '../errors.ts';
 import { type HttpResponse, send } from './http-request.ts';
 import type { HubFile } from './model-files.ts';
-import type { ModelSource, RemoteFile } from './model-source.ts';
+import type { ModelSource, RemoteFileInfo } from './model-source.ts';
 import type { ProxyRouter } from './proxy-dispatcher.ts';
 import type { StallWatch } from './stall-watch.ts';
 
@@ -46,7 +46,7 @@ export function huggingFaceSource(options: HuggingFaceOptions): ModelSource {
   return {
     name: 'huggingface',
     endpoint,
-    async describe(file: HubFile, watch: StallWatch): Promise<RemoteFile> {
+    async describe(file: HubFile, watch: StallWatch): Promise<RemoteFileInfo> {
       const response = await send(urlOf(file), {
         method: 'HEAD',
         watch,

@@ -6,7 +6,7 @@ import type { HubFile } from './model-files.ts';
 import type { StallWatch } from './stall-watch.ts';
 
 /** What the source says about a file before we download it. */
-export interface RemoteFile {
+export interface RemoteFileInfo {
   /** Bytes, or null when the source does not say. */
   size: number | null;
   /** A digest without quotes: sha256 (LFS files, ModelScope) or the git blob sha1 (Hugging Face small files). */
@@ -18,7 +18,7 @@ export interface ModelSource {
   /** Base URL, for messages. */
   readonly endpoint: string;
   /** Size and digest of one file. */
-  describe(file: HubFile, watch: StallWatch): Promise<RemoteFile>;
+  describe(file: HubFile, watch: StallWatch): Promise<RemoteFileInfo>;
   /** GET the file from `offset` on (a Range request when offset > 0): a 200, 206 or 416 response. */
   open(file: HubFile, offset: number, watch: StallWatch): Promise<HttpResponse>;
   /** Releases proxy connections. */

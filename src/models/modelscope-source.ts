@@ -8,7 +8,7 @@
 import { MemeError } from '../errors.ts';
 import { type HttpResponse, send } from './http-request.ts';
 import type { HubFile } from './model-files.ts';
-import type { ModelSource, RemoteFile } from './model-source.ts';
+import type { ModelSource, RemoteFileInfo } from './model-source.ts';
 import type { ProxyRouter } from './proxy-dispatcher.ts';
 import type { StallWatch } from './stall-watch.ts';
 
@@ -48,10 +48,10 @@ async function readText(response: HttpResponse, watch: StallWatch): Promise<stri
 
 export function modelScopeSource(options: { endpoint: string; proxy: ProxyRouter }): ModelSource {
   const endpoint = options.endpoint.replace(/\/+$/, '');
-  const listings = new Map<string, Map<string, RemoteFile>>();
+  const listings = new Map<string, Map<string, RemoteFileInfo>>();
   const apiBase = (repo: string) => `${endpoint}/api/v1/models/${repo.split('/').map(encodeURIComponent).join('/')}`;
 
-  async function listing(repo: string, watch: StallWatch): Promise<Map<string, RemoteFile>> {
+  async function listing(repo: string, watch: StallWatch): Promise<Map<string, RemoteFileInfo>> {
     const cached = listings.get(repo);
     if (cached) return cached;
     const url = `${apiBase(repo)}/repo/files?Revision=${REVISION}&Recursive=true`;
@@ -66,7 +66,7 @@ export function modelScopeSource(options: { endpoint: string; proxy: ProxyRouter
     if (body.Success === false || (body.Code !== undefined && body.Code !== 200) || !Array.isArray(body.Data?.Files)) {
       throw new MemeError('ENGINE_UNAVAILABLE', `ModelScope cannot list ${repo}: ${body.Message ?? `code ${body.Code}`}`, { code: body.Code });
     }
-    const files = new Map<string, RemoteFile>();
+    const files = new Map<string, RemoteFileInfo>();
     for (const f of body.Data.Files) {
       if (f.Type === 'tree' || !f.Path) continue;
       files.set(f.Path, { size: typeof f.Size === 'number' ? f.Size : null, etag: typeof f.Sha256 === 'string' && f.Sha256 ? f.Sha256.toLowerCase() : null });
@@ -78,7 +78,7 @@ export function modelScopeSource(options: { endpoint: string; proxy: ProxyRouter
   return {
     name: 'modelscope',
     endpoint,
-    async describe(file: HubFile, watch: StallWatch): Promise<RemoteFile> {
+    async describe(file: HubFile, watch: StallWatch): Promise<RemoteFileInfo> {
       const remote = (await listing(file.repo, watch)).get(file.path);
       if (!remote) throw new MemeError('ENGINE_UNAVAILABLE', `cannot fetch ${file.repo}/${file.path}: not found on ModelScope (check the repo id and MODELSCOPE_DOMAIN)`);
       return remote;

@@ -6,7 +6,7 @@ import { type DownloadOptions, downloadHubFile } from './download-file.ts';
 import { fileSize, readRecord, writeRecord } from './file-records.ts';
 import { fileMatchesEtag } from './file-digest.ts';
 import type { HubFile } from './model-files.ts';
-import type { ModelSource, RemoteFile } from './model-source.ts';
+import type { ModelSource, RemoteFileInfo } from './model-source.ts';
 import { localPathOf, verifiedRecordPath } from './models-dir.ts';
 import { recordedSize } from './recorded-sizes.ts';
 import { withRetries } from './transfer-retry.ts';
@@ -35,14 +35,14 @@ export interface PullReport {
 }
 
 /** Size and digest from the source, under the same stall and retry policy as the downloads. */
-export async function describeRemote(options: Omit<PullOptions, 'modelsDir' | 'files'>, file: HubFile): Promise<RemoteFile> {
+export async function describeRemote(options: Omit<PullOptions, 'modelsDir' | 'files'>, file: HubFile): Promise<RemoteFileInfo> {
   const host = new URL(options.source.endpoint).host;
   const { value } = await withRetries(`${file.repo}/${file.path}`, host, (watch) => options.source.describe(file, watch), options);
   return value;
 }
 
 /** Is the file on disk the one the source describes? Uses the record when it matches, else sizes and digests. */
-async function checkExisting(localPath: string, remote: RemoteFile, verify: boolean): Promise<'up-to-date' | 'verified' | 'stale'> {
+async function checkExisting(localPath: string, remote: RemoteFileInfo, verify: boolean): Promise<'up-to-date' | 'verified' | 'stale'> {
   const size = await fileSize(localPath);
   if (size === null) return 'stale';
   if (remote.size !== null && size !== remote.size) return 'stale';

@@ -63,10 +63,6 @@ export interface RendererOptions {
   graphThreads?: number;
 }
 
-export function defaultCacheDir(): string {
-  return memeloomCacheDir();
-}
-
 interface RenderDeps {
   templates: TemplateCatalog;
   faces: FaceAnalyzer;
@@ -199,7 +195,7 @@ export async function createRenderer(options: RendererOptions = {}): Promise<Ren
   const deps: RenderDeps = {
     templates: options.templates ?? (await loadTemplateCatalog()),
     faces,
-    motionCache: createMotionCache(path.join(options.cacheDir ?? defaultCacheDir(), 'motion')),
+    motionCache: createMotionCache(path.join(options.cacheDir ?? memeloomCacheDir(), 'motion')),
     photos: new PhotoCache(options.photoCacheEntries),
     limits: options.limits ?? DEFAULT_INPUT_LIMITS,
     engines: new Map([['warp', createWarpEngine({ faceTriangles: faces.meshTriangles })]]),

@@ -12,6 +12,8 @@ export interface ModuleFile {
   exports: Set<string>;
   /** Exported interfaces and type aliases (a subset of exports). */
   typeExports: Set<string>;
+  /** Names exported from another module (`export { x } from`, or an imported name exported again). */
+  reexports: Set<string>;
   /** How often each identifier occurs in the file (declaration included). */
   mentions: Map<string, number>;
   /** Resolved relative imports: target path → names used from it. */
@@ -34,7 +36,7 @@ function isExported(node: ts.Node): boolean {
 
 function readModule(path: string): ModuleFile {
   const source = ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.ES2022, true);
-  const file: ModuleFile = { path, exports: new Set(), typeExports: new Set(), imports: new Map(), spawns: new Set(), mentions: new Map() };
+  const file: ModuleFile = { path, exports: new Set(), typeExports: new Set(), reexports: new Set(), imports: new Map(), spawns: new Set(), mentions: new Map() };
   const use = (specifier: string, names: Iterable<string>) => {
     if (!specifier.startsWith('.')) return;
     const target = resolve(dirname(path), specifier);
@@ -54,6 +56,7 @@ function readModule(path: string): ModuleFile {
     } else if (ts.isExportDeclaration(node)) {
       const named = node.exportClause && ts.isNamedExports(node.exportClause) ? node.exportClause.elements : undefined;
       if (named) for (const e of named) file.exports.add(e.name.text);
+      if (named) for (const e of named) file.reexports.add(e.name.text);
       if (node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
         use(node.moduleSpecifier.text, named ? named.map((e) => (e.propertyName ?? e.name).text) : ['*']);
         if (!named) file.exports.add(`* from ${node.moduleSpecifier.text}`);
@@ -148,7 +151,7 @@ export function findUnusedExports(graph: ModuleGraph, inScope: (path: string) =>
     if (names.has('*')) continue;
     for (const name of file.exports) {
       if (name.startsWith('* from') || names.has(name)) continue;
-      if ((file.mentions.get(name) ?? 0) > 1) continue;
+      if (!file.reexports.has(name) && (file.mentions.get(name) ?? 0) > 1) continue;
       unused.push(`${graph.rel(file.path)}: ${name}`);
     }
   }
@@ -167,4 +170,17 @@ export function findUnreached(graph: ModuleGraph, entries: readonly string[], in
     for (const target of [...file.imports.keys(), ...file.spawns]) if (inScope(target)) pending.push(target);
   }
   return [...graph.files.keys()].filter((p) => inScope(p) && !reached.has(p)).map(graph.rel);
+}
+
+/** Names that more than one module in scope declares (re-exports aside): each such pair means two things. */
+export function findClashingNames(graph: ModuleGraph, inScope: (path: string) => boolean, sharedContracts: ReadonlySet<string>): string[] {
+  const declaredIn = new Map<string, string[]>();
+  for (const file of graph.files.values()) {
+    if (!inScope(file.path)) continue;
+    for (const name of file.exports) {
+      if (name.startsWith('* from') || file.reexports.has(name) || sharedContracts.has(name)) continue;
+      declaredIn.set(name, [...(declaredIn.get(name) ?? []), graph.rel(file.path)]);
+    }
+  }
+  return [...declaredIn].filter(([, files]) => files.length > 1).map(([name, files]) => `${name}: ${files.join(', ')}`);
 }

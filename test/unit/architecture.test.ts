@@ -1,10 +1,10 @@
 // The layer rules of docs/architecture.md, checked on the source itself: no import cycles, no exports nobody uses,
-// every src/ module reached from the program's entry points (nothing under src/ only tests use), remote/ and
-// pipeline/ independent of bots/, and no platform words in pipeline/.
+// every src/ module reached from the program's entry point (nothing under src/ only tests use), no name declared
+// by two modules, remote/ and pipeline/ independent of bots/, and no platform words in pipeline/.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { findCycles, findUnreached, findUnusedExports, readModuleGraph } from '../helpers/module-graph.ts';
+import { findClashingNames, findCycles, findUnreached, findUnusedExports, readModuleGraph } from '../helpers/module-graph.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const graph = readModuleGraph(ROOT, ['src', 'test', 'bench', 'scripts']);
@@ -31,6 +31,10 @@ describe('architecture', () => {
 
   it('keeps under src/ only what the program reaches from its entry points (test-only code lives in test/, bench/, scripts/)', () => {
     expect(findUnreached(graph, ['src/cli.ts'], inSrc)).toEqual([]);
+  });
+
+  it('gives distinct things distinct names (the subcommand modules\' shared `run` contract aside)', () => {
+    expect(findClashingNames(graph, inSrc, new Set(['run']))).toEqual([]);
   });
 
   it('remote/, pipeline/, queue/ and jobs/ import nothing from bots/', () => {

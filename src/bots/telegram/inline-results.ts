@@ -45,7 +45,7 @@ export function decodeResultId(id: string): InlineResultRef | undefined {
 }
 
 /** Templates whose id, title or tags contain every word of the query (case-insensitive); all for an empty query. */
-export function matchTemplates(templates: TemplateInfo[], query: string): TemplateInfo[] {
+export function inlineTemplateMatches(templates: TemplateInfo[], query: string): TemplateInfo[] {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   const matching = templates.filter((t) => {
     const haystack = [t.id, t.title, ...t.tags].join(' ').toLowerCase();

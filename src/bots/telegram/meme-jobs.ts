@@ -49,7 +49,7 @@ export interface MemeJobsDeps {
   botUsername: () => string;
 }
 
-export interface RunOptions {
+export interface LaunchOptions {
   format: OutputFormat;
   /** Turn this bot message (the tapped picker) into the status message. */
   statusMessageId?: number;
@@ -96,7 +96,7 @@ export class MemeJobs {
   }
 
   /** Starts a job without blocking the update handler (telegraf handles updates one batch at a time). */
-  launch(source: JobSource, options: RunOptions): void {
+  launch(source: JobSource, options: LaunchOptions): void {
     this.track(this.run(source, options));
   }
 
@@ -124,7 +124,7 @@ export class MemeJobs {
     this.fileIds.set(resultCacheKey(source, format, seed), { fileId, jobId });
   }
 
-  async run(source: JobSource, options: RunOptions): Promise<void> {
+  async run(source: JobSource, options: LaunchOptions): Promise<void> {
     const useCache = options.useCache ?? true;
     if (useCache && (await this.sendCached(source, options))) return;
     const line = this.openLine(source, { full: TEXTS.fetchingPhoto, short: TEXTS.fetchingPhotoLine }, options.statusMessageId);
@@ -255,7 +255,7 @@ export class MemeJobs {
     });
   }
 
-  private async sendCached(source: JobSource, options: RunOptions): Promise<boolean> {
+  private async sendCached(source: JobSource, options: LaunchOptions): Promise<boolean> {
     const key = resultCacheKey(source, options.format, options.seed);
     const hit = this.fileIds.get(key);
     if (!hit) return false;
@@ -303,7 +303,7 @@ export class MemeJobs {
     return { ...source, checked: true };
   }
 
-  private buildRequest(source: JobSource, inputs: { photo: Buffer; clip?: Buffer }, options: RunOptions): MemeRequest {
+  private buildRequest(source: JobSource, inputs: { photo: Buffer; clip?: Buffer }, options: LaunchOptions): MemeRequest {
     const driver = inputs.clip && source.clip ? { bytes: inputs.clip, mime: source.clip.mime } : undefined;
     return {
       platform: 'telegram',

@@ -9,7 +9,6 @@ import { bestMatch, normalizeDescriptor } from './face-match.ts';
 import { type TrackOptions, trackFrames } from './face-tracker.ts';
 import { type Config, callConfig, type FaceResult, type HumanRuntime, loadHumanRuntime, runHuman } from './human-runtime.ts';
 
-export type { TrackOptions } from './face-tracker.ts';
 
 export interface FaceAnalyzerOptions {
   /** Most faces detect() returns (default 5). */

@@ -8,7 +8,6 @@ import { lastLines, readFfmpegFrames, runFfmpeg } from './ffmpeg.ts';
 import { sniffVideoContainer } from './file-type.ts';
 import { isStillImageContainer, parseFfmpegInfo, type VideoInfo } from './video-info.ts';
 
-export type { VideoInfo } from './video-info.ts';
 
 export const MAX_VIDEO_SIDE = 4096;
 /** Used when neither the caller nor the container gives a rate (some GIFs). */

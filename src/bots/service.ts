@@ -3,6 +3,7 @@
 // (remote/, loaded only when configured); it must not know any platform's vocabulary.
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Config, InputLimits } from '../config.ts';
+import { type BoundedCache, boundedCache } from '../bounded-cache.ts';
 import { errorKind, MemeError, toMemeError } from '../errors.ts';
 import type { InputInspector } from '../pipeline/input-inspector.ts';
 import { stylePreset } from '../models/model-files.ts';
@@ -17,7 +18,6 @@ import type { MemeJobBackend } from '../jobs/job-backend.ts';
 import { createLocalBackend, createQueueFromConfig } from './local-backend.ts';
 import { type Logger, silentLogger } from '../logger.ts';
 import { errorText } from './messages.ts';
-import { RecentRequests } from './recent-requests.ts';
 import { ReplierChannel } from './replier-channel.ts';
 import { cacheKey, ResultCache } from './result-cache.ts';
 import { createServiceMetrics, type ServiceMetrics } from './service-metrics.ts';
@@ -73,7 +73,8 @@ class MemeServiceCore implements CoreMemeService {
   readonly #now: () => number;
   readonly #backend: MemeJobBackend;
   readonly #cache: ResultCache;
-  readonly #recent: RecentRequests;
+  /** Recent requests by job id, so reroll and "same again as MP4" re-render without a re-upload (never on disk). */
+  readonly #recent: BoundedCache<string, MemeRequest>;
   readonly #uploads: UploadStore;
   readonly #inspector: InputInspector | undefined;
   readonly #channels = new Set<ReplierChannel>();
@@ -94,7 +95,7 @@ class MemeServiceCore implements CoreMemeService {
     this.metrics = createServiceMetrics(() => this.#backend.stats());
     this.#backend.registerMetrics?.(this.metrics.registry);
     this.#cache = new ResultCache({ maxBytes: deps.config.cache.maxBytes, ttlMs: deps.config.cache.ttlMs, now: this.#now });
-    this.#recent = new RecentRequests({ maxEntries: 500, maxBytes: 256 * 1024 * 1024, ttlMs: 3600_000, now: this.#now });
+    this.#recent = boundedCache({ maxEntries: 500, maxBytes: 256 * 1024 * 1024, bytesOf: requestBytes, ttlMs: 3600_000, now: this.#now });
     if (this.#uploads.retaining) {
       this.#sweepTimer = setInterval(() => void this.#uploads.sweep().catch(() => undefined), 3600_000);
       this.#sweepTimer.unref();
@@ -267,7 +268,7 @@ class MemeServiceCore implements CoreMemeService {
 
   #deliverCached(request: MemeRequest, result: MemeResult, replier: Replier): JobRef {
     const jobId = randomUUID();
-    this.#recent.remember(jobId, request);
+    this.#recent.set(jobId, request);
     this.metrics.cacheHits.inc();
     this.metrics.outcomes.inc({ outcome: 'cached' });
     this.#log.info('job served from cache', { jobId, userId: request.userId, platform: request.platform });
@@ -285,7 +286,7 @@ class MemeServiceCore implements CoreMemeService {
     void channel.send('queued', { jobId, position: latest?.position, etaSec: latest?.etaSec });
     if (latest?.stage !== undefined) void channel.send('progress', { ...latest, jobId });
     this.#shared.join(job, { jobId, userId: request.userId, language: request.language, channel });
-    this.#recent.remember(jobId, request);
+    this.#recent.set(jobId, request);
     this.#retain(jobId, request);
     this.metrics.outcomes.inc({ outcome: 'joined' });
     this.#log.info('job joined a render in flight', { jobId, render: job.backendJobId, userId: request.userId, platform: request.platform });
@@ -328,7 +329,7 @@ class MemeServiceCore implements CoreMemeService {
     // The acknowledgement already told the position; a start that happened during submit is news.
     if (first?.stage !== undefined) job.forward({ ...first, jobId });
     else if (first !== undefined) job.note({ ...first, jobId });
-    this.#recent.remember(jobId, request);
+    this.#recent.set(jobId, request);
     this.#finish(job, request.userId, handle.done);
     this.#log.info('job queued', {
       jobId,
@@ -386,6 +387,10 @@ class MemeServiceCore implements CoreMemeService {
     if (request.driver) files.push({ name: 'clip', bytes: request.driver.bytes });
     void this.#uploads.retain(jobId, files).catch((error) => this.#log.warn('could not retain uploads', { jobId, error }));
   }
+}
+
+function requestBytes(request: MemeRequest): number {
+  return request.photo.length + (request.driver?.bytes.length ?? 0);
 }
 
 function toUpdate(event: JobEvent): ProgressUpdate {

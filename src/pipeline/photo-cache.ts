@@ -2,6 +2,7 @@
 // take", "Other template", "In another format") render the same photo again, and each time the decode and face
 // analysis gave the same answer. Keyed by the photo's bytes and the working size; entries are read-only.
 import { createHash } from 'node:crypto';
+import { type BoundedCache, boundedCache } from '../bounded-cache.ts';
 import type { Face, RgbImage } from './types.ts';
 
 export interface AnalysedPhoto {
@@ -13,9 +14,11 @@ export interface AnalysedPhoto {
 }
 
 export class PhotoCache {
-  readonly #entries = new Map<string, Promise<AnalysedPhoto>>();
+  readonly #entries: BoundedCache<string, Promise<AnalysedPhoto>>;
 
-  constructor(private readonly maxEntries = 8) {}
+  constructor(maxEntries = 8) {
+    this.#entries = boundedCache({ maxEntries });
+  }
 
   static keyOf(photo: Buffer, maxSide: number): string {
     return `${createHash('sha256').update(photo).digest('hex')}:${maxSide}`;
@@ -27,18 +30,12 @@ export class PhotoCache {
    */
   get(key: string, analyse: () => Promise<AnalysedPhoto>): Promise<AnalysedPhoto> {
     const cached = this.#entries.get(key);
-    if (cached) {
-      // Most recently used last, so the oldest is evicted first.
-      this.#entries.delete(key);
-      this.#entries.set(key, cached);
-      return cached;
-    }
+    if (cached) return cached;
     const made = analyse();
     this.#entries.set(key, made);
     made.catch(() => {
-      if (this.#entries.get(key) === made) this.#entries.delete(key);
+      if (this.#entries.peek(key) === made) this.#entries.delete(key);
     });
-    while (this.#entries.size > this.maxEntries) this.#entries.delete(this.#entries.keys().next().value as string);
     return made;
   }
 }

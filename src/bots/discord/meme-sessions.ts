@@ -1,6 +1,7 @@
 // Remembers what each meme message was made from, so its buttons (Another take, Other template, MP4,
-// Cancel) can act later. Bounded and time-limited; holds the photo's URL, never its bytes.
+// Cancel) can act later. Bounded and time-limited (bounded-cache.ts); holds the photo's URL, never its bytes.
 import { randomBytes } from 'node:crypto';
+import { type BoundedCache, boundedCache } from '../../bounded-cache.ts';
 import type { MemeRequest } from '../service-types.ts';
 import type { RemoteFile } from './option-parsing.ts';
 import type { OriginalReply } from './original-reply.ts';
@@ -31,39 +32,27 @@ export interface MemeSession {
   createdAtMs: number;
 }
 
-export const SESSION_TTL_MS = 24 * 60 * 60_000;
-export const MAX_SESSIONS = 2_000;
+const SESSION_TTL_MS = 24 * 60 * 60_000;
+const MAX_SESSIONS = 2_000;
 
 export class MemeSessions {
-  #byKey = new Map<string, MemeSession>();
+  readonly #byKey: BoundedCache<string, MemeSession>;
 
-  constructor(private readonly nowMs: () => number = Date.now) {}
+  constructor(private readonly nowMs: () => number = Date.now) {
+    this.#byKey = boundedCache({ maxEntries: MAX_SESSIONS, ttlMs: SESSION_TTL_MS, now: nowMs });
+  }
 
   create(fields: Omit<MemeSession, 'key' | 'createdAtMs'>): MemeSession {
-    this.#evict();
     const session: MemeSession = { ...fields, key: randomBytes(6).toString('base64url'), createdAtMs: this.nowMs() };
     this.#byKey.set(session.key, session);
     return session;
   }
 
   get(key: string): MemeSession | undefined {
-    const session = this.#byKey.get(key);
-    if (session && this.nowMs() - session.createdAtMs > SESSION_TTL_MS) {
-      this.#byKey.delete(key);
-      return undefined;
-    }
-    return session;
+    return this.#byKey.get(key);
   }
 
   get size(): number {
     return this.#byKey.size;
-  }
-
-  #evict(): void {
-    // Map iteration is insertion order, so the first entries are the oldest.
-    for (const [key, session] of this.#byKey) {
-      if (this.#byKey.size < MAX_SESSIONS && this.nowMs() - session.createdAtMs <= SESSION_TTL_MS) break;
-      this.#byKey.delete(key);
-    }
   }
 }

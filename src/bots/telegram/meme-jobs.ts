@@ -6,13 +6,13 @@ import type { Telegram } from 'telegraf';
 import { throwIfAborted } from '../../errors.ts';
 import { clipTrimmedText } from '../messages.ts';
 import type { ReplyRoute } from '../../jobs/job-backend.ts';
+import { boundedCache } from '../../bounded-cache.ts';
 import type { Logger } from '../../logger.ts';
 import { rerollOrRenderAnew } from '../reroll.ts';
 import { DEFAULT_SEED } from '../../pipeline/meme-spec.ts';
 import type { OutputFormat } from '../../pipeline/types.ts';
 import type { TemplateCatalog } from '../../templates/template-types.ts';
 import type { MemeRequest, MemeService, Replier } from '../service-types.ts';
-import { BoundedMap } from './bounded-map.ts';
 import { userErrorText } from './error-text.ts';
 import { HandoverLine } from './handover-line.ts';
 import { resultButtons } from './inline-keyboards.ts';
@@ -83,9 +83,9 @@ export function resultCacheKey(source: JobSource, format: OutputFormat, seed = D
 }
 
 export class MemeJobs {
-  readonly pickers = new BoundedMap<string, JobSource>(MAX_REMEMBERED);
-  private readonly sent = new BoundedMap<string, SentEntry>(MAX_REMEMBERED);
-  private readonly fileIds = new BoundedMap<string, { fileId: string; jobId?: string }>(MAX_REMEMBERED);
+  readonly pickers = boundedCache<string, JobSource>({ maxEntries: MAX_REMEMBERED });
+  private readonly sent = boundedCache<string, SentEntry>({ maxEntries: MAX_REMEMBERED });
+  private readonly fileIds = boundedCache<string, { fileId: string; jobId?: string }>({ maxEntries: MAX_REMEMBERED });
   private readonly running = new Set<Promise<void>>();
   private readonly boards: StatusBoards;
   /** Requests still fetching their files: handed to the service in the order sent, reachable by /cancel. */

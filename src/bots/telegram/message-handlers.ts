@@ -3,9 +3,9 @@
 // shown, so a bad file gets its reason at once. Long work is handed to MemeJobs without awaiting it.
 import type { Telegram } from 'telegraf';
 import type { Message } from 'telegraf/types';
+import { boundedCache } from '../../bounded-cache.ts';
 import type { TemplateCatalog } from '../../templates/template-types.ts';
 import type { MemeService } from '../service-types.ts';
-import { BoundedMap } from './bounded-map.ts';
 import { parseCaptions, parseCommand, parseMemeArgs, takeStyle } from './command-parser.ts';
 import { codeText, userErrorText } from './error-text.ts';
 import { pageCount, templatePicker } from './inline-keyboards.ts';
@@ -29,7 +29,7 @@ export interface MessageHandlerDeps {
 
 export class MessageHandlers {
   /** The last photo each user sent in each chat, for `/drive` sent without a reply. */
-  private readonly lastPhotos = new BoundedMap<string, FileRef>(2000);
+  private readonly lastPhotos = boundedCache<string, FileRef>({ maxEntries: 2000 });
 
   constructor(private readonly deps: MessageHandlerDeps) {}
 

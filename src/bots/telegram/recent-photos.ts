@@ -2,7 +2,7 @@
 // photo. Each photo gets a short key that fits in an inline result id (Telegram: 1-64 bytes), so the photo a
 // result was listed for is the one rendered, even if another arrives before the user picks. Memory only, bounded.
 import { createHash } from 'node:crypto';
-import { BoundedMap } from './bounded-map.ts';
+import { boundedCache } from '../../bounded-cache.ts';
 import type { FileRef } from './telegram-files.ts';
 
 export interface KeyedPhoto {
@@ -14,8 +14,8 @@ export interface KeyedPhoto {
 const MAX_USERS = 5000;
 
 export class RecentPhotos {
-  readonly #latest = new BoundedMap<string, KeyedPhoto>(MAX_USERS);
-  readonly #byKey = new BoundedMap<string, FileRef>(MAX_USERS * 2);
+  readonly #latest = boundedCache<string, KeyedPhoto>({ maxEntries: MAX_USERS });
+  readonly #byKey = boundedCache<string, FileRef>({ maxEntries: MAX_USERS * 2 });
 
   /** `userId` is `telegram:<id>`. */
   remember(userId: string, photo: FileRef): void {

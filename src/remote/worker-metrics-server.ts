@@ -1,9 +1,8 @@
-// /metrics for a worker process: the same Redis-wide gauges a bot serves (queue depth, active jobs, workers per
-// engine), so any process can be scraped. Bound to 127.0.0.1 unless told otherwise; nothing else is served.
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// The ops endpoints of a worker process (ops-server.ts: /healthz, /metrics): the same Redis-wide gauges a bot
+// serves (queue depth, active jobs, workers per engine), so any process can be scraped.
 import { Queue } from 'bullmq';
 import { Registry } from 'prom-client';
+import { startOpsServer } from '../ops-server.ts';
 import type { EngineName } from '../pipeline/meme-spec.ts';
 import { queueName } from './job-payload.ts';
 import { bullConnection } from './redis-connection.ts';
@@ -18,25 +17,11 @@ export async function startWorkerMetrics(redis: { url: string; prefix: string },
   }
   const registry = new Registry();
   registerRemoteMetrics(registry, () => readRemoteStats(queues));
-  const server = createServer((req, res) => {
-    if (req.url !== '/metrics') {
-      res.writeHead(404).end();
-      return;
-    }
-    void registry.metrics().then((text) => {
-      res.writeHead(200, { 'content-type': registry.contentType });
-      res.end(text);
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  const { port: bound } = server.address() as AddressInfo;
+  const ops = await startOpsServer({ registry, health: () => ({ ok: true, body: { role: 'worker' } }) }, host, port);
   return {
-    url: `http://${host}:${bound}/metrics`,
+    url: `${ops.url}/metrics`,
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await ops.close();
       await Promise.allSettled([...queues.values()].map((q) => q.close()));
     },
   };

@@ -1,6 +1,7 @@
 // The local playground: a tiny node:http server with one static page, a JSON/SSE API over the same MemeService
 // the chat adapters use, plus /healthz and /metrics. A chosen photo or clip is sent to /api/check at once (the
 // service's checks) before the page offers templates. Binds to 127.0.0.1 by default; it holds no meme logic.
+import { opsRoutes } from '../../ops-server.ts';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -97,14 +98,13 @@ function createRoutes({ config, service, logger }: WebServerDeps, hub: WebJobHub
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       res.end(page);
     },
-    'GET /healthz': (_req, res) => {
-      const stats = service.stats();
-      sendJson(res, stats.queue.accepting ? 200 : 503, { status: stats.queue.accepting ? 'ok' : 'shutting-down', ...stats });
-    },
-    'GET /metrics': async (_req, res) => {
-      res.writeHead(200, { 'content-type': service.metrics.registry.contentType });
-      res.end(await service.metrics.registry.metrics());
-    },
+    ...opsRoutes({
+      registry: service.metrics.registry,
+      health: () => {
+        const stats = service.stats();
+        return { ok: stats.queue.accepting, body: { ...stats } };
+      },
+    }),
     'GET /api/templates': (_req, res) => {
       const templates = service.templates.list().map((t) => ({
         id: t.id,

@@ -11,9 +11,9 @@ const DEFAULT_LANGUAGE = 'en';
 
 type MessageParams = Record<string, string | number | undefined>;
 
-/** Picks a locale from a platform language tag such as `en-US`; falls back to English. */
+/** Picks a locale from a platform language tag such as `en-US` (or an Accept-Language list: its first tag); falls back to English. */
 export function localeFor(language?: string): Locale {
-  const base = language?.toLowerCase().split(/[-_]/)[0];
+  const base = language?.toLowerCase().split(/[-_,;\s]/)[0];
   return (base && LOCALES[base]) || LOCALES[DEFAULT_LANGUAGE];
 }
 

@@ -142,7 +142,7 @@ function createRoutes({ config, service, logger }: WebServerDeps, hub: WebJobHub
     'POST /api/jobs': async (req, res) => {
       try {
         const form = await parseForm(req, await readBody(req, maxUploadBytes));
-        const ref = await service.submit(toRequest(form), hub.replier);
+        const ref = await service.submit(toRequest(form, req.headers['accept-language']), hub.replier);
         logger.debug('web job submitted', { jobId: ref.jobId });
         sendJson(res, 202, ref);
       } catch (error) {
@@ -177,7 +177,8 @@ function createRoutes({ config, service, logger }: WebServerDeps, hub: WebJobHub
   };
 }
 
-function toRequest(form: Awaited<ReturnType<typeof parseForm>>): MemeRequest {
+/** `language`: the browser's Accept-Language (its first tag decides the failure texts' language). */
+function toRequest(form: Awaited<ReturnType<typeof parseForm>>, language?: string): MemeRequest {
   const photo = form.files.get('photo');
   if (!photo) throw new MemeError('NO_PHOTO', 'no photo in the upload');
   const driver = form.files.get('driver');
@@ -199,6 +200,7 @@ function toRequest(form: Awaited<ReturnType<typeof parseForm>>): MemeRequest {
     format,
     priority: 'full',
     ...(style ? { style } : {}),
+    language,
   };
 }
 

@@ -46,6 +46,7 @@ const ENV_SCHEMA = z.object({
   MEMELOOM_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   MEMELOOM_ENGINE: z.enum(['auto', 'warp', 'hellomeme']).default('auto'),
   MEMELOOM_DEVICE: z.enum(['auto', 'cpu', 'cuda', 'webgpu']).default('auto'),
+  MEMELOOM_PREVIEW_UPGRADE: z.enum(['on', 'off']).default('on'),
   MEMELOOM_CPU_CONCURRENCY: int(1).max(64).default(DEFAULT_CPU_CONCURRENCY),
   MEMELOOM_GPU_DEVICES: int(0).max(64).default(1),
   MEMELOOM_GPU_CONCURRENCY_PER_DEVICE: int(1).max(16).default(1),
@@ -104,6 +105,8 @@ export interface Config {
    * cores its render threads leave free; a worker or the CLI: ONNX Runtime's default, one per physical core).
    */
   graphThreads?: number;
+  /** Where `auto` means HelloMeme: send the warp result first as a preview and replace it in place (bots/upgrade/). */
+  previewUpgrade: boolean;
   queue: {
     cpuConcurrency: number;
     gpuDevices: number;
@@ -200,6 +203,7 @@ function toConfig(s: EnvSettings): Config {
     engine: s.MEMELOOM_ENGINE,
     device: s.MEMELOOM_DEVICE,
     graphThreads: s.MEMELOOM_GRAPH_THREADS,
+    previewUpgrade: s.MEMELOOM_PREVIEW_UPGRADE === 'on',
     queue: {
       cpuConcurrency: s.MEMELOOM_CPU_CONCURRENCY,
       gpuDevices: s.MEMELOOM_GPU_DEVICES,

@@ -4,7 +4,7 @@ import type { InputLimits } from '../config.ts';
 import { ERROR_CODES, type ErrorCode, toMemeError } from '../errors.ts';
 import { en } from './locales/en.ts';
 import { type Locale, type MessageCode, STATUS_CODES } from './locales/locale.ts';
-import type { ProgressUpdate } from './service-types.ts';
+import type { PreviewKept, ProgressUpdate } from './service-types.ts';
 
 export const LOCALES: Readonly<Record<string, Locale>> = Object.freeze({ en });
 const DEFAULT_LANGUAGE = 'en';
@@ -99,6 +99,23 @@ export function progressLine(update: ProgressUpdate, language?: string): string 
   if (update.stage === undefined) return fill(locale.messages.waiting, { position: update.position, eta });
   const percent = update.fraction !== undefined ? Math.round(update.fraction * 100) : undefined;
   return fill(locale.messages.working, { stage: locale.stages[update.stage], percent, eta });
+}
+
+/** What a preview says about its HD version while that is on the way: its place in line, then its progress. */
+export function hdStatusText(update: ProgressUpdate | undefined, language?: string): string {
+  const locale = localeFor(language);
+  const eta = etaText(update?.etaSec, locale);
+  if (update?.stage === undefined) return fill(locale.messages.hdWaiting, { position: update?.position, eta });
+  const percent = update.fraction !== undefined ? Math.round(update.fraction * 100) : undefined;
+  return fill(locale.messages.hdRendering, { percent, eta });
+}
+
+/** The note a preview keeps when its HD version will not come: the reason's first sentence, or that it was kept. */
+export function previewKeptText(outcome: PreviewKept, language?: string): string {
+  const locale = localeFor(language);
+  if (outcome.reason === 'kept') return locale.messages.hdKept;
+  const reason = /^.*?[.!?](?=\s|$)/.exec(outcome.text)?.[0] ?? outcome.text;
+  return fill(locale.messages.hdFailed, { reason });
 }
 
 /**

@@ -37,6 +37,11 @@ export interface MemeRequest {
   style?: string;
   /** The requester's language tag (e.g. `en-US`): the service writes their failure texts in it. */
   language?: string;
+  /**
+   * false: no preview first, even where `auto` means HelloMeme (the adapter cannot replace this message in place,
+   * or its server turned the upgrade off). Default: a preview that upgrades itself where the bot allows it.
+   */
+  upgrade?: boolean;
 }
 
 export interface JobRef {
@@ -71,6 +76,31 @@ export type RoutableReplier = Replier & { route?: ReplyRoute };
 
 /** Re-creates a Replier from a stored route, one per platform (registered by the composition root). */
 export type ReplierFactory = (route: ReplyRoute, jobId: string) => Replier;
+/** How the HD stage of a previewed request ended without an HD result: the preview stays, with this note. */
+export type PreviewKept =
+  | (JobRef & { reason: 'kept' })
+  | (JobRef & { reason: 'failed'; code: ErrorCode; text: string });
+
+/**
+ * A Replier that can show a preview and later replace it in place (bots/upgrade/). Every call names the request
+ * by the id `submit` returned; the service calls deliverPreview, then hdProgress any number of times, then
+ * exactly one of upgrade or keepPreview. An adapter without these gets one message, as before.
+ */
+export interface UpgradingReplier extends Replier {
+  /** The fast (warp) result, marked as a preview whose HD version is on the way; resolves once it is in the chat. */
+  deliverPreview(result: MemeResult, job: JobRef): Promise<void>;
+  /** The HD job's place in line or progress, shown on the preview itself (paced; never a new message). */
+  hdProgress(update: ProgressUpdate): void;
+  /** Replaces the preview, in the same message, with the HD result. */
+  upgrade(result: MemeResult, job: JobRef): Promise<void>;
+  /** The HD stage failed or was cancelled ("Keep this one"): the preview stays and says so. */
+  keepPreview(outcome: PreviewKept): Promise<void>;
+}
+
+export function canUpgrade(replier: Replier): replier is UpgradingReplier {
+  const r = replier as Partial<UpgradingReplier>;
+  return typeof r.deliverPreview === 'function' && typeof r.upgrade === 'function' && typeof r.keepPreview === 'function';
+}
 
 /** What arrived from a person, checked before they are asked anything (template picker, options). */
 export interface InputsToCheck {
@@ -98,6 +128,11 @@ export interface MemeService {
   submit(request: MemeRequest, replier: Replier): Promise<JobRef>;
   /** Cancels a queued or running job; false when there was none. */
   cancel(jobId: string): boolean;
+  /**
+   * "Keep this one": stops the HD stage of a previewed request, whose preview then stays as the result; false when
+   * the request has no HD stage under way.
+   */
+  keepPreview(jobId: string): boolean;
   /** Cancels the user's active job, if any. */
   cancelForUser(userId: string): boolean;
   /** Renders the same request again with a new seed. */

@@ -8,7 +8,7 @@ import { errorKind, MemeError, toMemeError } from '../errors.ts';
 import type { InputInspector } from '../pipeline/input-inspector.ts';
 import { stylePreset } from '../models/model-files.ts';
 import { DEFAULT_SEED, type EngineName, type MemeResult, type MemeSpec, type Renderer } from '../pipeline/meme-spec.ts';
-import type { OutputFormat, StageName } from '../pipeline/types.ts';
+import type { StageName } from '../pipeline/types.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
 import type { JobEvent, JobHandle, QueueStats } from '../queue/queue-types.ts';
 import { captionsFor } from '../templates/default-captions.ts';
@@ -22,7 +22,8 @@ import { ReplierChannel } from './replier-channel.ts';
 import { cacheKey, ResultCache } from './result-cache.ts';
 import { createServiceMetrics, type ServiceMetrics } from './service-metrics.ts';
 import { SharedJob, SharedJobs, type Subscriber } from './shared-jobs.ts';
-import type { CheckedInputs, InputsToCheck, JobRef, MemeRequest, MemeService, ProgressUpdate, Replier, ReplierFactory, RoutableReplier } from './service-types.ts';
+import type { CheckedInputs, InputsToCheck, JobRef, MemeRequest, MemeService, ProgressUpdate, Replier, ReplierFactory, RoutableReplier, UpgradingReplier } from './service-types.ts';
+import { PreviewUpgrades, previewFirst } from './upgrade/preview-upgrades.ts';
 import { UploadStore } from './upload-store.ts';
 
 export interface MemeServiceDeps {
@@ -48,10 +49,15 @@ export interface ServiceStats {
   styles?: readonly string[];
 }
 
+export type RenderChanges = Partial<Pick<MemeRequest, 'format' | 'seed' | 'engine' | 'upgrade'>>;
+
 /** MemeService plus what the composition root and the web playground need. */
 export interface CoreMemeService extends MemeService {
-  /** Renders a previous request again with some options changed (same seed unless given), e.g. as MP4. */
-  rerender(jobId: string, changes: { format?: OutputFormat; seed?: number }, replier: Replier): Promise<JobRef>;
+  /**
+   * Renders a previous request again with some options changed (same seed unless given), e.g. as MP4; `engine` and
+   * `upgrade: false` keep a previewed meme's variant on the engine of what is on screen.
+   */
+  rerender(jobId: string, changes: RenderChanges, replier: Replier): Promise<JobRef>;
   stats(): ServiceStats;
   /** Re-attaches to jobs submitted before a restart (remote backend) and delivers them through re-created Repliers. */
   resume(factories: Partial<Record<string, ReplierFactory>>): Promise<number>;
@@ -79,6 +85,7 @@ class MemeServiceCore implements CoreMemeService {
   readonly #inspector: InputInspector | undefined;
   readonly #channels = new Set<ReplierChannel>();
   readonly #shared = new SharedJobs();
+  readonly #upgrades: PreviewUpgrades;
   readonly #sweepTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -96,6 +103,7 @@ class MemeServiceCore implements CoreMemeService {
     this.#backend.registerMetrics?.(this.metrics.registry);
     this.#cache = new ResultCache({ maxBytes: deps.config.cache.maxBytes, ttlMs: deps.config.cache.ttlMs, now: this.#now });
     this.#recent = boundedCache({ maxEntries: 500, maxBytes: 256 * 1024 * 1024, bytesOf: requestBytes, ttlMs: 3600_000, now: this.#now });
+    this.#upgrades = new PreviewUpgrades({ submit: (request, replier) => this.submit(request, replier), cancel: (jobId) => this.cancel(jobId) }, this.#log);
     if (this.#uploads.retaining) {
       this.#sweepTimer = setInterval(() => void this.#uploads.sweep().catch(() => undefined), 3600_000);
       this.#sweepTimer.unref();
@@ -158,6 +166,9 @@ class MemeServiceCore implements CoreMemeService {
       });
       const cached = this.#cache.get(key);
       if (cached) return this.#deliverCached(normalized, cached, replier);
+      const context = { enabled: this.#config.previewUpgrade, wanted: request.engine ?? this.#config.engine, decided: engine, engines: this.#backend.engines };
+      // Remembered as asked (engine auto), so "Another take" previews again.
+      if (previewFirst(request, context, replier)) return await this.#previewFirst({ ...request, seed: normalized.seed }, replier);
       // Only in-process jobs are shared: a restart re-attaches remote jobs from the one route saved with each,
       // so someone who had joined another person's remote job would never hear back.
       // The same person asking again joins too: the second ask is answered, at no cost to their queue cap.
@@ -173,7 +184,7 @@ class MemeServiceCore implements CoreMemeService {
     }
   }
 
-  async rerender(jobId: string, changes: { format?: OutputFormat; seed?: number }, replier: Replier): Promise<JobRef> {
+  async rerender(jobId: string, changes: RenderChanges, replier: Replier): Promise<JobRef> {
     const previous = this.#recent.get(jobId);
     if (!previous) throw new MemeError('UNKNOWN_JOB', `no recent job ${jobId}`, { jobId });
     return this.submit({ ...previous, ...changes }, replier);
@@ -184,6 +195,8 @@ class MemeServiceCore implements CoreMemeService {
   }
 
   cancel(jobId: string): boolean {
+    // A previewed request whose preview is in the chat: cancelling it keeps the preview.
+    if (this.#upgrades.has(jobId)) return this.#upgrades.keep(jobId);
     const job = this.#shared.bySubscriber(jobId);
     if (!job) return this.#backend.cancel(jobId);
     if (job.subscribers.length === 1) {
@@ -197,6 +210,10 @@ class MemeServiceCore implements CoreMemeService {
       this.#closeChannel(leaving.channel);
     }
     return true;
+  }
+
+  keepPreview(jobId: string): boolean {
+    return this.#upgrades.keep(jobId);
   }
 
   cancelForUser(userId: string): boolean {
@@ -226,8 +243,11 @@ class MemeServiceCore implements CoreMemeService {
         this.#log.warn('pending job has no way back to its requester on this process', { jobId: job.jobId, platform: job.route.platform });
         continue;
       }
+      const adapter = factory(job.route, job.jobId);
+      // The HD job of a previewed request replaces its preview, wherever that was sent from.
+      const replier = job.route.upgradeOf ? this.#upgrades.resumed(job.route.upgradeOf, job.jobId, adapter, job.route.platform) : adapter;
       const shared = new SharedJob(job.jobId, undefined);
-      shared.add({ jobId: job.jobId, userId: job.userId, channel: this.#openChannel(factory(job.route, job.jobId)) });
+      shared.add({ jobId: job.jobId, userId: job.userId, channel: this.#openChannel(replier) });
       this.#shared.track(shared);
       job.listen((event) => shared.forward(toUpdate(event)));
       this.#finish(shared, job.userId, job.done);
@@ -254,6 +274,13 @@ class MemeServiceCore implements CoreMemeService {
     if (!available.includes(engine)) throw new MemeError('ENGINE_UNAVAILABLE', `engine ${engine} is not available`, { engine });
     if (style) checkStyle(style, engine, request.priority, this.#backend.styles);
     return engine;
+  }
+
+  /** The two stages (bots/upgrade/), each an ordinary request; the request id is the preview job's. */
+  async #previewFirst(request: MemeRequest, replier: UpgradingReplier): Promise<JobRef> {
+    const ref = await this.#upgrades.start(request, replier);
+    this.#recent.set(ref.jobId, request);
+    return ref;
   }
 
   #openChannel(replier: Replier): ReplierChannel {

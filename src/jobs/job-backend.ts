@@ -11,6 +11,11 @@ export interface ReplyRoute {
   platform: string;
   /** Platform-specific, JSON-safe: e.g. a chat id and a status message id. */
   data?: Record<string, unknown>;
+  /**
+   * Set on the HD job of a previewed request (bots/upgrade/): the request's id. Its result replaces the preview
+   * that `data` names (UpgradingReplier.upgrade) instead of arriving as a new message.
+   */
+  upgradeOf?: string;
 }
 
 export interface MemeJob {

@@ -18,6 +18,11 @@ export const en: Locale = {
     clipTrimmed: 'Your clip is {size} long; I will use its first {limit}, the longest a clip can be.',
     limits:
       'Photos: JPEG, PNG, WebP, GIF, AVIF or TIFF, up to {photoBytes} and {photoPixels}. Clips: up to {clipBytes}; only the first {clipSeconds} are used. Captions: up to {captionChars}.',
+    // A preview whose HD version is on the way (bots/upgrade/), and how it ends when that does not come.
+    hdWaiting: 'HD version on the way…[ number {position} in line][, ready in about {eta}]',
+    hdRendering: 'HD version on the way…[ {percent}% done][, about {eta} left]',
+    hdFailed: 'HD version failed: {reason} This is the preview.',
+    hdKept: 'Kept the preview.',
     // Errors, one per ErrorCode.
     FILE_NOT_FOUND: 'I could not find that file.',
     NO_PHOTO: 'Choose a photo first: I need a photo of a face to animate.',

@@ -9,7 +9,9 @@ export type CallbackAction =
   | { kind: 'other'; resultId: string }
   | { kind: 'sticker'; resultId: string }
   | { kind: 'gif'; resultId: string }
-  | { kind: 'pack'; resultId: string };
+  | { kind: 'pack'; resultId: string }
+  /** "Keep this one" under a preview: names the request, whose HD stage it stops. */
+  | { kind: 'keep'; requestId: string };
 
 export const MAX_CALLBACK_DATA_BYTES = 64;
 
@@ -29,6 +31,9 @@ export function encodeCallback(action: CallbackAction): string {
     case 'random':
       data = `r|${action.pickId}`;
       break;
+    case 'keep':
+      data = `kp|${action.requestId}`;
+      break;
     default:
       data = `${RESULT_KINDS[action.kind]}|${action.resultId}`;
   }
@@ -44,6 +49,7 @@ export function decodeCallback(data: string | undefined): CallbackAction | undef
   if (tag === 't' && extra) return { kind: 'pick', pickId: id, templateId: extra };
   if (tag === 'p' && extra !== undefined && /^\d+$/.test(extra)) return { kind: 'page', pickId: id, page: Number(extra) };
   if (tag === 'r' && extra === undefined) return { kind: 'random', pickId: id };
+  if (tag === 'kp' && extra === undefined) return { kind: 'keep', requestId: id };
   const resultKind = RESULT_KIND_BY_TAG[tag];
   if (resultKind && extra === undefined) return { kind: resultKind, resultId: id };
   return undefined;

@@ -24,6 +24,7 @@ export class CallbackHandlers {
 
   async onCallback(query: CallbackQuery): Promise<void> {
     const action = decodeCallback('data' in query ? query.data : undefined);
+    if (action?.kind === 'keep') return this.keep(action.requestId, query);
     const handled = action ? await this.dispatch(action, query) : false;
     await this.deps.outbox
       .direct(() => this.deps.telegram.answerCbQuery(query.id, handled ? undefined : TEXTS.expired, handled ? undefined : { show_alert: true }))
@@ -57,7 +58,18 @@ export class CallbackHandlers {
       case 'pack':
         // The pack is the tapper's own, even under someone else's meme in a group.
         return jobs.addToPack(action.resultId, { id: query.from.id, firstName: query.from.first_name });
+      case 'keep':
+        return false; // answered by keep()
     }
+  }
+
+  /** "Keep this one": the requester's choice stops the HD version; the preview's caption then says it was kept. */
+  private async keep(requestId: string, query: CallbackQuery): Promise<void> {
+    const answer = this.deps.jobs.keep(requestId, `telegram:${query.from.id}`);
+    const text = answer === 'kept' ? TEXTS.kept : answer === 'not-yours' ? TEXTS.notYourPreview : TEXTS.expired;
+    await this.deps.outbox.direct(() => this.deps.telegram.answerCbQuery(query.id, text, { show_alert: answer !== 'kept' })).catch(() => {
+      // Answered too late: the preview's caption says what happened anyway.
+    });
   }
 
   private startFromPicker(pickId: string, templateId: string | undefined, query: CallbackQuery): boolean {

@@ -55,3 +55,8 @@ export function resultButtons(resultId: string): InlineKeyboard {
     ],
   };
 }
+
+/** The one button under a preview whose HD version is on the way. */
+export function keepButton(requestId: string): InlineKeyboard {
+  return { inline_keyboard: [[{ text: TEXTS.buttons.keepThisOne, callback_data: encodeCallback({ kind: 'keep', requestId }) }]] };
+}

@@ -9,13 +9,14 @@ import type { ReplyRoute } from '../../jobs/job-backend.ts';
 import { boundedCache } from '../../bounded-cache.ts';
 import type { Logger } from '../../logger.ts';
 import { rerollOrRenderAnew } from '../reroll.ts';
-import { DEFAULT_SEED } from '../../pipeline/meme-spec.ts';
+import { DEFAULT_SEED, type EngineName } from '../../pipeline/meme-spec.ts';
 import type { OutputFormat } from '../../pipeline/types.ts';
 import type { TemplateCatalog } from '../../templates/template-types.ts';
 import type { MemeRequest, MemeService, Replier } from '../service-types.ts';
 import { userErrorText } from './error-text.ts';
 import { HandoverLine } from './handover-line.ts';
 import { resultButtons } from './inline-keyboards.ts';
+import { PreviewMessage } from './preview-message.ts';
 import { replyParameters, sendResult } from './result-sender.ts';
 import { stickerEmoji } from './sticker-emoji.ts';
 import { announcePack, type PackReply, packErrorText, StickerPackReplier } from './sticker-pack-replier.ts';
@@ -35,6 +36,8 @@ interface SentEntry {
   messageId: number;
   /** The take in the chat, so "As sticker" / "As GIF file" render the same animation. */
   seed?: number;
+  /** The engine that made it (a kept preview is warp's), so its variants match it. */
+  engine?: EngineName;
 }
 
 export interface MemeJobsDeps {
@@ -58,7 +61,12 @@ export interface LaunchOptions {
   seed?: number;
   /** Put the result (a WebM) into this user's sticker pack instead of sending it to the chat. */
   pack?: PackOwner;
+  /** The engine of the animation a variant is made from; absent: auto (a preview first, where that is HelloMeme). */
+  engine?: EngineName;
 }
+
+/** What "Keep this one" found. */
+export type KeepAnswer = 'kept' | 'not-yours' | 'expired';
 
 const MAX_REMEMBERED = 2000;
 /** How long a new job waits for its status message to exist (its id goes into the job's route) before going ahead. */
@@ -76,16 +84,18 @@ export function newId(): string {
   return randomBytes(6).toString('base64url');
 }
 
-/** Same photo, clip, template, captions (or none), style, seed and format → the same animation: reuse its file_id. */
-export function resultCacheKey(source: JobSource, format: OutputFormat, seed = DEFAULT_SEED): string {
+/** Same photo, clip, template, captions (or none), style, seed, format and engine → the same animation: reuse its file_id. */
+export function resultCacheKey(source: JobSource, format: OutputFormat, seed = DEFAULT_SEED, engine: EngineName | 'auto' = 'auto'): string {
   const captions = [source.captions?.top ?? null, source.captions?.bottom ?? null, source.noCaption === true];
-  return JSON.stringify([source.photo.uniqueId, source.clip?.uniqueId ?? null, source.templateId ?? null, ...captions, source.style?.toLowerCase() ?? null, format, seed]);
+  return JSON.stringify([source.photo.uniqueId, source.clip?.uniqueId ?? null, source.templateId ?? null, ...captions, source.style?.toLowerCase() ?? null, format, seed, engine]);
 }
 
 export class MemeJobs {
   readonly pickers = boundedCache<string, JobSource>({ maxEntries: MAX_REMEMBERED });
   private readonly sent = boundedCache<string, SentEntry>({ maxEntries: MAX_REMEMBERED });
   private readonly fileIds = boundedCache<string, { fileId: string; jobId?: string }>({ maxEntries: MAX_REMEMBERED });
+  /** Previews in chats whose HD version is on the way: request id → requester, for "Keep this one". */
+  private readonly previews = boundedCache<string, string>({ maxEntries: MAX_REMEMBERED });
   private readonly running = new Set<Promise<void>>();
   private readonly boards: StatusBoards;
   /** Requests still fetching their files: handed to the service in the order sent, reachable by /cancel. */
@@ -133,7 +143,7 @@ export class MemeJobs {
       const inputs = await this.download(source);
       if (!source.checked) await this.inspect(source, inputs);
       const request = this.buildRequest(source, inputs, options);
-      const replier = options.pack ? this.packReplierFor(source, line, options.pack) : this.replierFor(source, line, options.format, useCache);
+      const replier = options.pack ? this.packReplierFor(source, line, options.pack) : this.replierFor(source, line, options.format, useCache, options.engine);
       // The status message's id goes into the job's route, so a restarted process can edit and remove it; a chat
       // whose budget holds the status back does not hold the job back for long.
       await Promise.race([line.whenShown(), new Promise((resolve) => setTimeout(resolve, ROUTE_WAIT_MS).unref())]);
@@ -183,8 +193,16 @@ export class MemeJobs {
   variant(resultId: string, format: 'webm' | 'gif'): boolean {
     const entry = this.sent.get(resultId);
     if (!entry) return false;
-    this.launch({ ...entry.source, replyToMessageId: entry.messageId }, { format, seed: entry.seed });
+    this.launch({ ...entry.source, replyToMessageId: entry.messageId }, { format, seed: entry.seed, engine: entry.engine });
     return true;
+  }
+
+  /** "Keep this one" under a preview, pressed by `userId`: only the requester may stop its HD version. */
+  keep(requestId: string, userId: string): KeepAnswer {
+    const owner = this.previews.get(requestId);
+    if (owner === undefined) return 'expired';
+    if (owner !== userId) return 'not-yours';
+    return this.deps.service.keepPreview(requestId) ? 'kept' : 'expired';
   }
 
   /**
@@ -227,9 +245,16 @@ export class MemeJobs {
       this.deps.log.warn('pending job has an unreadable Telegram route; its result is dropped', { jobId });
       return DROPPING_REPLIER;
     }
+    if (route.upgradeOf !== undefined && parsed.previewMessageId !== undefined) {
+      // The HD stage of a preview already in the chat: its result replaces that message; no status line.
+      const { telegram, outbox } = this.deps;
+      const preview = PreviewMessage.resumed({ telegram, outbox, chat: parsed.source.chat, language: parsed.source.language }, route.upgradeOf, parsed.previewMessageId);
+      this.previews.set(route.upgradeOf, parsed.source.userId);
+      return this.replierFor(parsed.source, undefined, parsed.format, parsed.remember, parsed.engine, preview);
+    }
     const line = this.openLine(parsed.source, lineText(undefined, parsed.source.language), parsed.statusMessageId);
     if (parsed.pack) return this.packReplierFor(parsed.source, line, { id: parsed.pack.ownerId, firstName: parsed.pack.firstName });
-    return this.replierFor(parsed.source, line, parsed.format, parsed.remember);
+    return this.replierFor(parsed.source, line, parsed.format, parsed.remember, parsed.engine);
   }
 
   /**
@@ -256,7 +281,7 @@ export class MemeJobs {
   }
 
   private async sendCached(source: JobSource, options: LaunchOptions): Promise<boolean> {
-    const key = resultCacheKey(source, options.format, options.seed);
+    const key = resultCacheKey(source, options.format, options.seed, options.engine);
     const hit = this.fileIds.get(key);
     if (!hit) return false;
     const resultId = newId();
@@ -265,7 +290,7 @@ export class MemeJobs {
         replyToMessageId: source.replyToMessageId,
         replyMarkup: options.format === 'mp4' ? resultButtons(resultId) : undefined,
       });
-      this.sent.set(resultId, { source, jobId: hit.jobId, messageId: sent.messageId, seed: options.seed });
+      this.sent.set(resultId, { source, jobId: hit.jobId, messageId: sent.messageId, seed: options.seed, engine: options.engine });
     } catch {
       // A file_id can go stale (or a sticker fell back to a document): render instead.
       return false;
@@ -320,6 +345,9 @@ export class MemeJobs {
       priority: 'full',
       seed: options.seed,
       ...(source.style ? { style: source.style } : {}),
+      engine: options.engine,
+      // Only an animation is replaced in place (editMessageMedia); stickers and GIF files come once, final.
+      upgrade: options.format === 'mp4',
     };
   }
 
@@ -341,20 +369,24 @@ export class MemeJobs {
     });
   }
 
-  private replierFor(source: JobSource, line: BoardLine, format: OutputFormat, remember: boolean): TelegramReplier {
+  private replierFor(source: JobSource, line: BoardLine | undefined, format: OutputFormat, remember: boolean, engine?: EngineName, preview?: PreviewMessage): TelegramReplier {
     return new TelegramReplier({
       telegram: this.deps.telegram,
       outbox: this.deps.outbox,
       chat: source.chat,
       line,
+      preview,
       language: source.language,
       replyToMessageId: source.replyToMessageId,
       newResultId: newId,
       log: this.deps.log,
-      route: () => toTelegramReplyRoute({ source, statusMessageId: line.messageId, format, remember }),
-      onSent: (sent, resultId, job, result) => {
-        this.sent.set(resultId, { source, jobId: job.jobId, messageId: sent.messageId, seed: result.seed });
-        if (remember) this.fileIds.set(resultCacheKey(source, format, result.seed), { fileId: sent.fileId, jobId: job.jobId });
+      route: (previewMessageId) => toTelegramReplyRoute({ source, statusMessageId: line?.messageId, format, remember, previewMessageId, engine }),
+      onPreview: (requestId) => this.previews.set(requestId, source.userId),
+      onSent: (sent, resultId, job, result, kind) => {
+        this.previews.delete(job.jobId);
+        this.sent.set(resultId, { source, jobId: job.jobId, messageId: sent.messageId, seed: result.seed, engine: result.engine });
+        // A kept preview is not what an identical request should get again: that one gets its HD version.
+        if (remember && kind === 'result') this.fileIds.set(resultCacheKey(source, format, result.seed, engine), { fileId: sent.fileId, jobId: job.jobId });
       },
     });
   }

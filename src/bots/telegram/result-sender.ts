@@ -12,6 +12,8 @@ export type ResultMedia = { bytes: Buffer } | { fileId: string };
 export interface SendResultOptions {
   replyToMessageId?: number;
   replyMarkup?: InlineKeyboard;
+  /** Under an animation or document (a preview says its HD version is on the way). */
+  caption?: string;
 }
 
 export interface SentResult {
@@ -38,6 +40,7 @@ export function replyParameters(replyToMessageId: number | undefined, multipart:
 
 async function sendOnce(telegram: Telegram, chatId: number, media: ResultMedia, format: OutputFormat, options: SendResultOptions): Promise<SentResult> {
   const extra = {
+    caption: options.caption,
     reply_markup: options.replyMarkup,
     reply_parameters: replyParameters(options.replyToMessageId, 'bytes' in media),
   };

@@ -3,6 +3,7 @@
 // not fit is refused, never half-trusted. It sends nothing.
 import { z } from 'zod';
 import type { ReplyRoute } from '../../jobs/job-backend.ts';
+import type { EngineName } from '../../pipeline/meme-spec.ts';
 import type { OutputFormat } from '../../pipeline/types.ts';
 import type { JobSource } from './job-source.ts';
 
@@ -17,6 +18,10 @@ export interface TelegramRoute {
   inline?: { messageId: string; preview: 'media' | 'text' };
   /** "Add to my stickers": the result goes into this user's sticker pack instead of the chat. */
   pack?: { ownerId: number; firstName: string };
+  /** The preview the HD job's result replaces in place (a previewed request's HD stage, bots/upgrade/). */
+  previewMessageId?: number;
+  /** The engine asked for ("As sticker" of a kept preview stays on warp); absent: auto. */
+  engine?: EngineName;
 }
 
 const fileRef = z.object({
@@ -46,6 +51,8 @@ const routeSchema = z.object({
   remember: z.boolean(),
   inline: z.object({ messageId: z.string().min(1), preview: z.enum(['media', 'text']) }).optional(),
   pack: z.object({ ownerId: z.number().int().positive(), firstName: z.string() }).optional(),
+  previewMessageId: z.number().int().positive().optional(),
+  engine: z.enum(['warp', 'hellomeme']).optional(),
 });
 
 export function toTelegramReplyRoute(route: TelegramRoute): ReplyRoute {

@@ -72,5 +72,9 @@ export const TEXTS = {
     asGif: '📎 As GIF file',
     addToStickers: '➕ Add to my stickers',
     anotherTemplate: '🎭 Another template',
+    keepThisOne: '✋ Keep this one',
   },
+  /** Answers to "Keep this one". */
+  kept: 'Kept: no HD version for this one.',
+  notYourPreview: 'Only the person who asked for this meme can keep it.',
 } as const;

@@ -5,7 +5,7 @@ import { createLogger, type Logger } from '../../../src/logger.ts';
 import type { TelegramConfig } from '../../../src/bots/telegram/telegram-config.ts';
 import { startTelegram, type TelegramBot } from '../../../src/bots/telegram/start-telegram.ts';
 import type { MemeService } from '../../../src/bots/service-types.ts';
-import type { MemeSpec, Renderer } from '../../../src/pipeline/meme-spec.ts';
+import type { MemeResult, MemeSpec, Renderer } from '../../../src/pipeline/meme-spec.ts';
 import type { TemplateCatalog } from '../../../src/templates/template-types.ts';
 import { startRealCore } from '../../helpers/real-core.ts';
 import { FakeTelegramServer, type RecordedCall } from '../fakes/telegram/fake-telegram-server.ts';
@@ -17,6 +17,8 @@ export interface TelegramHarness {
   renderer: Renderer;
   /** The specs the real renderer was asked for, in order. */
   rendered: MemeSpec[];
+  /** What it rendered, in the order renders finished. */
+  results: MemeResult[];
   templates: TemplateCatalog;
   /** The adapter's log lines (JSON), kept out of the test output. */
   logs: string[];
@@ -31,13 +33,17 @@ export interface TelegramHarness {
 }
 
 /**
- * `env` adds settings to the bot's environment (limits, say), as `npm start` would read them; `engines` registers
- * the tiny HelloMeme engine (startRealCore).
+ * `env` adds settings to the bot's environment (limits, say), as `npm start` would read them; `engines` adds the
+ * tiny HelloMeme (test/helpers/tiny-hellomeme.ts).
  */
-export async function startTelegramHarness(overrides: Partial<TelegramConfig> = {}, env: Record<string, string> = {}, engines: Parameters<typeof startRealCore>[1] = {}): Promise<TelegramHarness> {
+export async function startTelegramHarness(
+  overrides: Partial<TelegramConfig> = {},
+  env: Record<string, string> = {},
+  engines: Parameters<typeof startRealCore>[1] = {},
+): Promise<TelegramHarness> {
   const fake = await FakeTelegramServer.start({ maxPollHoldMs: 2000 });
   const core = await startRealCore({ MEMELOOM_PROGRESS_INTERVAL_MS: '200', TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, ...env }, engines);
-  const { config, templates, renderer, rendered, service } = core;
+  const { config, templates, renderer, rendered, results, service } = core;
   const { token, apiRoot, webhookUrl, webhookSecret, webhookPort } = config.telegram;
   const logs: string[] = [];
   const logger = createLogger({ stream: new Writable({
@@ -54,6 +60,7 @@ export async function startTelegramHarness(overrides: Partial<TelegramConfig> = 
     service,
     renderer,
     rendered,
+    results,
     templates,
     logs,
     logger,

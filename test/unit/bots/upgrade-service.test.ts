@@ -130,6 +130,21 @@ describe('a preview that upgrades itself', () => {
     expect(replier.kinds()).not.toContain('kept');
   });
 
+  it('tells each preview its HD job\'s place in line', async () => {
+    const { renderer, service } = start();
+    const first = new RecordingUpgrader();
+    const second = new RecordingUpgrader();
+    await service.submit(request(), first);
+    await first.next('hdProgress');
+    await service.submit(request({ userId: 'web:bob', seed: 5 }), second);
+    const waiting = (await second.next('hdProgress')) as { update: ProgressUpdate };
+    // The GPU lane runs the first HD job; the second waits as number 1, and its preview was not held back.
+    expect(waiting.update.position).toBe(1);
+    expect(second.kinds()).toContain('preview');
+    renderer.release();
+    await second.next('upgrade');
+  });
+
   it('keeps the preview with the reason when the HD render fails', async () => {
     const { renderer, service } = start();
     renderer.failHd = new MemeError('TIMEOUT', 'too slow');

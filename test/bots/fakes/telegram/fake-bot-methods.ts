@@ -24,12 +24,12 @@ export interface MethodCall {
 export const BOT_USER = { id: 777000111, is_bot: true, first_name: 'Memeloom', username: 'memeloom_test_bot' };
 export const MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024;
 const CHAT_ACTIONS = new Set(['typing', 'upload_photo', 'record_video', 'upload_video', 'upload_document', 'choose_sticker']);
-const NOT_MODIFIED =
+export const NOT_MODIFIED =
   'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message';
 
-type Handler = (state: FakeBotState, call: MethodCall) => unknown | Promise<unknown>;
+export type Handler = (state: FakeBotState, call: MethodCall) => unknown | Promise<unknown>;
 
-function chatIdOf(call: MethodCall): number {
+export function chatIdOf(call: MethodCall): number {
   const id = Number(call.params.chat_id);
   if (!Number.isFinite(id)) throw new ApiError(400, 'Bad Request: chat not found');
   return id;
@@ -45,7 +45,15 @@ function baseMessage(state: FakeBotState, chatId: number, call: MethodCall): Rec
   };
   if (call.params.reply_markup !== undefined) message.reply_markup = call.params.reply_markup;
   if (typeof call.params.caption === 'string') message.caption = call.params.caption;
-  state.storeMessage({ chatId, messageId, replyMarkup: call.params.reply_markup, deleted: false });
+  if (typeof message.caption === 'string' && message.caption.length > 1024) throw new ApiError(400, 'Bad Request: message caption is too long');
+  state.storeMessage({ chatId, messageId, replyMarkup: call.params.reply_markup, caption: message.caption as string | undefined, deleted: false });
+  return message;
+}
+
+/** Records what media a just-sent message carries (for later media and caption edits). */
+function withMedia<T extends Record<string, unknown>>(state: FakeBotState, chatId: number, message: T, kind: 'animation' | 'sticker' | 'document', fileId: string): T {
+  const stored = state.message(chatId, message.message_id as number);
+  if (stored) stored.media = { kind, fileId };
   return message;
 }
 
@@ -59,7 +67,7 @@ function sendMessage(state: FakeBotState, call: MethodCall): unknown {
   return { ...message, text };
 }
 
-function sameMarkup(a: unknown, b: unknown): boolean {
+export function sameMarkup(a: unknown, b: unknown): boolean {
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
 
@@ -76,7 +84,7 @@ function editMessage(state: FakeBotState, call: MethodCall, textChanges: boolean
 }
 
 /** Resolves an input file parameter: a new upload, or the file_id of something sent before. */
-function inputFile(state: FakeBotState, call: MethodCall, field: string, extension: string): { file: StoredFile; uploaded: boolean } {
+export function inputFile(state: FakeBotState, call: MethodCall, field: string, extension: string): { file: StoredFile; uploaded: boolean } {
   const upload = call.files[field];
   if (upload) return { file: state.addFile(upload.bytes, { folder: `${field}s`, extension }), uploaded: true };
   const ref = call.params[field];
@@ -85,7 +93,7 @@ function inputFile(state: FakeBotState, call: MethodCall, field: string, extensi
   return { file: known, uploaded: false };
 }
 
-async function checkedUpload(call: MethodCall, field: string, accept: (p: MediaProbe) => boolean, what: string): Promise<MediaProbe | undefined> {
+export async function checkedUpload(call: MethodCall, field: string, accept: (p: MediaProbe) => boolean, what: string): Promise<MediaProbe | undefined> {
   const upload = call.files[field];
   if (!upload) return undefined;
   const probe = await probeMedia(upload.bytes);
@@ -109,7 +117,7 @@ async function sendAnimation(state: FakeBotState, call: MethodCall): Promise<unk
     mime_type: 'video/mp4',
     file_size: file.fileSize,
   };
-  return { ...baseMessage(state, chatId, call), animation };
+  return withMedia(state, chatId, { ...baseMessage(state, chatId, call), animation }, 'animation', file.fileId);
 }
 
 async function sendSticker(state: FakeBotState, call: MethodCall): Promise<unknown> {
@@ -128,7 +136,7 @@ async function sendSticker(state: FakeBotState, call: MethodCall): Promise<unkno
     is_video: true,
     file_size: file.fileSize,
   };
-  return { ...baseMessage(state, chatId, call), sticker };
+  return withMedia(state, chatId, { ...baseMessage(state, chatId, call), sticker }, 'sticker', file.fileId);
 }
 
 function sendDocument(state: FakeBotState, call: MethodCall): unknown {
@@ -142,7 +150,7 @@ function sendDocument(state: FakeBotState, call: MethodCall): unknown {
     mime_type: upload?.contentType,
     file_size: file.fileSize,
   };
-  return { ...baseMessage(state, chatId, call), document };
+  return withMedia(state, chatId, { ...baseMessage(state, chatId, call), document }, 'document', file.fileId);
 }
 
 function getFile(state: FakeBotState, call: MethodCall): unknown {

@@ -23,6 +23,9 @@ export interface StoredMessage {
   messageId: number;
   text?: string;
   replyMarkup?: unknown;
+  /** What media the message carries (editMessageMedia and editMessageCaption need one), and its caption. */
+  media?: { kind: 'animation' | 'sticker' | 'document'; fileId: string };
+  caption?: string;
   deleted: boolean;
 }
 

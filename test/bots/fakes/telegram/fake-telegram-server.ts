@@ -7,6 +7,7 @@ import { FakeBotState, type StoredFile } from './fake-bot-state.ts';
 import { ApiError, type MethodCall, METHODS } from './fake-bot-methods.ts';
 import { INLINE_METHODS, inlineEdit } from './fake-inline-methods.ts';
 import { STICKER_METHODS } from './fake-sticker-methods.ts';
+import { MEDIA_EDIT_METHODS } from './fake-media-edits.ts';
 import type { MediaProbe } from './media-probe.ts';
 import { boundaryOf, type FormFile, parseMultipart } from './multipart.ts';
 
@@ -58,7 +59,7 @@ function parseParams(req: IncomingMessage, body: Buffer, url: URL): { params: Re
   return { params: merged, files: form.files };
 }
 
-const ALL_METHODS = { ...METHODS, ...INLINE_METHODS, ...STICKER_METHODS };
+const ALL_METHODS = { ...METHODS, ...INLINE_METHODS, ...STICKER_METHODS, ...MEDIA_EDIT_METHODS };
 
 export class FakeTelegramServer {
   readonly state = new FakeBotState();

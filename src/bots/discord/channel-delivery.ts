@@ -1,6 +1,7 @@
 // Posts a result or a note as a normal channel message once the interaction token can no longer be used,
 // falling back to a DM when the channel is gone or closed to the bot. Raw REST; no interaction objects.
 import { type REST, type RawFile, Routes } from 'discord.js';
+import type { MessageAt, OriginalReplyEdit } from './original-reply.ts';
 
 export interface ChannelPost {
   content: string;
@@ -18,28 +19,44 @@ function isChannelGone(error: unknown): boolean {
   return typeof code === 'number' && CHANNEL_GONE_CODES.has(code);
 }
 
-async function post(rest: REST, channelId: string, message: ChannelPost): Promise<void> {
-  await rest.post(Routes.channelMessages(channelId), {
+async function post(rest: REST, channelId: string, message: ChannelPost): Promise<MessageAt> {
+  const posted = (await rest.post(Routes.channelMessages(channelId), {
     body: {
       content: message.content,
       allowed_mentions: { users: [message.mentionUserId] },
       ...(message.components ? { components: message.components } : {}),
     },
     files: message.files,
-  });
+  })) as { id: string; channel_id?: string };
+  return { channelId: posted.channel_id ?? channelId, messageId: posted.id };
 }
 
 /** Channel first, then the requester's DMs; resolves to where it went. */
 export async function postToChannelOrDm(rest: REST, channelId: string | null, message: ChannelPost): Promise<'channel' | 'dm'> {
+  return (await postLocated(rest, channelId, message)).where;
+}
+
+/** The same, resolving to the message too (a preview posted there is edited later). */
+export async function postLocated(rest: REST, channelId: string | null, message: ChannelPost): Promise<MessageAt & { where: 'channel' | 'dm' }> {
   if (channelId) {
     try {
-      await post(rest, channelId, message);
-      return 'channel';
+      return { ...(await post(rest, channelId, message)), where: 'channel' };
     } catch (error) {
       if (!isChannelGone(error)) throw error;
     }
   }
   const dm = (await rest.post(Routes.userChannels(), { body: { recipient_id: message.mentionUserId } })) as { id: string };
-  await post(rest, dm.id, message);
-  return 'dm';
+  return { ...(await post(rest, dm.id, message)), where: 'dm' };
+}
+
+/**
+ * Edits a message the bot can reach as itself (Edit Message: its own post, or a non-ephemeral interaction reply in a
+ * server that installed it) with the bot's token: what replaces the interaction webhook once its token is too old.
+ */
+export async function editChannelMessage(rest: REST, at: MessageAt, edit: OriginalReplyEdit): Promise<void> {
+  const { content, components, file } = edit;
+  const files: RawFile[] | undefined = file ? [{ name: file.name, data: file.bytes, contentType: file.contentType }] : undefined;
+  // A new file replaces the old attachments; without one they stay.
+  const attachments = file ? { attachments: [{ id: 0, filename: file.name }] } : {};
+  await rest.patch(Routes.channelMessage(at.channelId, at.messageId), { body: { content, components, ...attachments }, files });
 }

@@ -113,6 +113,12 @@ function settingsCommand(): SlashCommandBuilder {
         o.setName('mode').setDescription('Mode').setRequired(true).addChoices({ name: 'preview (fast)', value: 'preview' }, { name: 'full', value: 'full' }),
       ),
   );
+  command.addSubcommand((s) =>
+    s
+      .setName('upgrade')
+      .setDescription('Fast preview first, replaced in place by the HD version (on), or HD only (off)')
+      .addStringOption((o) => o.setName('mode').setDescription('Mode').setRequired(true).addChoices({ name: 'on', value: 'on' }, { name: 'off', value: 'off' })),
+  );
   return command;
 }
 

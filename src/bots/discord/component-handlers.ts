@@ -61,6 +61,12 @@ async function act(interaction: ComponentInteraction, id: ComponentId, session: 
       }
       return;
     }
+    case 'keep': {
+      // A deferred update: the preview's own edit says it was kept (bots/upgrade/).
+      await interaction.deferUpdate();
+      if (!session.jobId || !ctx.service.keepPreview(session.jobId)) await interaction.followUp({ content: TEXT.expired, flags: MessageFlags.Ephemeral });
+      return;
+    }
     case 'gallery':
       return;
   }

@@ -34,6 +34,11 @@ export function handoverRow(sessionKey: string, ownerId: string): ActionRowBuild
   return new ActionRowBuilder<ButtonBuilder>().addComponents(show, cancel);
 }
 
+/** Under a preview whose HD version is on the way: stops it, and the preview becomes the result. */
+export function keepRow(sessionKey: string, ownerId: string): ActionRowBuilder<ButtonBuilder> {
+  return new ActionRowBuilder<ButtonBuilder>().addComponents(button(LABELS.keepThisOne, encodeComponentId({ action: 'keep', arg: sessionKey, ownerId }), ButtonStyle.Secondary));
+}
+
 /** Shown under a finished meme; the MP4 button only under GIFs. */
 export function resultRow(sessionKey: string, ownerId: string, format: string): ActionRowBuilder<ButtonBuilder> {
   const row = new ActionRowBuilder<ButtonBuilder>().addComponents(

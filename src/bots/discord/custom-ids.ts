@@ -1,7 +1,7 @@
 // Encodes what a button or select menu means into Discord's custom_id (≤ 100 chars) and back.
 // The owner's user id travels inside so a press can be checked without any lookup.
 
-export const COMPONENT_ACTIONS = ['again', 'other', 'cancel', 'mp4', 'pick', 'gallery', 'resume'] as const;
+export const COMPONENT_ACTIONS = ['again', 'other', 'cancel', 'mp4', 'pick', 'gallery', 'resume', 'keep'] as const;
 export type ComponentAction = (typeof COMPONENT_ACTIONS)[number];
 
 export interface ComponentId {

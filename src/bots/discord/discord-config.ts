@@ -14,6 +14,8 @@ export interface DiscordGuildSettings {
   dailyCapPerUser?: number;
   /** 'preview' keeps the guild on the fast CPU engine; 'full' lets the service pick (HelloMeme when present). */
   engine?: 'preview' | 'full';
+  /** With 'full': 'off' waits for the HD version instead of posting the preview first (bots/upgrade/); default on. */
+  upgrade?: 'on' | 'off';
 }
 
 export interface DiscordConfig {
@@ -54,9 +56,10 @@ export function discordPace(config: Pick<DiscordConfig, 'progressIntervalMs'>): 
   return { chatGapMs: 0, gatherMs: 0, statusGapMs: Math.max(3000, config.progressIntervalMs ?? 0) };
 }
 
-/** The engine a guild setting maps to in a MemeRequest. */
-export function engineForGuild(settings: DiscordGuildSettings): { engine: EngineName | 'auto'; priority: 'preview' | 'full' } {
-  return settings.engine === 'preview' ? { engine: 'warp', priority: 'preview' } : { engine: 'auto', priority: 'full' };
+/** The engine a guild setting maps to in a MemeRequest, and whether its preview upgrades itself. */
+export function engineForGuild(settings: DiscordGuildSettings): { engine: EngineName | 'auto'; priority: 'preview' | 'full'; upgrade: boolean } {
+  if (settings.engine === 'preview') return { engine: 'warp', priority: 'preview', upgrade: false };
+  return { engine: 'auto', priority: 'full', upgrade: settings.upgrade !== 'off' };
 }
 
 /** The Discord part of the app's Config (what main.ts hands every adapter) as a DiscordConfig. */

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { ReplyRoute } from '../../jobs/job-backend.ts';
 import type { MemeSession } from './meme-sessions.ts';
+import type { PreviewAt } from './preview-reply.ts';
 
 /** What of a session survives a restart: who, where and what (no key, job id or callbacks). */
 export type StoredSession = Pick<MemeSession, 'ownerId' | 'guildId' | 'channelId' | 'webhookOnly' | 'language' | 'photo' | 'driver' | 'request'>;
@@ -14,6 +15,8 @@ export interface DiscordRoute {
   token: string;
   receivedAtMs: number;
   session: StoredSession;
+  /** The preview the HD job's result replaces (a previewed request's HD stage, bots/upgrade/). */
+  preview?: PreviewAt;
 }
 
 const snowflake = z.string().regex(/^\d{1,25}$/);
@@ -36,6 +39,7 @@ const routeSchema = z.object({
     // The request minus bytes; the service checks its fields again on any re-render.
     request: z.looseObject({ platform: z.literal('discord'), userId: z.string().startsWith('discord:'), format: z.enum(['mp4', 'webm', 'gif']) }),
   }),
+  preview: z.object({ channelId: snowflake, messageId: snowflake, original: z.boolean() }).optional(),
 });
 
 export function toDiscordReplyRoute(route: DiscordRoute): ReplyRoute {

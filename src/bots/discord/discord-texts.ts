@@ -12,6 +12,7 @@ export const LABELS = {
   makeItAMeme: 'Make it a meme',
   memeifyAvatar: 'Memeify avatar',
   showMyMeme: 'Show my meme',
+  keepThisOne: 'Keep this one',
 } as const;
 
 export const TEXT = {
@@ -36,11 +37,12 @@ export const TEXT = {
     'Still rendering. Discord lets me update this message for 15 minutes only, and I cannot post here myself: press **Show my meme** and it will appear here (right away if it is done).',
   stillRendering: 'Still rendering…',
   outlivesToken: '(That is longer than Discord lets me update this message: a **Show my meme** button will bring it here.)',
-  settingsSummary: (s: { allowedChannelIds?: string[]; dailyCapPerUser?: number; engine?: string }) =>
+  settingsSummary: (s: { allowedChannelIds?: string[]; dailyCapPerUser?: number; engine?: string; upgrade?: string }) =>
     [
       `Channels: ${s.allowedChannelIds?.length ? s.allowedChannelIds.map((id) => `<#${id}>`).join(', ') : 'all'}`,
       `Daily cap per member: ${s.dailyCapPerUser ?? 'none'}`,
       `Engine: ${s.engine ?? 'full'}`,
+      `Preview first, then HD: ${s.upgrade ?? 'on'}`,
     ].join('\n'),
   galleryFooter: 'Use /meme template:<name> with a photo.',
 } as const;

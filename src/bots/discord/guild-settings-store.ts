@@ -9,6 +9,7 @@ const settingsSchema = z.object({
   allowedChannelIds: z.array(z.string().regex(/^\d+$/)).max(100).optional(),
   dailyCapPerUser: z.number().int().min(1).max(100_000).optional(),
   engine: z.enum(['preview', 'full']).optional(),
+  upgrade: z.enum(['on', 'off']).optional(),
 });
 const fileSchema = z.record(z.string().regex(/^\d+$/), settingsSchema);
 
@@ -17,6 +18,7 @@ export interface SettingsPatch {
   allowedChannelIds?: string[] | null;
   dailyCapPerUser?: number | null;
   engine?: 'preview' | 'full' | null;
+  upgrade?: 'on' | 'off' | null;
 }
 
 export class GuildSettingsStore {

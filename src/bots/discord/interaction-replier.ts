@@ -5,16 +5,17 @@
 // The reply is live or, after a bot restart, reached through the interaction webhook (original-reply.ts).
 import type { ReplyRoute } from '../../jobs/job-backend.ts';
 import type { MemeResult } from '../../pipeline/meme-spec.ts';
-import { message, progressText } from '../messages.ts';
-import type { JobFailure, JobRef, ProgressUpdate, Replier } from '../service-types.ts';
+import { message, previewKeptText, progressText } from '../messages.ts';
+import type { JobFailure, JobRef, PreviewKept, ProgressUpdate, UpgradingReplier } from '../service-types.ts';
 import type { AdapterContext } from './adapter-context.ts';
-import { postToChannelOrDm } from './channel-delivery.ts';
-import { handoverRow, resultRow, runningRow } from './components.ts';
+import { postLocated, postToChannelOrDm } from './channel-delivery.ts';
+import { handoverRow, keepRow, resultRow, runningRow } from './components.ts';
 import { toDiscordReplyRoute } from './discord-route.ts';
 import { TEXT } from './discord-texts.ts';
 import type { ChatRef } from '../pacing/paced-outbox.ts';
 import type { MemeSession } from './meme-sessions.ts';
 import type { OriginalReply } from './original-reply.ts';
+import { type PreviewAt, PreviewReply } from './preview-reply.ts';
 import { isExpiredTokenError, isTokenUsable, outlivesToken } from './token-lifetime.ts';
 import { type HeldOutcome, WebhookHandover } from './webhook-handover.ts';
 
@@ -25,7 +26,7 @@ function isUploadTooLarge(error: unknown): boolean {
 
 const STATUS = 'progress';
 
-export class InteractionReplier implements Replier {
+export class InteractionReplier implements UpgradingReplier {
   /** This reply's queue in the adapter's outbox (a new one when another interaction takes the reply over). */
   #lane: ChatRef;
   /** The newest progress text, read when the edit's turn comes. */
@@ -33,20 +34,97 @@ export class InteractionReplier implements Replier {
   #latestKind: 'progress' | 'waiting' = 'waiting';
   #stopped = false;
   readonly #handover = new WebhookHandover();
+  /** A previewed request's preview, once it is shown (bots/upgrade/). */
+  #preview: PreviewReply | undefined;
+  /** The preview's result: should it never be shown, it is what the requester gets if no HD version comes. */
+  #previewResult: MemeResult | undefined;
 
   constructor(
     private reply: OriginalReply,
     private readonly session: MemeSession,
     private receivedAtMs: number,
     private readonly ctx: AdapterContext,
+    /** The preview already shown (the HD stage resumed after a restart). */
+    previewAt?: PreviewAt,
   ) {
     this.#lane = this.#laneOf(reply);
-    if (session.webhookOnly) this.#handover.watch(() => void this.#maybeHandOver());
+    if (previewAt) this.#preview = this.#previewReply(previewAt);
+    if (session.webhookOnly && !previewAt) this.#handover.watch(() => void this.#maybeHandOver());
   }
 
-  /** How a restarted bot process reaches this interaction again (QUEUE_BACKEND=redis). */
+  /** How a restarted bot process reaches this interaction again (QUEUE_BACKEND=redis), and its preview if shown. */
   get route(): ReplyRoute {
-    return toDiscordReplyRoute({ applicationId: this.reply.applicationId, token: this.reply.token, receivedAtMs: this.receivedAtMs, session: this.session });
+    const { applicationId, token } = this.reply;
+    return toDiscordReplyRoute({ applicationId, token, receivedAtMs: this.receivedAtMs, session: this.session, preview: this.#preview?.at });
+  }
+
+  async deliverPreview(result: MemeResult, job: JobRef): Promise<void> {
+    if (this.session.cancelled) return;
+    this.session.jobId = job.jobId;
+    this.session.request = { ...this.session.request, seed: result.seed };
+    this.#previewResult = result;
+    const content = PreviewReply.text(this.session.language);
+    const edit = { content, components: [this.#keepRow().toJSON()], file: { name: `meme.${result.format}`, bytes: result.bytes, contentType: result.mime } };
+    let at: PreviewAt | undefined;
+    try {
+      if (this.#tokenUsable()) {
+        await this.#quietProgress();
+        const edited = await this.reply.edit(edit).catch((error: unknown) => {
+          if (!isExpiredTokenError(error)) throw error;
+        });
+        if (edited) at = { ...edited, original: true };
+      }
+      if (!at && !this.session.webhookOnly) {
+        const posted = await postLocated(this.ctx.rest, this.session.channelId, {
+          content: TEXT.lateDelivery(this.session.ownerId, content),
+          mentionUserId: this.session.ownerId,
+          files: [{ name: edit.file.name, data: result.bytes, contentType: result.mime }],
+          components: edit.components,
+        });
+        at = { channelId: posted.channelId, messageId: posted.messageId, original: false };
+      }
+    } catch (error) {
+      // No preview: progress goes on in the reply, and the HD version (or this one) comes as the result.
+      this.ctx.log('discord: the preview was not shown', error);
+      return;
+    }
+    if (!at) return;
+    this.#stopped = true;
+    this.#preview = this.#previewReply(at);
+  }
+
+  hdProgress(update: ProgressUpdate): void {
+    if (this.#preview) this.#preview.showHd(update);
+    else this.progress(update);
+  }
+
+  async upgrade(result: MemeResult, job: JobRef): Promise<void> {
+    const preview = this.#preview;
+    if (!preview) return this.deliver(result, job);
+    if (this.session.cancelled) return;
+    this.session.request = { ...this.session.request, seed: result.seed };
+    try {
+      await preview.replaceWith(result, this.#doneText(), [resultRow(this.session.key, this.session.ownerId, result.format)]);
+    } catch (error) {
+      // The preview cannot take the file (too big here, deleted, out of reach): the HD version comes the usual way.
+      if (isUploadTooLarge(error)) return this.keepPreview({ jobId: job.jobId, reason: 'failed', code: 'BUDGET_UNREACHABLE', text: message('BUDGET_UNREACHABLE', {}, this.session.language) });
+      this.ctx.log('discord: the preview could not be replaced; delivering the HD version anew', error);
+      this.#preview = undefined;
+      await this.deliver(result, job);
+    }
+  }
+
+  async keepPreview(outcome: PreviewKept): Promise<void> {
+    const preview = this.#preview;
+    if (!preview) {
+      // The preview never showed: it is the result now, or the failure is.
+      if (this.#previewResult) return this.deliver(this.#previewResult, outcome);
+      if (outcome.reason === 'failed') return this.fail(outcome);
+      return;
+    }
+    await preview
+      .keep(previewKeptText(outcome, this.session.language), [resultRow(this.session.key, this.session.ownerId, this.#previewResult?.format ?? this.session.request.format)])
+      .catch((error: unknown) => this.ctx.log('discord: the note on a kept preview was not shown', error));
   }
 
   queued(update: ProgressUpdate): void {
@@ -128,6 +206,29 @@ export class InteractionReplier implements Replier {
     this.#stopped = true;
     this.#handover.stopWatching();
     return this.ctx.outbox.quiet(this.#lane, STATUS);
+  }
+
+  /** Lets a progress edit on its way land before the preview goes into the same reply. */
+  #quietProgress(): Promise<void> {
+    return this.ctx.outbox.quiet(this.#lane, STATUS);
+  }
+
+  #keepRow() {
+    return keepRow(this.session.key, this.session.ownerId);
+  }
+
+  #previewReply(at: PreviewAt): PreviewReply {
+    return new PreviewReply(
+      {
+        ctx: this.ctx,
+        reply: () => this.reply,
+        tokenUsable: () => this.#tokenUsable(),
+        language: this.session.language,
+        keepRow: () => this.#keepRow(),
+        editsAsBot: !this.session.webhookOnly,
+      },
+      at,
+    );
   }
 
   #laneOf(reply: OriginalReply): ChatRef {

@@ -24,11 +24,18 @@ export interface OriginalReplyEdit {
   file?: ReplyFile;
 }
 
+/** Where a message is: what the bot's own Edit Message endpoint needs once the interaction token is too old. */
+export interface MessageAt {
+  channelId: string;
+  messageId: string;
+}
+
 export interface OriginalReply {
   /** What the interaction webhook is addressed by; stored in the job's route. */
   readonly applicationId: string;
   readonly token: string;
-  edit(message: OriginalReplyEdit): Promise<void>;
+  /** Edits the reply; resolves to where it is (undefined when the platform did not say). */
+  edit(message: OriginalReplyEdit): Promise<MessageAt | undefined>;
   /** Removes the public "thinking…" reply and says `text` to the requester only. */
   replyPrivately(text: string): Promise<void>;
 }
@@ -49,7 +56,8 @@ export function liveOriginalReply(interaction: RepliableInteraction): OriginalRe
     token: interaction.token,
     async edit({ content, components, file }) {
       const files = file ? [{ attachment: file.bytes, name: file.name }] : undefined;
-      await interaction.editReply({ content, components, ...(files ? { files } : {}) });
+      const edited = await interaction.editReply({ content, components, ...(files ? { files } : {}) });
+      return { channelId: edited.channelId, messageId: edited.id };
     },
     replyPrivately: (text) => replyPrivately(interaction, text),
   };
@@ -65,7 +73,8 @@ export function webhookOriginalReply(rest: REST, applicationId: string, token: s
       const files: RawFile[] | undefined = file ? [{ name: file.name, data: file.bytes, contentType: file.contentType }] : undefined;
       const attachments = file ? { attachments: [{ id: 0, filename: file.name }] } : {};
       // Interaction webhooks take the token in the path, not the bot's Authorization header.
-      await rest.patch(original, { auth: false, body: { content, components, ...attachments }, files });
+      const edited = (await rest.patch(original, { auth: false, body: { content, components, ...attachments }, files })) as { id?: string; channel_id?: string } | undefined;
+      return edited?.id && edited.channel_id ? { channelId: edited.channel_id, messageId: edited.id } : undefined;
     },
     async replyPrivately(text) {
       await rest.delete(original, { auth: false }).catch(() => {});

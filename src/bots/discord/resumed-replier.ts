@@ -22,9 +22,12 @@ export function resumedReplierFactory(ctx: AdapterContext): ReplierFactory {
       ctx.log(`discord: pending job ${jobId} has an unreadable route; its result is dropped`);
       return DROPPING_REPLIER;
     }
-    const session = ctx.sessions.create({ ...parsed.session, jobId });
+    // An HD stage answers to its request id (Keep this one, Another take), not to the HD job's.
+    const session = ctx.sessions.create({ ...parsed.session, jobId: route.upgradeOf ?? jobId });
     const reply = webhookOriginalReply(ctx.rest, parsed.applicationId, parsed.token);
-    const replier = new InteractionReplier(reply, session, parsed.receivedAtMs, ctx);
+    // The HD stage of a preview shown before the restart replaces that preview (bots/upgrade/).
+    const preview = route.upgradeOf !== undefined ? parsed.preview : undefined;
+    const replier = new InteractionReplier(reply, session, parsed.receivedAtMs, ctx, preview);
     session.stopUpdates = () => replier.stop();
     session.takeOver = (reply, at) => replier.takeOver(reply, at);
     return replier;

@@ -26,6 +26,8 @@ function patchFor(interaction: ChatInputCommandInteraction, current: string[]): 
     }
     case 'engine':
       return { engine: interaction.options.getString('mode', true) === 'preview' ? 'preview' : 'full' };
+    case 'upgrade':
+      return { upgrade: interaction.options.getString('mode', true) === 'off' ? 'off' : 'on' };
     default:
       return undefined;
   }

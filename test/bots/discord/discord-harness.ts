@@ -9,7 +9,7 @@ import { expect } from 'vitest';
 import { type DiscordConfig, discordConfigFrom } from '../../../src/bots/discord/discord-config.ts';
 import { type DiscordBot, startDiscord } from '../../../src/bots/discord/start-discord.ts';
 import type { Config } from '../../../src/config.ts';
-import type { MemeSpec, Renderer } from '../../../src/pipeline/meme-spec.ts';
+import type { MemeResult, MemeSpec, Renderer } from '../../../src/pipeline/meme-spec.ts';
 import type { TemplateCatalog } from '../../../src/templates/template-types.ts';
 import { driveVideo, referenceImage } from '../../helpers/fixtures.ts';
 import { startRealCore } from '../../helpers/real-core.ts';
@@ -37,6 +37,8 @@ export interface Harness {
   renderer: Renderer;
   /** The specs the real renderer was asked for, in order. */
   rendered: MemeSpec[];
+  /** What it rendered, in the order renders finished. */
+  results: MemeResult[];
   /** Added to Date.now() for the adapter's clock. */
   clock: { offsetMs: number };
   logs: string[];
@@ -65,10 +67,15 @@ function contentTypeOf(name: string): string {
 }
 
 /** `env` adds settings to the bot's environment (limits, say), as `npm start` would read them. */
-export async function startHarness(overrides: Partial<DiscordConfig> = {}, env: Record<string, string> = {}): Promise<Harness> {
+export async function startHarness(
+  overrides: Partial<DiscordConfig> = {},
+  env: Record<string, string> = {},
+  /** Adds the tiny HelloMeme (test/helpers/tiny-hellomeme.ts). */
+  engines: Parameters<typeof startRealCore>[1] = {},
+): Promise<Harness> {
   const fake = await FakeDiscord.start();
-  const core = await startRealCore({ DISCORD_TOKEN: 'fake-token', DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_BASE: fake.apiBase, ...env });
-  const { config, templates, renderer, rendered, service } = core;
+  const core = await startRealCore({ DISCORD_TOKEN: 'fake-token', DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_BASE: fake.apiBase, ...env }, engines);
+  const { config, templates, renderer, rendered, results, service } = core;
   const clock = { offsetMs: 0 };
   const logs: string[] = [];
   // The same env → Config → DiscordConfig path as `npm start`, plus the CDN (no env variable for it).
@@ -98,6 +105,7 @@ export async function startHarness(overrides: Partial<DiscordConfig> = {}, env: 
     templates,
     renderer,
     rendered,
+    results,
     clock,
     logs,
     photoAttachment: (file, declaredSize) => fixtureAttachment(file.includes('/') ? file : referenceImage(file), declaredSize),

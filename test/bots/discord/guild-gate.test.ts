@@ -40,8 +40,9 @@ describe('GuildSettingsStore', () => {
     const store = await GuildSettingsStore.load(config);
     expect(store.get('7')).toEqual({ engine: 'preview', dailyCapPerUser: 3 });
     expect(store.get(null)).toEqual({ engine: 'full', dailyCapPerUser: 5 });
-    expect(engineForGuild(store.get('7'))).toEqual({ engine: 'warp', priority: 'preview' });
-    expect(engineForGuild({})).toEqual({ engine: 'auto', priority: 'full' });
+    expect(engineForGuild(store.get('7'))).toEqual({ engine: 'warp', priority: 'preview', upgrade: false });
+    expect(engineForGuild({})).toEqual({ engine: 'auto', priority: 'full', upgrade: true });
+    expect(engineForGuild({ upgrade: 'off' })).toEqual({ engine: 'auto', priority: 'full', upgrade: false });
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -91,6 +92,6 @@ describe('command definitions', () => {
     const settings = commands[3] as { default_member_permissions: string; contexts: number[]; options: Array<{ name: string }> };
     expect(settings.default_member_permissions).toBe('32');
     expect(settings.contexts).toEqual([0]);
-    expect(settings.options.map((o) => o.name)).toEqual(['show', 'allow-channel', 'disallow-channel', 'all-channels', 'daily-cap', 'engine']);
+    expect(settings.options.map((o) => o.name)).toEqual(['show', 'allow-channel', 'disallow-channel', 'all-channels', 'daily-cap', 'engine', 'upgrade']);
   });
 });

@@ -39,6 +39,7 @@ const ROUTES: Array<[string, RegExp, Handler]> = [
   ['DELETE', /^\/webhooks\/(\d+)\/([^/]+)\/messages\/@original$/, deleteOriginal],
   ['POST', /^\/webhooks\/(\d+)\/([^/]+)$/, followUp],
   ['POST', /^\/channels\/(\d+)\/messages$/, channelMessage],
+  ['PATCH', /^\/channels\/(\d+)\/messages\/(\d+)$/, editChannelMessage],
   ['POST', /^\/users\/@me\/channels$/, (ctx, _p, req) => ok({ id: ctx.state.snowflake(), type: 1, recipients: [{ id: String(req.json?.recipient_id), username: 'someone', discriminator: '0', avatar: null }] })],
 ];
 
@@ -135,6 +136,31 @@ function channelMessage(ctx: FakeRestContext, params: string[], req: RecordedReq
   });
   ctx.state.channelMessages.push(message);
   return ok(message);
+}
+
+/**
+ * Edit Message as the bot: its own channel posts, and (as Discord allows) its non-ephemeral interaction replies, in
+ * channels it can see; an ephemeral reply is "Unknown Message" there. A new file replaces the attachments.
+ */
+function editChannelMessage(ctx: FakeRestContext, params: string[], req: RecordedRequest): Reply {
+  const [channelId, messageId] = params;
+  if (ctx.state.missingChannels.has(channelId)) throw new DiscordApiFailure(404, 10003, 'Unknown Channel');
+  if (ctx.state.noAccessChannels.has(channelId)) throw new DiscordApiFailure(403, 50001, 'Missing Access');
+  ctx.state.checkUploadSizes(req.files, DEFAULT_UPLOAD_LIMIT_BYTES);
+  const base = `${ctx.cdnBaseUrl()}/attachments`;
+  const posted = ctx.state.channelMessages.findIndex((m) => m.id === messageId && m.channel_id === channelId);
+  if (posted >= 0) {
+    ctx.state.channelMessages[posted] = editMessage(ctx.state.channelMessages[posted]!, req.json, req.files, base);
+    return ok(ctx.state.channelMessages[posted]);
+  }
+  for (const record of ctx.state.interactions.values()) {
+    const original = record.original;
+    if (!original || original.id !== messageId || original.channel_id !== channelId) continue;
+    if ((Number(original.flags) & EPHEMERAL) !== 0) break;
+    record.original = editMessage(original, req.json, req.files, base);
+    return ok(record.original);
+  }
+  throw new DiscordApiFailure(404, 10008, 'Unknown Message');
 }
 
 async function readBody(req: IncomingMessage): Promise<{ json: Record<string, unknown> | undefined; files: RecordedFile[] }> {

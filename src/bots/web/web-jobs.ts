@@ -1,11 +1,13 @@
 // The playground's side of the Replier: one replier for all web jobs, routing each call by job id into an
 // event log that Server-Sent Events streams replay, plus the finished result for download. Bounded in memory.
-// Progress is paced like every platform's statuses (bots/pacing/), with the playground's limits below.
+// Progress is paced like every platform's statuses (bots/pacing/), with the playground's limits below. A previewed
+// request (bots/upgrade/) streams `preview` (the warp result, not final), `hd` (its HD job's place and progress),
+// then `done`: the HelloMeme result in its place, or the preview kept with a note.
 import type { MemeResult } from '../../pipeline/meme-spec.ts';
-import { message, progressText } from '../messages.ts';
+import { hdStatusText, message, previewKeptText, progressText } from '../messages.ts';
 import { type ChatRef, PacedOutbox } from '../pacing/paced-outbox.ts';
 import type { PaceLimits } from '../pacing/pace-rule.ts';
-import type { JobFailure, JobRef, ProgressUpdate, Replier } from '../service-types.ts';
+import type { JobFailure, JobRef, PreviewKept, ProgressUpdate, UpgradingReplier } from '../service-types.ts';
 
 /**
  * An event costs the page nothing to receive, but one per rendered frame only churns its log and its DOM:
@@ -13,8 +15,9 @@ import type { JobFailure, JobRef, ProgressUpdate, Replier } from '../service-typ
  */
 export const WEB_PACE: PaceLimits = { chatGapMs: 0, statusGapMs: 250, waitingGapMs: 1000, gatherMs: 0 };
 const PROGRESS = 'progress';
+const HD = 'hd';
 
-export type WebEventName = 'queued' | 'progress' | 'done' | 'failed';
+export type WebEventName = 'queued' | 'progress' | 'preview' | 'hd' | 'done' | 'failed';
 export interface WebEvent {
   event: WebEventName;
   data: Record<string, unknown>;
@@ -27,6 +30,8 @@ interface WebJob {
   createdAtMs: number;
   /** The newest progress, pushed when its paced turn comes. */
   latest?: ProgressUpdate;
+  /** The newest news of the HD job of a previewed request, likewise. */
+  latestHd?: ProgressUpdate;
 }
 
 const MAX_JOBS = 200;
@@ -37,28 +42,34 @@ export class WebJobHub {
   readonly #outbox = new PacedOutbox({ retryAfterMs: () => undefined, maxRetries: 0 });
 
   /** The Replier the web server hands to the service for every playground request. */
-  readonly replier: Replier = {
+  readonly replier: UpgradingReplier = {
     queued: (update: ProgressUpdate) => this.#push(update.jobId, 'queued', { ...update, text: progressText(update) }),
     progress: (update: ProgressUpdate) => this.#progress(update),
     deliver: async (result: MemeResult, job: JobRef) => {
       await this.#outbox.quiet(this.#lane(job.jobId), PROGRESS);
       this.#job(job.jobId).result = result;
-      this.#push(job.jobId, 'done', {
-        jobId: job.jobId,
-        format: result.format,
-        mime: result.mime,
-        width: result.width,
-        height: result.height,
-        bytes: result.bytes.length,
-        engine: result.engine,
-        notes: result.notes ?? [],
-        url: `/api/jobs/${job.jobId}/result`,
-        text: message('done'),
-      });
+      this.#push(job.jobId, 'done', { ...describe(result, job.jobId, 'result'), text: message('done') });
     },
     fail: async (failure: JobFailure) => {
       await this.#outbox.quiet(this.#lane(failure.jobId), PROGRESS);
       this.#push(failure.jobId, 'failed', { ...failure });
+    },
+    deliverPreview: async (result: MemeResult, job: JobRef) => {
+      await this.#outbox.quiet(this.#lane(job.jobId), PROGRESS);
+      this.#job(job.jobId).result = result;
+      this.#push(job.jobId, 'preview', { ...describe(result, job.jobId, 'preview'), text: hdStatusText(undefined) });
+    },
+    hdProgress: (update: ProgressUpdate) => this.#hdProgress(update),
+    upgrade: async (result: MemeResult, job: JobRef) => {
+      await this.#outbox.quiet(this.#lane(job.jobId), HD);
+      this.#job(job.jobId).result = result;
+      this.#push(job.jobId, 'done', { ...describe(result, job.jobId, 'hd'), upgraded: true, text: message('done') });
+    },
+    keepPreview: async (outcome: PreviewKept) => {
+      await this.#outbox.quiet(this.#lane(outcome.jobId), HD);
+      const preview = this.#job(outcome.jobId).result;
+      const shown = preview ? describe(preview, outcome.jobId, 'preview') : { jobId: outcome.jobId };
+      this.#push(outcome.jobId, 'done', { ...shown, kept: true, note: previewKeptText(outcome), text: message('done') });
     },
   };
 
@@ -92,6 +103,20 @@ export class WebJobHub {
     void this.#outbox.status(this.#lane(update.jobId), PROGRESS, show, () => (job.latest?.stage === undefined ? 'waiting' : 'progress'));
   }
 
+  #hdProgress(update: ProgressUpdate): void {
+    const job = this.#job(update.jobId);
+    if (this.isOver(update.jobId)) return;
+    job.latestHd = update;
+    const show = async () => {
+      const latest = job.latestHd;
+      if (!latest || this.isOver(update.jobId)) return false;
+      job.latestHd = undefined;
+      this.#push(update.jobId, 'hd', { ...latest, text: hdStatusText(latest) });
+      return true;
+    };
+    void this.#outbox.status(this.#lane(update.jobId), HD, show, () => (job.latestHd?.stage === undefined ? 'waiting' : 'progress'));
+  }
+
   #lane(jobId: string): ChatRef {
     return { key: jobId, limits: WEB_PACE };
   }
@@ -122,4 +147,19 @@ export class WebJobHub {
       if (job.listeners.size === 0) this.#jobs.delete(id);
     }
   }
+}
+
+/** What the page needs of a result; `version` makes the URL of an upgraded result differ from its preview's. */
+function describe(result: MemeResult, jobId: string, version: 'result' | 'preview' | 'hd'): Record<string, unknown> {
+  return {
+    jobId,
+    format: result.format,
+    mime: result.mime,
+    width: result.width,
+    height: result.height,
+    bytes: result.bytes.length,
+    engine: result.engine,
+    notes: result.notes ?? [],
+    url: version === 'result' ? `/api/jobs/${jobId}/result` : `/api/jobs/${jobId}/result?v=${version}`,
+  };
 }

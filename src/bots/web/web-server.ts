@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from '../../config.ts';
 import { MemeError } from '../../errors.ts';
 import { STYLE_PRESETS } from '../../models/model-files.ts';
+import type { EngineName } from '../../pipeline/meme-spec.ts';
 import type { OutputFormat } from '../../pipeline/types.ts';
 import type { Logger } from '../../logger.ts';
 import { clipTrimmedText, limitsText } from '../messages.ts';
@@ -19,7 +20,7 @@ import { openEventStream, parseForm, readBody, sendError, sendJson } from './htt
 import { WebJobHub } from './web-jobs.ts';
 
 const PAGE_PATH = fileURLToPath(new URL('./static/index.html', import.meta.url));
-const JOB_ROUTE = /^\/api\/jobs\/([0-9a-f-]{36})\/(events|result|cancel|reroll|variant)$/;
+const JOB_ROUTE = /^\/api\/jobs\/([0-9a-f-]{36})\/(events|result|cancel|keep|reroll|variant)$/;
 
 export interface WebServer {
   url: string;
@@ -159,6 +160,8 @@ function createRoutes({ config, service, logger }: WebServerDeps, hub: WebJobHub
       res.end(result.bytes);
     },
     'POST job:cancel': (_req, res, url) => sendJson(res, 200, { cancelled: service.cancel(jobIdOf(url)) }),
+    // "Keep this one": the preview on screen is the meme; its HD version is not made.
+    'POST job:keep': (_req, res, url) => sendJson(res, 200, { kept: service.keepPreview(jobIdOf(url)) }),
     'POST job:reroll': async (_req, res, url) => {
       try {
         sendJson(res, 202, await service.reroll(jobIdOf(url), hub.replier));
@@ -169,7 +172,10 @@ function createRoutes({ config, service, logger }: WebServerDeps, hub: WebJobHub
     'POST job:variant': async (_req, res, url) => {
       try {
         const format = url.searchParams.get('format') as OutputFormat;
-        sendJson(res, 202, await service.rerender(jobIdOf(url), { format }, hub.replier));
+        // The engine of the meme on screen (a kept preview is warp's), so the variant is that meme in another format.
+        const engine = url.searchParams.get('engine');
+        const onScreen = engine === 'warp' || engine === 'hellomeme' ? { engine: engine as EngineName, upgrade: false } : {};
+        sendJson(res, 202, await service.rerender(jobIdOf(url), { format, ...onScreen }, hub.replier));
       } catch (error) {
         sendError(res, error);
       }

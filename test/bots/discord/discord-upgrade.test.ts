@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InteractionRecord, RecordedRequest } from '../fakes/discord/fake-rest-state.ts';
 import { buttonPress, chatInput, componentIds } from '../fakes/discord/interaction-payloads.ts';
 import { tinyHelloMemeRenderer } from '../../helpers/tiny-hellomeme.ts';
-import { ALICE, ATTACHMENT, BOB, type Harness, isGif, LIMIT_BYTES, STRING, startHarness } from './discord-harness.ts';
+import { ALICE, ATTACHMENT, BOB, dataOf, type Harness, isGif, LIMIT_BYTES, STRING, startHarness } from './discord-harness.ts';
 
 let h: Harness;
 const WITH_HELLOMEME = { MEMELOOM_ENGINE: 'auto', MEMELOOM_GPU_DEVICES: '1', MEMELOOM_CPU_CONCURRENCY: '1' };
@@ -95,7 +95,7 @@ describe('Discord: a preview that upgrades itself', () => {
   it('a server\'s admins turn it off (/meme-settings upgrade mode:off): one reply, the HelloMeme result only', async () => {
     const admin = { user: ALICE, permissions: '32' };
     const settings = h.fake.dispatchInteraction(chatInput('meme-settings', [{ name: 'upgrade', type: 1, options: [{ name: 'mode', type: STRING, value: 'off' }] }], {}, admin));
-    expect(String(((await h.firstCallback(settings, 'the settings reply')).json?.data as { content: string }).content)).toContain('Preview first, then HD: off');
+    expect(dataOf<{ content: string }>(await h.firstCallback(settings, 'the settings reply')).content).toContain('Preview first, then HD: off');
     const record = await memeFor(BOB, 'harris.jpg', 'stern-stare');
     const result = await h.resultEdit(record);
     expect(String(result.json?.content)).toMatch(/Stern/);

@@ -36,7 +36,7 @@ interface SentEntry {
   messageId: number;
   /** The take in the chat, so "As sticker" / "As GIF file" render the same animation. */
   seed?: number;
-  /** The engine that made it (a kept preview is warp's), so its variants match it. */
+  /** The engine its variants must use (a kept preview: warp's); absent: auto, as the result was asked for. */
   engine?: EngineName;
 }
 
@@ -126,8 +126,8 @@ export class MemeJobs {
   }
 
   /** The file_id of this meme when Telegram already has it (sent before, by any flow). */
-  cachedFileId(source: JobSource, format: OutputFormat, seed?: number): string | undefined {
-    return this.fileIds.get(resultCacheKey(source, format, seed))?.fileId;
+  cachedFileId(source: JobSource, format: OutputFormat, seed?: number, engine?: EngineName): string | undefined {
+    return this.fileIds.get(resultCacheKey(source, format, seed, engine))?.fileId;
   }
 
   rememberFileId(source: JobSource, format: OutputFormat, seed: number | undefined, fileId: string, jobId?: string): void {
@@ -214,10 +214,10 @@ export class MemeJobs {
     if (!entry) return false;
     // The tapper asks (their limits, their /cancel), even under someone else's meme in a group.
     const source = { ...entry.source, replyToMessageId: entry.messageId, userId: `telegram:${owner.id}`, name: owner.firstName };
-    const cached = this.cachedFileId(source, 'webm', entry.seed);
+    const cached = this.cachedFileId(source, 'webm', entry.seed, entry.engine);
     if (!cached) {
       // No file_id cache lookup in run(): it would send the sticker to the chat.
-      this.launch(source, { format: 'webm', seed: entry.seed, useCache: false, pack: owner });
+      this.launch(source, { format: 'webm', seed: entry.seed, useCache: false, pack: owner, engine: entry.engine });
       return true;
     }
     const reply = this.packReply(source);
@@ -384,7 +384,8 @@ export class MemeJobs {
       onPreview: (requestId) => this.previews.set(requestId, source.userId),
       onSent: (sent, resultId, job, result, kind) => {
         this.previews.delete(job.jobId);
-        this.sent.set(resultId, { source, jobId: job.jobId, messageId: sent.messageId, seed: result.seed, engine: result.engine });
+        // A kept preview's variants stay warp's; a result's follow whatever asked for it (auto, by default).
+        this.sent.set(resultId, { source, jobId: job.jobId, messageId: sent.messageId, seed: result.seed, engine: kind === 'kept-preview' ? result.engine : engine });
         // A kept preview is not what an identical request should get again: that one gets its HD version.
         if (remember && kind === 'result') this.fileIds.set(resultCacheKey(source, format, result.seed, engine), { fileId: sent.fileId, jobId: job.jobId });
       },

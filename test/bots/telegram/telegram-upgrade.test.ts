@@ -5,6 +5,7 @@
 // the preview with a note.
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resultButtons } from '../../../src/bots/telegram/inline-keyboards.ts';
 import { TEXTS } from '../../../src/bots/telegram/telegram-texts.ts';
 import { referenceImage } from '../../helpers/fixtures.ts';
 import { tinyHelloMemeRenderer } from '../../helpers/tiny-hellomeme.ts';
@@ -13,6 +14,8 @@ import { buttonsOf, FakeUser } from '../fakes/telegram/fake-user.ts';
 import { startTelegramHarness, type TelegramHarness } from './telegram-harness.ts';
 
 const GROUP = -100_777;
+/** The buttons under every result: what a preview's "Keep this one" gives way to. */
+const RESULT_BUTTONS = resultButtons('x').inline_keyboard.flat().map((b) => b.callback_data.split('|')[0]);
 /** HelloMeme is available: auto takes it, and the GPU lane exists next to the CPU lane. */
 const WITH_HELLOMEME = { MEMELOOM_ENGINE: 'auto', MEMELOOM_GPU_DEVICES: '1', MEMELOOM_CPU_CONCURRENCY: '1' };
 
@@ -60,7 +63,7 @@ describe('Telegram: a preview that upgrades itself', () => {
     await h.fake.waitForCall((c) => onMessage(c, 'editMessageCaption', bobId) && /^HD version on the way… (number \d+ in line|\d+% done)/.test(String(c.params.caption)), { timeoutMs: 30_000 });
     bob.tap(bobPreview.result as Record<string, unknown>, buttonsOf(bobPreview.params.reply_markup)[0]!.data);
     const kept = await h.fake.waitForCall((c) => onMessage(c, 'editMessageCaption', bobId) && c.params.caption === 'Kept the preview.', { timeoutMs: 30_000 });
-    expect(buttonsOf(kept.params.reply_markup).map((b) => b.data.split('|')[0])).toEqual(['ra', 'ot', 'st', 'gf']);
+    expect(buttonsOf(kept.params.reply_markup).map((b) => b.data.split('|')[0])).toEqual(RESULT_BUTTONS);
 
     // Alice's caption followed her HD render (edits of the same message), then the animation was replaced.
     const upgraded = await h.fake.waitForCall((c) => onMessage(c, 'editMessageMedia', previewId), { timeoutMs: 120_000 });
@@ -71,7 +74,7 @@ describe('Telegram: a preview that upgrades itself', () => {
     expect(media.media).toMatch(/^attach:\/\//);
     expect(media.caption).toBeUndefined();
     expect(upgraded.probes.media).toMatchObject({ videoCodec: 'h264', hasAudio: false });
-    expect(buttonsOf(upgraded.params.reply_markup).map((b) => b.data.split('|')[0])).toEqual(['ra', 'ot', 'st', 'gf']);
+    expect(buttonsOf(upgraded.params.reply_markup).map((b) => b.data.split('|')[0])).toEqual(RESULT_BUTTONS);
     // The bytes: the preview is warp's render, the replacement HelloMeme's, and they differ.
     const hdBytes = upgraded.files[media.media.slice('attach://'.length)]!.bytes;
     const warp = h.results.find((r) => r.engine === 'warp' && r.bytes.equals(preview.files.animation!.bytes));
@@ -122,7 +125,7 @@ describe('Telegram: an HD render that fails leaves the preview', () => {
     const previewId = messageIdOf(preview);
     const note = await h.fake.waitForCall((c) => onMessage(c, 'editMessageCaption', previewId) && /^HD version failed: /.test(String(c.params.caption)), { timeoutMs: 60_000 });
     expect(note.params.caption).toBe('HD version failed: That took too long, so I stopped it. This is the preview.');
-    expect(buttonsOf(note.params.reply_markup).map((b) => b.data.split('|')[0])).toEqual(['ra', 'ot', 'st', 'gf']);
+    expect(buttonsOf(note.params.reply_markup).map((b) => b.data.split('|')[0])).toEqual(RESULT_BUTTONS);
     expect(h.fake.calls.some((c) => c.method === 'editMessageMedia')).toBe(false);
     // Nothing lost: the preview is still the one message with the meme in it, and "As GIF file" works on it (warp).
     const mark = h.fake.calls.length;

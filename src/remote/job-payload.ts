@@ -15,6 +15,11 @@ export interface RemoteJobData {
   driverBlob?: string;
   /** Which bot process delivers the result (MEMELOOM_INSTANCE_ID). */
   botId: string;
+  /**
+   * The request the job belongs to: its own id, or for the HD job of a previewed request (bots/upgrade/) the
+   * preview job's, so the two stages of one request are linked in Redis too.
+   */
+  requestId: string;
   timeoutMs: number;
   submittedAtMs: number;
 }

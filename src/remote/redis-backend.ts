@@ -134,6 +134,7 @@ class RedisBackendImpl implements RedisBackend {
         photoBlob: blobs[0],
         driverBlob: blobs[1],
         botId: this.#redis.instanceId,
+        requestId: job.route.upgradeOf ?? jobId,
         timeoutMs,
         submittedAtMs: Date.now(),
       };

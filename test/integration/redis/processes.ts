@@ -110,9 +110,9 @@ export function startBot(env: Record<string, string>): TestProcess {
   return new TestProcess([...TSX, 'test/integration/redis/bot-process.ts'], env);
 }
 
-/** A worker on the real worker code with a timed renderer (fake-worker.ts). */
-export function startFakeWorker(env: Record<string, string>, renderMs: number, name: string): TestProcess {
-  return new TestProcess([...TSX, 'test/integration/redis/fake-worker.ts', String(renderMs), name], env);
+/** A worker on the real worker code with a timed renderer (fake-worker.ts), serving warp unless told otherwise. */
+export function startFakeWorker(env: Record<string, string>, renderMs: number, name: string, engine: 'warp' | 'hellomeme' = 'warp'): TestProcess {
+  return new TestProcess([...TSX, 'test/integration/redis/fake-worker.ts', String(renderMs), name, engine], env);
 }
 
 /** The real `memeloom` CLI (bin/memeloom.js), e.g. `worker --engine warp`. */

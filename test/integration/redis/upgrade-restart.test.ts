@@ -1,0 +1,129 @@
+// A preview that upgrades itself across a bot restart, over a real redis-server: the request's two stages are two
+// jobs (the preview on a warp worker, the HD version on a "hellomeme" worker, both the real worker code with timed
+// renderers whose clips differ in colour); the bot process (the real composition root with the Telegram or Discord
+// adapter on a local fake platform) is SIGKILLed after the preview is in the chat and while the HD job renders; the
+// restarted process finds the HD job's route, which names the preview message, and replaces that message in place.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FakeDiscord } from '../../bots/fakes/discord/fake-discord.ts';
+import { attachment, CHANNEL_ID, chatInput, componentIds, type FakeUser as DiscordUser } from '../../bots/fakes/discord/interaction-payloads.ts';
+import { FakeTelegramServer } from '../../bots/fakes/telegram/fake-telegram-server.ts';
+import { buttonsOf, FakeUser } from '../../bots/fakes/telegram/fake-user.ts';
+import { PHOTOS, scenarioEnv, startBot, startFakeWorker, type TestProcess } from './processes.ts';
+import { startTestRedis, type TestRedis } from './redis-server.ts';
+
+const PHOTO = readFileSync(path.join(PHOTOS, 'chillout.jpg'));
+/** Long enough that the kill lands while the HD job renders, even on a loaded machine. */
+const HD_RENDER_MS = 8000;
+const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+let redis: TestRedis;
+let running: TestProcess[] = [];
+const closers: (() => Promise<void>)[] = [];
+const track = <T extends TestProcess>(p: T): T => {
+  running.push(p);
+  return p;
+};
+const ready = (p: TestProcess, what: string) => p.waitFor((l) => l.ev === 'ready', 30_000, `${what} ready`);
+const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+});
+afterEach(async () => {
+  await Promise.all(running.map((p) => p.kill()));
+  running = [];
+  for (const close of closers.splice(0)) await close();
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+
+/** A warp worker for previews and a slow "hellomeme" worker, both ready before the bot reads which engines exist. */
+async function startWorkers(env: Record<string, string>): Promise<{ warp: TestProcess; hd: TestProcess }> {
+  const warp = track(startFakeWorker(env, 300, 'warp-1', 'warp'));
+  const hd = track(startFakeWorker(env, HD_RENDER_MS, 'hd-1', 'hellomeme'));
+  await Promise.all([ready(warp, 'warp worker'), ready(hd, 'hellomeme worker')]);
+  return { warp, hd };
+}
+
+describe('QUEUE_BACKEND=redis: a preview still upgrades after a bot restart', () => {
+  it('Telegram: the restarted bot replaces the preview with editMessageMedia, once, and sends nothing new', async () => {
+    const fake = await FakeTelegramServer.start({ maxPollHoldMs: 500 });
+    closers.push(() => fake.close());
+    const env = scenarioEnv(redis.url, 'tg-upgrade', { MEMELOOM_INSTANCE_ID: 'bot-tg-up', TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot });
+    const workers = await startWorkers(env);
+    const first = track(startBot(env));
+    await ready(first, 'bot');
+    const alice = FakeUser.inPrivate(fake, 601);
+    alice.sendPhoto(PHOTO, { caption: '/meme nod-along' });
+    const preview = await fake.waitForCall((c) => c.ok && c.method === 'sendAnimation' && /^HD version on the way/.test(String(c.params.caption)), { timeoutMs: 20_000 });
+    const previewId = (preview.result as { message_id: number }).message_id;
+    expect(buttonsOf(preview.params.reply_markup).map((b) => b.data.split('|')[0])).toEqual(['kp']);
+    // The HD job runs on its worker: the preview's caption shows its progress. Then the bot dies.
+    await fake.waitForCall((c) => c.ok && c.method === 'editMessageCaption' && Number(c.params.message_id) === previewId && /% done/.test(String(c.params.caption)), { timeoutMs: 20_000 });
+    await first.kill('SIGKILL');
+    expect(fake.callsOf('editMessageMedia')).toHaveLength(0);
+
+    const second = track(startBot(env));
+    await ready(second, 'restarted bot');
+    const upgraded = await fake.waitForCall((c) => c.ok && c.method === 'editMessageMedia', { timeoutMs: 30_000 });
+    expect(Number(upgraded.params.chat_id)).toBe(alice.id);
+    expect(Number(upgraded.params.message_id)).toBe(previewId);
+    const media = upgraded.params.media as { type: string; media: string };
+    expect(media.type).toBe('animation');
+    const hdBytes = upgraded.files[media.media.slice('attach://'.length)]!.bytes;
+    // The bytes the hellomeme worker made, not the preview's (warp's).
+    const [hdRender] = workers.hd.events('rendered');
+    expect(sha(hdBytes)).toBe(hdRender!.sha);
+    expect(sha(preview.files.animation!.bytes)).toBe(workers.warp.events('rendered')[0]!.sha);
+    expect(sha(hdBytes)).not.toBe(sha(preview.files.animation!.bytes));
+    expect(buttonsOf(upgraded.params.reply_markup).map((b) => b.data.split('|')[0])).toContain('ra');
+    expect(second.stderr).toMatch(/re-attached to jobs pending from before the restart/);
+    await sleep(1500);
+    // One preview, one replacement; two jobs of one request, each rendered once.
+    expect(fake.callsOf('sendAnimation', alice.id)).toHaveLength(1);
+    expect(fake.callsOf('editMessageMedia')).toHaveLength(1);
+    expect(workers.warp.events('rendered')).toHaveLength(1);
+    expect(workers.hd.events('rendered')).toHaveLength(1);
+  }, 120_000);
+
+  it('Discord: the restarted bot replaces the file in the original reply through the interaction webhook', async () => {
+    const fake = await FakeDiscord.start();
+    closers.push(() => fake.close());
+    const env = scenarioEnv(redis.url, 'dc-upgrade', {
+      MEMELOOM_INSTANCE_ID: 'bot-dc-up',
+      DISCORD_TOKEN: 'fake-token',
+      DISCORD_APPLICATION_ID: fake.applicationId,
+      DISCORD_API_BASE: fake.apiBase,
+    });
+    const workers = await startWorkers(env);
+    const first = track(startBot(env));
+    await ready(first, 'bot');
+    const alice: DiscordUser = { id: '1400000000000000001', username: 'alice', avatar: null };
+    const url = fake.addCdnFile(`/attachments/${CHANNEL_ID}/${fake.state.snowflake()}/chillout.jpg`, PHOTO, 'image/jpeg');
+    const photo = attachment(url, 'chillout.jpg', PHOTO.length, 'image/jpeg');
+    const options = [{ name: 'photo', type: 11, value: photo.id }, { name: 'template', type: 3, value: 'nod-along' }];
+    const record = fake.dispatchInteraction(chatInput('meme', options, { attachments: { [photo.id]: photo } }, { user: alice }));
+    const fileEdits = () => fake.requestsFor(record).filter((r) => r.method === 'PATCH' && r.files.length > 0 && r.status === 200);
+    const preview = await fake.waitFor(() => fileEdits().find((r) => /^HD version on the way/.test(String(r.json?.content))), 20_000, 'the preview');
+    await fake.waitFor(() => fake.requestsFor(record).find((r) => r.method === 'PATCH' && r.files.length === 0 && /% done/.test(String(r.json?.content))), 20_000, 'HD progress on the preview');
+    await first.kill('SIGKILL');
+
+    const second = track(startBot(env));
+    await ready(second, 'restarted bot');
+    const upgrade = await fake.waitFor(() => fileEdits().find((r) => r !== preview), 30_000, 'the HD edit');
+    expect(upgrade.path).toBe(preview.path);
+    expect(sha(upgrade.files[0]!.bytes)).not.toBe(sha(preview.files[0]!.bytes));
+    // Fake workers return GIF placeholders for Discord's GIF format; each names its engine's worker.
+    expect(upgrade.files[0]!.bytes.toString('latin1')).toContain('hd-1');
+    expect(preview.files[0]!.bytes.toString('latin1')).toContain('warp-1');
+    expect(componentIds(record.original).map((id) => id.split(':')[1])).toEqual(['again', 'other', 'mp4']);
+    await sleep(1500);
+    expect(fileEdits()).toHaveLength(2);
+    expect(fake.state.channelMessages).toHaveLength(0);
+    expect(workers.hd.events('rendered')).toHaveLength(1);
+  }, 120_000);
+});

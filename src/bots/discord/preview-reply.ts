@@ -33,7 +33,7 @@ export interface PreviewReplyDeps {
 }
 
 /** The preview cannot be reached any more (token too old, and the bot may not edit it as itself). */
-export class PreviewUnreachable extends Error {}
+class PreviewUnreachable extends Error {}
 
 const STATUS = 'hd';
 

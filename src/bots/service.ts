@@ -166,7 +166,7 @@ class MemeServiceCore implements CoreMemeService {
       });
       const cached = this.#cache.get(key);
       if (cached) return this.#deliverCached(normalized, cached, replier);
-      const context = { enabled: this.#config.previewUpgrade, wanted: request.engine ?? this.#config.engine, decided: engine, engines: this.#backend.engines };
+      const context = { enabled: this.#config.previewUpgrade, wanted: request.engine ?? this.#config.engine, decided: engine, auto: this.#backend.autoEngine, engines: this.#backend.engines };
       // Remembered as asked (engine auto), so "Another take" previews again.
       if (previewFirst(request, context, replier)) return await this.#previewFirst({ ...request, seed: normalized.seed }, replier);
       // Only in-process jobs are shared: a restart re-attaches remote jobs from the one route saved with each,

@@ -24,16 +24,23 @@ export interface UpgradeContext {
   wanted: EngineName | 'auto';
   /** What it was decided to be. */
   decided: EngineName;
+  /** What `auto` means on this bot (pipeline/engines/auto-engine.ts): a style alone can send a request to HelloMeme. */
+  auto: EngineName;
   engines: readonly EngineName[];
 }
 
-/** Previewed only where auto means HelloMeme, warp is there for the preview, and the adapter can replace messages. */
+/**
+ * Previewed only where auto means HelloMeme on this bot (a style that sends a request to HelloMeme on a bot without a
+ * GPU is not previewed: that bot never runs HelloMeme unasked), warp is there for the preview, and the adapter can
+ * replace messages.
+ */
 export function previewFirst(request: MemeRequest, context: UpgradeContext, replier: Replier): replier is UpgradingReplier {
   return (
     context.enabled &&
     request.upgrade !== false &&
     request.priority !== 'preview' &&
     context.wanted === 'auto' &&
+    context.auto === 'hellomeme' &&
     context.decided === 'hellomeme' &&
     context.engines.includes('warp') &&
     canUpgrade(replier)

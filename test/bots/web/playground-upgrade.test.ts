@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../src/bots/logger.ts';
+import { createLogger } from '../../../src/logger.ts';
 import { startWebServer, type WebServer } from '../../../src/bots/web/web-server.ts';
 import { referenceImage } from '../../helpers/fixtures.ts';
 import { type RealCore, startRealCore } from '../../helpers/real-core.ts';

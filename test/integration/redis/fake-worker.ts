@@ -38,7 +38,8 @@ const renderer: Renderer = {
       await new Promise((res) => setTimeout(res, renderMs / STAGES.length));
     }
     const mp4 = spec.format === 'mp4';
-    const bytes = mp4 ? await (tinyMp4 ??= makeTinyMp4()) : Buffer.from(`GIF89a|${name}|${spec.seed}|${spec.photo.length}`);
+    if (mp4) tinyMp4 ??= makeTinyMp4();
+    const bytes = tinyMp4 && mp4 ? await tinyMp4 : Buffer.from(`GIF89a|${name}|${spec.seed}|${spec.photo.length}`);
     const sha = createHash('sha256').update(bytes).digest('hex');
     process.stdout.write(`${JSON.stringify({ ev: 'rendered', seed: spec.seed, worker: name, engine, sha })}\n`);
     return {

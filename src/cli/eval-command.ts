@@ -1,106 +1,148 @@
-// `memeloom eval` (npm run eval): APD, AED and identity for each engine over fixture photos × templates.
-// A "still" row (the photo, unmoved) is the floor every engine should beat on APD and AED.
+// `memeloom eval` (npm run eval): the warp engine's quality over fixture photos × templates (or any photos and
+// clips): how closely the output follows its driver, identity, framing and border, side by side with the
+// saved baseline of the previous engine. Both driver and output are read by the same face analyzer.
 import { memeloomCacheDir } from '../cache-dir.ts';
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { Engine } from '../pipeline/engines/engine.ts';
 import { createWarpEngine } from '../pipeline/engines/warp/warp-engine.ts';
-import { cosineSimilarity, expressionDistance, poseDistance, relativeExpression, targetPose } from '../pipeline/eval/quality-metrics.ts';
-import { createFaceAnalyzer, type FaceAnalyzer } from '../pipeline/face/face-analyzer.ts';
+import { scoreTake } from '../pipeline/eval/take-scores.ts';
+import { cosineSimilarity, createFaceAnalyzer, type FaceAnalyzer } from '../pipeline/face/face-analyzer.ts';
 import { decodeImage, resizeToFit } from '../pipeline/media/image.ts';
-import { loadDriverMotion } from '../pipeline/motion/driver-motion.ts';
-import { resampleMotion } from '../pipeline/motion/extract-motion.ts';
+import { decodeVideo } from '../pipeline/media/video.ts';
+import { type DriverClip, loadDriverMotion } from '../pipeline/motion/driver-motion.ts';
 import { createMotionCache } from '../pipeline/motion/motion-cache.ts';
-import type { MotionTrack } from '../pipeline/motion/motion-track.ts';
+import { DEFAULT_INPUT_LIMITS } from '../config.ts';
 import { DEFAULT_MAX_SIDE } from '../pipeline/input-inspector.ts';
-import type { Face, FrameSequence, RgbImage } from '../pipeline/types.ts';
+import type { Face, RgbImage } from '../pipeline/types.ts';
 import { loadTemplateCatalog } from '../templates/catalog.ts';
-import { formatTable, mean } from './table.ts';
+import { type EvalBaseline, type EvalRow, rowsTable, templatesTable, totalsTable } from './eval-report.ts';
 import { DEFAULT_PHOTOS, FIXTURE_PHOTO_DIR } from './fixture-photos.ts';
 
-const USAGE = `usage: memeloom eval [options]
-  --photos A,B        photo files in --photo-dir (default: ${DEFAULT_PHOTOS.join(',')})
-  --photo-dir DIR     where the photos are (default: the repository's HelloMeme fixture photos)
-  --templates X,Y     template ids (default: the first four)
-  --every N           score every N-th frame (default 3)`;
-const EVAL_FPS = 12;
+const BASELINE = fileURLToPath(new URL('../../bench/baselines/eval-warp.json', import.meta.url));
+const CLIP_FPS = 12;
 
-interface Scores {
-  apd: number[];
-  aed: number[];
-  identity: number[];
-  missed: number;
+const USAGE = `usage: memeloom eval [options]
+  --photos A,B|all    photo files in --photo-dir (default: ${DEFAULT_PHOTOS.join(',')})
+  --photo-dir DIR     where the photos are (default: the repository's HelloMeme fixture photos)
+  --grey A,B          photos also animated in black and white (default: ${DEFAULT_PHOTOS[0]}; "none" for none)
+  --templates X,Y     template ids (default: all)
+  --clips A,B         driving clips (files) instead of templates, as a user would send them
+  --every N           describe every N-th frame for identity (default 4)
+  --seed N            the take's seed (default 0, the faithful take)
+  --save-baseline     write these figures to bench/baselines/eval-warp.json
+  --label TEXT        the engine's name in a saved baseline (default "warp")`;
+
+interface Photo {
+  name: string;
+  image: RgbImage;
+  face: Face;
+  descriptor: Float32Array;
 }
 
-/** The photo repeated: no motion at all. */
-const stillEngine: Engine = {
-  name: 'warp',
-  needs: { motionTrack: true },
-  async render(reference, driver) {
-    const frames = Array.from({ length: driver.frameCount }, () => reference.image.data);
-    return { width: reference.image.width, height: reference.image.height, fps: driver.fps, frames };
-  },
-  async dispose() {},
-};
+interface Driver {
+  name: string;
+  clip: DriverClip;
+  /** The driver's own faces, frame by frame, as the analyzer reads them. */
+  faces: (Face | null)[];
+}
 
-async function scoreFrames(faces: FaceAnalyzer, photo: { image: RgbImage; face: Face; descriptor: Float32Array }, motion: MotionTrack, frames: FrameSequence, every: number, scores: Scores): Promise<void> {
-  const first = { yaw: motion.poses[0], pitch: motion.poses[1], roll: motion.poses[2] };
-  const n = motion.landmarkCount * 3;
-  for (let i = 0; i < frames.frames.length; i += every) {
-    const image = { width: frames.width, height: frames.height, data: frames.frames[i] };
-    const found = (await faces.detect(image))[0];
-    if (!found) {
-      scores.missed++;
-      continue;
-    }
-    const driverNow = { yaw: motion.poses[i * 3], pitch: motion.poses[i * 3 + 1], roll: motion.poses[i * 3 + 2] };
-    scores.apd.push(poseDistance(found.pose, targetPose(photo.face.pose, first, driverNow)));
-    scores.aed.push(expressionDistance(relativeExpression(photo.face.landmarks, found.landmarks), motion.expressions.subarray(i * n, i * n + n)));
-    scores.identity.push(cosineSimilarity(photo.descriptor, await faces.describe(image, found)));
+function toGrey(image: RgbImage): RgbImage {
+  const data = new Uint8Array(image.data.length);
+  for (let o = 0; o < data.length; o += 3) {
+    const y = Math.round(0.299 * image.data[o] + 0.587 * image.data[o + 1] + 0.114 * image.data[o + 2]);
+    data[o] = data[o + 1] = data[o + 2] = y;
   }
+  return { ...image, data };
+}
+
+async function loadPhoto(faces: FaceAnalyzer, name: string, image: RgbImage): Promise<Photo> {
+  const face = await faces.analyze(image);
+  return { name, image, face, descriptor: await faces.describe(image, face) };
+}
+
+async function loadDriver(faces: FaceAnalyzer, name: string, clip: DriverClip): Promise<Driver> {
+  const frames = await decodeVideo(clip.path, { fps: clip.fps, maxSide: DEFAULT_MAX_SIDE, startSec: clip.startSec, endSec: clip.endSec, maxDurationSec: clip.maxDurationSec, maxFrames: clip.maxFrames });
+  return { name, clip, faces: await faces.trackSequence(frames) };
+}
+
+async function evaluate(faces: FaceAnalyzer, photo: Photo, driver: Driver, every: number, seed: number): Promise<EvalRow> {
+  const motion = await loadDriverMotion(driver.clip, { faces, cache: createMotionCache(memeloomCacheDir('motion')) });
+  const engine = createWarpEngine({ faceTriangles: faces.meshTriangles });
+  const out = await engine.render({ image: photo.image, face: photo.face, source: photo.image }, { fps: motion.fps, frameCount: motion.frameCount, motion }, { seed });
+  const output = await faces.trackSequence(out);
+  const identities: number[] = [];
+  for (let i = 0; i < out.frames.length; i += every) {
+    const found = output[i];
+    if (!found) continue;
+    const image = { width: out.width, height: out.height, data: out.frames[i] };
+    identities.push(cosineSimilarity(photo.descriptor, await faces.describe(image, found).catch(() => new Float32Array(photo.descriptor.length))));
+  }
+  const scores = scoreTake({ photo, driver: driver.faces, output, frames: out.frames, identities });
+  return { photo: photo.name, template: driver.name, scores };
+}
+
+async function photoNames(values: { photos?: string; 'photo-dir': string }): Promise<string[]> {
+  if (values.photos === 'all') return (await readdir(values['photo-dir'])).filter((f) => /\.(jpe?g|png|webp)$/i.test(f)).sort();
+  return values.photos ? values.photos.split(',') : DEFAULT_PHOTOS;
 }
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      photos: { type: 'string' }, templates: { type: 'string' }, every: { type: 'string', default: '3' }, 'photo-dir': { type: 'string', default: FIXTURE_PHOTO_DIR },
-      help: { type: 'boolean', short: 'h' },
+      photos: { type: 'string' }, 'photo-dir': { type: 'string', default: FIXTURE_PHOTO_DIR }, grey: { type: 'string' }, templates: { type: 'string' },
+      clips: { type: 'string' }, every: { type: 'string', default: '4' }, seed: { type: 'string', default: '0' }, 'save-baseline': { type: 'boolean' },
+      label: { type: 'string', default: 'warp' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const photos = values.photos ? values.photos.split(',') : DEFAULT_PHOTOS;
-  const catalog = await loadTemplateCatalog();
-  const templates = values.templates ? values.templates.split(',').map((id) => catalog.get(id)) : catalog.list().slice(0, 4);
+  const started = performance.now();
+  const names = await photoNames(values);
+  const grey = values.grey === 'none' ? [] : values.grey ? values.grey.split(',') : [names[0]];
   const faces = await createFaceAnalyzer();
-  const cache = createMotionCache(memeloomCacheDir('motion'));
-  const engines: [string, Engine][] = [['still (no motion)', stillEngine], ['warp', createWarpEngine({ faceTriangles: faces.meshTriangles })]];
-  const totals = new Map(engines.map(([label]) => [label, { apd: [], aed: [], identity: [], missed: 0 } as Scores]));
+  const rows: EvalRow[] = [];
   try {
-    for (const file of photos) {
-      const image = await resizeToFit(await decodeImage(await readFile(path.join(values['photo-dir'], file))), DEFAULT_MAX_SIDE);
-      const face = await faces.analyze(image);
-      const photo = { image, face, descriptor: await faces.describe(image, face) };
-      for (const template of templates) {
-        const track = await loadDriverMotion({ path: template.clipPath, fps: template.fps, startSec: template.trim.startSec, endSec: template.trim.endSec }, { faces, cache });
-        const motion = resampleMotion(track, EVAL_FPS);
-        for (const [label, engine] of engines) {
-          const frames = await engine.render({ image, face, source: image }, { fps: motion.fps, frameCount: motion.frameCount, motion }, {});
-          await scoreFrames(faces, photo, motion, frames, Number(values.every), totals.get(label)!);
-        }
-        process.stderr.write(`  ${file} × ${template.id}\n`);
+    const photos: Photo[] = [];
+    for (const name of names) {
+      const image = await resizeToFit(await decodeImage(await readFile(path.join(values['photo-dir'], name))), DEFAULT_MAX_SIDE);
+      photos.push(await loadPhoto(faces, name, image));
+      if (grey.includes(name)) photos.push(await loadPhoto(faces, `${name} (grey)`, toGrey(image)));
+    }
+    const drivers: Driver[] = [];
+    if (values.clips) {
+      for (const file of values.clips.split(',')) {
+        drivers.push(await loadDriver(faces, path.basename(file), { path: file, fps: CLIP_FPS, maxDurationSec: DEFAULT_INPUT_LIMITS.maxDriverSeconds, maxFrames: CLIP_FPS * DEFAULT_INPUT_LIMITS.maxDriverSeconds }));
+      }
+    } else {
+      const catalog = await loadTemplateCatalog();
+      const templates = values.templates ? values.templates.split(',').map((id) => catalog.get(id)) : catalog.list();
+      for (const t of templates) drivers.push(await loadDriver(faces, t.id, { path: t.clipPath, fps: t.fps, startSec: t.trim.startSec, endSec: t.trim.endSec }));
+    }
+    for (const driver of drivers) {
+      for (const photo of photos) {
+        rows.push(await evaluate(faces, photo, driver, Number(values.every), Number(values.seed)));
+        process.stderr.write(`  ${photo.name} × ${driver.name}\n`);
       }
     }
   } finally {
     await faces.dispose();
   }
-  const rows = [...totals].map(([label, s]) => [label, mean(s.apd).toFixed(2), mean(s.aed).toFixed(4), mean(s.identity).toFixed(3), String(s.apd.length), String(s.missed)]);
-  process.stdout.write(`eval: ${photos.length} photos × ${templates.length} templates, 1 frame in ${values.every}\n`);
-  process.stdout.write(`${formatTable(['engine', 'APD (deg)', 'AED', 'identity', 'frames', 'no face'], rows)}\n`);
-  process.stdout.write('APD/AED: lower is better (distance to the retargeted driver); identity: higher is better (cosine to the photo).\n');
+  const baseline: EvalBaseline | null = existsSync(BASELINE) ? JSON.parse(await readFile(BASELINE, 'utf8'), (_k, v) => (v === null ? Number.NaN : v)) : null;
+  process.stdout.write(`eval: ${rows.length} takes (${((performance.now() - started) / 1000).toFixed(0)} s), seed ${values.seed}\n\n${rowsTable(rows)}\n\n`);
+  process.stdout.write(`${templatesTable(rows, baseline?.rows ?? null)}\n\n${totalsTable(rows, baseline)}\n`);
+  process.stdout.write('r: Pearson correlation with the driver (left out where the driver hardly moves); APD in degrees; amp: output range / driver range;\n');
+  process.stdout.write('id: face-descriptor cosine to the photo; inside: share of frames with the whole face in the picture; border: mean change of the edge band (0..255);\n');
+  process.stdout.write('grey chroma: colour in the face of black-and-white photos (0 = grey).\n');
+  if (values['save-baseline']) {
+    await mkdir(path.dirname(BASELINE), { recursive: true });
+    await writeFile(BASELINE, `${JSON.stringify({ engine: values.label, rows } satisfies EvalBaseline, null, 1)}\n`);
+    process.stdout.write(`baseline saved to ${path.relative(process.cwd(), BASELINE)}\n`);
+  }
   return 0;
 }

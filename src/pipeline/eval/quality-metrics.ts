@@ -1,16 +1,10 @@
-// The HelloMeme paper's quality figures for one rendered frame against its target: APD (head-pose distance,
-// degrees), AED (expression distance, normalised landmark displacement) and identity (descriptor cosine).
-import { faceSize } from '../motion/extract-motion.ts';
+// The HelloMeme paper's motion figures for one output frame against its driver frame: the pose the frame
+// should show (for APD, head-pose distance in degrees) and AED (expression distance, normalised landmark
+// displacement with head motion removed).
+import { faceSize } from '../motion/face-signals.ts';
 import { RIGID_POINTS } from '../motion/face-regions.ts';
 import { fitSimilarity3, rotate3Transposed } from '../motion/rigid-fit.ts';
 import type { HeadPose } from '../types.ts';
-
-export { cosineSimilarity } from '../face/face-match.ts';
-
-/** Mean absolute difference of yaw, pitch and roll, in degrees. */
-export function poseDistance(a: HeadPose, b: HeadPose): number {
-  return (Math.abs(a.yaw - b.yaw) + Math.abs(a.pitch - b.pitch) + Math.abs(a.roll - b.roll)) / 3;
-}
 
 /** The pose a frame should show: the photo's pose plus the driver's change since its first frame. */
 export function targetPose(photo: HeadPose, driverFirst: HeadPose, driverNow: HeadPose): HeadPose {
@@ -22,20 +16,20 @@ export function targetPose(photo: HeadPose, driverFirst: HeadPose, driverNow: He
 }
 
 /**
- * Expression of `frame` landmarks relative to `photo` landmarks: head motion removed by a rigid fit,
- * displacement divided by the photo's face size. Same units as MotionTrack.expressions.
+ * Expression of `frame` landmarks relative to `reference` landmarks: head motion removed by a rigid fit,
+ * displacement divided by the reference's face size. Same units as MotionTrack.expressions.
  */
-export function relativeExpression(photo: Float32Array, frame: Float32Array): Float32Array {
-  const fit = fitSimilarity3(photo, frame, RIGID_POINTS);
-  const size = faceSize(photo);
-  const out = new Float32Array(photo.length);
+export function relativeExpression(reference: Float32Array, frame: Float32Array): Float32Array {
+  const fit = fitSimilarity3(reference, frame, RIGID_POINTS);
+  const size = faceSize(reference);
+  const out = new Float32Array(reference.length);
   const [tx, ty, tz] = fit.targetCentroid;
   const [sx, sy, sz] = fit.sourceCentroid;
-  for (let j = 0; j < photo.length / 3; j++) {
+  for (let j = 0; j < reference.length / 3; j++) {
     const [x, y, z] = rotate3Transposed(fit.rotation, frame[j * 3] - tx, frame[j * 3 + 1] - ty, frame[j * 3 + 2] - tz);
-    out[j * 3] = (x / fit.scale + sx - photo[j * 3]) / size;
-    out[j * 3 + 1] = (y / fit.scale + sy - photo[j * 3 + 1]) / size;
-    out[j * 3 + 2] = (z / fit.scale + sz - photo[j * 3 + 2]) / size;
+    out[j * 3] = (x / fit.scale + sx - reference[j * 3]) / size;
+    out[j * 3 + 1] = (y / fit.scale + sy - reference[j * 3 + 1]) / size;
+    out[j * 3 + 2] = (z / fit.scale + sz - reference[j * 3 + 2]) / size;
   }
   return out;
 }

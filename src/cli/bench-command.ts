@@ -51,7 +51,7 @@ export async function run(argv: string[]): Promise<number> {
   const medians: Medians = {};
   try {
     for (const template of templates) {
-      // The first render analyses the template's clip (cached on disk afterwards); time it on its own.
+      // The first request of a template: its motion comes from the track it ships (nothing analysed); timed on its own.
       const first = await renderer.render({ photo: photoBytes[0], templateId: template.id, format: values.format as OutputFormat });
       const runs: Record<string, number[]> = Object.fromEntries([...STAGES, 'total', 'kb'].map((k) => [k, []]));
       for (const photo of photoBytes) {

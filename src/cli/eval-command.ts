@@ -8,11 +8,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createWarpEngine } from '../pipeline/engines/warp/warp-engine.ts';
-import { scoreTake } from '../pipeline/eval/take-scores.ts';
+import { scoreTake, type TrackedClip } from '../pipeline/eval/take-scores.ts';
 import { cosineSimilarity, createFaceAnalyzer, type FaceAnalyzer } from '../pipeline/face/face-analyzer.ts';
 import { decodeImage, resizeToFit } from '../pipeline/media/image.ts';
 import { decodeVideo } from '../pipeline/media/video.ts';
-import { type DriverClip, loadDriverMotion } from '../pipeline/motion/driver-motion.ts';
+import { type DriverClip, loadDriverMotion, templateDriverClip } from '../pipeline/motion/driver-motion.ts';
 import { createMotionCache } from '../pipeline/motion/motion-cache.ts';
 import { DEFAULT_INPUT_LIMITS } from '../config.ts';
 import { DEFAULT_MAX_SIDE } from '../pipeline/input-inspector.ts';
@@ -42,11 +42,9 @@ interface Photo {
   descriptor: Float32Array;
 }
 
-interface Driver {
+interface Driver extends TrackedClip {
   name: string;
   clip: DriverClip;
-  /** The driver's own faces, frame by frame, as the analyzer reads them. */
-  faces: (Face | null)[];
 }
 
 function toGrey(image: RgbImage): RgbImage {
@@ -63,9 +61,10 @@ async function loadPhoto(faces: FaceAnalyzer, name: string, image: RgbImage): Pr
   return { name, image, face, descriptor: await faces.describe(image, face) };
 }
 
+/** The driver's own frames and faces, as the analyzer reads them. */
 async function loadDriver(faces: FaceAnalyzer, name: string, clip: DriverClip): Promise<Driver> {
   const frames = await decodeVideo(clip.path, { fps: clip.fps, maxSide: DEFAULT_MAX_SIDE, startSec: clip.startSec, endSec: clip.endSec, maxDurationSec: clip.maxDurationSec, maxFrames: clip.maxFrames });
-  return { name, clip, faces: await faces.trackSequence(frames) };
+  return { name, clip, frames, faces: await faces.trackSequence(frames) };
 }
 
 async function evaluate(faces: FaceAnalyzer, photo: Photo, driver: Driver, every: number, seed: number): Promise<EvalRow> {
@@ -80,7 +79,7 @@ async function evaluate(faces: FaceAnalyzer, photo: Photo, driver: Driver, every
     const image = { width: out.width, height: out.height, data: out.frames[i] };
     identities.push(cosineSimilarity(photo.descriptor, await faces.describe(image, found).catch(() => new Float32Array(photo.descriptor.length))));
   }
-  const scores = scoreTake({ photo, driver: driver.faces, output, frames: out.frames, identities });
+  const scores = scoreTake({ photo, driver, output: { frames: out, faces: output }, identities });
   return { photo: photo.name, template: driver.name, scores };
 }
 
@@ -114,17 +113,17 @@ export async function run(argv: string[]): Promise<number> {
       photos.push(await loadPhoto(faces, name, image));
       if (grey.includes(name)) photos.push(await loadPhoto(faces, `${name} (grey)`, toGrey(image)));
     }
-    const drivers: Driver[] = [];
+    // Drivers one at a time: each holds its decoded frames while the photos are scored against it.
+    const clips: [string, DriverClip][] = [];
     if (values.clips) {
-      for (const file of values.clips.split(',')) {
-        drivers.push(await loadDriver(faces, path.basename(file), { path: file, fps: CLIP_FPS, maxDurationSec: DEFAULT_INPUT_LIMITS.maxDriverSeconds, maxFrames: CLIP_FPS * DEFAULT_INPUT_LIMITS.maxDriverSeconds }));
-      }
+      for (const file of values.clips.split(',')) clips.push([path.basename(file), { path: file, fps: CLIP_FPS, maxDurationSec: DEFAULT_INPUT_LIMITS.maxDriverSeconds, maxFrames: CLIP_FPS * DEFAULT_INPUT_LIMITS.maxDriverSeconds }]);
     } else {
       const catalog = await loadTemplateCatalog();
       const templates = values.templates ? values.templates.split(',').map((id) => catalog.get(id)) : catalog.list();
-      for (const t of templates) drivers.push(await loadDriver(faces, t.id, { path: t.clipPath, fps: t.fps, startSec: t.trim.startSec, endSec: t.trim.endSec }));
+      for (const t of templates) clips.push([t.id, templateDriverClip(t)]);
     }
-    for (const driver of drivers) {
+    for (const [name, clip] of clips) {
+      const driver = await loadDriver(faces, name, clip);
       for (const photo of photos) {
         rows.push(await evaluate(faces, photo, driver, Number(values.every), Number(values.seed)));
         process.stderr.write(`  ${photo.name} × ${driver.name}\n`);

@@ -5,7 +5,7 @@ import { isMemeError, throwIfAborted } from '../errors.ts';
 import type { EngineDriver, EngineNeeds } from './engines/engine.ts';
 import type { FaceAnalyzer } from './face/face-analyzer.ts';
 import type { ClipAnalysis, FaceToolkitAnalyser } from './face-toolkit/face-toolkit.ts';
-import { type DriverClip, decodeDriver, loadDriverMotion, trackMotion } from './motion/driver-motion.ts';
+import { analyseDriverMotion, type DriverClip, decodeDriver, loadDriverMotion } from './motion/driver-motion.ts';
 import type { MotionCache } from './motion/motion-cache.ts';
 import type { FrameSequence, RgbImage, RunOptions } from './types.ts';
 
@@ -54,7 +54,7 @@ export async function analyseDriver(clip: DriverClip, needs: EngineNeeds, analys
   }
   throwIfAborted(run.signal);
   // In place of the toolkit: the motion track of the same frames (tracked afresh when they were decoded larger).
-  const track = decoded ? await trackMotion(await decoded, analysers.faces, run) : await motion();
+  const track = decoded ? await analyseDriverMotion(await decoded, analysers.faces, run) : await motion();
   return { fps: track.fps, frameCount: track.frameCount, motion: track, toolkitMissing: missing };
 }
 

@@ -21,7 +21,7 @@ import { warmFfmpegWorker } from './media/ffmpeg-off-thread.ts';
 import { analysePhoto, createInputInspector, DEFAULT_MAX_SIDE } from './input-inspector.ts';
 import { type AnalysedPhoto, PhotoCache } from './photo-cache.ts';
 import { DEFAULT_SEED, type EngineName, type MemeResult, type MemeSpec, type Renderer } from './meme-spec.ts';
-import type { DriverClip } from './motion/driver-motion.ts';
+import { type DriverClip, templateDriverClip } from './motion/driver-motion.ts';
 import { createMotionCache, type MotionCache } from './motion/motion-cache.ts';
 import { StageTimer } from './stage-timer.ts';
 import type { RunOptions } from './types.ts';
@@ -96,11 +96,7 @@ function driverFor(spec: MemeSpec, deps: RenderDeps, needs: EngineNeeds): Driver
     throw new InputError('BAD_OPTION', `fps must be between 1 and ${MAX_FPS}`);
   }
   const { rateConversion } = needs;
-  if (spec.templateId) {
-    const template = deps.templates.get(spec.templateId);
-    const fps = spec.fps ?? needs.fps ?? template.fps;
-    return { path: template.clipPath, fps, rateConversion, startSec: template.trim.startSec, endSec: template.trim.endSec, maxDurationSec: template.trim.endSec - template.trim.startSec + 1 };
-  }
+  if (spec.templateId) return templateDriverClip(deps.templates.get(spec.templateId), { fps: spec.fps ?? needs.fps, rateConversion });
   if (spec.driverPath) {
     const fps = spec.fps ?? needs.fps ?? DEFAULT_DRIVER_FPS;
     const { startSec, endSec } = driverSpan(spec.driverTrim, deps.limits.maxDriverSeconds);

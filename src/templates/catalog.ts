@@ -8,6 +8,8 @@ import { InputError } from '../errors.ts';
 import type { TemplateCatalog, TemplateInfo } from './template-types.ts';
 
 export const TEMPLATES_DIR = fileURLToPath(new URL('../../assets/templates/', import.meta.url));
+/** The template's analysed motion, shipped beside its clip. */
+export const TEMPLATE_MOTION_FILE = 'motion.track';
 
 const templateFileSchema = z.object({
   id: z.string().regex(/^[a-z0-9-]+$/),
@@ -37,6 +39,7 @@ async function readTemplate(dir: string): Promise<TemplateInfo> {
     trim: t.trim,
     clipPath: path.join(dir, t.clip),
     previewPath: path.join(dir, t.preview),
+    motionPath: path.join(dir, TEMPLATE_MOTION_FILE),
     attribution: `${t.source}, ${t.license}`,
   };
 }

@@ -13,6 +13,8 @@ export interface TemplateInfo {
   clipPath: string;
   /** Absolute path of the small preview GIF. */
   previewPath: string;
+  /** Absolute path of the template's analysed motion, when it ships one (scripts/make-template-motion.ts). */
+  motionPath?: string;
   attribution: string;
 }
 

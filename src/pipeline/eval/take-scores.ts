@@ -2,9 +2,9 @@
 // (per-angle correlation and distance, amplitude, mouth, blinks), whether it is still the photo's person, and
 // whether the picture holds together (face inside the frame, border still, grey stays grey). Both the driver
 // and the output are read by the same face analyzer, so the figures compare like with like.
+import { type EyeKeyPoints, LEFT_EYE_KEYS, RIGHT_EYE_KEYS } from '../motion/face-regions.ts';
 import { eyeOpenness, mouthOpening } from '../motion/face-signals.ts';
-import { LEFT_EYE_KEYS, RIGHT_EYE_KEYS } from '../motion/face-regions.ts';
-import type { Face, RgbImage } from '../types.ts';
+import type { Face, FrameSequence, RgbImage } from '../types.ts';
 import { borderChange, faceInsideFrame, meanChroma } from './frame-checks.ts';
 import { expressionDistance, relativeExpression, targetPose } from './quality-metrics.ts';
 import { amplitudeRatio, finiteMean, pearson, robustRange } from './series-stats.ts';
@@ -13,7 +13,7 @@ const ANGLES = ['yaw', 'pitch', 'roll'] as const;
 type Angle = (typeof ANGLES)[number];
 
 /** Below these driver ranges a correlation or ratio measures noise, so the figure is left out (NaN). */
-const MIN_ANGLE_RANGE_DEG = 4;
+const MIN_ANGLE_RANGE_DEG = 6;
 const MIN_MOUTH_RANGE = 0.06;
 const MIN_EYE_RANGE = 0.08;
 /** The border band whose stillness is measured, as a share of the shorter side. */
@@ -30,7 +30,7 @@ export interface TakeScores {
   aed: number;
   /** Output range over driver range. */
   amplitude: { yaw: number; mouth: number };
-  /** Pearson r of each eye's openness (image-left eye, image-right eye). */
+  /** Pearson r of each eye's openness (image-left eye, image-right eye): blinks. */
   blink: { left: number; right: number };
   identity: { mean: number; min: number };
   /** Share of frames whose face was found and lies wholly inside the picture. */
@@ -41,12 +41,16 @@ export interface TakeScores {
   greyChroma: number;
 }
 
+/** A clip's frames and the faces the analyzer tracked in them (null: not found). */
+export interface TrackedClip {
+  frames: FrameSequence;
+  faces: (Face | null)[];
+}
+
 export interface TakeInput {
   photo: { image: RgbImage; face: Face };
-  /** The driver's faces per frame and the output's, as the face analyzer tracked them (null: not found). */
-  driver: (Face | null)[];
-  output: (Face | null)[];
-  frames: Uint8Array[];
+  driver: TrackedClip;
+  output: TrackedClip;
   /** Descriptor cosine between the photo and the frames that were described. */
   identities: number[];
 }
@@ -55,12 +59,17 @@ const poseAngle = (face: Face, angle: Angle) => face.pose[angle];
 
 /** Frame indices where both driver and output have a face. */
 function pairedFrames(input: TakeInput): number[] {
-  const n = Math.min(input.driver.length, input.output.length);
-  return Array.from({ length: n }, (_, i) => i).filter((i) => input.driver[i] && input.output[i]);
+  const n = Math.min(input.driver.faces.length, input.output.faces.length);
+  return Array.from({ length: n }, (_, i) => i).filter((i) => input.driver.faces[i] && input.output.faces[i]);
 }
 
-function series(faces: (Face | null)[], frames: number[], read: (face: Face) => number): number[] {
-  return frames.map((i) => read(faces[i]!));
+function series(clip: TrackedClip, frames: number[], read: (face: Face) => number): number[] {
+  return frames.map((i) => read(clip.faces[i]!));
+}
+
+/** Per frame, the eye's lid gap over its width as the analyzer reads it. */
+function eyeSeries(clip: TrackedClip, frames: number[], keys: EyeKeyPoints): number[] {
+  return series(clip, frames, (f) => eyeOpenness(f.landmarks, keys));
 }
 
 /** Correlation with the driver, or NaN when the driver's series hardly moves (its r would measure noise). */
@@ -70,28 +79,25 @@ function followR(output: number[], driver: number[], minRange: number): number {
 
 export function scoreTake(input: TakeInput): TakeScores {
   const frames = pairedFrames(input);
-  const firstDriver = input.driver.find((f): f is Face => f !== null);
+  const firstDriver = input.driver.faces.find((f): f is Face => f !== null);
   const r = {} as TakeScores['r'];
   const apd = {} as TakeScores['apd'];
   for (const angle of ANGLES) {
     const out = series(input.output, frames, (f) => poseAngle(f, angle));
     const drv = series(input.driver, frames, (f) => poseAngle(f, angle));
     r[angle] = followR(out, drv, MIN_ANGLE_RANGE_DEG);
-    apd[angle] = firstDriver ? finiteMean(frames.map((i) => Math.abs(input.output[i]!.pose[angle] - targetPose(input.photo.face.pose, firstDriver.pose, input.driver[i]!.pose)[angle]))) : Number.NaN;
+    apd[angle] = firstDriver ? finiteMean(frames.map((i) => Math.abs(input.output.faces[i]!.pose[angle] - targetPose(input.photo.face.pose, firstDriver.pose, input.driver.faces[i]!.pose)[angle]))) : Number.NaN;
   }
   const outMouth = series(input.output, frames, (f) => mouthOpening(f.landmarks));
   const drvMouth = series(input.driver, frames, (f) => mouthOpening(f.landmarks));
   r.mouth = followR(outMouth, drvMouth, MIN_MOUTH_RANGE);
-  const eyeR = (keys: typeof LEFT_EYE_KEYS) => {
-    const drv = series(input.driver, frames, (f) => eyeOpenness(f.landmarks, keys));
-    return followR(series(input.output, frames, (f) => eyeOpenness(f.landmarks, keys)), drv, MIN_EYE_RANGE);
-  };
+  const eyeR = (keys: EyeKeyPoints) => followR(eyeSeries(input.output, frames, keys), eyeSeries(input.driver, frames, keys), MIN_EYE_RANGE);
   const aed = firstDriver
-    ? finiteMean(frames.map((i) => expressionDistance(relativeExpression(input.photo.face.landmarks, input.output[i]!.landmarks), relativeExpression(firstDriver.landmarks, input.driver[i]!.landmarks))))
+    ? finiteMean(frames.map((i) => expressionDistance(relativeExpression(input.photo.face.landmarks, input.output.faces[i]!.landmarks), relativeExpression(firstDriver.landmarks, input.driver.faces[i]!.landmarks))))
     : Number.NaN;
   const { image, face } = input.photo;
   const grey = meanChroma(image.data, image.width, image.height, face.box) < GREY_CHROMA;
-  const inside = input.output.filter((f) => f && faceInsideFrame(f.landmarks, image.width, image.height)).length;
+  const inside = input.output.faces.filter((f) => f && faceInsideFrame(f.landmarks, image.width, image.height)).length;
   const band = Math.max(1, Math.round(Math.min(image.width, image.height) * BORDER_BAND));
   return {
     r,
@@ -103,8 +109,8 @@ export function scoreTake(input: TakeInput): TakeScores {
     },
     blink: { left: eyeR(LEFT_EYE_KEYS), right: eyeR(RIGHT_EYE_KEYS) },
     identity: { mean: finiteMean(input.identities), min: input.identities.length ? Math.min(...input.identities) : Number.NaN },
-    inside: input.output.length ? inside / input.output.length : 0,
-    border: Math.max(0, ...input.frames.map((frame) => borderChange(frame, image, band))),
-    greyChroma: grey ? finiteMean(input.frames.map((frame) => meanChroma(frame, image.width, image.height, face.box))) : Number.NaN,
+    inside: input.output.faces.length ? inside / input.output.faces.length : 0,
+    border: Math.max(0, ...input.output.frames.frames.map((frame) => borderChange(frame, image, band))),
+    greyChroma: grey ? finiteMean(input.output.frames.frames.map((frame) => meanChroma(frame, image.width, image.height, face.box))) : Number.NaN,
   };
 }

@@ -7,7 +7,8 @@ import { assertRgbImage, buildDetectionInput, type PassOptions } from './detecti
 import { byLargestBox, toFace } from './face-convert.ts';
 import { bestMatch, normalizeDescriptor } from './face-match.ts';
 import { type TrackOptions, trackFrames } from './face-tracker.ts';
-import { type Config, callConfig, type FaceResult, type HumanRuntime, loadHumanRuntime, runHuman } from './human-runtime.ts';
+import { type SceneObject, verdictFromObjects, verdictFromScores } from './human-check.ts';
+import { type Config, callConfig, type FaceResult, type HumanRuntime, loadHumanRuntime, runHuman, runObjects } from './human-runtime.ts';
 
 
 export interface FaceAnalyzerOptions {
@@ -16,9 +17,9 @@ export interface FaceAnalyzerOptions {
 }
 
 export interface FaceAnalyzer {
-  /** All faces, largest box first; empty when there is none. */
+  /** All human faces (human-check.ts: not animals, not objects), largest box first; empty when there is none. */
   detect(image: RgbImage): Promise<Face[]>;
-  /** The largest face; throws InputError NO_FACE when there is none. */
+  /** The largest human face; throws InputError NO_FACE when there is none. */
   analyze(image: RgbImage): Promise<Face>;
   /** Unit-length identity descriptor (1024 floats) of `face` in `image`; compare with cosineSimilarity. */
   describe(image: RgbImage, face: Face): Promise<Float32Array>;
@@ -61,9 +62,31 @@ interface DetectedFace {
   result: FaceResult;
 }
 
-function keepPlausible(faces: Face[]): Face[] {
-  const bestScore = Math.max(...faces.map((f) => f.score));
-  return faces.filter((f) => f.box.width > 0 && f.box.height > 0 && (f.score >= SECONDARY_MIN_SCORE || f.score === bestScore));
+function keepPlausible(found: DetectedFace[]): DetectedFace[] {
+  const bestScore = Math.max(...found.map((d) => d.face.score));
+  return found.filter(({ face: f }) => f.box.width > 0 && f.box.height > 0 && (f.score >= SECONDARY_MIN_SCORE || f.score === bestScore));
+}
+
+/** COCO objects in the whole photo, boxes in the photo's pixels. */
+async function sceneObjects(runtime: HumanRuntime, image: RgbImage): Promise<SceneObject[]> {
+  const input = buildDetectionInput(runtime.tf, image, { padFraction: 0 });
+  try {
+    const { scale, offsetX, offsetY } = input.map;
+    return (await runObjects(runtime, input.tensor)).map((o) => ({
+      label: o.label,
+      score: o.score,
+      box: { x: o.box[0] * scale + offsetX, y: o.box[1] * scale + offsetY, width: o.box[2] * scale, height: o.box[3] * scale },
+    }));
+  } finally {
+    runtime.tf.dispose(input.tensor);
+  }
+}
+
+/** The human faces among `found` (human-check.ts); the object detector runs only when a face is unsure. */
+async function keepHuman(runtime: HumanRuntime, image: RgbImage, found: DetectedFace[]): Promise<DetectedFace[]> {
+  const verdicts = found.map((d) => verdictFromScores({ box: d.result.boxScore, mesh: d.result.faceScore }));
+  const objects = verdicts.includes('needs-objects') ? await sceneObjects(runtime, image) : [];
+  return found.filter((d, i) => verdicts[i] === 'human' || (verdicts[i] === 'needs-objects' && verdictFromObjects(d.face.box, objects) === 'human'));
 }
 
 /** Runs the still-image passes until `accept` takes one's faces (each with human's raw result). */
@@ -108,13 +131,14 @@ export async function createFaceAnalyzer(options: FaceAnalyzerOptions = {}): Pro
   };
 
   async function detect(image: RgbImage): Promise<Face[]> {
-    const faces = (await detectStill(runtime, image, callConfig('still', maxFaces), (found) => found.length > 0)).map((d) => d.face);
-    return faces.length > 0 ? keepPlausible(faces).sort(byLargestBox) : [];
+    const found = await detectStill(runtime, image, callConfig('still', maxFaces), (candidates) => candidates.length > 0);
+    if (found.length === 0) return [];
+    return (await keepHuman(runtime, image, keepPlausible(found))).map((d) => d.face).sort(byLargestBox);
   }
 
   async function analyze(image: RgbImage): Promise<Face> {
     const [largest] = await detect(image);
-    if (!largest) throw new InputError('NO_FACE', 'no face found in the photo', { width: image.width, height: image.height });
+    if (!largest) throw new InputError('NO_FACE', 'no human face found in the photo', { width: image.width, height: image.height });
     return largest;
   }
 

@@ -42,15 +42,42 @@ const DEGREES_PER_RADIAN = 180 / Math.PI;
  * Mirroring the image left-right negates yaw and roll and keeps pitch.
  */
 export function headPoseFromLandmarks(landmarks: Float32Array): HeadPose {
+  return headPoseOfAxes(faceAxes(landmarks));
+}
+
+function faceAxisVectors(landmarks: Float32Array): [Vec3, Vec3, Vec3] {
   const yAxis = normalize(sub(point(landmarks, CHIN), point(landmarks, FOREHEAD)));
   const xRough = normalize(sub(point(landmarks, CHEEK_IMAGE_RIGHT), point(landmarks, CHEEK_IMAGE_LEFT)));
   const zAxis = normalize(cross(xRough, yAxis));
   // re-orthogonalise x so the three axes form a proper rotation matrix
   const xAxis = cross(yAxis, zAxis);
-  const sinYaw = Math.max(-1, Math.min(1, xAxis[2]));
+  return [xAxis, yAxis, zAxis];
+}
+
+/** The face frame's axes as the columns of a row-major 3×3 rotation (face coordinates → camera coordinates). */
+export function faceAxes(landmarks: Float32Array): Float64Array {
+  const [x, y, z] = faceAxisVectors(landmarks);
+  return Float64Array.of(x[0], y[0], z[0], x[1], y[1], z[1], x[2], y[2], z[2]);
+}
+
+/** The head pose of a face frame given by its axes (faceAxes' layout): the inverse of axesOfHeadPose. */
+export function headPoseOfAxes(a: ArrayLike<number>): HeadPose {
   return {
-    yaw: Math.asin(sinYaw) * DEGREES_PER_RADIAN,
-    pitch: -Math.atan2(yAxis[2], zAxis[2]) * DEGREES_PER_RADIAN,
-    roll: Math.atan2(xAxis[1], xAxis[0]) * DEGREES_PER_RADIAN,
+    yaw: Math.asin(Math.max(-1, Math.min(1, a[6]))) * DEGREES_PER_RADIAN,
+    pitch: -Math.atan2(a[7], a[8]) * DEGREES_PER_RADIAN,
+    roll: Math.atan2(a[3], a[0]) * DEGREES_PER_RADIAN,
   };
+}
+
+/** The face frame's axes (faceAxes' layout) of a head pose: Rz(roll) · Ry(−yaw) · Rx(−pitch). */
+export function axesOfHeadPose(pose: HeadPose): Float64Array {
+  const [y, p, r] = [pose.yaw, pose.pitch, pose.roll].map((d) => d / DEGREES_PER_RADIAN);
+  const cy = Math.cos(y), sy = Math.sin(y), cp = Math.cos(p), sp = Math.sin(p), cr = Math.cos(r), sr = Math.sin(r);
+  // Ry(−yaw) · Rx(−pitch), then Rz(roll) in front.
+  const m = [cy, sy * sp, -sy * cp, 0, cp, sp, sy, -cy * sp, cy * cp];
+  return Float64Array.of(
+    cr * m[0] - sr * m[3], cr * m[1] - sr * m[4], cr * m[2] - sr * m[5],
+    sr * m[0] + cr * m[3], sr * m[1] + cr * m[4], sr * m[2] + cr * m[5],
+    m[6], m[7], m[8],
+  );
 }

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Config, FaceResult, Human } from '@vladmandic/human';
+import type { Config, FaceResult, Human, ObjectResult } from '@vladmandic/human';
 import { MemeError } from '../../errors.ts';
 
 // human's package exports map points Node at the tfjs-node build, so the wasm build is loaded by path;
@@ -37,8 +37,8 @@ export interface HumanRuntime {
 }
 
 const FILE_SCHEME = 'file://';
-/** Models shipped in @vladmandic/human/models that the face pipeline needs. */
-const REQUIRED_MODELS = ['blazeface', 'facemesh', 'iris', 'faceres'];
+/** Models shipped in @vladmandic/human/models that the face pipeline needs (centernet: COCO objects, for human-check.ts). */
+const REQUIRED_MODELS = ['blazeface', 'facemesh', 'iris', 'faceres', 'centernet'];
 
 /** The `dist` folder of a package whose entry point lives there (human's exports map hides package.json). */
 function distDir(packageName: string): string {
@@ -81,7 +81,7 @@ function fileRouter(url: string | string[]) {
 
 let routerRegistered = false;
 
-/** Face detector + mesh + iris + description on; everything else off; no frame caching (set per call). */
+/** Face detector + mesh + iris + description and COCO objects on; everything else off; no frame caching (set per call). */
 export function humanConfig(modelDir: string, wasmDir: string): Partial<Config> {
   const off = { enabled: false };
   return {
@@ -98,7 +98,8 @@ export function humanConfig(modelDir: string, wasmDir: string): Partial<Config> 
     gesture: off,
     body: off,
     hand: off,
-    object: off,
+    // enabled so that load() loads it; each call turns it on or off (callConfig)
+    object: { enabled: true, modelPath: 'centernet.json', minConfidence: 0.2, maxDetected: 10, skipFrames: 0, skipTime: 0, iouThreshold: 0.4 },
     segmentation: off,
     face: {
       enabled: true,
@@ -159,16 +160,25 @@ export async function loadHumanRuntime(): Promise<HumanRuntime> {
 }
 
 /** Per-call human settings; passed every time because human merges them into its config for good. */
-export function callConfig(mode: 'still' | 'describe' | 'video', maxFaces: number): Partial<Config> {
+export function callConfig(mode: 'still' | 'describe' | 'video' | 'objects', maxFaces: number): Partial<Config> {
   const video = mode === 'video';
   return {
     // video mode lets human reuse the previous frame's mesh box instead of re-running BlazeFace
     cacheSensitivity: video ? 0.7 : 0,
+    object: { enabled: mode === 'objects' },
     face: {
+      enabled: mode !== 'objects',
       detector: { maxDetected: maxFaces, skipFrames: video ? 8 : 0, skipTime: video ? 60_000 : 0 },
       description: { enabled: mode === 'describe' },
     },
   } as Partial<Config>;
+}
+
+/** One human.detect call for COCO objects only. */
+export async function runObjects(runtime: HumanRuntime, tensor: TfTensor): Promise<ObjectResult[]> {
+  const result = await runtime.human.detect(tensor as never, callConfig('objects', 1));
+  if (result.error) throw new MemeError('INTERNAL', `object detection failed: ${result.error}`);
+  return result.object;
 }
 
 /** One human.detect call on a [H, W, 3] tensor; human reports failures in the result, we throw them. */

@@ -1,36 +1,14 @@
 // Turns per-frame face analyses of a driving clip into a MotionTrack: rigid head motion relative to the
-// first face, and expression as landmark displacement in that first pose, normalised by face size.
+// first face, expression as landmark displacement in that first pose, normalised by face size, and the eyes.
 import { InputError } from '../../errors.ts';
 import type { Face } from '../types.ts';
 import { RIGID_POINTS } from './face-regions.ts';
 import { rebaseMouth } from './mouth-baseline.ts';
-import { MOTION_TRACK_VERSION, type MotionTrack } from './motion-track.ts';
-import { centroid3, fitSimilarity3, rotate3Transposed } from './rigid-fit.ts';
-
-/** RMS distance of the rigid points from their centroid: a rotation-invariant face size in pixels. */
-export function faceSize(landmarks: Float32Array): number {
-  const [cx, cy, cz] = centroid3(landmarks, RIGID_POINTS);
-  let sum = 0;
-  for (const i of RIGID_POINTS) {
-    sum += (landmarks[i * 3] - cx) ** 2 + (landmarks[i * 3 + 1] - cy) ** 2 + (landmarks[i * 3 + 2] - cz) ** 2;
-  }
-  return Math.sqrt(sum / RIGID_POINTS.length);
-}
-
-function allocate(frameCount: number, landmarkCount: number, fps: number): MotionTrack {
-  return {
-    version: MOTION_TRACK_VERSION,
-    fps,
-    frameCount,
-    landmarkCount,
-    rotations: new Float32Array(frameCount * 9),
-    scales: new Float32Array(frameCount),
-    translations: new Float32Array(frameCount * 3),
-    expressions: new Float32Array(frameCount * landmarkCount * 3),
-    poses: new Float32Array(frameCount * 3),
-    found: new Uint8Array(frameCount),
-  };
-}
+import { faceAxes } from '../face/head-pose.ts';
+import { extractEyeMotion } from './eye-motion.ts';
+import { allocateTrack, type MotionTrack, pickFrames, TRACK_ARRAY_FIELDS, valuesPerFrame } from './motion-track.ts';
+import { faceSize } from './face-signals.ts';
+import { fitSimilarity3, rotate3Transposed } from './rigid-fit.ts';
 
 function writeFrame(track: MotionTrack, index: number, reference: Face, size: number, face: Face): void {
   const n = track.landmarkCount;
@@ -54,29 +32,33 @@ function writeFrame(track: MotionTrack, index: number, reference: Face, size: nu
   track.found[index] = 1;
 }
 
+/** Frame `to` (no face) takes frame `from`'s values; it stays marked as not found. */
 function copyFrame(track: MotionTrack, from: number, to: number): void {
-  const n = track.landmarkCount * 3;
-  track.rotations.copyWithin(to * 9, from * 9, from * 9 + 9);
-  track.scales[to] = track.scales[from];
-  track.translations.copyWithin(to * 3, from * 3, from * 3 + 3);
-  track.expressions.copyWithin(to * n, from * n, from * n + n);
-  track.poses.copyWithin(to * 3, from * 3, from * 3 + 3);
+  for (const field of TRACK_ARRAY_FIELDS) {
+    if (field === 'found') continue;
+    const k = valuesPerFrame(field, track.landmarkCount);
+    track[field].copyWithin(to * k, from * k, from * k + k);
+  }
 }
 
 /**
- * Builds the track: head motion and expression relative to the first face, the mouth re-based by
- * mouth-baseline.ts.
+ * Builds the track from smoothed faces: head motion and expression relative to the first face, the mouth
+ * re-based by mouth-baseline.ts, the eyes from the unsmoothed `rawFaces` (eye-motion.ts; default: `faces`).
  * Frames without a face copy their nearest earlier (or, at the start, later) neighbour.
  */
-export function extractMotion(faces: (Face | null)[], fps: number): MotionTrack {
+export function extractMotion(faces: (Face | null)[], fps: number, rawFaces: (Face | null)[] = faces): MotionTrack {
   const firstIndex = faces.findIndex((f) => f !== null);
   if (firstIndex < 0) throw new InputError('NO_FACE', 'no face found in the driving clip', { where: 'driver' });
   const reference = faces[firstIndex]!;
   const size = faceSize(reference.landmarks);
-  const track = allocate(faces.length, reference.landmarks.length / 3, fps);
+  const track = allocateTrack(faces.length, reference.landmarks.length / 3, fps);
+  track.referenceAxes.set(faceAxes(reference.landmarks));
   faces.forEach((face, i) => {
     if (face && face.landmarks.length === reference.landmarks.length) writeFrame(track, i, reference, size, face);
   });
+  const eyes = extractEyeMotion(rawFaces, faces);
+  track.eyes.set(eyes.eyes);
+  track.gaze.set(eyes.gaze);
   for (let i = 0; i < faces.length; i++) {
     if (track.found[i]) continue;
     copyFrame(track, i > firstIndex ? i - 1 : firstIndex, i);
@@ -89,16 +71,5 @@ export function extractMotion(faces: (Face | null)[], fps: number): MotionTrack 
 export function resampleMotion(track: MotionTrack, fps: number): MotionTrack {
   if (Math.abs(fps - track.fps) < 1e-6) return track;
   const frameCount = Math.max(1, Math.round((track.frameCount / track.fps) * fps));
-  const out = allocate(frameCount, track.landmarkCount, fps);
-  const n = track.landmarkCount * 3;
-  for (let i = 0; i < frameCount; i++) {
-    const src = Math.min(track.frameCount - 1, Math.round((i / fps) * track.fps));
-    out.rotations.set(track.rotations.subarray(src * 9, src * 9 + 9), i * 9);
-    out.scales[i] = track.scales[src];
-    out.translations.set(track.translations.subarray(src * 3, src * 3 + 3), i * 3);
-    out.expressions.set(track.expressions.subarray(src * n, src * n + n), i * n);
-    out.poses.set(track.poses.subarray(src * 3, src * 3 + 3), i * 3);
-    out.found[i] = track.found[src];
-  }
-  return out;
+  return pickFrames(track, frameCount, fps, (i) => Math.min(track.frameCount - 1, Math.round((i / fps) * track.fps)));
 }

@@ -31,14 +31,14 @@ export interface EyeKeyPoints {
   inner: number;
   upper: number;
   lower: number;
-  /** A point on the lid crease above the eye, for skin colour. */
-  lid: number;
+  /** Skin around the eye (between lid crease and brow, and under the lower lid), for the colour of a shut lid. */
+  skin: readonly number[];
   /** The iris centre (human's iris model writes the image-left eye's iris at 473, the other at 468). */
   iris: number;
 }
 /** The eye on the image's left for an upright frontal face (the subject's right eye). */
-export const LEFT_EYE_KEYS: EyeKeyPoints = { outer: 33, inner: 133, upper: 159, lower: 145, lid: 27, iris: 473 };
-export const RIGHT_EYE_KEYS: EyeKeyPoints = { outer: 263, inner: 362, upper: 386, lower: 374, lid: 257, iris: 468 };
+export const LEFT_EYE_KEYS: EyeKeyPoints = { outer: 33, inner: 133, upper: 159, lower: 145, skin: [224, 229, 230], iris: 473 };
+export const RIGHT_EYE_KEYS: EyeKeyPoints = { outer: 263, inner: 362, upper: 386, lower: 374, skin: [444, 449, 450], iris: 468 };
 /** The iris landmarks, centre then four rim points per eye (468–472 and 473–477). */
 export const IRIS_FIRST = 468;
 export const IRIS_POINTS_PER_EYE = 5;

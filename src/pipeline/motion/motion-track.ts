@@ -1,13 +1,16 @@
 // The per-frame motion a driving clip carries, relative to its first frame and normalised by face size,
 // so it can be retargeted onto any photo. Data shape plus small accessors; extraction lives elsewhere.
 
-export const MOTION_TRACK_VERSION = 1;
+/** The analyser's version: bump it whenever extraction changes what a track holds (shipped tracks follow it). */
+export const MOTION_TRACK_VERSION = 2;
 
 export interface MotionTrack {
   version: number;
   fps: number;
   frameCount: number;
   landmarkCount: number;
+  /** The driver's first face's head axes (row-major 3×3, columns x, y, z of head-pose.ts' face frame). */
+  referenceAxes: Float32Array;
   /** Per frame, row-major 3×3 head rotation relative to frame 0: [F·9]. */
   rotations: Float32Array;
   /** Per frame, head scale relative to frame 0: [F]. */
@@ -16,17 +19,35 @@ export interface MotionTrack {
   translations: Float32Array;
   /** Per frame and landmark, expression displacement in the frame-0 head pose, divided by face size: [F·N·3]. */
   expressions: Float32Array;
+  /**
+   * Per frame, each eye's openness over its usual openness (image-left eye, image-right eye): 1 as usual,
+   * 0 shut, above 1 wide. A blink of both eyes is the same in both: [F·2].
+   */
+  eyes: Float32Array;
+  /** Per frame, each eye's iris shift from its usual place, in eye widths [along, across] × 2 eyes: [F·4]. */
+  gaze: Float32Array;
   /** Per frame, the driver's absolute head pose (yaw, pitch, roll in degrees), for evaluation: [F·3]. */
   poses: Float32Array;
   /** Per frame, 1 where the face was seen, 0 where values were carried over from a neighbour: [F]. */
   found: Uint8Array;
 }
 
+/** The per-frame arrays of a track and how many values each frame has in them (N = landmarkCount). */
+export type TrackArrayField = 'rotations' | 'scales' | 'translations' | 'expressions' | 'eyes' | 'gaze' | 'poses' | 'found';
+export function valuesPerFrame(field: TrackArrayField, landmarkCount: number): number {
+  return { rotations: 9, scales: 1, translations: 3, expressions: landmarkCount * 3, eyes: 2, gaze: 4, poses: 3, found: 1 }[field];
+}
+export const TRACK_ARRAY_FIELDS: readonly TrackArrayField[] = ['rotations', 'scales', 'translations', 'expressions', 'eyes', 'gaze', 'poses', 'found'];
+
 export interface MotionFrame {
   rotation: Float32Array;
   scale: number;
   translation: Float32Array;
   expression: Float32Array;
+  /** Openness ratio per eye (see MotionTrack.eyes). */
+  eyes: Float32Array;
+  /** Iris shift per eye (see MotionTrack.gaze). */
+  gaze: Float32Array;
 }
 
 export function motionFrame(track: MotionTrack, index: number): MotionFrame {
@@ -36,5 +57,42 @@ export function motionFrame(track: MotionTrack, index: number): MotionFrame {
     scale: track.scales[index],
     translation: track.translations.subarray(index * 3, index * 3 + 3),
     expression: track.expressions.subarray(index * n, index * n + n),
+    eyes: track.eyes.subarray(index * 2, index * 2 + 2),
+    gaze: track.gaze.subarray(index * 4, index * 4 + 4),
   };
+}
+
+/** An empty track of `frameCount` frames: identity rotations, unit scales, eyes as usual, nothing found. */
+export function allocateTrack(frameCount: number, landmarkCount: number, fps: number): MotionTrack {
+  const track: MotionTrack = {
+    version: MOTION_TRACK_VERSION,
+    fps,
+    frameCount,
+    landmarkCount,
+    referenceAxes: Float32Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1),
+    rotations: new Float32Array(frameCount * 9),
+    scales: new Float32Array(frameCount).fill(1),
+    translations: new Float32Array(frameCount * 3),
+    expressions: new Float32Array(frameCount * landmarkCount * 3),
+    eyes: new Float32Array(frameCount * 2).fill(1),
+    gaze: new Float32Array(frameCount * 4),
+    poses: new Float32Array(frameCount * 3),
+    found: new Uint8Array(frameCount),
+  };
+  for (let i = 0; i < frameCount; i++) track.rotations.set([1, 0, 0, 0, 1, 0, 0, 0, 1], i * 9);
+  return track;
+}
+
+/** A new track whose frame i is the source's frame pick(i) (resampling, offsets). */
+export function pickFrames(track: MotionTrack, frameCount: number, fps: number, pick: (index: number) => number): MotionTrack {
+  const out = allocateTrack(frameCount, track.landmarkCount, fps);
+  out.referenceAxes.set(track.referenceAxes);
+  for (let i = 0; i < frameCount; i++) {
+    const src = pick(i);
+    for (const field of TRACK_ARRAY_FIELDS) {
+      const k = valuesPerFrame(field, track.landmarkCount);
+      out[field].set(track[field].subarray(src * k, src * k + k), i * k);
+    }
+  }
+  return out;
 }

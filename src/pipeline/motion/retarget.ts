@@ -1,54 +1,133 @@
-// Relative retargeting: applies a driver frame's head motion and expression (both relative to the driver's
-// first frame) to the photo's own landmarks. Pure geometry; knows nothing of images.
-import { RIGID_POINTS } from './face-regions.ts';
-import { faceSize } from './extract-motion.ts';
+// Relative retargeting of one driver frame onto the photo's face: the driver's head rotation since its first
+// frame at full strength about the photo's head centre, in 3-D (the mesh's depth turns with it), its scale and
+// shift as given (keep-in-frame.ts bounds them), its expression turned from the driver's head frame into the
+// photo's, and its eyes as relative openness and iris shift fitted into the photo's own eyes. Pure geometry.
+import { faceAxes } from '../face/head-pose.ts';
+import { type EyeKeyPoints, IRIS_POINTS_PER_EYE, LEFT_EYE, LEFT_EYE_KEYS, RIGHT_EYE, RIGHT_EYE_KEYS, RIGID_POINTS } from './face-regions.ts';
+import { eyeOpenness, faceSize } from './face-signals.ts';
 import type { MotionFrame } from './motion-track.ts';
-import { centroid3, eulerDegToRotation, rotate3, rotationToEulerDeg } from './rigid-fit.ts';
+import { centroid3, rotate3 } from './rigid-fit.ts';
 
-export interface RetargetOptions {
-  /** Multiplies expression displacements (1 = as the driver). */
-  expressionScale?: number;
-  /** Multiplies head translation (1 = as the driver, relative to face size). */
-  translationScale?: number;
+/** Where a shut eye's lids meet, from the lower lid (0) to the upper (1): the upper lid travels most. */
+const CLOSED_AT = 0.3;
+/** A photo eye narrower than this (lid gap / width) is already shut or squinting: its lids are left alone. */
+const MIN_PHOTO_OPENNESS = 0.1;
+/** The iris centre may sit at most this far from the eye's middle, in eye widths (it stays in the opening). */
+const MAX_IRIS_ALONG = 0.22;
+
+interface PhotoEye {
+  keys: EyeKeyPoints;
+  /** Upper-lid contour points and the lower-lid points facing them, pair by pair. */
+  upper: number[];
+  lower: number[];
+  irisPoints: number[];
+  /** Lids are moved only where the photo's eye is open. */
+  open: boolean;
 }
 
 export interface PhotoFaceGeometry {
   landmarks: Float32Array;
   centre: [number, number, number];
   size: number;
+  /** The photo's head axes (head-pose.ts faceAxes): driver expression is turned into this frame. */
+  axes: Float64Array;
+  /** Both eyes when the landmarks have irises (478 points), else none. */
+  eyes: PhotoEye[];
+}
+
+/** Pairs the upper-lid contour with the lower lid: contours run outer corner, upper lid, inner corner, lower lid. */
+function photoEye(landmarks: Float32Array, contour: readonly number[], keys: EyeKeyPoints): PhotoEye {
+  const half = contour.length / 2;
+  const upper = contour.slice(1, half);
+  const lower = contour.slice(half + 1).reverse();
+  const irisPoints = Array.from({ length: IRIS_POINTS_PER_EYE }, (_, k) => keys.iris + k);
+  return { keys, upper, lower, irisPoints, open: eyeOpenness(landmarks, keys) >= MIN_PHOTO_OPENNESS };
 }
 
 export function photoFaceGeometry(landmarks: Float32Array): PhotoFaceGeometry {
-  return { landmarks, centre: centroid3(landmarks, RIGID_POINTS), size: faceSize(landmarks) };
+  const withIris = landmarks.length / 3 > RIGHT_EYE_KEYS.iris;
+  return {
+    landmarks,
+    centre: centroid3(landmarks, RIGID_POINTS),
+    size: faceSize(landmarks),
+    axes: faceAxes(landmarks),
+    eyes: withIris ? [photoEye(landmarks, LEFT_EYE, LEFT_EYE_KEYS), photoEye(landmarks, RIGHT_EYE, RIGHT_EYE_KEYS)] : [],
+  };
 }
 
-/** Target landmark positions (xyz, image pixels) of the photo's face for one driver frame. */
-export function retargetLandmarks(photo: PhotoFaceGeometry, frame: MotionFrame, options: RetargetOptions = {}, out?: Float32Array): Float32Array {
-  const { landmarks, centre, size } = photo;
-  const expressionScale = (options.expressionScale ?? 1) * size;
-  const translationScale = (options.translationScale ?? 1) * size;
-  const target = out ?? new Float32Array(landmarks.length);
-  const e = frame.expression;
-  const s = frame.scale;
-  const [tx, ty, tz] = [0, 1, 2].map((k) => centre[k] + frame.translation[k] * translationScale);
-  for (let j = 0; j * 3 < landmarks.length; j++) {
-    const x = landmarks[j * 3] - centre[0] + e[j * 3] * expressionScale;
-    const y = landmarks[j * 3 + 1] - centre[1] + e[j * 3 + 1] * expressionScale;
-    const z = landmarks[j * 3 + 2] - centre[2] + e[j * 3 + 2] * expressionScale;
-    const [rx, ry, rz] = rotate3(frame.rotation, x, y, z);
-    target[j * 3] = s * rx + tx;
-    target[j * 3 + 1] = s * ry + ty;
-    target[j * 3 + 2] = s * rz + tz;
+/** M = A_photo · A_driverᵀ: a displacement in the driver's head frame, expressed in the photo's. */
+function expressionFrame(photoAxes: Float64Array, driverAxes: ArrayLike<number>): Float64Array {
+  const m = new Float64Array(9);
+  for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) for (let k = 0; k < 3; k++) m[r * 3 + c] += photoAxes[r * 3 + k] * driverAxes[c * 3 + k];
+  return m;
+}
+
+/** Rewrites the lid and iris points of `shape` (the photo face with expression, before head motion). */
+function placeEye(shape: Float32Array, photo: Float32Array, eye: PhotoEye, openness: number, gaze: ArrayLike<number>, offset: number): void {
+  const { keys } = eye;
+  // The eye region's own drift (cheeks raised, brows): the corners' mean expression shift.
+  const drift = [0, 1, 2].map((a) => (shape[keys.outer * 3 + a] - photo[keys.outer * 3 + a] + shape[keys.inner * 3 + a] - photo[keys.inner * 3 + a]) / 2);
+  if (eye.open) {
+    for (let k = 0; k < eye.upper.length; k++) {
+      const u = eye.upper[k];
+      const l = eye.lower[k];
+      for (let a = 0; a < 3; a++) {
+        const meet = photo[l * 3 + a] + CLOSED_AT * (photo[u * 3 + a] - photo[l * 3 + a]);
+        shape[u * 3 + a] = meet + (photo[u * 3 + a] - meet) * openness + drift[a];
+        shape[l * 3 + a] = meet + (photo[l * 3 + a] - meet) * openness + drift[a];
+      }
+    }
   }
-  return target;
+  // The iris moves along and across the eye by the driver's shift in eye widths, and stays in the opening.
+  const ax = photo[keys.inner * 3] - photo[keys.outer * 3];
+  const ay = photo[keys.inner * 3 + 1] - photo[keys.outer * 3 + 1];
+  const width = Math.hypot(ax, ay);
+  if (width <= 0) return;
+  const midX = (photo[keys.inner * 3] + photo[keys.outer * 3]) / 2;
+  const midY = (photo[keys.inner * 3 + 1] + photo[keys.outer * 3 + 1]) / 2;
+  const along0 = ((photo[keys.iris * 3] - midX) * ax + (photo[keys.iris * 3 + 1] - midY) * ay) / (width * width);
+  const reach = Math.max(MAX_IRIS_ALONG, Math.abs(along0)); // a photo's iris already off-centre stays where it is
+  const along = Math.max(-reach, Math.min(reach, along0 + gaze[offset])) - along0;
+  const across = gaze[offset + 1];
+  const sign = ax >= 0 ? 1 : -1;
+  const dx = along * ax - sign * across * ay;
+  const dy = along * ay + sign * across * ax;
+  for (const p of eye.irisPoints) {
+    shape[p * 3] = photo[p * 3] + dx + drift[0];
+    shape[p * 3 + 1] = photo[p * 3 + 1] + dy + drift[1];
+    shape[p * 3 + 2] = photo[p * 3 + 2] + drift[2];
+  }
+}
+
+export interface RetargetOptions {
+  /** Multiplies expression displacements (1 = as the driver). */
+  expressionScale?: number;
 }
 
 /**
- * The frame with yaw and pitch scaled by `factor` (roll kept): a flat photo cannot show the far side of a
- * head, so 2-D engines turn it less than the driver does.
+ * Target landmark positions (xyz, image pixels) of the photo's face for one driver frame:
+ * target = scale · R · (photo + expression − centre) + centre + translation · size.
  */
-export function dampHeadTurn(frame: MotionFrame, factor: number): MotionFrame {
-  if (factor === 1) return frame;
-  const { yaw, pitch, roll } = rotationToEulerDeg(frame.rotation);
-  return { ...frame, rotation: Float32Array.from(eulerDegToRotation(yaw * factor, pitch * factor, roll)) };
+export function retargetLandmarks(photo: PhotoFaceGeometry, frame: MotionFrame, driverAxes: ArrayLike<number>, options: RetargetOptions = {}, out?: Float32Array): Float32Array {
+  const { landmarks, centre, size } = photo;
+  const k = (options.expressionScale ?? 1) * size;
+  const m = expressionFrame(photo.axes, driverAxes);
+  const shape = out ?? new Float32Array(landmarks.length);
+  const e = frame.expression;
+  for (let j = 0; j * 3 < landmarks.length; j++) {
+    const [dx, dy, dz] = rotate3(m, e[j * 3] * k, e[j * 3 + 1] * k, e[j * 3 + 2] * k);
+    shape[j * 3] = landmarks[j * 3] + dx;
+    shape[j * 3 + 1] = landmarks[j * 3 + 1] + dy;
+    shape[j * 3 + 2] = landmarks[j * 3 + 2] + dz;
+  }
+  for (const [i, eye] of photo.eyes.entries()) placeEye(shape, landmarks, eye, frame.eyes[i], frame.gaze, i * 2);
+  const s = frame.scale;
+  const [tx, ty, tz] = [0, 1, 2].map((a) => centre[a] + frame.translation[a] * size);
+  for (let j = 0; j * 3 < landmarks.length; j++) {
+    const [rx, ry, rz] = rotate3(frame.rotation, shape[j * 3] - centre[0], shape[j * 3 + 1] - centre[1], shape[j * 3 + 2] - centre[2]);
+    shape[j * 3] = s * rx + tx;
+    shape[j * 3 + 1] = s * ry + ty;
+    shape[j * 3 + 2] = s * rz + tz;
+  }
+  return shape;
 }

@@ -10,9 +10,6 @@ export function polygonArea(points: Float32Array, indices: readonly number[], st
   return Math.abs(sum) / 2;
 }
 
-export function distance2d(points: Float32Array, a: number, b: number, stride: number): number {
-  return Math.hypot(points[a * stride] - points[b * stride], points[a * stride + 1] - points[b * stride + 1]);
-}
 
 /** Top and bottom y where the vertical line at `x` crosses the polygon; null when it misses. */
 export function columnSpan(points: Float32Array, indices: readonly number[], stride: number, x: number): [number, number] | null {

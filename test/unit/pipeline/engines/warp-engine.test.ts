@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineDriver } from '../../../../src/pipeline/engines/engine.ts';
 import { createWarpEngine } from '../../../../src/pipeline/engines/warp/warp-engine.ts';
 import { createFaceAnalyzer, type FaceAnalyzer } from '../../../../src/pipeline/face/face-analyzer.ts';
-import { INNER_LIPS, LEFT_EYE_KEYS, MESH_POINTS } from '../../../../src/pipeline/motion/face-regions.ts';
-import { faceSize } from '../../../../src/pipeline/motion/extract-motion.ts';
-import { MOTION_TRACK_VERSION, type MotionTrack } from '../../../../src/pipeline/motion/motion-track.ts';
+import { INNER_LIPS, LEFT_EYE_KEYS, MESH_POINTS, RIGHT_EYE_KEYS } from '../../../../src/pipeline/motion/face-regions.ts';
+import { faceSize } from '../../../../src/pipeline/motion/face-signals.ts';
+import { allocateTrack, type MotionTrack } from '../../../../src/pipeline/motion/motion-track.ts';
 import { eulerDegToRotation } from '../../../../src/pipeline/motion/rigid-fit.ts';
 import type { Face, RgbImage } from '../../../../src/pipeline/types.ts';
 import { loadRgb, referenceImage } from '../../../helpers/fixtures.ts';
@@ -15,18 +15,14 @@ const drive = (motion: MotionTrack): EngineDriver => ({ fps: motion.fps, frameCo
 /** A synthetic driver: frame 0 neutral, then the head rolls, the mouth opens and the eyes shut. */
 function syntheticTrack(frameCount: number): MotionTrack {
   const n = MESH_POINTS;
-  const track: MotionTrack = {
-    version: MOTION_TRACK_VERSION, fps: 10, frameCount, landmarkCount: n,
-    rotations: new Float32Array(frameCount * 9), scales: new Float32Array(frameCount).fill(1),
-    translations: new Float32Array(frameCount * 3), expressions: new Float32Array(frameCount * n * 3),
-    poses: new Float32Array(frameCount * 3), found: new Uint8Array(frameCount).fill(1),
-  };
+  const track = allocateTrack(frameCount, n, 10);
+  track.found.fill(1);
   for (let i = 0; i < frameCount; i++) {
     const t = i / (frameCount - 1);
     track.rotations.set(eulerDegToRotation(0, 0, 12 * t), i * 9);
     track.translations[i * 3] = 0.1 * t;
     for (const j of INNER_LIPS.slice(11)) track.expressions[(i * n + j) * 3 + 1] = 0.35 * t; // lower lip drops
-    for (const j of [159, 158, 160, 161, 157, 386, 385, 387, 388, 384]) track.expressions[(i * n + j) * 3 + 1] = 0.12 * t; // lids drop
+    track.eyes.fill(1 - t, i * 2, i * 2 + 2); // both eyes close
   }
   return track;
 }
@@ -71,7 +67,7 @@ describe('warp engine', () => {
   });
 
   it('opens a dark mouth and closes the eyelids when the driver does', async () => {
-    const engine = createWarpEngine({ faceTriangles: faces.meshTriangles, turnScale: 0 });
+    const engine = createWarpEngine({ faceTriangles: faces.meshTriangles });
     const track = syntheticTrack(4);
     track.rotations.set(eulerDegToRotation(0, 0, 0), 3 * 9);
     track.translations.fill(0);
@@ -90,14 +86,16 @@ describe('warp engine', () => {
 
   it("moves the irises with the driver's gaze", async () => {
     const engine = createWarpEngine({ faceTriangles: faces.meshTriangles });
-    const n = MESH_POINTS;
     const track = syntheticTrack(2);
     track.expressions.fill(0);
     track.rotations.set(eulerDegToRotation(0, 0, 0), 9);
     track.translations.fill(0);
-    const size = faceSize(face.landmarks);
     const shiftPx = 4;
-    for (let j = 468; j < 478; j++) track.expressions[(n + j) * 3] = shiftPx / size; // look to the image's right
+    // Look to the image's right: towards the inner corner of the image-left eye, the outer of the other.
+    for (const [e, keys] of [LEFT_EYE_KEYS, RIGHT_EYE_KEYS].entries()) {
+      const width = Math.hypot(face.landmarks[keys.inner * 3] - face.landmarks[keys.outer * 3], face.landmarks[keys.inner * 3 + 1] - face.landmarks[keys.outer * 3 + 1]);
+      track.gaze[4 + e * 2] = (e === 0 ? 1 : -1) * (shiftPx / width);
+    }
     const out = await engine.render({ image, face, source: image }, drive(track), {});
     const darkestX = (frame: Uint8Array, centre: number) => {
       const cx = Math.round(face.landmarks[centre * 3]);

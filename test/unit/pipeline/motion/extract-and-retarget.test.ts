@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { extractMotion, faceSize, resampleMotion } from '../../../../src/pipeline/motion/extract-motion.ts';
+import { extractMotion, resampleMotion } from '../../../../src/pipeline/motion/extract-motion.ts';
+import { faceSize } from '../../../../src/pipeline/motion/face-signals.ts';
 import { INNER_LIPS, MESH_POINTS } from '../../../../src/pipeline/motion/face-regions.ts';
-import { decodeMotionTrack, encodeMotionTrack } from '../../../../src/pipeline/motion/motion-cache.ts';
+import { decodeMotionTrack, encodeMotionTrack } from '../../../../src/pipeline/motion/track-codec.ts';
 import { motionFrame } from '../../../../src/pipeline/motion/motion-track.ts';
 import { photoFaceGeometry, retargetLandmarks } from '../../../../src/pipeline/motion/retarget.ts';
 import { eulerDegToRotation, rotate3 } from '../../../../src/pipeline/motion/rigid-fit.ts';
@@ -19,7 +20,13 @@ function seededCloud(seed: number, scale: number, offset: [number, number]): Flo
     out[i * 3 + 1] = offset[1] + next() * scale;
     out[i * 3 + 2] = next() * scale * 0.3;
   }
-  // Face-like where it matters: nose tip above the upper lip, inner lips below both.
+  // Face-like where it matters: forehead over chin and cheeks level (the head's axes are the image's),
+  // nose tip above the upper lip, inner lips below both.
+  const put = (i: number, x: number, y: number) => out.set([offset[0] + x * scale, offset[1] + y * scale, 0], i * 3);
+  put(10, 0, -0.5);
+  put(152, 0, 0.5);
+  put(234, -0.4, 0);
+  put(454, 0.4, 0);
   out[4 * 3 + 1] = offset[1];
   out[0 * 3 + 1] = offset[1] + 0.1 * scale;
   INNER_LIPS.forEach((j, k) => {
@@ -77,12 +84,12 @@ describe('motion extraction and relative retargeting', () => {
     const photoLandmarks = seededCloud(9, 100, [150, 180]); // a different, smaller face elsewhere
     const photo = photoFaceGeometry(photoLandmarks);
     const ratio = photo.size / faceSize(driverBase);
-    const identity = retargetLandmarks(photo, motionFrame(track, 0));
+    const identity = retargetLandmarks(photo, motionFrame(track, 0), track.referenceAxes);
     for (let i = 0; i < identity.length; i++) expect(identity[i]).toBeCloseTo(photoLandmarks[i], 3);
-    const opened = retargetLandmarks(photo, motionFrame(track, 1));
+    const opened = retargetLandmarks(photo, motionFrame(track, 1), track.referenceAxes);
     const lowerLip = INNER_LIPS[15];
     expect(opened[lowerLip * 3 + 1] - photoLandmarks[lowerLip * 3 + 1]).toBeCloseTo(12 * ratio, 0);
-    const turned = retargetLandmarks(photo, motionFrame(track, 2));
+    const turned = retargetLandmarks(photo, motionFrame(track, 2), track.referenceAxes);
     const dx = turned[0] - photoLandmarks[0];
     expect(Math.abs(dx)).toBeGreaterThan(1); // the head moved
   });

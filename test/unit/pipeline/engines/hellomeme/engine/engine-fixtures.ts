@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EngineDriver, EngineReference } from '../../../../../../src/pipeline/engines/engine.ts';
 import { writeTinyHelloMeme } from '../../../../../helpers/tiny-hellomeme/tiny-hellomeme.ts';
-import { MOTION_TRACK_VERSION, type MotionTrack } from '../../../../../../src/pipeline/motion/motion-track.ts';
+import { allocateTrack, type MotionTrack } from '../../../../../../src/pipeline/motion/motion-track.ts';
 
 export const TINY_LATENT = 16;
 
@@ -47,22 +47,8 @@ export function motionDriver(track: MotionTrack, toolkitMissing = 'no face toolk
 
 /** `frames` frames at 8 fps turning the head from −20° to +20° yaw with a little pitch. */
 export function headTurnTrack(frames: number): MotionTrack {
-  const poses = new Float32Array(frames * 3);
-  const rotations = new Float32Array(frames * 9);
-  for (let f = 0; f < frames; f++) {
-    poses.set([-20 + (40 * f) / Math.max(1, frames - 1), 5 * Math.sin(f), 0], f * 3);
-    rotations.set([1, 0, 0, 0, 1, 0, 0, 0, 1], f * 9);
-  }
-  return {
-    version: MOTION_TRACK_VERSION,
-    fps: 8,
-    frameCount: frames,
-    landmarkCount: 478,
-    rotations,
-    scales: new Float32Array(frames).fill(1),
-    translations: new Float32Array(frames * 3),
-    expressions: new Float32Array(frames * 478 * 3),
-    poses,
-    found: new Uint8Array(frames).fill(1),
-  };
+  const track = allocateTrack(frames, 478, 8);
+  for (let f = 0; f < frames; f++) track.poses.set([-20 + (40 * f) / Math.max(1, frames - 1), 5 * Math.sin(f), 0], f * 3);
+  track.found.fill(1);
+  return track;
 }

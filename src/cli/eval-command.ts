@@ -14,6 +14,8 @@ import { decodeImage, resizeToFit } from '../pipeline/media/image.ts';
 import { decodeVideo } from '../pipeline/media/video.ts';
 import { type DriverClip, loadDriverMotion, templateDriverClip } from '../pipeline/motion/driver-motion.ts';
 import { createMotionCache } from '../pipeline/motion/motion-cache.ts';
+import { photoFaceGeometry } from '../pipeline/motion/retarget.ts';
+import { planTake } from '../pipeline/motion/take.ts';
 import { DEFAULT_INPUT_LIMITS } from '../config.ts';
 import { DEFAULT_MAX_SIDE } from '../pipeline/input-inspector.ts';
 import type { Face, RgbImage } from '../pipeline/types.ts';
@@ -79,7 +81,8 @@ async function evaluate(faces: FaceAnalyzer, photo: Photo, driver: Driver, every
     const image = { width: out.width, height: out.height, data: out.frames[i] };
     identities.push(cosineSimilarity(photo.descriptor, await faces.describe(image, found).catch(() => new Float32Array(photo.descriptor.length))));
   }
-  const scores = scoreTake({ photo, driver, output: { frames: out, faces: output }, identities });
+  const planned = planTake(photoFaceGeometry(photo.face.landmarks), motion, { width: out.width, height: out.height, fps: driver.clip.fps, seed }).targets;
+  const scores = scoreTake({ photo, driver, output: { frames: out, faces: output }, identities, planned });
   return { photo: photo.name, template: driver.name, scores };
 }
 

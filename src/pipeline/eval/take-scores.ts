@@ -2,6 +2,7 @@
 // (per-angle correlation and distance, amplitude, mouth, blinks), whether it is still the photo's person, and
 // whether the picture holds together (face inside the frame, border still, grey stays grey). Both the driver
 // and the output are read by the same face analyzer, so the figures compare like with like.
+import { headPoseFromLandmarks } from '../face/head-pose.ts';
 import { type EyeKeyPoints, LEFT_EYE_KEYS, RIGHT_EYE_KEYS } from '../motion/face-regions.ts';
 import { eyeOpenness, mouthOpening } from '../motion/face-signals.ts';
 import type { Face, FrameSequence, RgbImage } from '../types.ts';
@@ -28,8 +29,8 @@ export interface TakeScores {
   apd: Record<Angle, number>;
   /** AED: mean distance of the output's expression (vs the photo) from the driver's (vs its first frame). */
   aed: number;
-  /** Output range over driver range. */
-  amplitude: { yaw: number; mouth: number };
+  /** Output range over driver range; `planned*`: the engine's target landmarks' range, before rendering. */
+  amplitude: { yaw: number; mouth: number; plannedYaw: number; plannedMouth: number };
   /** Pearson r of each eye's openness (image-left eye, image-right eye): blinks. */
   blink: { left: number; right: number };
   identity: { mean: number; min: number };
@@ -53,6 +54,8 @@ export interface TakeInput {
   output: TrackedClip;
   /** Descriptor cosine between the photo and the frames that were described. */
   identities: number[];
+  /** The target landmarks the engine drew, per frame (motion/take.ts), to tell motion from rendering. */
+  planned: Float32Array[];
 }
 
 const poseAngle = (face: Face, angle: Angle) => face.pose[angle];
@@ -88,6 +91,7 @@ export function scoreTake(input: TakeInput): TakeScores {
     r[angle] = followR(out, drv, MIN_ANGLE_RANGE_DEG);
     apd[angle] = firstDriver ? finiteMean(frames.map((i) => Math.abs(input.output.faces[i]!.pose[angle] - targetPose(input.photo.face.pose, firstDriver.pose, input.driver.faces[i]!.pose)[angle]))) : Number.NaN;
   }
+  const drvYaw = series(input.driver, frames, (f) => f.pose.yaw);
   const outMouth = series(input.output, frames, (f) => mouthOpening(f.landmarks));
   const drvMouth = series(input.driver, frames, (f) => mouthOpening(f.landmarks));
   r.mouth = followR(outMouth, drvMouth, MIN_MOUTH_RANGE);
@@ -104,8 +108,10 @@ export function scoreTake(input: TakeInput): TakeScores {
     apd,
     aed,
     amplitude: {
-      yaw: amplitudeRatio(series(input.output, frames, (f) => f.pose.yaw), series(input.driver, frames, (f) => f.pose.yaw), MIN_ANGLE_RANGE_DEG),
+      yaw: amplitudeRatio(series(input.output, frames, (f) => f.pose.yaw), drvYaw, MIN_ANGLE_RANGE_DEG),
       mouth: amplitudeRatio(outMouth, drvMouth, MIN_MOUTH_RANGE),
+      plannedYaw: amplitudeRatio(frames.map((i) => headPoseFromLandmarks(input.planned[i]).yaw), drvYaw, MIN_ANGLE_RANGE_DEG),
+      plannedMouth: amplitudeRatio(frames.map((i) => mouthOpening(input.planned[i])), drvMouth, MIN_MOUTH_RANGE),
     },
     blink: { left: eyeR(LEFT_EYE_KEYS), right: eyeR(RIGHT_EYE_KEYS) },
     identity: { mean: finiteMean(input.identities), min: input.identities.length ? Math.min(...input.identities) : Number.NaN },

@@ -59,10 +59,10 @@ function rampSigned(values: number[]): number[] {
 }
 
 /**
- * Adjusts each frame's scale and translation (in place) so `target(frame)` stays inside width × height.
- * `size` converts pixel shifts into the track's face-size units.
+ * Adjusts each frame's scale and translation (in place) so `target(frame)` stays inside width × height, and
+ * returns each frame's final target. `size` converts pixel shifts into the track's face-size units.
  */
-export function keepInFrame(frames: MotionFrame[], photo: Float32Array, size: number, width: number, height: number, target: (frame: MotionFrame) => Float32Array): void {
+export function keepInFrame(frames: MotionFrame[], photo: Float32Array, size: number, width: number, height: number, target: (frame: MotionFrame) => Float32Array): Float32Array[] {
   const allowed = allowedBounds(photo, width, height);
   // 1. Size: a frame whose face would not fit gives back some of the driver's growth (never shrinks below 1).
   const shrink = frames.map((frame) => {
@@ -75,8 +75,9 @@ export function keepInFrame(frames: MotionFrame[], photo: Float32Array, size: nu
     frames[i].scale = Math.max(1, frames[i].scale - amount);
   });
   // 2. Position: shift back whatever still crosses an edge.
-  const shifts = frames.map((frame) => {
-    const b = bounds(target(frame));
+  const targets = frames.map(target);
+  const shifts = targets.map((points) => {
+    const b = bounds(points);
     const dx = Math.max(0, allowed.minX - b.minX) - Math.max(0, b.maxX - allowed.maxX);
     const dy = Math.max(0, allowed.minY - b.minY) - Math.max(0, b.maxY - allowed.maxY);
     return [dx, dy];
@@ -86,5 +87,12 @@ export function keepInFrame(frames: MotionFrame[], photo: Float32Array, size: nu
   frames.forEach((frame, i) => {
     frame.translation[0] += dx[i] / size;
     frame.translation[1] += dy[i] / size;
+    // A shift moves every point alike: the final target is the one measured, shifted.
+    const points = targets[i];
+    for (let j = 0; j < points.length; j += 3) {
+      points[j] += dx[i];
+      points[j + 1] += dy[i];
+    }
   });
+  return targets;
 }

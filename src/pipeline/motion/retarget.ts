@@ -6,7 +6,7 @@ import { faceAxes } from '../face/head-pose.ts';
 import { type EyeKeyPoints, IRIS_POINTS_PER_EYE, LEFT_EYE, LEFT_EYE_KEYS, RIGHT_EYE, RIGHT_EYE_KEYS, RIGID_POINTS } from './face-regions.ts';
 import { eyeOpenness, faceSize } from './face-signals.ts';
 import type { MotionFrame } from './motion-track.ts';
-import { centroid3, rotate3 } from './rigid-fit.ts';
+import { centroid3 } from './rigid-fit.ts';
 
 /** Where a shut eye's lids meet, from the lower lid (0) to the upper (1): the upper lid travels most. */
 const CLOSED_AT = 0.3;
@@ -114,20 +114,28 @@ export function retargetLandmarks(photo: PhotoFaceGeometry, frame: MotionFrame, 
   const m = expressionFrame(photo.axes, driverAxes);
   const shape = out ?? new Float32Array(landmarks.length);
   const e = frame.expression;
-  for (let j = 0; j * 3 < landmarks.length; j++) {
-    const [dx, dy, dz] = rotate3(m, e[j * 3] * k, e[j * 3 + 1] * k, e[j * 3 + 2] * k);
-    shape[j * 3] = landmarks[j * 3] + dx;
-    shape[j * 3 + 1] = landmarks[j * 3 + 1] + dy;
-    shape[j * 3 + 2] = landmarks[j * 3 + 2] + dz;
+  // Hot loop (3 × 478 points per frame): rotations written out instead of rotate3's tuples.
+  for (let j = 0; j < landmarks.length; j += 3) {
+    const ex = e[j] * k;
+    const ey = e[j + 1] * k;
+    const ez = e[j + 2] * k;
+    shape[j] = landmarks[j] + m[0] * ex + m[1] * ey + m[2] * ez;
+    shape[j + 1] = landmarks[j + 1] + m[3] * ex + m[4] * ey + m[5] * ez;
+    shape[j + 2] = landmarks[j + 2] + m[6] * ex + m[7] * ey + m[8] * ez;
   }
   for (const [i, eye] of photo.eyes.entries()) placeEye(shape, landmarks, eye, frame.eyes[i], frame.gaze, i * 2);
   const s = frame.scale;
-  const [tx, ty, tz] = [0, 1, 2].map((a) => centre[a] + frame.translation[a] * size);
-  for (let j = 0; j * 3 < landmarks.length; j++) {
-    const [rx, ry, rz] = rotate3(frame.rotation, shape[j * 3] - centre[0], shape[j * 3 + 1] - centre[1], shape[j * 3 + 2] - centre[2]);
-    shape[j * 3] = s * rx + tx;
-    shape[j * 3 + 1] = s * ry + ty;
-    shape[j * 3 + 2] = s * rz + tz;
+  const r = frame.rotation;
+  const tx = centre[0] + frame.translation[0] * size;
+  const ty = centre[1] + frame.translation[1] * size;
+  const tz = centre[2] + frame.translation[2] * size;
+  for (let j = 0; j < landmarks.length; j += 3) {
+    const x = shape[j] - centre[0];
+    const y = shape[j + 1] - centre[1];
+    const z = shape[j + 2] - centre[2];
+    shape[j] = s * (r[0] * x + r[1] * y + r[2] * z) + tx;
+    shape[j + 1] = s * (r[3] * x + r[4] * y + r[5] * z) + ty;
+    shape[j + 2] = s * (r[6] * x + r[7] * y + r[8] * z) + tz;
   }
   return shape;
 }

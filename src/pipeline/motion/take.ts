@@ -111,6 +111,6 @@ export function planTake(photo: PhotoFaceGeometry, track: MotionTrack, options: 
   }
   const retarget = { expressionScale: variation.expressionScale };
   const target = (frame: MotionFrame) => retargetLandmarks(photo, frame, track.referenceAxes, retarget);
-  keepInFrame(frames, photo.landmarks, photo.size, options.width, options.height, target);
-  return { frames, targets: frames.map(target) };
+  const targets = keepInFrame(frames, photo.landmarks, photo.size, options.width, options.height, target);
+  return { frames, targets };
 }

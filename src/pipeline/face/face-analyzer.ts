@@ -4,7 +4,7 @@ import PQueue from 'p-queue';
 import { InputError, MemeError } from '../../errors.ts';
 import type { Face, FrameSequence, RgbImage } from '../types.ts';
 import { assertRgbImage, buildDetectionInput, type PassOptions } from './detection-input.ts';
-import { byLargestBox, toFace } from './face-convert.ts';
+import { byLargestBox, MESH_POINT_COUNT, toFace } from './face-convert.ts';
 import { bestMatch, normalizeDescriptor } from './face-match.ts';
 import { type TrackOptions, trackFrames } from './face-tracker.ts';
 import { type SceneObject, verdictFromObjects, verdictFromScores } from './human-check.ts';
@@ -29,6 +29,8 @@ export interface FaceAnalyzer {
   readonly loadMs: number;
   /** MediaPipe's face-mesh surface triangles over landmarks 0..467 (iris points excluded), 3 indices each. */
   readonly meshTriangles: Uint32Array;
+  /** Per landmark (478), its mirror image across the face's midline (itself on the midline). */
+  readonly meshMirror: Uint32Array;
   /** Waits for queued calls, then rejects new ones; the shared models stay loaded for other analyzers. */
   dispose(): Promise<void>;
 }
@@ -119,6 +121,27 @@ function meshTrianglesOf(runtime: HumanRuntime): Uint32Array {
   return Uint32Array.from(triangles);
 }
 
+/**
+ * The mesh's left-right partners, from human's canonical UV map (symmetric about u = 0.5): each point's partner is
+ * the point nearest its mirrored UV. The two irises (468–472, 473–477) mirror each other.
+ */
+function meshMirrorOf(runtime: HumanRuntime): Uint32Array {
+  const uv = runtime.human.faceUVMap as [number, number][] | undefined;
+  if (!uv || uv.length !== 468) throw new MemeError('INTERNAL', 'the face model has no UV map');
+  const mirror = new Uint32Array(MESH_POINT_COUNT);
+  uv.forEach(([u, v], j) => {
+    let best = j;
+    let bestDistance = Number.POSITIVE_INFINITY;
+    uv.forEach(([u2, v2], k) => {
+      const d = (1 - u - u2) ** 2 + (v - v2) ** 2;
+      if (d < bestDistance) [best, bestDistance] = [k, d];
+    });
+    mirror[j] = best;
+  });
+  for (let k = 0; k < 5; k++) [mirror[468 + k], mirror[473 + k]] = [473 + k, 468 + k];
+  return mirror;
+}
+
 export async function createFaceAnalyzer(options: FaceAnalyzerOptions = {}): Promise<FaceAnalyzer> {
   const maxFaces = options.maxFaces ?? 5;
   if (!Number.isInteger(maxFaces) || maxFaces < 1) throw new InputError('BAD_OPTION', `maxFaces must be a positive integer, got ${maxFaces}`);
@@ -152,6 +175,7 @@ export async function createFaceAnalyzer(options: FaceAnalyzerOptions = {}): Pro
   return {
     loadMs: runtime.loadMs,
     meshTriangles: meshTrianglesOf(runtime),
+    meshMirror: meshMirrorOf(runtime),
     detect: (image) => serial(() => detect(image)),
     analyze: (image) => serial(() => analyze(image)),
     describe: (image, face) => serial(() => describe(image, face)),

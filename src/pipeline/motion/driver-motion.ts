@@ -91,7 +91,7 @@ export async function analyseDriverMotion(frames: FrameSequence, faces: FaceAnal
   });
   // Head and expression from smoothed landmarks; the lids from the raw ones (a blink lasts a frame or two).
   const smoothed = smoothFaceTrack(raw, frames.fps, LANDMARK_SMOOTHING, frames.width, frames.height);
-  return extractMotion(smoothed, frames.fps, raw);
+  return extractMotion(smoothed, frames.fps, raw, faces.meshMirror);
 }
 
 /**

@@ -6,6 +6,7 @@ import { RIGID_POINTS } from './face-regions.ts';
 import { rebaseMouth } from './mouth-baseline.ts';
 import { faceAxes } from '../face/head-pose.ts';
 import { extractEyeMotion } from './eye-motion.ts';
+import { cleanExpressions } from './expression-cleanup.ts';
 import { allocateTrack, type MotionTrack, pickFrames, TRACK_ARRAY_FIELDS, valuesPerFrame } from './motion-track.ts';
 import { faceSize } from './face-signals.ts';
 import { fitSimilarity3, rotate3Transposed } from './rigid-fit.ts';
@@ -43,10 +44,11 @@ function copyFrame(track: MotionTrack, from: number, to: number): void {
 
 /**
  * Builds the track from smoothed faces: head motion and expression relative to the first face, the mouth
- * re-based by mouth-baseline.ts, the eyes from the unsmoothed `rawFaces` (eye-motion.ts; default: `faces`).
+ * re-based by mouth-baseline.ts, the eyes from the unsmoothed `rawFaces` (eye-motion.ts; default: `faces`); the
+ * turn's leftovers taken out of the expression (expression-cleanup.ts, mirroring with the mesh's `mirror` map).
  * Frames without a face copy their nearest earlier (or, at the start, later) neighbour.
  */
-export function extractMotion(faces: (Face | null)[], fps: number, rawFaces: (Face | null)[] = faces): MotionTrack {
+export function extractMotion(faces: (Face | null)[], fps: number, rawFaces: (Face | null)[] = faces, mirror?: ArrayLike<number>): MotionTrack {
   const firstIndex = faces.findIndex((f) => f !== null);
   if (firstIndex < 0) throw new InputError('NO_FACE', 'no face found in the driving clip', { where: 'driver' });
   const reference = faces[firstIndex]!;
@@ -63,6 +65,7 @@ export function extractMotion(faces: (Face | null)[], fps: number, rawFaces: (Fa
     if (track.found[i]) continue;
     copyFrame(track, i > firstIndex ? i - 1 : firstIndex, i);
   }
+  cleanExpressions(track, reference.landmarks, size, mirror);
   rebaseMouth(track, reference.landmarks, size);
   return track;
 }

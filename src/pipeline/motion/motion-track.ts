@@ -2,7 +2,7 @@
 // so it can be retargeted onto any photo. Data shape plus small accessors; extraction lives elsewhere.
 
 /** The analyser's version: bump it whenever extraction changes what a track holds (shipped tracks follow it). */
-export const MOTION_TRACK_VERSION = 2;
+export const MOTION_TRACK_VERSION = 3;
 
 export interface MotionTrack {
   version: number;

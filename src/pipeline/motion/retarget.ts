@@ -4,6 +4,7 @@
 // photo's, and its eyes as relative openness and iris shift fitted into the photo's own eyes. Pure geometry.
 import { faceAxes } from '../face/head-pose.ts';
 import { type EyeKeyPoints, IRIS_POINTS_PER_EYE, LEFT_EYE, LEFT_EYE_KEYS, RIGHT_EYE, RIGHT_EYE_KEYS, RIGID_POINTS } from './face-regions.ts';
+import { softenDepthRelief } from './depth-relief.ts';
 import { eyeOpenness, faceSize } from './face-signals.ts';
 import type { MotionFrame } from './motion-track.ts';
 import { centroid3 } from './rigid-fit.ts';
@@ -26,6 +27,7 @@ interface PhotoEye {
 }
 
 export interface PhotoFaceGeometry {
+  /** The photo's landmarks: x, y as detected, depth with its relief softened (depth-relief.ts). */
   landmarks: Float32Array;
   centre: [number, number, number];
   size: number;
@@ -44,13 +46,16 @@ function photoEye(landmarks: Float32Array, contour: readonly number[], keys: Eye
   return { keys, upper, lower, irisPoints, open: eyeOpenness(landmarks, keys) >= MIN_PHOTO_OPENNESS };
 }
 
-export function photoFaceGeometry(landmarks: Float32Array): PhotoFaceGeometry {
-  const withIris = landmarks.length / 3 > RIGHT_EYE_KEYS.iris;
+export function photoFaceGeometry(photoLandmarks: Float32Array): PhotoFaceGeometry {
+  const withIris = photoLandmarks.length / 3 > RIGHT_EYE_KEYS.iris;
+  const centre = centroid3(photoLandmarks, RIGID_POINTS);
+  const size = faceSize(photoLandmarks);
+  const landmarks = softenDepthRelief(photoLandmarks, centre, size);
   return {
     landmarks,
-    centre: centroid3(landmarks, RIGID_POINTS),
-    size: faceSize(landmarks),
-    axes: faceAxes(landmarks),
+    centre,
+    size,
+    axes: faceAxes(photoLandmarks),
     eyes: withIris ? [photoEye(landmarks, LEFT_EYE, LEFT_EYE_KEYS), photoEye(landmarks, RIGHT_EYE, RIGHT_EYE_KEYS)] : [],
   };
 }

@@ -108,7 +108,7 @@ describe('a take of a driver on a photo', () => {
     const yaws = take.targets.map((t) => headPoseFromLandmarks(t).yaw);
     const start = Math.round(takeVariation(seed).startFraction * 24);
     const k = takeVariation(seed).rotationScale;
-    expect(Math.abs(yaws[0] - headPoseFromLandmarks(face.landmarks).yaw)).toBeCloseTo(((30 * start) / 23) * k, -0.5);
+    expect(Math.abs(yaws[0] - headPoseFromLandmarks(photo.landmarks).yaw)).toBeCloseTo(((30 * start) / 23) * k, -0.5);
     // No jump anywhere, the wrap included: the glide back spreads the 30° return over several frames.
     const driverStep = (30 / 23) * k;
     for (let i = 1; i < yaws.length; i++) expect(Math.abs(yaws[i] - yaws[i - 1]), `frame ${i}`).toBeLessThan(driverStep * 4);

@@ -1,0 +1,81 @@
+// Takes what is not expression out of a driver's expression track. When the driver turns, the mesh guesses the
+// side of the face that is foreshortened (in the first frame or in this one), and the guess does not turn
+// rigidly with the head: the rigid fit leaves it over as "expression", up to 0.4 face sizes around the far eye
+// and brow, which tears a photo's eye apart. So (1) the side that was farther from the camera takes the mirror
+// image of the near side's expression, more so the further the head turned; (2) above the mouth, where real
+// expressions move landmarks little (brows, lids, cheeks), displacements are capped.
+import type { MotionTrack } from './motion-track.ts';
+
+/** Head turns (yaw change since the first frame, degrees) from which the far side is mirrored, and fully. */
+const MIRROR_FROM_DEG = 6;
+const MIRROR_FULL_DEG = 20;
+/** Largest displacement (face sizes) above the nose tip, and from the upper lip down (jaw, lips: gasps, laughs). */
+const UPPER_CAP = 0.12;
+const LOWER_CAP = 0.6;
+const NOSE_TIP = 4;
+const UPPER_LIP_TOP = 0;
+
+const clamp01 = (v: number) => Math.max(0, Math.min(1, v));
+
+/** Row-major 3×3 times a vector. */
+function apply(m: ArrayLike<number>, x: number, y: number, z: number, transpose: boolean): [number, number, number] {
+  return transpose
+    ? [m[0] * x + m[3] * y + m[6] * z, m[1] * x + m[4] * y + m[7] * z, m[2] * x + m[5] * y + m[8] * z]
+    : [m[0] * x + m[1] * y + m[2] * z, m[3] * x + m[4] * y + m[5] * z, m[6] * x + m[7] * y + m[8] * z];
+}
+
+/**
+ * `reference`: the first face's landmarks (pixels); `size` its face size; `mirror`: each landmark's partner
+ * across the midline (FaceAnalyzer.meshMirror), or none to skip the mirroring.
+ */
+export function cleanExpressions(track: MotionTrack, reference: Float32Array, size: number, mirror?: ArrayLike<number>): void {
+  const n = track.landmarkCount;
+  const axes = track.referenceAxes;
+  // Each landmark's side of the midline (head x) and how much it belongs to the mouth region.
+  let cx = 0;
+  let cy = 0;
+  for (let j = 0; j < n; j++) {
+    cx += reference[j * 3] / n;
+    cy += reference[j * 3 + 1] / n;
+  }
+  const side = new Float32Array(n);
+  const lowerShare = new Float32Array(n);
+  const noseY = reference[NOSE_TIP * 3 + 1];
+  const lipY = reference[UPPER_LIP_TOP * 3 + 1];
+  for (let j = 0; j < n; j++) {
+    const [hx] = apply(axes, reference[j * 3] - cx, reference[j * 3 + 1] - cy, 0, true);
+    side[j] = Math.abs(hx) < 0.05 * size ? 0 : Math.sign(hx);
+    lowerShare[j] = clamp01((reference[j * 3 + 1] - noseY) / (lipY - noseY || 1));
+  }
+  const firstYaw = track.poses[0];
+  const original = new Float32Array(n * 3);
+  for (let i = 0; i < track.frameCount; i++) {
+    const e = track.expressions.subarray(i * n * 3, (i + 1) * n * 3);
+    const yaw = track.poses[i * 3];
+    const weight = clamp01((Math.abs(yaw - firstYaw) - MIRROR_FROM_DEG) / (MIRROR_FULL_DEG - MIRROR_FROM_DEG));
+    // yaw > 0 turns the face to the image's right: its +x side recedes. The farther of the two frames decides.
+    const far = Math.sign(Math.abs(yaw) > Math.abs(firstYaw) ? yaw : firstYaw);
+    if (mirror && weight > 0 && far !== 0) {
+      original.set(e);
+      for (let j = 0; j < n; j++) {
+        const p = mirror[j];
+        if (side[j] !== far || p === j) continue;
+        // The partner's displacement in head coordinates, x flipped, back in camera coordinates.
+        const [hx, hy, hz] = apply(axes, original[p * 3], original[p * 3 + 1], original[p * 3 + 2], true);
+        const [mx, my, mz] = apply(axes, -hx, hy, hz, false);
+        e[j * 3] += (mx - e[j * 3]) * weight;
+        e[j * 3 + 1] += (my - e[j * 3 + 1]) * weight;
+        e[j * 3 + 2] += (mz - e[j * 3 + 2]) * weight;
+      }
+    }
+    for (let j = 0; j < n; j++) {
+      const cap = UPPER_CAP + (LOWER_CAP - UPPER_CAP) * lowerShare[j];
+      const length = Math.hypot(e[j * 3], e[j * 3 + 1], e[j * 3 + 2]);
+      if (length <= cap) continue;
+      const k = cap / length;
+      e[j * 3] *= k;
+      e[j * 3 + 1] *= k;
+      e[j * 3 + 2] *= k;
+    }
+  }
+}

@@ -127,7 +127,7 @@ function meshTrianglesOf(runtime: HumanRuntime): Uint32Array {
  */
 function meshMirrorOf(runtime: HumanRuntime): Uint32Array {
   const uv = runtime.human.faceUVMap as [number, number][] | undefined;
-  if (!uv || uv.length !== 468) throw new MemeError('INTERNAL', 'the face model has no UV map');
+  if (uv?.length !== 468) throw new MemeError('INTERNAL', 'the face model has no UV map');
   const mirror = new Uint32Array(MESH_POINT_COUNT);
   uv.forEach(([u, v], j) => {
     let best = j;

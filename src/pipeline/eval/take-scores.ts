@@ -20,7 +20,7 @@ const MIN_EYE_RANGE = 0.08;
 /** The border band whose stillness is measured, as a share of the shorter side. */
 const BORDER_BAND = 0.03;
 /** A photo whose face has less mean chroma than this (0..255) counts as black-and-white. */
-export const GREY_CHROMA = 6;
+const GREY_CHROMA = 6;
 
 export interface TakeScores {
   /** Pearson r between output and driver per head angle, and of the mouth opening. */

@@ -39,8 +39,7 @@ export interface EyeKeyPoints {
 /** The eye on the image's left for an upright frontal face (the subject's right eye). */
 export const LEFT_EYE_KEYS: EyeKeyPoints = { outer: 33, inner: 133, upper: 159, lower: 145, skin: [224, 229, 230], iris: 473 };
 export const RIGHT_EYE_KEYS: EyeKeyPoints = { outer: 263, inner: 362, upper: 386, lower: 374, skin: [444, 449, 450], iris: 468 };
-/** The iris landmarks, centre then four rim points per eye (468–472 and 473–477). */
-export const IRIS_FIRST = 468;
+/** The iris landmarks: centre then four rim points per eye (468–472 and 473–477). */
 export const IRIS_POINTS_PER_EYE = 5;
 
 /** MediaPipe with iris refinement has 478 points; without it 468. */

@@ -59,6 +59,15 @@ function sharedRuntime(): Promise<HumanRuntime> {
   return runtimePromise;
 }
 
+/**
+ * Runs `task` on the shared tfjs runtime, in turn with the face calls: other tfjs models (the warp engine's
+ * person segmenter) share the backend and must not interleave with human's cached frame state.
+ */
+export async function onSharedRuntime<T>(task: (runtime: HumanRuntime) => Promise<T> | T): Promise<T> {
+  const runtime = await sharedRuntime();
+  return inferenceQueue.add(async () => task(runtime)) as Promise<T>;
+}
+
 interface DetectedFace {
   face: Face;
   result: FaceResult;

@@ -17,6 +17,9 @@ export const FACE_OVAL: readonly number[] = [
 export const INNER_LIPS: readonly number[] = [
   78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308, 324, 318, 402, 317, 14, 87, 178, 88, 95,
 ];
+/** The mouth opening as 11 columns from corner to corner: upper inner-lip point k sits above lower point k. */
+export const INNER_LIP_UPPER: readonly number[] = INNER_LIPS.slice(0, INNER_LIPS.length / 2 + 1);
+export const INNER_LIP_LOWER: readonly number[] = [INNER_LIPS[0], ...INNER_LIPS.slice(INNER_LIPS.length / 2).reverse()];
 export const UPPER_INNER_LIP_MID = 13;
 export const LOWER_INNER_LIP_MID = 14;
 export const MOUTH_CORNERS: readonly [number, number] = [78, 308];

@@ -1,6 +1,8 @@
 // Piecewise-affine image warping: fills each destination triangle by sampling the source triangle it came
-// from (bilinear), nearest surface first through a z-buffer so folded regions of a turned head stay right.
+// from (bilinear colour and opacity) and laying it over the background plate, nearest surface first through a
+// z-buffer so folded regions of a turned head stay right.
 import type { RgbImage } from '../../types.ts';
+import type { PersonLayer } from './person-layer.ts';
 
 export interface WarpMesh {
   /** Source vertex positions [x0, y0, x1, y1, ...] in source pixels. */
@@ -12,29 +14,38 @@ export interface WarpMesh {
 /** Source offsets below this (pixels) are treated as no motion at all. */
 const SNAP_PX = 0.35;
 
-/** Bilinear RGB sample at a fractional position (clamped to the image). */
-function sampleInto(src: RgbImage, x: number, y: number, out: Uint8Array, offset: number): void {
+/**
+ * Bilinear sample of `src` at (x, y) (clamped to the image) laid over `out` at byte offset `o` with opacity
+ * `alpha` sampled the same way, or 1 when `alpha` is null (a solid triangle). Returns the opacity used.
+ */
+function sampleOver(src: RgbImage, alpha: Uint8Array | null, x: number, y: number, out: Uint8Array, o: number): number {
   const maxX = src.width - 1;
   const maxY = src.height - 1;
-  const cx = x < 0 ? 0 : Math.min(x , maxX);
-  const cy = y < 0 ? 0 : Math.min(y , maxY);
+  const cx = x < 0 ? 0 : Math.min(x, maxX);
+  const cy = y < 0 ? 0 : Math.min(y, maxY);
   const x0 = cx | 0;
   const y0 = cy | 0;
-  const x1 = x0 < maxX ? x0 + 1 : x0;
-  const y1 = y0 < maxY ? y0 + 1 : y0;
+  const p00 = y0 * src.width + x0;
+  const dx = x0 < maxX ? 1 : 0;
+  const dy = y0 < maxY ? src.width : 0;
   const fx = cx - x0;
   const fy = cy - y0;
-  const d = src.data;
-  const w = src.width;
-  const i00 = (y0 * w + x0) * 3;
-  const i10 = (y0 * w + x1) * 3;
-  const i01 = (y1 * w + x0) * 3;
-  const i11 = (y1 * w + x1) * 3;
-  for (let c = 0; c < 3; c++) {
-    const top = d[i00 + c] + (d[i10 + c] - d[i00 + c]) * fx;
-    const bottom = d[i01 + c] + (d[i11 + c] - d[i01 + c]) * fx;
-    out[offset + c] = top + (bottom - top) * fy + 0.5;
+  const w11 = fx * fy;
+  const w10 = fx - w11;
+  const w01 = fy - w11;
+  const w00 = 1 - fx - w01;
+  let opacity = 1;
+  if (alpha) {
+    opacity = (alpha[p00] * w00 + alpha[p00 + dx] * w10 + alpha[p00 + dy] * w01 + alpha[p00 + dx + dy] * w11) / 255;
+    if (opacity <= 0) return 0;
   }
+  const d = src.data;
+  const i00 = p00 * 3, i10 = (p00 + dx) * 3, i01 = (p00 + dy) * 3, i11 = (p00 + dx + dy) * 3;
+  for (let c = 0; c < 3; c++) {
+    const v = d[i00 + c] * w00 + d[i10 + c] * w10 + d[i01 + c] * w01 + d[i11 + c] * w11;
+    out[o + c] = opacity === 1 ? v + 0.5 : out[o + c] + (v - out[o + c]) * opacity + 0.5;
+  }
+  return opacity;
 }
 
 function vertexStill(s: Float32Array, dst: Float32Array, v: number): boolean {
@@ -59,19 +70,25 @@ function rowTo(k: number, m: number): number {
 }
 
 /**
- * Warps `src` into `out` (already holding a copy of src) for destination vertices `dst` with depths `depth`
- * (smaller = nearer). Triangles that do not move are skipped: their pixels already match.
+ * Warps the person layer of `src` into `out` (already holding the background plate: the photo with the hole
+ * the head may uncover painted over) for destination vertices `dst` with depths `depth` (smaller = nearer).
+ * Triangles that do not move and cover no hole are skipped (their pixels already match the photo), and so are
+ * triangles over transparent background only.
  */
-export function warpTriangles(src: RgbImage, out: Uint8Array, zBuffer: Float32Array, mesh: WarpMesh, dst: Float32Array, depth: Float32Array): void {
+export function warpTriangles(src: RgbImage, out: Uint8Array, zBuffer: Float32Array, mesh: WarpMesh, dst: Float32Array, depth: Float32Array, layer: PersonLayer): void {
   const { width, height } = src;
+  const { alpha, hole } = layer;
   zBuffer.fill(Number.POSITIVE_INFINITY);
   const tris = mesh.triangles;
   const s = mesh.source;
   for (let t = 0; t < tris.length; t += 3) {
+    const index = t / 3;
+    if (!layer.opaque[index]) continue;
     const a = tris[t];
     const b = tris[t + 1];
     const c = tris[t + 2];
-    if (vertexStill(s, dst, a) && vertexStill(s, dst, b) && vertexStill(s, dst, c)) continue;
+    if (!layer.coversHole[index] && vertexStill(s, dst, a) && vertexStill(s, dst, b) && vertexStill(s, dst, c)) continue;
+    const triangleAlpha = layer.solid[index] ? null : alpha;
     const ax = dst[a * 2], ay = dst[a * 2 + 1], bx = dst[b * 2], by = dst[b * 2 + 1], cx = dst[c * 2], cy = dst[c * 2 + 1];
     const area = (bx - ax) * (cy - ay) - (cx - ax) * (by - ay);
     if (Math.abs(area) < 1e-6) continue;
@@ -82,34 +99,46 @@ export function warpTriangles(src: RgbImage, out: Uint8Array, zBuffer: Float32Ar
     const maxY = Math.min(height - 1, Math.ceil(Math.max(ay, by, cy)));
     const za = depth[a], zb = depth[b], zc = depth[c];
     const sax = s[a * 2], say = s[a * 2 + 1], sbx = s[b * 2], sby = s[b * 2 + 1], scx = s[c * 2], scy = s[c * 2 + 1];
-    // wb and wc are linear in x along a row: kb·x + mb, kc·x + mc; wa = 1 − wb − wc.
+    // The weights are linear in x along a row (w = k·x + m), and so are depth and source position.
     const kb = (cy - ay) * inv;
     const kc = -(by - ay) * inv;
+    const ka = -kb - kc;
+    const kz = ka * za + kb * zb + kc * zc;
+    const ksx = ka * sax + kb * sbx + kc * scx;
+    const ksy = ka * say + kb * sby + kc * scy;
     for (let y = minY; y <= maxY; y++) {
       const mb = (-ax * (cy - ay) - (cx - ax) * (y - ay)) * inv;
       const mc = ((bx - ax) * (y - ay) + ax * (by - ay)) * inv;
-      const ka = -kb - kc;
       const ma = 1 - mb - mc;
       const x0 = Math.max(minX, rowFrom(kb, mb), rowFrom(kc, mc), rowFrom(ka, ma));
       const x1 = Math.min(maxX, rowTo(kb, mb), rowTo(kc, mc), rowTo(ka, ma));
+      const mz = ma * za + mb * zb + mc * zc;
+      const msx = ma * sax + mb * sbx + mc * scx;
+      const msy = ma * say + mb * sby + mc * scy;
+      const row = y * width;
       for (let x = x0; x <= x1; x++) {
-        // Barycentric weights of pixel (x, y) in the destination triangle.
-        const wb = ((x - ax) * (cy - ay) - (cx - ax) * (y - ay)) * inv;
-        const wc = ((bx - ax) * (y - ay) - (x - ax) * (by - ay)) * inv;
-        const wa = 1 - wb - wc;
+        const wb = kb * x + mb;
+        const wc = kc * x + mc;
+        const wa = ka * x + ma;
         if (wa < -EDGE_EPS || wb < -EDGE_EPS || wc < -EDGE_EPS) continue;
-        const pixel = y * width + x;
-        const z = wa * za + wb * zb + wc * zc;
+        const pixel = row + x;
+        const z = kz * x + mz;
         if (z >= zBuffer[pixel]) continue;
-        zBuffer[pixel] = z;
-        const sx = wa * sax + wb * sbx + wc * scx;
-        const sy = wa * say + wb * sby + wc * scy;
+        const sx = ksx * x + msx;
+        const sy = ksy * x + msy;
         if (Math.abs(sx - x) < SNAP_PX && Math.abs(sy - y) < SNAP_PX) {
-          // Barely moved: keep the photo's own pixel (out already holds it), so still areas stay bit-identical
-          // from frame to frame and GIF frame differencing can skip them.
+          // Barely moved: the photo's own pixel, exactly, so still areas stay bit-identical from frame to frame
+          // (GIF frame differencing skips them). Outside the hole `out` already holds it.
+          const opacity = triangleAlpha ? alpha[pixel] / 255 : 1;
+          if (opacity > 0) zBuffer[pixel] = z;
+          if (hole[pixel] && opacity > 0) {
+            const o = pixel * 3;
+            for (let k = 0; k < 3; k++) out[o + k] = out[o + k] + (src.data[o + k] - out[o + k]) * opacity + 0.5;
+          }
           continue;
         }
-        sampleInto(src, sx, sy, out, pixel * 3);
+        // Any pixel drawn claims its depth, so one shared by two triangles' edges is not blended twice.
+        if (sampleOver(src, triangleAlpha, sx, sy, out, pixel * 3) > 0) zBuffer[pixel] = z;
       }
     }
   }

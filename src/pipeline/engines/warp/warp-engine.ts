@@ -7,17 +7,22 @@ import type { FrameSequence } from '../../types.ts';
 import type { Engine, EngineDriver, EngineOptions, EngineReference, EngineRun } from '../engine.ts';
 import { paintEyelids } from './eyelids.ts';
 import { innerMouthArea, mouthInteriorOpacity, paintMouthInterior } from './mouth-interior.ts';
+import { type PersonSegmenter, sharedPersonSegmenter } from './person-segmenter.ts';
+import { photoSetupSource } from './photo-setup.ts';
 import { warpTriangles } from './rasterize-triangles.ts';
-import { buildPhotoWarpMesh, destinationVertices } from './warp-mesh.ts';
+import { destinationVertices } from './warp-mesh.ts';
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface WarpEngineOptions {
   /** The landmark model's surface triangles (face analyzer's meshTriangles); Delaunay when absent. */
   faceTriangles?: ArrayLike<number>;
+  /** Tells person from background (default: the selfie model on the shared face runtime). */
+  segmenter?: PersonSegmenter;
 }
 
 export function createWarpEngine(options: WarpEngineOptions = {}): Engine {
+  const setupOf = photoSetupSource(options.segmenter ?? sharedPersonSegmenter(), options.faceTriangles);
   return {
     name: 'warp',
     needs: { motionTrack: true },
@@ -28,7 +33,7 @@ export function createWarpEngine(options: WarpEngineOptions = {}): Engine {
       const photo = photoFaceGeometry(face.landmarks);
       // The motion side plans every frame (seeded variation, full-strength head motion kept in the picture).
       const take = planTake(photo, track, { width: image.width, height: image.height, fps: driver.fps, seed: engineOptions.seed });
-      const mesh = buildPhotoWarpMesh(photo, image.width, image.height, options.faceTriangles);
+      const { mesh, layer, regions } = await setupOf(image, face);
       const sourceMouthArea = innerMouthArea(face.landmarks, 3);
       const dstXY = new Float32Array(mesh.vertexCount * 2);
       const dstDepth = new Float32Array(mesh.vertexCount);
@@ -36,11 +41,10 @@ export function createWarpEngine(options: WarpEngineOptions = {}): Engine {
       const frames: Uint8Array[] = [];
       for (let i = 0; i < take.frames.length; i++) {
         throwIfAborted(run.signal);
-        const frame = take.frames[i];
         const target = take.targets[i];
-        destinationVertices(mesh, photo, target, frame, dstXY, dstDepth);
-        const out = Uint8Array.from(image.data);
-        warpTriangles(image, out, zBuffer, mesh, dstXY, dstDepth);
+        destinationVertices(mesh, photo.landmarks, target, dstXY, dstDepth);
+        const out = Uint8Array.from(regions.plate);
+        warpTriangles(image, out, zBuffer, mesh, dstXY, dstDepth, layer);
         const mouthOpacity = mouthInteriorOpacity(sourceMouthArea, innerMouthArea(target, 3), photo.size);
         paintMouthInterior(out, image.width, image.height, target, mouthOpacity);
         paintEyelids(out, image, face.landmarks, target);

@@ -1,173 +1,145 @@
-// The warp mesh of one photo: face landmarks, a head ring that follows the head's rigid motion (hair, ears,
-// chin), an outer ring and the image border that stay put, all triangulated once (Delaunay) on the photo.
-import Delaunator from 'delaunator';
-import { FACE_OVAL, INNER_LIPS, LEFT_EYE, MESH_POINTS, RIGHT_EYE } from '../../motion/face-regions.ts';
-import type { MotionFrame } from '../../motion/motion-track.ts';
-import type { PhotoFaceGeometry } from '../../motion/retarget.ts';
-import { rotate3 } from '../../motion/rigid-fit.ts';
+// The warp mesh of one photo: the face landmarks plus a grid over the rest of the picture, triangulated once.
+// Face vertices go where the retargeted landmarks go; each grid vertex follows the head's rigid motion (fitted
+// each frame to how the face moved) by its head share (head-regions.ts), plus, near the face, the expression
+// of the nearest face-oval point. Face, hair, neck and body thus move as one continuous sheet (no seam at the
+// hairline, no torn hair) while shoulders, body and the picture's border stay put.
+import { FACE_OVAL, RIGID_POINTS } from '../../motion/face-regions.ts';
+import { fitSimilarity3, rotate3 } from '../../motion/rigid-fit.ts';
+import { triangulate } from './face-triangles.ts';
+import { borderMargin, borderPin, type HeadFrame, headShare } from './head-regions.ts';
 import type { WarpMesh } from './rasterize-triangles.ts';
 
-/** How far out the rings sit, as multiples of the centre→oval distance. */
-const HEAD_RING_SCALE = 1.35;
-const OUTER_RING_SCALE = 2.3;
-/** Share of the head's rigid motion that the head ring follows (hair and neck lag a little). */
-const HEAD_RING_FOLLOW = 0.85;
-const BORDER_STEPS = 4;
+/** Grid spacing in face heights (clamped to GRID_MIN_PX..GRID_MAX_PX). */
+const GRID_STEP = 1 / 8;
+const GRID_MIN_PX = 10;
+const GRID_MAX_PX = 48;
+/** How far (in face heights) the oval's expression (an opening jaw) carries into the neck and hair around it. */
+const EXPRESSION_REACH = 0.3;
 
 export interface PhotoWarpMesh extends WarpMesh {
   faceCount: number;
-  /** Head-ring vertices occupy [faceCount, faceCount + headRing.length / 3). */
-  headRing: Float32Array;
   vertexCount: number;
-  /** Depth given to vertices that never move: far behind the face. */
-  backgroundDepth: number;
+  /** Per vertex: share of the head's motion it follows (0 at the border). */
+  share: Float32Array;
+  /** Per vertex: depth in the photo (smaller = nearer); face vertices their landmark z, others a head model. */
+  depth: Float32Array;
+  /** Per grid vertex (vertex − faceCount): position in FACE_OVAL of its nearest oval landmark. */
+  ovalNear: Uint8Array;
+  /** Per grid vertex: how much of that landmark's expression displacement it takes. */
+  ovalPull: Float32Array;
 }
 
-function ringAround(photo: PhotoFaceGeometry, scale: number): Float32Array {
-  const { landmarks, centre } = photo;
-  const ring = new Float32Array(FACE_OVAL.length * 3);
-  FACE_OVAL.forEach((i, k) => {
-    ring[k * 3] = centre[0] + (landmarks[i * 3] - centre[0]) * scale;
-    ring[k * 3 + 1] = centre[1] + (landmarks[i * 3 + 1] - centre[1]) * scale;
-    ring[k * 3 + 2] = landmarks[i * 3 + 2]; // the ring turns with the oval it extends
-  });
-  return ring;
+function gridStops(size: number, step: number): number[] {
+  const stops: number[] = [];
+  for (let v = 0; v < size - 1 - step / 2; v += step) stops.push(v);
+  stops.push(size - 1);
+  return stops;
 }
 
-function borderPoints(width: number, height: number): number[] {
-  const points: number[] = [];
-  for (let k = 0; k < BORDER_STEPS; k++) {
-    const f = k / BORDER_STEPS;
-    points.push(f * (width - 1), 0, width - 1, f * (height - 1), (1 - f) * (width - 1), height - 1, 0, (1 - f) * (height - 1));
-  }
-  return points;
-}
-
-/** Triangles closing the mouth opening (the face mesh leaves it open): a strip between the inner lips. */
-export function mouthStrip(): number[] {
-  const half = INNER_LIPS.length / 2;
-  const upper = INNER_LIPS.slice(0, half + 1); // corner → corner along the upper lip
-  const lower = [INNER_LIPS[0], ...INNER_LIPS.slice(half).reverse()]; // the same corners along the lower lip
-  const triangles: number[] = [];
-  for (let k = 0; k < half; k++) {
-    if (upper[k] !== lower[k]) triangles.push(upper[k], upper[k + 1], lower[k]);
-    if (upper[k + 1] !== lower[k + 1]) triangles.push(lower[k], upper[k + 1], lower[k + 1]);
-  }
-  return triangles;
-}
-
-const IRIS_POINTS = 5;
-/** The iris landmarks (centre + 4 rim points) come after the 468 mesh points, one eye's five at a time. */
-function irisNearest(source: Float32Array, eye: readonly number[]): number[] {
-  const centre = (ids: readonly number[], axis: number) => ids.reduce((sum, i) => sum + source[i * 2 + axis], 0) / ids.length;
-  const [ex, ey] = [centre(eye, 0), centre(eye, 1)];
-  const groups = [0, 1].map((k) => Array.from({ length: IRIS_POINTS }, (_, j) => MESH_POINTS - 2 * IRIS_POINTS + k * IRIS_POINTS + j));
-  const distance = (ids: number[]) => Math.hypot(centre(ids, 0) - ex, centre(ids, 1) - ey);
-  return distance(groups[0]) < distance(groups[1]) ? groups[0] : groups[1];
-}
-
-function insideContour(source: Float32Array, contour: readonly number[], x: number, y: number): boolean {
+/** Distance from (x, y) to the oval polyline, and whether the point lies inside it. */
+function ovalDistance(ox: number[], oy: number[], x: number, y: number): { distance: number; inside: boolean; nearest: number } {
+  let best = Number.POSITIVE_INFINITY;
+  let nearest = 0;
   let inside = false;
-  for (let k = 0, j = contour.length - 1; k < contour.length; j = k++) {
-    const xi = source[contour[k] * 2], yi = source[contour[k] * 2 + 1], xj = source[contour[j] * 2], yj = source[contour[j] * 2 + 1];
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  for (let k = 0, j = ox.length - 1; k < ox.length; j = k++) {
+    if (oy[k] > y !== oy[j] > y && x < ((ox[j] - ox[k]) * (y - oy[k])) / (oy[j] - oy[k]) + ox[k]) inside = !inside;
+    const ex = ox[k] - ox[j], ey = oy[k] - oy[j];
+    const t = Math.max(0, Math.min(1, ((x - ox[j]) * ex + (y - oy[j]) * ey) / (ex * ex + ey * ey || 1)));
+    const d = Math.hypot(ox[j] + t * ex - x, oy[j] + t * ey - y);
+    if (d < best) [best, nearest] = [d, t < 0.5 ? j : k];
   }
-  return inside;
+  return { distance: best, inside, nearest };
 }
 
 /**
- * The eye opening re-triangulated with the iris landmarks inside it, so the driver's gaze moves the iris
- * (the face mesh alone spans the eye with lid-to-lid triangles and ignores the iris points).
+ * Depth of a point `distance` px outside the oval, next to oval landmark depth `ovalZ`: from the face's edge the
+ * head curves back to its silhouette plane (the ears' depth) over one head radius; the body lies behind it.
  */
-function eyeWithIris(source: Float32Array, eye: readonly number[]): number[] {
-  const ids = [...eye, ...irisNearest(source, eye)];
-  const local = new Delaunator(Float64Array.from(ids.flatMap((v) => [source[v * 2], source[v * 2 + 1]]))).triangles;
-  const triangles: number[] = [];
-  for (let t = 0; t < local.length; t += 3) {
-    const [a, b, c] = [ids[local[t]], ids[local[t + 1]], ids[local[t + 2]]];
-    const cx = (source[a * 2] + source[b * 2] + source[c * 2]) / 3;
-    const cy = (source[a * 2 + 1] + source[b * 2 + 1] + source[c * 2 + 1]) / 3;
-    if (insideContour(source, eye, cx, cy)) triangles.push(a, b, c);
-  }
-  return triangles;
+function pointDepth(head: HeadFrame, ovalZ: number, distance: number, share: number): number {
+  const silhouette = head.middle[2];
+  const onHead = ovalZ < silhouette ? ovalZ + (silhouette - ovalZ) * Math.min(1, distance / head.halfWidth) : ovalZ;
+  const body = silhouette + head.halfWidth;
+  return body + (onHead - body) * share;
 }
 
-/**
- * With the landmark model's own surface triangles the face folds like a surface when the head turns.
- * Delaunay over the oval, rings and border fills the rest; its triangles across the face lie deeper than
- * the face surface, so they only show through gaps the folded surface leaves.
- */
-function triangulate(source: Float32Array, faceCount: number, faceTriangles?: ArrayLike<number>): Uint32Array {
-  if (!faceTriangles) return Uint32Array.from(new Delaunator(Float64Array.from(source)).triangles);
-  const outerIds = [...FACE_OVAL, ...Array.from({ length: source.length / 2 - faceCount }, (_, k) => faceCount + k)];
-  const coords = Float64Array.from(outerIds.flatMap((v) => [source[v * 2], source[v * 2 + 1]]));
-  const outer = new Delaunator(coords).triangles;
-  const eyes = faceCount >= MESH_POINTS ? [LEFT_EYE, RIGHT_EYE] : [];
-  const inEye = (a: number, b: number, c: number) => eyes.some((eye) => eye.includes(a) && eye.includes(b) && eye.includes(c));
-  const triangles: number[] = [];
-  for (let t = 0; t < faceTriangles.length; t += 3) {
-    const [a, b, c] = [faceTriangles[t], faceTriangles[t + 1], faceTriangles[t + 2]];
-    if (!inEye(a, b, c)) triangles.push(a, b, c);
+export function buildPhotoWarpMesh(landmarks: Float32Array, head: HeadFrame, width: number, height: number, faceTriangles?: ArrayLike<number>): PhotoWarpMesh {
+  const faceCount = landmarks.length / 3;
+  const margin = borderMargin(head);
+  const step = Math.min(GRID_MAX_PX, Math.max(GRID_MIN_PX, Math.round(head.height * GRID_STEP)));
+  const ox = FACE_OVAL.map((i) => landmarks[i * 3]);
+  const oy = FACE_OVAL.map((i) => landmarks[i * 3 + 1]);
+  const grid: { x: number; y: number; distance: number; nearest: number }[] = [];
+  for (const y of gridStops(height, step)) {
+    for (const x of gridStops(width, step)) {
+      const { distance, inside, nearest } = ovalDistance(ox, oy, x, y);
+      if (!inside && distance >= step / 2) grid.push({ x, y, distance, nearest });
+    }
   }
-  triangles.push(...mouthStrip());
-  for (const eye of eyes) triangles.push(...eyeWithIris(source, eye));
-  for (const v of outer) triangles.push(outerIds[v]);
-  return Uint32Array.from(triangles);
-}
-
-export function buildPhotoWarpMesh(photo: PhotoFaceGeometry, width: number, height: number, faceTriangles?: ArrayLike<number>): PhotoWarpMesh {
-  const faceCount = photo.landmarks.length / 3;
-  const headRing = ringAround(photo, HEAD_RING_SCALE);
-  const outerRing = ringAround(photo, OUTER_RING_SCALE);
-  // Outer-ring points past the edge are pulled onto it, so the band between face and border stays pinned.
-  const fixed = borderPoints(width, height);
-  const seen = new Set<string>();
-  for (let k = 0; k < outerRing.length; k += 3) {
-    const x = Math.round(Math.min(width - 1, Math.max(0, outerRing[k])));
-    const y = Math.round(Math.min(height - 1, Math.max(0, outerRing[k + 1])));
-    if (!seen.has(`${x},${y}`)) fixed.push(x, y);
-    seen.add(`${x},${y}`);
-  }
-
-  const vertexCount = faceCount + headRing.length / 3 + fixed.length / 2;
+  const vertexCount = faceCount + grid.length;
   const source = new Float32Array(vertexCount * 2);
+  const share = new Float32Array(vertexCount);
+  const depth = new Float32Array(vertexCount);
   for (let j = 0; j < faceCount; j++) {
-    source[j * 2] = photo.landmarks[j * 3];
-    source[j * 2 + 1] = photo.landmarks[j * 3 + 1];
+    const [x, y] = [landmarks[j * 3], landmarks[j * 3 + 1]];
+    source.set([x, y], j * 2);
+    share[j] = borderPin(x, y, width, height, margin);
+    depth[j] = landmarks[j * 3 + 2];
   }
-  for (let k = 0; k < headRing.length / 3; k++) {
-    source[(faceCount + k) * 2] = headRing[k * 3];
-    source[(faceCount + k) * 2 + 1] = headRing[k * 3 + 1];
-  }
-  source.set(fixed, (faceCount + headRing.length / 3) * 2);
+  const ovalNear = new Uint8Array(grid.length);
+  const ovalPull = new Float32Array(grid.length);
+  grid.forEach(({ x, y, distance, nearest }, k) => {
+    const v = faceCount + k;
+    source.set([x, y], v * 2);
+    share[v] = headShare(head, x, y) * borderPin(x, y, width, height, margin);
+    depth[v] = pointDepth(head, landmarks[FACE_OVAL[nearest] * 3 + 2], distance, share[v]);
+    ovalNear[k] = nearest;
+    ovalPull[k] = Math.exp(-((distance / (EXPRESSION_REACH * head.height)) ** 2));
+  });
   const triangles = triangulate(source, faceCount, faceTriangles);
-  return { source, triangles, faceCount, headRing, vertexCount, backgroundDepth: photo.centre[2] + photo.size * 4 };
+  return { source, triangles, faceCount, vertexCount, share, depth, ovalNear, ovalPull };
 }
 
 /**
- * Destination vertex positions and depths for one frame, given the retargeted face landmarks.
- * The head ring follows the frame's rigid head motion; everything else keeps its source position.
+ * Destination positions and depths of every vertex for one frame, given the photo's landmarks and their
+ * retargeted positions (both xyz). The head's rigid motion is the similarity that best maps the photo's rigid
+ * points onto the target's, so the grid agrees with whatever the retargeting did to the face.
  */
-export function destinationVertices(mesh: PhotoWarpMesh, photo: PhotoFaceGeometry, target: Float32Array, frame: MotionFrame, outXY: Float32Array, outDepth: Float32Array): void {
-  const { faceCount, headRing } = mesh;
+export function destinationVertices(mesh: PhotoWarpMesh, landmarks: Float32Array, target: Float32Array, outXY: Float32Array, outDepth: Float32Array): void {
+  const { faceCount, share, depth, source } = mesh;
   for (let j = 0; j < faceCount; j++) {
-    outXY[j * 2] = target[j * 3];
-    outXY[j * 2 + 1] = target[j * 3 + 1];
+    const s = share[j];
+    outXY[j * 2] = landmarks[j * 3] + (target[j * 3] - landmarks[j * 3]) * s;
+    outXY[j * 2 + 1] = landmarks[j * 3 + 1] + (target[j * 3 + 1] - landmarks[j * 3 + 1]) * s;
     outDepth[j] = target[j * 3 + 2];
   }
-  const { centre, size } = photo;
-  for (let k = 0; k < headRing.length / 3; k++) {
-    const [rx, ry, rz] = rotate3(frame.rotation, headRing[k * 3] - centre[0], headRing[k * 3 + 1] - centre[1], headRing[k * 3 + 2] - centre[2]);
-    const movedX = frame.scale * rx + centre[0] + frame.translation[0] * size;
-    const movedY = frame.scale * ry + centre[1] + frame.translation[1] * size;
-    const v = faceCount + k;
-    outXY[v * 2] = headRing[k * 3] + (movedX - headRing[k * 3]) * HEAD_RING_FOLLOW;
-    outXY[v * 2 + 1] = headRing[k * 3 + 1] + (movedY - headRing[k * 3 + 1]) * HEAD_RING_FOLLOW;
-    outDepth[v] = centre[2] + rz + size; // behind the face surface it surrounds
-  }
-  for (let v = faceCount + headRing.length / 3; v < mesh.vertexCount; v++) {
-    outXY[v * 2] = mesh.source[v * 2];
-    outXY[v * 2 + 1] = mesh.source[v * 2 + 1];
-    outDepth[v] = mesh.backgroundDepth;
+  const fit = fitSimilarity3(landmarks, target, RIGID_POINTS);
+  const [sx, sy, sz] = fit.sourceCentroid;
+  const [tx, ty, tz] = fit.targetCentroid;
+  const rigid = (x: number, y: number, z: number) => {
+    const [rx, ry, rz] = rotate3(fit.rotation, x - sx, y - sy, z - sz);
+    return [fit.scale * rx + tx, fit.scale * ry + ty, fit.scale * rz + tz];
+  };
+  // What expression adds to each oval point on top of the rigid motion (an opening jaw, puffed cheeks).
+  const expression = new Float32Array(FACE_OVAL.length * 3);
+  FACE_OVAL.forEach((i, k) => {
+    const moved = rigid(landmarks[i * 3], landmarks[i * 3 + 1], landmarks[i * 3 + 2]);
+    for (let c = 0; c < 3; c++) expression[k * 3 + c] = target[i * 3 + c] - moved[c];
+  });
+  for (let v = faceCount; v < mesh.vertexCount; v++) {
+    const s = share[v];
+    const [x, y, z] = [source[v * 2], source[v * 2 + 1], depth[v]];
+    if (s <= 0) {
+      outXY[v * 2] = x;
+      outXY[v * 2 + 1] = y;
+      outDepth[v] = z;
+      continue;
+    }
+    const k = v - faceCount;
+    const pull = mesh.ovalPull[k];
+    const e = mesh.ovalNear[k] * 3;
+    const [mx, my, mz] = rigid(x, y, z);
+    outXY[v * 2] = x + (mx + pull * expression[e] - x) * s;
+    outXY[v * 2 + 1] = y + (my + pull * expression[e + 1] - y) * s;
+    outDepth[v] = z + (mz + pull * expression[e + 2] - z) * s;
   }
 }

@@ -1,6 +1,8 @@
 // warpTriangles against a plain reference rasterizer (every pixel of each triangle's bounding box, the same
-// inclusion and depth tests): the row-narrowed scan must write exactly the same pixels with the same values.
+// inclusion and depth tests): the row-narrowed scan must write exactly the same pixels with the same values;
+// and the person layer: opacity blends over the background plate, the hole is always composited.
 import { describe, expect, it } from 'vitest';
+import { personLayer } from '../../../../src/pipeline/engines/warp/person-layer.ts';
 import { type WarpMesh, warpTriangles } from '../../../../src/pipeline/engines/warp/rasterize-triangles.ts';
 import type { RgbImage } from '../../../../src/pipeline/types.ts';
 
@@ -71,7 +73,8 @@ describe('warpTriangles', () => {
     const mesh: WarpMesh = { source, triangles: Uint32Array.from({ length: count * 3 }, (_, i) => i) };
 
     const out = new Uint8Array(src.data);
-    warpTriangles(src, out, new Float32Array(WIDTH * HEIGHT), mesh, dst, depth);
+    const opaque = personLayer(mesh, new Uint8Array(WIDTH * HEIGHT).fill(255), new Uint8Array(WIDTH * HEIGHT), WIDTH, HEIGHT);
+    warpTriangles(src, out, new Float32Array(WIDTH * HEIGHT), mesh, dst, depth, opaque);
 
     const expected = reference(src.data, mesh, dst, depth);
     let written = 0;
@@ -80,5 +83,45 @@ describe('warpTriangles', () => {
       expect([...out.subarray(p * 3, p * 3 + 3)], `pixel ${p % WIDTH},${Math.floor(p / WIDTH)}`).toEqual([...expected.subarray(p * 3, p * 3 + 3)]);
     }
     expect(written).toBeGreaterThan(WIDTH * HEIGHT * 0.4);
+  });
+
+  /** A 20×20 photo of one colour, as two triangles covering it, moved right by `shift` pixels. */
+  function square(shift: number) {
+    const size = 20;
+    const src: RgbImage = { width: size, height: size, data: new Uint8Array(size * size * 3) };
+    for (let p = 0; p < size * size; p++) src.data.set([200, 100, 50], p * 3);
+    const source = Float32Array.from([0, 0, size - 1, 0, size - 1, size - 1, 0, size - 1]);
+    const mesh: WarpMesh = { source, triangles: Uint32Array.from([0, 1, 2, 0, 2, 3]) };
+    const dst = source.map((v, i) => (i % 2 === 0 ? v + shift : v));
+    return { size, src, mesh, dst, depth: new Float32Array(4) };
+  }
+
+  it('lays the person over the background plate by its opacity; a transparent source leaves the plate', () => {
+    const { size, src, mesh, dst, depth } = square(3);
+    const alpha = new Uint8Array(size * size);
+    for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) alpha[y * size + x] = x < 8 ? 255 : x < 14 ? 64 : 0;
+    const layer = personLayer(mesh, alpha, new Uint8Array(size * size), size, size);
+    const out = new Uint8Array(size * size * 3).fill(10); // the plate
+    warpTriangles(src, out, new Float32Array(size * size), mesh, dst, depth, layer);
+    const at = (x: number) => [...out.subarray((10 * size + x) * 3, (10 * size + x) * 3 + 3)];
+    expect(at(5)).toEqual([200, 100, 50]); // from source x = 2: opaque
+    expect(at(13)).toEqual([58, 33, 20]); // from source x = 10: 64/255 of the colour over the plate
+    expect(at(19)).toEqual([10, 10, 10]); // from source x = 16: transparent, the plate shows
+    expect(at(1)).toEqual([10, 10, 10]); // nothing moved here
+  });
+
+  it('composites the hole while the mesh stands still and leaves the rest of a still mesh alone', () => {
+    const { size, src, mesh, depth } = square(0);
+    const alpha = new Uint8Array(size * size).fill(255);
+    alpha[5 * size + 6] = 128;
+    const hole = new Uint8Array(size * size);
+    hole[5 * size + 5] = 1;
+    hole[5 * size + 6] = 1;
+    const out = new Uint8Array(size * size * 3).fill(10);
+    warpTriangles(src, out, new Float32Array(size * size), mesh, mesh.source, depth, personLayer(mesh, alpha, hole, size, size));
+    expect([...out.subarray((5 * size + 5) * 3, (5 * size + 5) * 3 + 3)]).toEqual([200, 100, 50]);
+    expect([...out.subarray((5 * size + 6) * 3, (5 * size + 6) * 3 + 3)]).toEqual([105, 55, 30]);
+    // Outside the hole a still pixel is the plate's (which equals the photo there in the engine).
+    expect([...out.subarray((15 * size + 15) * 3, (15 * size + 15) * 3 + 3)]).toEqual([10, 10, 10]);
   });
 });

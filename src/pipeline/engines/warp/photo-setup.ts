@@ -1,0 +1,32 @@
+// What the warp engine prepares once per photo: the person mask, the regions and background plate, the mesh
+// and the person layer. Kept per image object, so a repeat render of the same photo (another template,
+// another take: the photo cache hands back the same image) skips all of it.
+import type { Face, RgbImage } from '../../types.ts';
+import { type PhotoRegions, photoRegions } from './head-regions.ts';
+import { type PersonLayer, personLayer } from './person-layer.ts';
+import type { PersonSegmenter } from './person-segmenter.ts';
+import { buildPhotoWarpMesh, type PhotoWarpMesh } from './warp-mesh.ts';
+
+export interface PhotoSetup {
+  regions: PhotoRegions;
+  mesh: PhotoWarpMesh;
+  layer: PersonLayer;
+}
+
+export type PhotoSetupSource = (image: RgbImage, face: Face) => Promise<PhotoSetup>;
+
+export function photoSetupSource(segmenter: PersonSegmenter, faceTriangles?: ArrayLike<number>): PhotoSetupSource {
+  const cache = new WeakMap<RgbImage, { face: Face; setup: Promise<PhotoSetup> }>();
+  return (image, face) => {
+    const cached = cache.get(image);
+    if (cached && cached.face === face) return cached.setup;
+    const setup = (async () => {
+      const regions = photoRegions(image, face.landmarks, await segmenter.segment(image));
+      const mesh = buildPhotoWarpMesh(face.landmarks, regions.head, image.width, image.height, faceTriangles);
+      return { regions, mesh, layer: personLayer(mesh, regions.alpha, regions.hole, image.width, image.height) };
+    })();
+    cache.set(image, { face, setup });
+    setup.catch(() => cache.delete(image));
+    return setup;
+  };
+}

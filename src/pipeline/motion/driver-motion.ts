@@ -8,6 +8,7 @@ import { smoothFaceTrack } from '../face/face-tracker.ts';
 import { LANDMARK_SMOOTHING } from '../face/one-euro.ts';
 import { decodeVideo, type RateConversion } from '../media/video.ts';
 import type { FrameSequence, RunOptions } from '../types.ts';
+import { extractDriverMouths } from './driver-mouths.ts';
 import { extractMotion } from './extract-motion.ts';
 import type { MotionCache } from './motion-cache.ts';
 import { motionCacheKey } from './motion-cache.ts';
@@ -91,7 +92,10 @@ export async function analyseDriverMotion(frames: FrameSequence, faces: FaceAnal
   });
   // Head and expression from smoothed landmarks; the lids from the raw ones (a blink lasts a frame or two).
   const smoothed = smoothFaceTrack(raw, frames.fps, LANDMARK_SMOOTHING, frames.width, frames.height);
-  return extractMotion(smoothed, frames.fps, raw, faces.meshMirror);
+  const track = extractMotion(smoothed, frames.fps, raw, faces.meshMirror);
+  // The mouth interior from the raw landmarks: the crop must sit on this frame's own lips.
+  track.mouths = await extractDriverMouths(frames, raw);
+  return track;
 }
 
 /**

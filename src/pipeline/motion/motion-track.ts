@@ -1,8 +1,12 @@
 // The per-frame motion a driving clip carries, relative to its first frame and normalised by face size,
 // so it can be retargeted onto any photo. Data shape plus small accessors; extraction lives elsewhere.
+import type { DriverMouths } from './driver-mouths.ts';
 
-/** The analyser's version: bump it whenever extraction changes what a track holds (shipped tracks follow it). */
-export const MOTION_TRACK_VERSION = 3;
+/**
+ * The analyser's version: bump it whenever extraction changes what a track holds (shipped tracks follow it).
+ * 4: expression without the turn's leftovers (expression-cleanup.ts) and the driver's mouth crops (driver-mouths.ts).
+ */
+export const MOTION_TRACK_VERSION = 4;
 
 export interface MotionTrack {
   version: number;
@@ -30,6 +34,8 @@ export interface MotionTrack {
   poses: Float32Array;
   /** Per frame, 1 where the face was seen, 0 where values were carried over from a neighbour: [F]. */
   found: Uint8Array;
+  /** The driver's mouth interior per frame (driver-mouths.ts); absent on synthetic tracks. */
+  mouths?: DriverMouths;
 }
 
 /** The per-frame arrays of a track and how many values each frame has in them (N = landmarkCount). */
@@ -48,6 +54,8 @@ export interface MotionFrame {
   eyes: Float32Array;
   /** Iris shift per eye (see MotionTrack.gaze). */
   gaze: Float32Array;
+  /** Which crop of the track's mouth atlas shows this frame's mouth interior; -1 for none (closed, or no atlas). */
+  mouthCrop: number;
 }
 
 export function motionFrame(track: MotionTrack, index: number): MotionFrame {
@@ -59,6 +67,7 @@ export function motionFrame(track: MotionTrack, index: number): MotionFrame {
     expression: track.expressions.subarray(index * n, index * n + n),
     eyes: track.eyes.subarray(index * 2, index * 2 + 2),
     gaze: track.gaze.subarray(index * 4, index * 4 + 4),
+    mouthCrop: track.mouths?.cropOf[index] ?? -1,
   };
 }
 
@@ -94,5 +103,7 @@ export function pickFrames(track: MotionTrack, frameCount: number, fps: number, 
       out[field].set(track[field].subarray(src * k, src * k + k), i * k);
     }
   }
+  const mouths = track.mouths;
+  if (mouths) out.mouths = { ...mouths, cropOf: Int16Array.from({ length: frameCount }, (_, i) => mouths.cropOf[pick(i)]) };
   return out;
 }

@@ -35,6 +35,7 @@ function copyFrame(frame: MotionFrame): MotionFrame {
     expression: Float32Array.from(frame.expression),
     eyes: Float32Array.from(frame.eyes),
     gaze: Float32Array.from(frame.gaze),
+    mouthCrop: frame.mouthCrop,
   };
 }
 
@@ -55,6 +56,7 @@ function mixFrames(a: MotionFrame, b: MotionFrame, w: number): MotionFrame {
     expression: mix(a.expression, b.expression),
     eyes: mix(a.eyes, b.eyes),
     gaze: mix(a.gaze, b.gaze),
+    mouthCrop: a.mouthCrop >= 0 ? a.mouthCrop : b.mouthCrop, // the frame's own mouth while it still shows
   };
 }
 

@@ -3,8 +3,11 @@
 // payload Brotli-compressed: ~4× smaller, ~70 KB for a 4 s template).
 // File = "MLMT", 4-byte header length, JSON header, payload.
 // Every per-frame array of the track is written by name (TRACK_ARRAY_FIELDS), so a field added to the track
-// is carried without touching this file; a reader of another track version refuses the file.
+// is carried without touching this file; a reader of another track version refuses the file. The driver's
+// mouth crops (driver-mouths.ts), when the track has them, follow the arrays: per frame its crop (int16), then
+// the atlas JPEG as is; their size and the driver's skin colour are in the header.
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
+import type { DriverMouths } from './driver-mouths.ts';
 import { MOTION_TRACK_VERSION, type MotionTrack, TRACK_ARRAY_FIELDS, type TrackArrayField, valuesPerFrame } from './motion-track.ts';
 
 const MAGIC = 'MLMT';
@@ -24,6 +27,8 @@ interface Header {
   compressed: boolean;
   /** What the writer says the track belongs to (the shipped tracks: the analysis key of their clip). */
   key?: string;
+  /** The mouth crops' size, the driver's skin colour and the atlas's byte length, when the track has them. */
+  mouths?: { width: number; height: number; skin: number[]; atlasBytes: number };
 }
 
 function codingOf(field: TrackArrayField, compact: boolean): Coding {
@@ -80,7 +85,10 @@ export function encodeMotionTrack(track: MotionTrack, options: { compact?: boole
     compressed: compact,
     key: options.key,
   };
-  const raw = Buffer.concat(fields.map((f) => encodeField(track, f.name, f.coding)));
+  const m = track.mouths;
+  if (m) header.mouths = { width: m.width, height: m.height, skin: Array.from(m.skin), atlasBytes: m.atlas.byteLength };
+  const mouthParts = m ? [Buffer.from(Int16Array.from(m.cropOf).buffer), Buffer.from(m.atlas.buffer, m.atlas.byteOffset, m.atlas.byteLength)] : [];
+  const raw = Buffer.concat([...fields.map((f) => encodeField(track, f.name, f.coding)), ...mouthParts]);
   const payload = compact ? brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length } }) : raw;
   const json = Buffer.from(JSON.stringify(header));
   const length = Buffer.alloc(4);
@@ -115,6 +123,15 @@ export function decodeMotionTrack(bytes: Buffer): MotionTrack {
   }
   const missing = TRACK_ARRAY_FIELDS.filter((f) => !arrays[f]);
   if (missing.length > 0) throw new Error(`motion track file lacks ${missing.join(', ')}`);
+  const m = header.mouths;
+  let mouths: DriverMouths | undefined;
+  if (m) {
+    const cropBytes = header.frameCount * 2;
+    if (offset + cropBytes + m.atlasBytes > payload.length) throw new Error('motion track file is truncated');
+    const cropOf = new Int16Array(new Uint8Array(payload.subarray(offset, offset + cropBytes)).buffer);
+    const atlas = new Uint8Array(payload.subarray(offset + cropBytes, offset + cropBytes + m.atlasBytes));
+    mouths = { width: m.width, height: m.height, cropOf, atlas, skin: Float32Array.from(m.skin) };
+  }
   return {
     version: header.version,
     fps: header.fps,
@@ -122,5 +139,6 @@ export function decodeMotionTrack(bytes: Buffer): MotionTrack {
     landmarkCount: header.landmarkCount,
     referenceAxes: Float32Array.from(header.referenceAxes),
     ...(arrays as Pick<MotionTrack, TrackArrayField>),
+    ...(mouths ? { mouths } : {}),
   };
 }

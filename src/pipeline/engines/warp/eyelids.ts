@@ -85,7 +85,7 @@ function drawLashLine(out: Uint8Array, width: number, height: number, target: Fl
   const x1 = Math.min(width - 1, Math.ceil(Math.max(...xs) + thickness + 1));
   const y0 = Math.max(0, Math.floor(Math.min(...ys) - thickness - 1));
   const y1 = Math.min(height - 1, Math.ceil(Math.max(...ys) + thickness + 1));
-  const lash: [number, number, number] = [skin[0] * 0.35, skin[1] * 0.3, skin[2] * 0.3];
+  const lash: [number, number, number] = [skin[0] * 0.32, skin[1] * 0.32, skin[2] * 0.32]; // darker skin, same hue: grey stays grey
   for (let y = y0; y <= y1; y++) {
     for (let x = x0; x <= x1; x++) {
       let best = Number.POSITIVE_INFINITY;

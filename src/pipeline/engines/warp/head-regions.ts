@@ -26,9 +26,15 @@ const EAR_SIDES: readonly [number, number] = [234, 454];
 
 /** Below the chin the neck takes this many face heights to go from following the head to staying put. */
 const NECK_LENGTH = 0.6;
-/** Lateral reach (in half-widths) of the moving region below the chin (the neck), and above it (hair). */
+/**
+ * Lateral reach (in half-widths off the head's axis) of the moving region: wide above the ears (big hair),
+ * narrowing to the neck's width from the ears down to the chin, so high shoulders beside the jaw stay put.
+ */
 const NECK_REACH = 1.0;
 const HAIR_REACH = 2.6;
+/** Where the narrowing starts and ends, in face heights below the chin (the ears sit about halfway up). */
+const EAR_LINE = -0.55;
+const JAW_LINE = -0.05;
 /** Points this close to the picture's edge (in face heights) are pinned, so the border never moves. */
 const BORDER_PIN = 0.12;
 /** Person probability (0..255) above which a pixel is part of the person or its soft fringe, not background. */
@@ -65,9 +71,9 @@ export function headShare(head: HeadFrame, x: number, y: number): number {
   const my = y - head.middle[1];
   const side = Math.abs(mx * head.down[1] - my * head.down[0]) / head.halfWidth; // half-widths off the head's axis
   const neck = 1 - smoothstep(0, NECK_LENGTH, below);
-  const belowChin = smoothstep(-0.15, 0.1, below); // 0 above the chin, 1 from just below it
-  const reach = HAIR_REACH + (NECK_REACH - HAIR_REACH) * belowChin;
-  return neck * (1 - smoothstep(reach, reach + 0.7, side));
+  const narrowing = smoothstep(EAR_LINE, JAW_LINE, below);
+  const lateral = 1 - narrowing * smoothstep(NECK_REACH, NECK_REACH + 0.5, side);
+  return neck * lateral * (1 - smoothstep(HAIR_REACH, HAIR_REACH + 0.7, side));
 }
 
 /** 0 on the picture's edge, 1 from `margin` pixels inside it. */

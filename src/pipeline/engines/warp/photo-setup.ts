@@ -1,6 +1,7 @@
 // What the warp engine prepares once per photo: the person mask, the regions and background plate, the mesh
 // and the person layer. Kept per image object, so a repeat render of the same photo (another template,
 // another take: the photo cache hands back the same image) skips all of it.
+import { skinColour } from '../../motion/driver-mouths.ts';
 import type { Face, RgbImage } from '../../types.ts';
 import { type PhotoRegions, photoRegions } from './head-regions.ts';
 import { type PersonLayer, personLayer } from './person-layer.ts';
@@ -11,6 +12,8 @@ export interface PhotoSetup {
   regions: PhotoRegions;
   mesh: PhotoWarpMesh;
   layer: PersonLayer;
+  /** The face's skin colour (mean Y, Cb, Cr, then spreads), for colour-matching the driver's mouth. */
+  skin: Float32Array;
 }
 
 export type PhotoSetupSource = (image: RgbImage, face: Face) => Promise<PhotoSetup>;
@@ -23,7 +26,8 @@ export function photoSetupSource(segmenter: PersonSegmenter, faceTriangles?: Arr
     const setup = (async () => {
       const regions = photoRegions(image, face.landmarks, await segmenter.segment(image));
       const mesh = buildPhotoWarpMesh(face.landmarks, regions.head, image.width, image.height, faceTriangles);
-      return { regions, mesh, layer: personLayer(mesh, regions.alpha, regions.hole, image.width, image.height) };
+      const layer = personLayer(mesh, regions.alpha, regions.hole, image.width, image.height);
+      return { regions, mesh, layer, skin: skinColour(image, face.landmarks) };
     })();
     cache.set(image, { face, setup });
     setup.catch(() => cache.delete(image));

@@ -1,12 +1,13 @@
-// The embedded CPU engine: animates the photo by warping a triangle mesh over its face landmarks towards
-// the retargeted driver landmarks, then paints mouth interior and closed lids. No models of its own.
+// The embedded CPU engine: animates the photo by warping its face, hair and neck over a still, inpainted
+// background towards the retargeted driver landmarks, then paints the driver's own mouth interior and closed
+// lids. Its only model is the person segmenter; the face landmarks come from the caller.
 import { MemeError, throwIfAborted } from '../../../errors.ts';
 import { photoFaceGeometry } from '../../motion/retarget.ts';
 import { planTake } from '../../motion/take.ts';
 import type { FrameSequence } from '../../types.ts';
 import type { Engine, EngineDriver, EngineOptions, EngineReference, EngineRun } from '../engine.ts';
 import { paintEyelids } from './eyelids.ts';
-import { innerMouthArea, mouthInteriorOpacity, paintMouthInterior } from './mouth-interior.ts';
+import { innerMouthArea, mouthInteriorOpacity, paintMouth, photoMouthCrops } from './mouth-transfer.ts';
 import { type PersonSegmenter, sharedPersonSegmenter } from './person-segmenter.ts';
 import { photoSetupSource } from './photo-setup.ts';
 import { warpTriangles } from './rasterize-triangles.ts';
@@ -33,7 +34,9 @@ export function createWarpEngine(options: WarpEngineOptions = {}): Engine {
       const photo = photoFaceGeometry(face.landmarks);
       // The motion side plans every frame (seeded variation, full-strength head motion kept in the picture).
       const take = planTake(photo, track, { width: image.width, height: image.height, fps: driver.fps, seed: engineOptions.seed });
-      const { mesh, layer, regions } = await setupOf(image, face);
+      const { mesh, layer, regions, skin } = await setupOf(image, face);
+      const mouths = track.mouths;
+      const mouthCrops = mouths ? await photoMouthCrops(mouths, skin) : [];
       const sourceMouthArea = innerMouthArea(face.landmarks, 3);
       const dstXY = new Float32Array(mesh.vertexCount * 2);
       const dstDepth = new Float32Array(mesh.vertexCount);
@@ -45,8 +48,11 @@ export function createWarpEngine(options: WarpEngineOptions = {}): Engine {
         destinationVertices(mesh, photo.landmarks, target, dstXY, dstDepth);
         const out = Uint8Array.from(regions.plate);
         warpTriangles(image, out, zBuffer, mesh, dstXY, dstDepth, layer);
-        const mouthOpacity = mouthInteriorOpacity(sourceMouthArea, innerMouthArea(target, 3), photo.size);
-        paintMouthInterior(out, image.width, image.height, target, mouthOpacity);
+        const crop = mouthCrops[take.frames[i].mouthCrop];
+        if (mouths && crop) {
+          const opacity = mouthInteriorOpacity(sourceMouthArea, innerMouthArea(target, 3), photo.size);
+          paintMouth(out, image.width, image.height, target, crop, mouths, opacity);
+        }
         paintEyelids(out, image, face.landmarks, target);
         frames.push(out);
         run.onFrame?.(out, i);

@@ -3,6 +3,8 @@ import type { EngineDriver } from '../../../../src/pipeline/engines/engine.ts';
 import { createWarpEngine } from '../../../../src/pipeline/engines/warp/warp-engine.ts';
 import { createFaceAnalyzer, type FaceAnalyzer } from '../../../../src/pipeline/face/face-analyzer.ts';
 import { INNER_LIPS, LEFT_EYE_KEYS, MESH_POINTS, RIGHT_EYE_KEYS } from '../../../../src/pipeline/motion/face-regions.ts';
+import { encodeJpeg } from '../../../../src/pipeline/media/image.ts';
+import { type DriverMouths, MOUTH_CROP_HEIGHT, MOUTH_CROP_WIDTH } from '../../../../src/pipeline/motion/driver-mouths.ts';
 import { faceSize } from '../../../../src/pipeline/motion/face-signals.ts';
 import { allocateTrack, type MotionTrack } from '../../../../src/pipeline/motion/motion-track.ts';
 import { eulerDegToRotation } from '../../../../src/pipeline/motion/rigid-fit.ts';
@@ -25,6 +27,28 @@ function syntheticTrack(frameCount: number): MotionTrack {
     track.eyes.fill(1 - t, i * 2, i * 2 + 2); // both eyes close
   }
   return track;
+}
+
+/** Driver mouths for every frame: white upper teeth over a dark red throat, from a warm-skinned driver. */
+async function teethMouths(frameCount: number): Promise<DriverMouths> {
+  const crop = new Uint8Array(MOUTH_CROP_WIDTH * MOUTH_CROP_HEIGHT * 3);
+  for (let j = 0; j < MOUTH_CROP_HEIGHT; j++) {
+    for (let i = 0; i < MOUTH_CROP_WIDTH; i++) crop.set(j < MOUTH_CROP_HEIGHT / 3 ? [235, 230, 220] : [70, 20, 25], (j * MOUTH_CROP_WIDTH + i) * 3);
+  }
+  const atlas = await encodeJpeg({ width: MOUTH_CROP_WIDTH, height: MOUTH_CROP_HEIGHT, data: crop }, 95);
+  return { width: MOUTH_CROP_WIDTH, height: MOUTH_CROP_HEIGHT, cropOf: new Int16Array(frameCount), atlas: new Uint8Array(atlas), skin: Float32Array.from([150, 115, 150, 25, 6, 8]) };
+}
+
+function greyscale(image: RgbImage): RgbImage {
+  const data = new Uint8Array(image.data.length);
+  for (let p = 0; p < data.length; p += 3) data.fill(Math.round(0.299 * image.data[p] + 0.587 * image.data[p + 1] + 0.114 * image.data[p + 2]), p, p + 3);
+  return { ...image, data };
+}
+
+function maxChroma(frame: Uint8Array): number {
+  let max = 0;
+  for (let p = 0; p < frame.length; p += 3) max = Math.max(max, Math.abs(frame[p] - frame[p + 1]), Math.abs(frame[p + 1] - frame[p + 2]));
+  return max;
 }
 
 function meanAbsDiff(a: Uint8Array, b: Uint8Array, image: RgbImage, x0: number, y0: number, w: number, h: number): number {
@@ -66,22 +90,33 @@ describe('warp engine', () => {
     expect(meanAbsDiff(out.frames[0], image.data, image, Math.round(x), Math.round(y), Math.round(width), Math.round(height))).toBeLessThan(2);
   });
 
-  it('opens a dark mouth and closes the eyelids when the driver does', async () => {
+  it("opens the driver's own mouth, colour-matched, and closes the eyelids when the driver does", async () => {
     const engine = createWarpEngine({ faceTriangles: faces.meshTriangles });
     const track = syntheticTrack(4);
     track.rotations.set(eulerDegToRotation(0, 0, 0), 3 * 9);
     track.translations.fill(0);
-    const out = await engine.render({ image, face, source: image }, drive(track), {});
+    track.mouths = await teethMouths(track.frameCount);
+    const grey = greyscale(image);
+    const out = await engine.render({ image: grey, face, source: grey }, drive(track), {});
     const l = face.landmarks;
     const size = faceSize(l);
-    // Where the open mouth now is: between the upper inner lip and the dropped lower lip.
+    // Under the upper lip the driver's white teeth, further down its dark throat.
     const mouthX = l[13 * 3];
-    const mouthY = l[13 * 3 + 1] + 0.35 * size * 0.6;
-    expect(luminanceAt(out.frames[3], image, mouthX, mouthY)).toBeLessThan(luminanceAt(image.data, image, mouthX, mouthY) - 30);
+    const upperLip = l[13 * 3 + 1];
+    const drop = 0.35 * size;
+    const teeth = luminanceAt(out.frames[3], image, mouthX, upperLip + drop * 0.15);
+    const throat = luminanceAt(out.frames[3], image, mouthX, upperLip + drop * 0.6);
+    expect(teeth).toBeGreaterThan(throat + 60);
+    expect(throat).toBeLessThan(luminanceAt(grey.data, image, mouthX, upperLip + drop * 0.6) - 30);
+    // The photo is grey, and so is every pixel of every frame: no coloured mouth.
+    for (const frame of out.frames) expect(maxChroma(frame)).toBeLessThanOrEqual(2);
+    // Without the driver's mouth nothing is painted there: no fixed-colour patch.
+    const bare = await engine.render({ image: grey, face, source: grey }, drive({ ...track, mouths: undefined }), {});
+    expect(luminanceAt(bare.frames[3], image, mouthX, upperLip + drop * 0.15)).toBeLessThan(teeth - 40);
     // The iris centre of a closed eye shows lid skin, brighter than the iris was.
     const eyeX = (l[LEFT_EYE_KEYS.upper * 3] + l[LEFT_EYE_KEYS.lower * 3]) / 2;
     const eyeY = (l[LEFT_EYE_KEYS.upper * 3 + 1] + l[LEFT_EYE_KEYS.lower * 3 + 1]) / 2;
-    expect(luminanceAt(out.frames[3], image, eyeX, eyeY)).not.toBeCloseTo(luminanceAt(image.data, image, eyeX, eyeY), -1);
+    expect(luminanceAt(out.frames[3], image, eyeX, eyeY)).not.toBeCloseTo(luminanceAt(grey.data, image, eyeX, eyeY), -1);
   });
 
   it("moves the irises with the driver's gaze", async () => {

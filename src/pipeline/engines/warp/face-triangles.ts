@@ -53,12 +53,16 @@ function eyeWithIris(source: Float32Array, eye: readonly number[]): number[] {
 
 /**
  * With the landmark model's own surface triangles the face folds like a surface when the head turns.
- * Delaunay over the oval and the vertices outside it (`source` from `faceCount` on) fills the rest; its
- * triangles across the face lie deeper than the face surface, so they only show through gaps the folded
- * surface leaves. Without the model's triangles, Delaunay over everything.
+ * Delaunay over the oval and the vertices outside it (`source` from `faceCount` on) fills the rest. Its
+ * triangles across the face (oval points only) come last, from `fillerStart` on: they only fill gaps the
+ * folded surface leaves (a plane through the oval cuts through a turned face, so they cannot take part in the
+ * depth test). Without the model's triangles, Delaunay over everything.
  */
-export function triangulate(source: Float32Array, faceCount: number, faceTriangles?: ArrayLike<number>): Uint32Array {
-  if (!faceTriangles) return Uint32Array.from(new Delaunator(Float64Array.from(source)).triangles);
+export function triangulate(source: Float32Array, faceCount: number, faceTriangles?: ArrayLike<number>): { triangles: Uint32Array; fillerStart: number } {
+  if (!faceTriangles) {
+    const triangles = Uint32Array.from(new Delaunator(Float64Array.from(source)).triangles);
+    return { triangles, fillerStart: triangles.length / 3 };
+  }
   const outerIds = [...FACE_OVAL, ...Array.from({ length: source.length / 2 - faceCount }, (_, k) => faceCount + k)];
   const coords = Float64Array.from(outerIds.flatMap((v) => [source[v * 2], source[v * 2 + 1]]));
   const outer = new Delaunator(coords).triangles;
@@ -71,7 +75,12 @@ export function triangulate(source: Float32Array, faceCount: number, faceTriangl
   }
   triangles.push(...mouthStrip());
   for (const eye of eyes) triangles.push(...eyeWithIris(source, eye));
-  for (const v of outer) triangles.push(outerIds[v]);
-  return Uint32Array.from(triangles);
+  const fillers: number[] = [];
+  for (let t = 0; t < outer.length; t += 3) {
+    const ids = [outer[t], outer[t + 1], outer[t + 2]];
+    (ids.every((k) => k < FACE_OVAL.length) ? fillers : triangles).push(...ids.map((k) => outerIds[k]));
+  }
+  const fillerStart = triangles.length / 3;
+  return { triangles: Uint32Array.from([...triangles, ...fillers]), fillerStart };
 }
 

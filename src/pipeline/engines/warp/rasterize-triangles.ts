@@ -9,7 +9,12 @@ export interface WarpMesh {
   source: Float32Array;
   /** Triangle vertex indices, three per triangle. */
   triangles: Uint32Array;
+  /** Triangles from this one on only fill pixels nothing else covered (default: none do). */
+  fillerStart?: number;
 }
+
+/** Depth of filler triangles: behind everything, so they never hide a real surface. */
+const FILLER_DEPTH = 1e30;
 
 /** Source offsets below this (pixels) are treated as no motion at all. */
 const SNAP_PX = 0.35;
@@ -81,6 +86,7 @@ export function warpTriangles(src: RgbImage, out: Uint8Array, zBuffer: Float32Ar
   zBuffer.fill(Number.POSITIVE_INFINITY);
   const tris = mesh.triangles;
   const s = mesh.source;
+  const fillerStart = mesh.fillerStart ?? tris.length / 3;
   for (let t = 0; t < tris.length; t += 3) {
     const index = t / 3;
     if (!layer.opaque[index]) continue;
@@ -97,7 +103,8 @@ export function warpTriangles(src: RgbImage, out: Uint8Array, zBuffer: Float32Ar
     const maxX = Math.min(width - 1, Math.ceil(Math.max(ax, bx, cx)));
     const minY = Math.max(0, Math.floor(Math.min(ay, by, cy)));
     const maxY = Math.min(height - 1, Math.ceil(Math.max(ay, by, cy)));
-    const za = depth[a], zb = depth[b], zc = depth[c];
+    const filler = index >= fillerStart;
+    const za = filler ? FILLER_DEPTH : depth[a], zb = filler ? FILLER_DEPTH : depth[b], zc = filler ? FILLER_DEPTH : depth[c];
     const sax = s[a * 2], say = s[a * 2 + 1], sbx = s[b * 2], sby = s[b * 2 + 1], scx = s[c * 2], scy = s[c * 2 + 1];
     // The weights are linear in x along a row (w = k·x + m), and so are depth and source position.
     const kb = (cy - ay) * inv;

@@ -95,8 +95,8 @@ export function buildPhotoWarpMesh(landmarks: Float32Array, head: HeadFrame, wid
     ovalNear[k] = nearest;
     ovalPull[k] = Math.exp(-((distance / (EXPRESSION_REACH * head.height)) ** 2));
   });
-  const triangles = triangulate(source, faceCount, faceTriangles);
-  return { source, triangles, faceCount, vertexCount, share, depth, ovalNear, ovalPull };
+  const { triangles, fillerStart } = triangulate(source, faceCount, faceTriangles);
+  return { source, triangles, fillerStart, faceCount, vertexCount, share, depth, ovalNear, ovalPull };
 }
 
 /**

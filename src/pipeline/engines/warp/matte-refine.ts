@@ -33,18 +33,32 @@ function boxSums(values: Float32Array, width: number, height: number, r: number)
   return out;
 }
 
-/** Local mean colour (3 channels) of the pixels where `pick` holds, and how many there were. */
-function localMeans(image: RgbImage, pick: Uint8Array, r: number): { mean: Float32Array[]; count: Float32Array } {
-  const n = image.width * image.height;
-  const count = boxSums(Float32Array.from(pick), image.width, image.height, r);
-  const mean = [0, 1, 2].map((c) => {
-    const channel = new Float32Array(n);
-    for (let p = 0; p < n; p++) if (pick[p]) channel[p] = image.data[p * 3 + c];
-    const sums = boxSums(channel, image.width, image.height, r);
-    for (let p = 0; p < n; p++) if (count[p] > 0) sums[p] /= count[p];
-    return sums;
-  });
-  return { mean, count };
+/** The colour model is smooth over `radius`: it is gathered on a grid this many times coarser. */
+const COARSE = 4;
+
+/**
+ * Per coarse cell, sums over the (2r+1)² cells around it of: sure-person R, G, B and count, then
+ * sure-background R, G, B and count (8 planes of cw×ch).
+ */
+function localColourSums(image: RgbImage, person: Uint8Array, r: number): { planes: Float32Array[]; cw: number } {
+  const cw = Math.ceil(image.width / COARSE);
+  const ch = Math.ceil(image.height / COARSE);
+  const planes = Array.from({ length: 8 }, () => new Float32Array(cw * ch));
+  const d = image.data;
+  for (let y = 0; y < image.height; y++) {
+    for (let x = 0; x < image.width; x++) {
+      const p = y * image.width + x;
+      const v = person[p];
+      const side = v >= SURE_PERSON ? 0 : v <= SURE_BACKGROUND ? 4 : -1;
+      if (side < 0) continue;
+      const cell = (y / COARSE | 0) * cw + (x / COARSE | 0);
+      planes[side][cell] += d[p * 3];
+      planes[side + 1][cell] += d[p * 3 + 1];
+      planes[side + 2][cell] += d[p * 3 + 2];
+      planes[side + 3][cell] += 1;
+    }
+  }
+  return { planes: planes.map((plane) => boxSums(plane, cw, ch, r)), cw };
 }
 
 /**
@@ -54,26 +68,33 @@ function localMeans(image: RgbImage, pick: Uint8Array, r: number): { mean: Float
  */
 export function refineMatte(image: RgbImage, person: Uint8Array, radius: number): Uint8Array {
   const n = image.width * image.height;
-  const unsure = (v: number) => v > SURE_BACKGROUND && v < SURE_PERSON;
-  const out = Uint8Array.from(person, (v) => (v <= SURE_BACKGROUND ? 0 : v >= SURE_PERSON ? 255 : v));
-  let any = false;
-  for (let p = 0; p < n && !any; p++) any = unsure(person[p]);
-  if (!any) return out;
-  const fg = localMeans(image, Uint8Array.from(person, (v) => (v >= SURE_PERSON ? 1 : 0)), radius);
-  const bg = localMeans(image, Uint8Array.from(person, (v) => (v <= SURE_BACKGROUND ? 1 : 0)), radius);
-  const d = image.data;
+  const out = new Uint8Array(n);
+  let unsure = 0;
   for (let p = 0; p < n; p++) {
-    if (!unsure(person[p]) || fg.count[p] === 0 || bg.count[p] === 0) continue;
-    let toPerson = 0;
-    let toBackground = 0;
-    for (let c = 0; c < 3; c++) {
-      toPerson += (d[p * 3 + c] - fg.mean[c][p]) ** 2;
-      toBackground += (d[p * 3 + c] - bg.mean[c][p]) ** 2;
+    const v = person[p];
+    out[p] = v <= SURE_BACKGROUND ? 0 : v >= SURE_PERSON ? 255 : v;
+    if (v > SURE_BACKGROUND && v < SURE_PERSON) unsure++;
+  }
+  if (unsure === 0) return out;
+  const { planes, cw } = localColourSums(image, person, Math.max(1, Math.round(radius / COARSE)));
+  const [fr, fg, fb, fn, br, bg, bb, bn] = planes;
+  const d = image.data;
+  for (let y = 0; y < image.height; y++) {
+    for (let x = 0; x < image.width; x++) {
+      const p = y * image.width + x;
+      const v = person[p];
+      if (v <= SURE_BACKGROUND || v >= SURE_PERSON) continue;
+      const cell = (y / COARSE | 0) * cw + (x / COARSE | 0);
+      if (fn[cell] === 0 || bn[cell] === 0) continue;
+      const r = d[p * 3];
+      const g = d[p * 3 + 1];
+      const b = d[p * 3 + 2];
+      const dp = Math.sqrt((r - fr[cell] / fn[cell]) ** 2 + (g - fg[cell] / fn[cell]) ** 2 + (b - fb[cell] / fn[cell]) ** 2);
+      const db = Math.sqrt((r - br[cell] / bn[cell]) ** 2 + (g - bg[cell] / bn[cell]) ** 2 + (b - bb[cell] / bn[cell]) ** 2);
+      if (dp + db < 8) continue; // both sides look alike: colour cannot tell, keep the model's guess
+      const share = db / (dp + db); // 1 when it looks like the person, 0 like the background
+      out[p] = Math.round(255 * Math.min(1, Math.max(0, (share - 0.25) / 0.25)));
     }
-    const [dp, db] = [Math.sqrt(toPerson), Math.sqrt(toBackground)];
-    if (dp + db < 8) continue; // both sides look alike: colour cannot tell, keep the model's guess
-    const share = db / (dp + db); // 1 when it looks like the person, 0 like the background
-    out[p] = Math.round(255 * Math.min(1, Math.max(0, (share - 0.25) / 0.25)));
   }
   return out;
 }

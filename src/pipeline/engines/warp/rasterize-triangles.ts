@@ -40,16 +40,27 @@ function sampleOver(src: RgbImage, alpha: Uint8Array | null, x: number, y: numbe
   const w01 = fy - w11;
   const w00 = 1 - fx - w01;
   let opacity = 1;
-  if (alpha) {
+  if (alpha !== null) {
     opacity = (alpha[p00] * w00 + alpha[p00 + dx] * w10 + alpha[p00 + dy] * w01 + alpha[p00 + dx + dy] * w11) / 255;
     if (opacity <= 0) return 0;
   }
   const d = src.data;
-  const i00 = p00 * 3, i10 = (p00 + dx) * 3, i01 = (p00 + dy) * 3, i11 = (p00 + dx + dy) * 3;
-  for (let c = 0; c < 3; c++) {
-    const v = d[i00 + c] * w00 + d[i10 + c] * w10 + d[i01 + c] * w01 + d[i11 + c] * w11;
-    out[o + c] = opacity === 1 ? v + 0.5 : out[o + c] + (v - out[o + c]) * opacity + 0.5;
+  const i00 = p00 * 3;
+  const i10 = i00 + dx * 3;
+  const i01 = i00 + dy * 3;
+  const i11 = i01 + dx * 3;
+  const r = d[i00] * w00 + d[i10] * w10 + d[i01] * w01 + d[i11] * w11;
+  const g = d[i00 + 1] * w00 + d[i10 + 1] * w10 + d[i01 + 1] * w01 + d[i11 + 1] * w11;
+  const b = d[i00 + 2] * w00 + d[i10 + 2] * w10 + d[i01 + 2] * w01 + d[i11 + 2] * w11;
+  if (opacity === 1) {
+    out[o] = r + 0.5;
+    out[o + 1] = g + 0.5;
+    out[o + 2] = b + 0.5;
+    return 1;
   }
+  out[o] = out[o] + (r - out[o]) * opacity + 0.5;
+  out[o + 1] = out[o + 1] + (g - out[o + 1]) * opacity + 0.5;
+  out[o + 2] = out[o + 2] + (b - out[o + 2]) * opacity + 0.5;
   return opacity;
 }
 

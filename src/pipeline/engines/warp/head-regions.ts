@@ -35,7 +35,11 @@ const HAIR_REACH = 2.6;
 /** Where the narrowing starts and ends, in face heights below the chin (the ears sit about halfway up). */
 const EAR_LINE = -0.55;
 const JAW_LINE = -0.05;
-/** Points this close to the picture's edge (in face heights) are pinned, so the border never moves. */
+/**
+ * The picture's border never moves: a band STILL_BAND pixels wide is pinned outright (the mesh has vertices on
+ * its inner edge, so nothing inside it is resampled), and motion ramps up over the next BORDER_PIN face heights.
+ */
+export const STILL_BAND = 6;
 const BORDER_PIN = 0.12;
 /** Person probability (0..255) above which a pixel is part of the person or its soft fringe, not background. */
 const FRINGE = 16;
@@ -76,14 +80,14 @@ export function headShare(head: HeadFrame, x: number, y: number): number {
   return neck * lateral * (1 - smoothstep(HAIR_REACH, HAIR_REACH + 0.7, side));
 }
 
-/** 0 on the picture's edge, 1 from `margin` pixels inside it. */
+/** 0 within the still band along the picture's edge, 1 from `margin` pixels inside it. */
 export function borderPin(x: number, y: number, width: number, height: number, margin: number): number {
   const edge = Math.min(x, y, width - 1 - x, height - 1 - y);
-  return smoothstep(0, margin, edge);
+  return smoothstep(STILL_BAND, margin, edge);
 }
 
 export function borderMargin(head: HeadFrame): number {
-  return Math.max(6, head.height * BORDER_PIN);
+  return STILL_BAND + Math.max(6, head.height * BORDER_PIN);
 }
 
 /** Fills the face oval polygon (source landmarks) with 255 in `alpha`: the face is always opaque person. */

@@ -6,7 +6,7 @@
 import { FACE_OVAL, RIGID_POINTS } from '../../motion/face-regions.ts';
 import { fitSimilarity3, rotate3 } from '../../motion/rigid-fit.ts';
 import { triangulate } from './face-triangles.ts';
-import { borderMargin, borderPin, type HeadFrame, headShare } from './head-regions.ts';
+import { borderMargin, borderPin, type HeadFrame, headShare, STILL_BAND } from './head-regions.ts';
 import type { WarpMesh } from './rasterize-triangles.ts';
 
 /** Grid spacing in face heights (clamped to GRID_MIN_PX..GRID_MAX_PX). */
@@ -17,6 +17,9 @@ const GRID_MAX_PX = 48;
 const EXPRESSION_REACH = 0.3;
 
 export interface PhotoWarpMesh extends WarpMesh {
+  /** The picture's size. */
+  width: number;
+  height: number;
   faceCount: number;
   vertexCount: number;
   /** Per vertex: share of the head's motion it follows (0 at the border). */
@@ -29,11 +32,12 @@ export interface PhotoWarpMesh extends WarpMesh {
   ovalPull: Float32Array;
 }
 
+/** Grid lines from 0 to size − 1 about `step` apart, with the still band's inner edges among them. */
 function gridStops(size: number, step: number): number[] {
-  const stops: number[] = [];
-  for (let v = 0; v < size - 1 - step / 2; v += step) stops.push(v);
-  stops.push(size - 1);
-  return stops;
+  const inner = size - 1 - 2 * STILL_BAND;
+  if (inner <= step) return [0, size - 1];
+  const count = Math.max(1, Math.round(inner / step));
+  return [0, ...Array.from({ length: count + 1 }, (_, k) => STILL_BAND + (inner * k) / count), size - 1];
 }
 
 /** Distance from (x, y) to the oval polyline, and whether the point lies inside it. */
@@ -96,7 +100,7 @@ export function buildPhotoWarpMesh(landmarks: Float32Array, head: HeadFrame, wid
     ovalPull[k] = Math.exp(-((distance / (EXPRESSION_REACH * head.height)) ** 2));
   });
   const { triangles, fillerStart } = triangulate(source, faceCount, faceTriangles);
-  return { source, triangles, fillerStart, faceCount, vertexCount, share, depth, ovalNear, ovalPull };
+  return { width, height, source, triangles, fillerStart, faceCount, vertexCount, share, depth, ovalNear, ovalPull };
 }
 
 /**
@@ -105,6 +109,7 @@ export function buildPhotoWarpMesh(landmarks: Float32Array, head: HeadFrame, wid
  * points onto the target's, so the grid agrees with whatever the retargeting did to the face.
  */
 export function destinationVertices(mesh: PhotoWarpMesh, landmarks: Float32Array, target: Float32Array, outXY: Float32Array, outDepth: Float32Array): void {
+  const { width, height } = mesh;
   const { faceCount, share, depth, source } = mesh;
   for (let j = 0; j < faceCount; j++) {
     const s = share[j];
@@ -141,5 +146,19 @@ export function destinationVertices(mesh: PhotoWarpMesh, landmarks: Float32Array
     outXY[v * 2] = x + (mx + pull * expression[e] - x) * s;
     outXY[v * 2 + 1] = y + (my + pull * expression[e + 1] - y) * s;
     outDepth[v] = z + (mz + pull * expression[e + 2] - z) * s;
+  }
+  keepOffBorder(mesh, outXY, width, height);
+}
+
+/**
+ * Vertices starting inside the still band's inner edge stay inside it: a head moving towards the picture's
+ * edge is stopped there instead of folding over the band (which must show the photo, untouched).
+ */
+function keepOffBorder(mesh: PhotoWarpMesh, outXY: Float32Array, width: number, height: number): void {
+  const [lo, hiX, hiY] = [STILL_BAND, width - 1 - STILL_BAND, height - 1 - STILL_BAND];
+  for (let v = 0; v < mesh.vertexCount; v++) {
+    const [sx, sy] = [mesh.source[v * 2], mesh.source[v * 2 + 1]];
+    if (sx >= lo && sx <= hiX) outXY[v * 2] = Math.min(hiX, Math.max(lo, outXY[v * 2]));
+    if (sy >= lo && sy <= hiY) outXY[v * 2 + 1] = Math.min(hiY, Math.max(lo, outXY[v * 2 + 1]));
   }
 }

@@ -11,10 +11,14 @@ export interface ColourMatch {
   from: Float32Array;
   gain: Float32Array;
   to: Float32Array;
+  /** Brightest lightness the interior may reach: teeth in shade do not outshine the face's highlights. */
+  ceiling: number;
 }
 
 /** Lightness contrast follows the photo's within these bounds (noisy spreads must not blow the crop out). */
-const LUMA_GAIN: readonly [number, number] = [0.5, 1.6];
+const LUMA_GAIN: readonly [number, number] = [0.5, 1.4];
+/** The ceiling sits this many of the photo's skin spreads above its mean skin lightness. */
+const CEILING_SPREADS = 1;
 const CHROMA_GAIN_MAX = 1.6;
 
 /** Matches colours of a face with skin statistics `driver` to one with `photo` (both mean Y, Cb, Cr, then std). */
@@ -23,7 +27,7 @@ export function colourMatch(driver: Float32Array, photo: Float32Array): ColourMa
   gain[0] = Math.min(LUMA_GAIN[1], Math.max(LUMA_GAIN[0], photo[3] / Math.max(1, driver[3])));
   // Chroma spread may be 0 (a grey photo): then every colour collapses onto the photo's own tint.
   for (let c = 1; c < 3; c++) gain[c] = Math.min(CHROMA_GAIN_MAX, photo[3 + c] / Math.max(1, driver[3 + c]));
-  return { from: driver.slice(0, 3), gain, to: photo.slice(0, 3) };
+  return { from: driver.slice(0, 3), gain, to: photo.slice(0, 3), ceiling: Math.min(255, photo[0] + CEILING_SPREADS * Math.max(photo[3], 10)) };
 }
 
 /** Opacity of the painted interior: 0 while the target opening is not clearly larger than the photo's. */
@@ -40,10 +44,10 @@ export function innerMouthArea(landmarks: Float32Array, stride: number): number 
 /** One crop (RGB, w×h) re-coloured into the photo's palette, still RGB. */
 export function recolourCrop(crop: Uint8Array, match: ColourMatch): Uint8Array {
   const out = new Uint8Array(crop.length);
-  const { from, gain, to } = match;
+  const { from, gain, to, ceiling } = match;
   for (let o = 0; o < crop.length; o += 3) {
     const [y, cb, cr] = rgbToYcc(crop[o], crop[o + 1], crop[o + 2]);
-    const Y = (y - from[0]) * gain[0] + to[0];
+    const Y = Math.min(ceiling, (y - from[0]) * gain[0] + to[0]);
     const Cb = (cb - from[1]) * gain[1] + to[1] - 128;
     const Cr = (cr - from[2]) * gain[2] + to[2] - 128;
     out[o] = Math.min(255, Math.max(0, Math.round(Y + 1.402 * Cr)));

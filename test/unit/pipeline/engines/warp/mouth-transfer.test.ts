@@ -42,14 +42,20 @@ describe('mouth transfer', () => {
     expect(out[0]).toBeGreaterThan(out[(CH - 1) * CW * 3] + 100); // teeth still far brighter than the throat
   });
 
-  it("follows the photo's lighting and tint: a darker, bluer face gets a darker, bluer mouth", () => {
+  it("follows the photo's lighting and tint: a darker, bluer face gets a darker, bluer mouth, teeth no brighter than its skin", () => {
     const crop = teethCrop();
     const darkBlue = Float32Array.from([90, 140, 120, 25, 6, 8]);
     const out = recolourCrop(crop, colourMatch(mouths.skin, darkBlue));
-    const [y0, cb0] = rgbToYcc(crop[0], crop[1], crop[2]);
-    const [y1, cb1] = rgbToYcc(out[0], out[1], out[2]);
+    const tongue = Uint8Array.from([190, 120, 110]);
+    const [y0, cb0] = rgbToYcc(tongue[0], tongue[1], tongue[2]);
+    const matched = recolourCrop(tongue, colourMatch(mouths.skin, darkBlue));
+    const [y1, cb1] = rgbToYcc(matched[0], matched[1], matched[2]);
     expect(y1).toBeCloseTo(y0 - 60, -1);
     expect(cb1).toBeCloseTo(cb0 + 25, -1);
+    const [teeth] = rgbToYcc(out[0], out[1], out[2]);
+    const [throat] = rgbToYcc(out[out.length - 3], out[out.length - 2], out[out.length - 1]);
+    expect(teeth).toBeLessThanOrEqual(90 + 25 + 1); // the photo's skin mean plus one spread
+    expect(teeth).toBeGreaterThan(throat + 50);
   });
 
   it('lays the crop into the lip contour, teeth at the upper lip, and paints nothing outside it', () => {

@@ -16,13 +16,13 @@ export interface PersonLayer {
   solid: Uint8Array;
 }
 
-/** Summed-area table of `test(p)` over a width×height grid, (width+1)×(height+1) with a zero first row/column. */
-function summedArea(width: number, height: number, test: (p: number) => boolean): Int32Array {
+/** Summed-area table of `flags` (0/1 per pixel), (width+1)×(height+1) with a zero first row and column. */
+function summedArea(width: number, height: number, flags: Uint8Array): Int32Array {
   const table = new Int32Array((width + 1) * (height + 1));
   for (let y = 0; y < height; y++) {
     let row = 0;
     for (let x = 0; x < width; x++) {
-      row += test(y * width + x) ? 1 : 0;
+      row += flags[y * width + x];
       table[(y + 1) * (width + 1) + x + 1] = table[y * (width + 1) + x + 1] + row;
     }
   }
@@ -35,9 +35,9 @@ function countIn(table: Int32Array, width: number, x0: number, y0: number, x1: n
 }
 
 export function personLayer(mesh: WarpMesh, alpha: Uint8Array, hole: Uint8Array, width: number, height: number): PersonLayer {
-  const person = summedArea(width, height, (p) => alpha[p] > 0);
-  const holes = summedArea(width, height, (p) => hole[p] !== 0);
-  const full = summedArea(width, height, (p) => alpha[p] === 255);
+  const person = summedArea(width, height, alpha.map((a) => (a > 0 ? 1 : 0)));
+  const holes = summedArea(width, height, hole);
+  const full = summedArea(width, height, alpha.map((a) => (a === 255 ? 1 : 0)));
   const count = mesh.triangles.length / 3;
   const opaque = new Uint8Array(count);
   const coversHole = new Uint8Array(count);

@@ -64,6 +64,19 @@ function sampleOver(src: RgbImage, alpha: Uint8Array | null, x: number, y: numbe
   return opacity;
 }
 
+/** Whether any triangle before `end` is mirrored in `dst` relative to `source`: the surface folds, leaving gaps. */
+function folds(mesh: WarpMesh, dst: Float32Array, end: number): boolean {
+  const s = mesh.source;
+  const t = mesh.triangles;
+  for (let i = 0; i < end * 3; i += 3) {
+    const [a, b, c] = [t[i] * 2, t[i + 1] * 2, t[i + 2] * 2];
+    const before = (s[b] - s[a]) * (s[c + 1] - s[a + 1]) - (s[c] - s[a]) * (s[b + 1] - s[a + 1]);
+    const after = (dst[b] - dst[a]) * (dst[c + 1] - dst[a + 1]) - (dst[c] - dst[a]) * (dst[b + 1] - dst[a + 1]);
+    if (before * after < 0) return true;
+  }
+  return false;
+}
+
 function vertexStill(s: Float32Array, dst: Float32Array, v: number): boolean {
   return Math.abs(s[v * 2] - dst[v * 2]) <= 1e-3 && Math.abs(s[v * 2 + 1] - dst[v * 2 + 1]) <= 1e-3;
 }
@@ -115,6 +128,8 @@ export function warpTriangles(src: RgbImage, out: Uint8Array, zBuffer: Float32Ar
     const minY = Math.max(0, Math.floor(Math.min(ay, by, cy)));
     const maxY = Math.min(height - 1, Math.ceil(Math.max(ay, by, cy)));
     const filler = index >= fillerStart;
+    // Fillers only matter where the surface folds over and leaves a gap; an unfolded mesh covers everything.
+    if (index === fillerStart && !folds(mesh, dst, fillerStart)) break;
     const za = filler ? FILLER_DEPTH : depth[a], zb = filler ? FILLER_DEPTH : depth[b], zc = filler ? FILLER_DEPTH : depth[c];
     const sax = s[a * 2], say = s[a * 2 + 1], sbx = s[b * 2], sby = s[b * 2 + 1], scx = s[c * 2], scy = s[c * 2 + 1];
     // The weights are linear in x along a row (w = k·x + m), and so are depth and source position.

@@ -2,6 +2,7 @@
 // photo's: the driver frame's canonical crop (driver-mouths.ts) is mapped into the target inner-lip contour
 // column by column and re-coloured from the driver's skin statistics to the photo's (Y, Cb, Cr mean and
 // spread), so a black-and-white photo stays grey, a painting keeps its palette and the lighting matches.
+import { createHash } from 'node:crypto';
 import { type DriverMouths, decodeMouthAtlas, lipPoint, rgbToYcc } from '../../motion/driver-mouths.ts';
 import { INNER_LIP_UPPER, INNER_LIPS } from '../../motion/face-regions.ts';
 import { polygonArea } from './polygon.ts';
@@ -57,16 +58,28 @@ export function recolourCrop(crop: Uint8Array, match: ColourMatch): Uint8Array {
   return out;
 }
 
-const decodedAtlases = new WeakMap<Uint8Array, Promise<Uint8Array>>();
+/**
+ * Decoded atlases by content: each render reads its track afresh from the motion cache, but templates repeat,
+ * and decoding costs more than the rest of the mouth work together. Oldest dropped beyond ATLAS_CACHE.
+ */
+const decodedAtlases = new Map<string, Promise<Uint8Array>>();
+const ATLAS_CACHE = 32;
+
+function decodedAtlas(mouths: DriverMouths): Promise<Uint8Array> {
+  const key = createHash('sha1').update(mouths.atlas).digest('hex');
+  let decoded = decodedAtlases.get(key);
+  if (!decoded) {
+    decoded = decodeMouthAtlas(mouths);
+    decoded.catch(() => decodedAtlases.delete(key));
+    decodedAtlases.set(key, decoded);
+    if (decodedAtlases.size > ATLAS_CACHE) decodedAtlases.delete(decodedAtlases.keys().next().value as string);
+  }
+  return decoded;
+}
 
 /** Every crop of the driver's mouths, re-coloured for a photo whose skin statistics are `photoSkin`. */
 export async function photoMouthCrops(mouths: DriverMouths, photoSkin: Float32Array): Promise<Uint8Array[]> {
-  let decoded = decodedAtlases.get(mouths.atlas);
-  if (!decoded) {
-    decoded = decodeMouthAtlas(mouths);
-    decodedAtlases.set(mouths.atlas, decoded);
-  }
-  const pixels = await decoded;
+  const pixels = await decodedAtlas(mouths);
   const match = colourMatch(mouths.skin, photoSkin);
   const bytes = mouths.width * mouths.height * 3;
   return Array.from({ length: Math.floor(pixels.length / bytes) }, (_, k) => recolourCrop(pixels.subarray(k * bytes, (k + 1) * bytes), match));
@@ -81,7 +94,8 @@ function cropAt(crop: Uint8Array, cw: number, ch: number, u: number, v: number, 
   const cv = Math.min(ch - 1, Math.max(0, v * ch - 0.5));
   const i0 = Math.min(cw - 2, Math.floor(cu));
   const j0 = Math.min(ch - 2, Math.floor(cv));
-  const [fu, fv] = [cu - i0, cv - j0];
+  const fu = cu - i0;
+  const fv = cv - j0;
   const a = (j0 * cw + i0) * 3;
   const b = a + cw * 3;
   for (let c = 0; c < 3; c++) {

@@ -19,57 +19,14 @@ const FILLER_DEPTH = 1e30;
 /** Source offsets below this (pixels) are treated as no motion at all. */
 const SNAP_PX = 0.35;
 
-/**
- * Bilinear sample of `src` at (x, y) (clamped to the image) laid over `out` at byte offset `o` with opacity
- * `alpha` sampled the same way, or 1 when `alpha` is null (a solid triangle). Returns the opacity used.
- */
-function sampleOver(src: RgbImage, alpha: Uint8Array | null, x: number, y: number, out: Uint8Array, o: number): number {
-  const maxX = src.width - 1;
-  const maxY = src.height - 1;
-  const cx = x < 0 ? 0 : Math.min(x, maxX);
-  const cy = y < 0 ? 0 : Math.min(y, maxY);
-  const x0 = cx | 0;
-  const y0 = cy | 0;
-  const p00 = y0 * src.width + x0;
-  const dx = x0 < maxX ? 1 : 0;
-  const dy = y0 < maxY ? src.width : 0;
-  const fx = cx - x0;
-  const fy = cy - y0;
-  const w11 = fx * fy;
-  const w10 = fx - w11;
-  const w01 = fy - w11;
-  const w00 = 1 - fx - w01;
-  let opacity = 1;
-  if (alpha !== null) {
-    opacity = (alpha[p00] * w00 + alpha[p00 + dx] * w10 + alpha[p00 + dy] * w01 + alpha[p00 + dx + dy] * w11) / 255;
-    if (opacity <= 0) return 0;
-  }
-  const d = src.data;
-  const i00 = p00 * 3;
-  const i10 = i00 + dx * 3;
-  const i01 = i00 + dy * 3;
-  const i11 = i01 + dx * 3;
-  const r = d[i00] * w00 + d[i10] * w10 + d[i01] * w01 + d[i11] * w11;
-  const g = d[i00 + 1] * w00 + d[i10 + 1] * w10 + d[i01 + 1] * w01 + d[i11 + 1] * w11;
-  const b = d[i00 + 2] * w00 + d[i10 + 2] * w10 + d[i01 + 2] * w01 + d[i11 + 2] * w11;
-  if (opacity === 1) {
-    out[o] = r + 0.5;
-    out[o + 1] = g + 0.5;
-    out[o + 2] = b + 0.5;
-    return 1;
-  }
-  out[o] = out[o] + (r - out[o]) * opacity + 0.5;
-  out[o + 1] = out[o + 1] + (g - out[o + 1]) * opacity + 0.5;
-  out[o + 2] = out[o + 2] + (b - out[o + 2]) * opacity + 0.5;
-  return opacity;
-}
-
 /** Whether any triangle before `end` is mirrored in `dst` relative to `source`: the surface folds, leaving gaps. */
 function folds(mesh: WarpMesh, dst: Float32Array, end: number): boolean {
   const s = mesh.source;
   const t = mesh.triangles;
   for (let i = 0; i < end * 3; i += 3) {
-    const [a, b, c] = [t[i] * 2, t[i + 1] * 2, t[i + 2] * 2];
+    const a = t[i] * 2;
+    const b = t[i + 1] * 2;
+    const c = t[i + 2] * 2;
     const before = (s[b] - s[a]) * (s[c + 1] - s[a + 1]) - (s[c] - s[a]) * (s[b + 1] - s[a + 1]);
     const after = (dst[b] - dst[a]) * (dst[c + 1] - dst[a + 1]) - (dst[c] - dst[a]) * (dst[b + 1] - dst[a + 1]);
     if (before * after < 0) return true;
@@ -107,6 +64,9 @@ function rowTo(k: number, m: number): number {
 export function warpTriangles(src: RgbImage, out: Uint8Array, zBuffer: Float32Array, mesh: WarpMesh, dst: Float32Array, depth: Float32Array, layer: PersonLayer): void {
   const { width, height } = src;
   const { alpha, hole } = layer;
+  const data = src.data;
+  const lastX = width - 1;
+  const lastY = height - 1;
   zBuffer.fill(Number.POSITIVE_INFINITY);
   const tris = mesh.triangles;
   const s = mesh.source;
@@ -170,8 +130,44 @@ export function warpTriangles(src: RgbImage, out: Uint8Array, zBuffer: Float32Ar
           }
           continue;
         }
+        // Bilinear sample of colour (and opacity unless solid), inline: this is the engine's innermost loop.
+        const qx = sx < 0 ? 0 : Math.min(sx, lastX);
+        const qy = sy < 0 ? 0 : Math.min(sy, lastY);
+        const ix = qx | 0;
+        const iy = qy | 0;
+        const p00 = iy * width + ix;
+        const dx = ix < lastX ? 1 : 0;
+        const dy = iy < lastY ? width : 0;
+        const fx = qx - ix;
+        const fy = qy - iy;
+        const w11 = fx * fy;
+        const w10 = fx - w11;
+        const w01 = fy - w11;
+        const w00 = 1 - fx - w01;
+        let opacity = 1;
+        if (triangleAlpha !== null) {
+          opacity = (alpha[p00] * w00 + alpha[p00 + dx] * w10 + alpha[p00 + dy] * w01 + alpha[p00 + dx + dy] * w11) / 255;
+          if (opacity <= 0) continue;
+        }
         // Any pixel drawn claims its depth, so one shared by two triangles' edges is not blended twice.
-        if (sampleOver(src, triangleAlpha, sx, sy, out, pixel * 3) > 0) zBuffer[pixel] = z;
+        zBuffer[pixel] = z;
+        const i00 = p00 * 3;
+        const i10 = i00 + dx * 3;
+        const i01 = i00 + dy * 3;
+        const i11 = i01 + dx * 3;
+        const r = data[i00] * w00 + data[i10] * w10 + data[i01] * w01 + data[i11] * w11;
+        const g = data[i00 + 1] * w00 + data[i10 + 1] * w10 + data[i01 + 1] * w01 + data[i11 + 1] * w11;
+        const b = data[i00 + 2] * w00 + data[i10 + 2] * w10 + data[i01 + 2] * w01 + data[i11 + 2] * w11;
+        const o = pixel * 3;
+        if (opacity === 1) {
+          out[o] = r + 0.5;
+          out[o + 1] = g + 0.5;
+          out[o + 2] = b + 0.5;
+        } else {
+          out[o] = out[o] + (r - out[o]) * opacity + 0.5;
+          out[o + 1] = out[o + 1] + (g - out[o + 1]) * opacity + 0.5;
+          out[o + 2] = out[o + 2] + (b - out[o + 2]) * opacity + 0.5;
+        }
       }
     }
   }

@@ -4,7 +4,7 @@
 // of the nearest face-oval point. Face, hair, neck and body thus move as one continuous sheet (no seam at the
 // hairline, no torn hair) while shoulders, body and the picture's border stay put.
 import { FACE_OVAL, RIGID_POINTS } from '../../motion/face-regions.ts';
-import { fitSimilarity3, rotate3 } from '../../motion/rigid-fit.ts';
+import { fitSimilarity3 } from '../../motion/rigid-fit.ts';
 import { triangulate } from './face-triangles.ts';
 import { borderMargin, borderPin, type HeadFrame, headShare, STILL_BAND } from './head-regions.ts';
 import type { WarpMesh } from './rasterize-triangles.ts';
@@ -120,32 +120,38 @@ export function destinationVertices(mesh: PhotoWarpMesh, landmarks: Float32Array
   const fit = fitSimilarity3(landmarks, target, RIGID_POINTS);
   const [sx, sy, sz] = fit.sourceCentroid;
   const [tx, ty, tz] = fit.targetCentroid;
-  const rigid = (x: number, y: number, z: number) => {
-    const [rx, ry, rz] = rotate3(fit.rotation, x - sx, y - sy, z - sz);
-    return [fit.scale * rx + tx, fit.scale * ry + ty, fit.scale * rz + tz];
-  };
+  // The similarity as x' = M·(p − source centroid) + target centroid, written out: no arrays per vertex.
+  const r = fit.rotation;
+  const k = fit.scale;
+  const [m0, m1, m2, m3, m4, m5, m6, m7, m8] = [k * r[0], k * r[1], k * r[2], k * r[3], k * r[4], k * r[5], k * r[6], k * r[7], k * r[8]];
   // What expression adds to each oval point on top of the rigid motion (an opening jaw, puffed cheeks).
   const expression = new Float32Array(FACE_OVAL.length * 3);
-  FACE_OVAL.forEach((i, k) => {
-    const moved = rigid(landmarks[i * 3], landmarks[i * 3 + 1], landmarks[i * 3 + 2]);
-    for (let c = 0; c < 3; c++) expression[k * 3 + c] = target[i * 3 + c] - moved[c];
+  FACE_OVAL.forEach((i, o) => {
+    const [x, y, z] = [landmarks[i * 3] - sx, landmarks[i * 3 + 1] - sy, landmarks[i * 3 + 2] - sz];
+    expression[o * 3] = target[i * 3] - (m0 * x + m1 * y + m2 * z + tx);
+    expression[o * 3 + 1] = target[i * 3 + 1] - (m3 * x + m4 * y + m5 * z + ty);
+    expression[o * 3 + 2] = target[i * 3 + 2] - (m6 * x + m7 * y + m8 * z + tz);
   });
   for (let v = faceCount; v < mesh.vertexCount; v++) {
     const s = share[v];
-    const [x, y, z] = [source[v * 2], source[v * 2 + 1], depth[v]];
+    const x = source[v * 2];
+    const y = source[v * 2 + 1];
+    const z = depth[v];
     if (s <= 0) {
       outXY[v * 2] = x;
       outXY[v * 2 + 1] = y;
       outDepth[v] = z;
       continue;
     }
-    const k = v - faceCount;
-    const pull = mesh.ovalPull[k];
-    const e = mesh.ovalNear[k] * 3;
-    const [mx, my, mz] = rigid(x, y, z);
-    outXY[v * 2] = x + (mx + pull * expression[e] - x) * s;
-    outXY[v * 2 + 1] = y + (my + pull * expression[e + 1] - y) * s;
-    outDepth[v] = z + (mz + pull * expression[e + 2] - z) * s;
+    const g = v - faceCount;
+    const pull = mesh.ovalPull[g];
+    const e = mesh.ovalNear[g] * 3;
+    const dx = x - sx;
+    const dy = y - sy;
+    const dz = z - sz;
+    outXY[v * 2] = x + (m0 * dx + m1 * dy + m2 * dz + tx + pull * expression[e] - x) * s;
+    outXY[v * 2 + 1] = y + (m3 * dx + m4 * dy + m5 * dz + ty + pull * expression[e + 1] - y) * s;
+    outDepth[v] = z + (m6 * dx + m7 * dy + m8 * dz + tz + pull * expression[e + 2] - z) * s;
   }
   keepOffBorder(mesh, outXY, width, height);
 }
@@ -157,7 +163,8 @@ export function destinationVertices(mesh: PhotoWarpMesh, landmarks: Float32Array
 function keepOffBorder(mesh: PhotoWarpMesh, outXY: Float32Array, width: number, height: number): void {
   const [lo, hiX, hiY] = [STILL_BAND, width - 1 - STILL_BAND, height - 1 - STILL_BAND];
   for (let v = 0; v < mesh.vertexCount; v++) {
-    const [sx, sy] = [mesh.source[v * 2], mesh.source[v * 2 + 1]];
+    const sx = mesh.source[v * 2];
+    const sy = mesh.source[v * 2 + 1];
     if (sx >= lo && sx <= hiX) outXY[v * 2] = Math.min(hiX, Math.max(lo, outXY[v * 2]));
     if (sy >= lo && sy <= hiY) outXY[v * 2 + 1] = Math.min(hiY, Math.max(lo, outXY[v * 2 + 1]));
   }

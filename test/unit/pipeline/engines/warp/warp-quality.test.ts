@@ -12,8 +12,9 @@ import { decodeVideo } from '../../../../../src/pipeline/media/video.ts';
 import { extractDriverMouths } from '../../../../../src/pipeline/motion/driver-mouths.ts';
 import { extractMotion } from '../../../../../src/pipeline/motion/extract-motion.ts';
 import { FACE_OVAL, INNER_LIPS, MESH_POINTS } from '../../../../../src/pipeline/motion/face-regions.ts';
-import { MOTION_TRACK_VERSION, type MotionTrack, motionFrame } from '../../../../../src/pipeline/motion/motion-track.ts';
-import { photoFaceGeometry, retargetLandmarks } from '../../../../../src/pipeline/motion/retarget.ts';
+import { allocateTrack, type MotionTrack } from '../../../../../src/pipeline/motion/motion-track.ts';
+import { photoFaceGeometry } from '../../../../../src/pipeline/motion/retarget.ts';
+import { planTake } from '../../../../../src/pipeline/motion/take.ts';
 import { eulerDegToRotation, rotate3 } from '../../../../../src/pipeline/motion/rigid-fit.ts';
 import type { Face, RgbImage } from '../../../../../src/pipeline/types.ts';
 import { driveVideo, loadRgb, referenceImage } from '../../../../helpers/fixtures.ts';
@@ -37,10 +38,8 @@ function neckTurn(landmarks: Float32Array, rotation: ArrayLike<number>): [number
 
 function fullStrengthTrack(landmarks: Float32Array): MotionTrack {
   const [n, f] = [MESH_POINTS, POSES.length];
-  const track: MotionTrack = {
-    version: MOTION_TRACK_VERSION, fps: 4, frameCount: f, landmarkCount: n, rotations: new Float32Array(f * 9), scales: new Float32Array(f).fill(1),
-    translations: new Float32Array(f * 3), expressions: new Float32Array(f * n * 3), poses: new Float32Array(f * 3), found: new Uint8Array(f).fill(1),
-  };
+  const track = allocateTrack(f, n, 4);
+  track.found.fill(1);
   POSES.forEach(([yaw, pitch, roll, shift, mouth], i) => {
     const rotation = eulerDegToRotation(yaw, pitch, roll);
     track.rotations.set(rotation, i * 9);
@@ -101,7 +100,7 @@ describe('warp engine quality', () => {
   });
   afterAll(() => faces.dispose());
 
-  const engine = () => createWarpEngine({ faceTriangles: faces.meshTriangles, turnScale: 1 });
+  const engine = () => createWarpEngine({ faceTriangles: faces.meshTriangles });
 
   it('keeps the outer border of the picture exactly still under full-strength head motion', async () => {
     for (const [name, { image, face }] of photos) {
@@ -142,7 +141,7 @@ describe('warp engine quality', () => {
     const track = inPlaneTrack();
     for (const [name, { image, face }] of photos) {
       const out = await engine().render({ image, face }, track, { fps: 4 });
-      const target = retargetLandmarks(photoFaceGeometry(face.landmarks), motionFrame(track, 1));
+      const target = planTake(photoFaceGeometry(face.landmarks), track, { width: image.width, height: image.height, fps: 4 }).targets[1];
       const [map, unmap] = [headMotionMap(face.landmarks, target), headMotionUnmap(face.landmarks, target)];
       const person = await sharedPersonSegmenter().segment(image);
       const head = headFrame(face.landmarks);

@@ -141,8 +141,10 @@ describe('warp engine quality', () => {
     const track = inPlaneTrack();
     for (const [name, { image, face }] of photos) {
       const out = await engine().render({ image, face }, track, { fps: 4 });
-      const target = planTake(photoFaceGeometry(face.landmarks), track, { width: image.width, height: image.height, fps: 4 }).targets[1];
-      const [map, unmap] = [headMotionMap(face.landmarks, target), headMotionUnmap(face.landmarks, target)];
+      // The head's motion as the engine fits it: from the photo's landmarks with their depth relief softened.
+      const geometry = photoFaceGeometry(face.landmarks);
+      const target = planTake(geometry, track, { width: image.width, height: image.height, fps: 4 }).targets[1];
+      const [map, unmap] = [headMotionMap(geometry.landmarks, target), headMotionUnmap(geometry.landmarks, target)];
       const person = await sharedPersonSegmenter().segment(image);
       const head = headFrame(face.landmarks);
       const along = (below: number, side: number): [number, number] => [

@@ -7,8 +7,13 @@ import { type DriverMouths, decodeMouthAtlas, lipPoint, rgbToYcc } from '../../m
 import { INNER_LIP_UPPER, INNER_LIPS } from '../../motion/face-regions.ts';
 import { polygonArea } from './polygon.ts';
 
-/** Per channel of Y, Cb, Cr: out = (in − from) · gain + to. */
+/**
+ * Lightness: out = in · lightness (the photo's skin lightness over the driver's: light on a surface scales what
+ * it reflects, so a throat in shade stays dark and teeth stay bright in any lighting), at most `ceiling`.
+ * Chroma (Cb, Cr): out = (in − from) · gain + to.
+ */
 export interface ColourMatch {
+  lightness: number;
   from: Float32Array;
   gain: Float32Array;
   to: Float32Array;
@@ -16,25 +21,30 @@ export interface ColourMatch {
   ceiling: number;
 }
 
-/** Lightness contrast follows the photo's within these bounds (noisy spreads must not blow the crop out). */
-const LUMA_GAIN: readonly [number, number] = [0.5, 1.4];
-/** The ceiling sits this many of the photo's skin spreads above its mean skin lightness. */
-const CEILING_SPREADS = 1;
+/** Bounds of the lightness ratio (a near-black or blown-out skin estimate must not blow the crop out). */
+const LIGHTNESS: readonly [number, number] = [0.3, 2.5];
+/**
+ * The ceiling sits this many of the photo's skin spreads above its mean skin lightness: teeth in shade do not
+ * glow; at one spread they were no brighter than the lips and a parted mouth read as closed (trump × side-eye).
+ */
+const CEILING_SPREADS = 2;
 const CHROMA_GAIN_MAX = 1.6;
 
 /** Matches colours of a face with skin statistics `driver` to one with `photo` (both mean Y, Cb, Cr, then std). */
 export function colourMatch(driver: Float32Array, photo: Float32Array): ColourMatch {
+  const lightness = Math.min(LIGHTNESS[1], Math.max(LIGHTNESS[0], photo[0] / Math.max(1, driver[0])));
   const gain = new Float32Array(3);
-  gain[0] = Math.min(LUMA_GAIN[1], Math.max(LUMA_GAIN[0], photo[3] / Math.max(1, driver[3])));
   // Chroma spread may be 0 (a grey photo): then every colour collapses onto the photo's own tint.
   for (let c = 1; c < 3; c++) gain[c] = Math.min(CHROMA_GAIN_MAX, photo[3 + c] / Math.max(1, driver[3 + c]));
-  return { from: driver.slice(0, 3), gain, to: photo.slice(0, 3), ceiling: Math.min(255, photo[0] + CEILING_SPREADS * Math.max(photo[3], 10)) };
+  return { lightness, from: driver.slice(0, 3), gain, to: photo.slice(0, 3), ceiling: Math.min(255, photo[0] + CEILING_SPREADS * Math.max(photo[3], 10)) };
 }
 
 /** Opacity of the painted interior: 0 while the target opening is not clearly larger than the photo's. */
 export function mouthInteriorOpacity(sourceArea: number, targetArea: number, faceSizePx: number): number {
   const grown = targetArea - sourceArea * 1.1;
-  const fullAt = 0.02 * faceSizePx * faceSizePx; // an opening ~14% of face size squared counts as fully open
+  // Fully opaque once the lips part by a few pixels: between them is the driver's real interior (its crop holds
+  // the lip edges too), and a faint crop over stretched lip texture reads as no opening at all.
+  const fullAt = 0.006 * faceSizePx * faceSizePx; // an opening ~8% of face size squared
   return Math.max(0, Math.min(1, grown / fullAt));
 }
 
@@ -45,10 +55,10 @@ export function innerMouthArea(landmarks: Float32Array, stride: number): number 
 /** One crop (RGB, w×h) re-coloured into the photo's palette, still RGB. */
 export function recolourCrop(crop: Uint8Array, match: ColourMatch): Uint8Array {
   const out = new Uint8Array(crop.length);
-  const { from, gain, to, ceiling } = match;
+  const { lightness, from, gain, to, ceiling } = match;
   for (let o = 0; o < crop.length; o += 3) {
     const [y, cb, cr] = rgbToYcc(crop[o], crop[o + 1], crop[o + 2]);
-    const Y = Math.min(ceiling, (y - from[0]) * gain[0] + to[0]);
+    const Y = Math.min(ceiling, y * lightness);
     const Cb = (cb - from[1]) * gain[1] + to[1] - 128;
     const Cr = (cr - from[2]) * gain[2] + to[2] - 128;
     out[o] = Math.min(255, Math.max(0, Math.round(Y + 1.402 * Cr)));

@@ -1,7 +1,8 @@
-// What the warp engine prepares once per photo: the person mask, the regions and background plate, the mesh
-// and the person layer. Kept per image object, so a repeat render of the same photo (another template,
+// What the warp engine prepares once per photo: the face geometry the motion is retargeted onto, the person
+// mask, the regions and background plate, the mesh and the person layer. Kept per image object, so a repeat render of the same photo (another template,
 // another take: the photo cache hands back the same image) skips all of it.
 import { skinColour } from '../../motion/driver-mouths.ts';
+import { type PhotoFaceGeometry, photoFaceGeometry } from '../../motion/retarget.ts';
 import type { Face, RgbImage } from '../../types.ts';
 import { type PhotoRegions, photoRegions } from './head-regions.ts';
 import { type PersonLayer, personLayer } from './person-layer.ts';
@@ -9,6 +10,8 @@ import type { PersonSegmenter } from './person-segmenter.ts';
 import { buildPhotoWarpMesh, type PhotoWarpMesh } from './warp-mesh.ts';
 
 export interface PhotoSetup {
+  /** The face as the take is planned on it; the mesh shares its (relief-softened) depths, so the head's fit is exact. */
+  photo: PhotoFaceGeometry;
   regions: PhotoRegions;
   mesh: PhotoWarpMesh;
   layer: PersonLayer;
@@ -24,10 +27,11 @@ export function photoSetupSource(segmenter: PersonSegmenter, faceTriangles?: Arr
     const cached = cache.get(image);
     if (cached && cached.face === face) return cached.setup;
     const setup = (async () => {
-      const regions = photoRegions(image, face.landmarks, await segmenter.segment(image));
-      const mesh = buildPhotoWarpMesh(face.landmarks, regions.head, image.width, image.height, faceTriangles);
+      const photo = photoFaceGeometry(face.landmarks);
+      const regions = photoRegions(image, photo.landmarks, await segmenter.segment(image));
+      const mesh = buildPhotoWarpMesh(photo.landmarks, regions.head, image.width, image.height, faceTriangles);
       const layer = personLayer(mesh, regions.alpha, regions.hole, image.width, image.height);
-      return { regions, mesh, layer, skin: skinColour(image, face.landmarks) };
+      return { photo, regions, mesh, layer, skin: skinColour(image, face.landmarks) };
     })();
     cache.set(image, { face, setup });
     setup.catch(() => cache.delete(image));

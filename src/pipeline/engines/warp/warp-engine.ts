@@ -2,7 +2,6 @@
 // background towards the retargeted driver landmarks, then paints the driver's own mouth interior and closed
 // lids. Its only model is the person segmenter; the face landmarks come from the caller.
 import { MemeError, throwIfAborted } from '../../../errors.ts';
-import { photoFaceGeometry } from '../../motion/retarget.ts';
 import { planTake } from '../../motion/take.ts';
 import type { FrameSequence } from '../../types.ts';
 import type { Engine, EngineDriver, EngineOptions, EngineReference, EngineRun } from '../engine.ts';
@@ -31,10 +30,9 @@ export function createWarpEngine(options: WarpEngineOptions = {}): Engine {
       const { image, face } = reference;
       const track = driver.motion;
       if (!track) throw new MemeError('INTERNAL', 'the warp engine was given no motion track of the driver');
-      const photo = photoFaceGeometry(face.landmarks);
+      const { photo, mesh, layer, regions, skin } = await setupOf(image, face);
       // The motion side plans every frame (seeded variation, full-strength head motion kept in the picture).
       const take = planTake(photo, track, { width: image.width, height: image.height, fps: driver.fps, seed: engineOptions.seed });
-      const { mesh, layer, regions, skin } = await setupOf(image, face);
       const mouths = track.mouths;
       const mouthCrops = mouths ? await photoMouthCrops(mouths, skin) : [];
       const sourceMouthArea = innerMouthArea(face.landmarks, 3);

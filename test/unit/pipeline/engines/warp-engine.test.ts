@@ -123,6 +123,7 @@ describe('warp engine', () => {
     const engine = createWarpEngine({ faceTriangles: faces.meshTriangles });
     const track = syntheticTrack(2);
     track.expressions.fill(0);
+    track.eyes.fill(1); // open: the synthetic driver shuts them by its last frame
     track.rotations.set(eulerDegToRotation(0, 0, 0), 9);
     track.translations.fill(0);
     const shiftPx = 4;

@@ -70,7 +70,7 @@ try {
   for (const [id, clip] of drivers) {
     const rows = [await strip(await decodeVideo(clip.path, { fps: clip.fps, maxSide: 512, startSec: clip.startSec, endSec: clip.endSec }))];
     const motion = await loadDriverMotion(clip, { faces, cache });
-    for (const photo of analysed) rows.push(await strip(await engine.render(photo, motion, { fps: clip.fps, seed: Number(values.seed) })));
+    for (const photo of analysed) rows.push(await strip(await engine.render({ ...photo, source: photo.image }, { fps: motion.fps, frameCount: motion.frameCount, motion }, { seed: Number(values.seed) })));
     const file = path.join(values.out, `${id}-seed${values.seed}.png`);
     await sharp({ create: { width: CELL * ACROSS, height: CELL * rows.length, channels: 3, background: '#000' } })
       .composite(rows.map((input, i) => ({ input, left: 0, top: i * CELL })))

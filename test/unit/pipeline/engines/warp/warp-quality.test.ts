@@ -4,6 +4,7 @@
 // tear or crease where they meet) while the shoulders stay put, a grey photo stays grey, and the face keeps its
 // identity.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EngineDriver } from '../../../../../src/pipeline/engines/engine.ts';
 import { borderMargin, headFrame } from '../../../../../src/pipeline/engines/warp/head-regions.ts';
 import { sharedPersonSegmenter } from '../../../../../src/pipeline/engines/warp/person-segmenter.ts';
 import { createWarpEngine } from '../../../../../src/pipeline/engines/warp/warp-engine.ts';
@@ -19,6 +20,9 @@ import { eulerDegToRotation, rotate3 } from '../../../../../src/pipeline/motion/
 import type { Face, RgbImage } from '../../../../../src/pipeline/types.ts';
 import { driveVideo, loadRgb, referenceImage } from '../../../../helpers/fixtures.ts';
 import { borderDifference, greyscale, hairlineEnergy, headMotionMap, headMotionUnmap, maxChroma, motionError } from '../../../../helpers/warp-metrics.ts';
+
+/** The driver as render.ts hands it to an engine that needs the motion track. */
+const drive = (motion: MotionTrack): EngineDriver => ({ fps: motion.fps, frameCount: motion.frameCount, motion });
 
 /** yaw, pitch, roll (degrees), sideways shift (face sizes), mouth drop (face sizes). */
 const POSES: readonly [number, number, number, number, number][] = [
@@ -104,7 +108,7 @@ describe('warp engine quality', () => {
 
   it('keeps the outer border of the picture exactly still under full-strength head motion', async () => {
     for (const [name, { image, face }] of photos) {
-      const out = await engine().render({ image, face }, fullStrengthTrack(face.landmarks), { fps: 4 });
+      const out = await engine().render({ image, face, source: image }, drive(fullStrengthTrack(face.landmarks)), {});
       for (const [i, frame] of out.frames.entries()) expect(borderDifference(frame, image, 4), `${name} frame ${i}`).toBe(0);
       // ... while the face itself really moves.
       const last = out.frames[out.frames.length - 1];
@@ -115,7 +119,7 @@ describe('warp engine quality', () => {
   it('turns the head like a 3-D head: the face analyzer reads most of a ±35° yaw in the rendered frames', async () => {
     for (const name of ['trump.jpg', 'show4.jpg', 'toon.png']) {
       const { image, face } = photos.get(name)!;
-      const out = await engine().render({ image, face }, fullStrengthTrack(face.landmarks), { fps: 4 });
+      const out = await engine().render({ image, face, source: image }, drive(fullStrengthTrack(face.landmarks)), {});
       const yawOf = async (i: number) => (await faces.analyze({ width: image.width, height: image.height, data: out.frames[i] })).pose.yaw;
       const [turned, back] = [(await yawOf(1)) - face.pose.yaw, (await yawOf(2)) - face.pose.yaw];
       // The analyzer's yaw runs the other way round from the rotation's; it reads about 70% of a pure turn.
@@ -140,7 +144,7 @@ describe('warp engine quality', () => {
   it('moves face and hair as one piece while the shoulders stay put', async () => {
     const track = inPlaneTrack();
     for (const [name, { image, face }] of photos) {
-      const out = await engine().render({ image, face }, track, { fps: 4 });
+      const out = await engine().render({ image, face, source: image }, drive(track), {});
       // The head's motion as the engine fits it: from the photo's landmarks with their depth relief softened.
       const geometry = photoFaceGeometry(face.landmarks);
       const target = planTake(geometry, track, { width: image.width, height: image.height, fps: 4 }).targets[1];
@@ -171,7 +175,7 @@ describe('warp engine quality', () => {
 
   it("keeps a black-and-white photo black-and-white, the driver's mouth included", async () => {
     const { image, face } = photos.get('harris-grey')!;
-    const out = await engine().render({ image, face }, laugh, { fps: 8 });
+    const out = await engine().render({ image, face, source: image }, drive(laugh), {});
     for (const frame of out.frames) expect(maxChroma(frame)).toBeLessThanOrEqual(2);
   });
 
@@ -179,7 +183,7 @@ describe('warp engine quality', () => {
     for (const name of ['trump.jpg', 'show4.jpg']) {
       const { image, face } = photos.get(name)!;
       const reference = await faces.describe(image, face);
-      const out = await engine().render({ image, face }, laugh, { fps: 8 });
+      const out = await engine().render({ image, face, source: image }, drive(laugh), {});
       const cosines: number[] = [];
       for (let i = 0; i < out.frames.length; i += 4) {
         const frame = { width: image.width, height: image.height, data: out.frames[i] };

@@ -9,7 +9,7 @@ import { LANDMARK_SMOOTHING } from '../face/one-euro.ts';
 import { decodeVideo, type RateConversion } from '../media/video.ts';
 import type { FrameSequence, RunOptions } from '../types.ts';
 import { extractDriverMouths } from './driver-mouths.ts';
-import { extractMotion } from './extract-motion.ts';
+import { extractMotion, resampleMotion } from './extract-motion.ts';
 import type { MotionCache } from './motion-cache.ts';
 import { motionCacheKey } from './motion-cache.ts';
 import type { MotionTrack } from './motion-track.ts';
@@ -33,15 +33,14 @@ export interface DriverClip {
 }
 
 /** The rate a driver is read at and how its frames are picked; a template's own rate by default. */
-export interface DriverRate {
+interface DriverRate {
   fps?: number;
   rateConversion?: RateConversion;
 }
 
 /**
- * A built-in template's clip as the motion stage reads it. The shipped track was made at the template's own rate
- * with the default frame picking, so it serves every request at that rate (every bot request: they name no rate);
- * a request at another rate is analysed, and cached, as for any clip.
+ * A built-in template's clip as the motion stage reads it, at the request's rate (default: the template's own).
+ * The shipped track was made at the template's own rate; it serves any rate picked the default way (resampled).
  */
 export function templateDriverClip(template: TemplateInfo, rate: DriverRate = {}): DriverClip {
   const { startSec, endSec } = template.trim;
@@ -62,14 +61,22 @@ export function driverMotionKey(clip: DriverClip): Promise<string> {
   return motionCacheKey(clip.path, { fps: clip.fps, ...conversion, startSec: clip.startSec ?? 0, endSec: clip.endSec ?? null, side: ANALYSIS_MAX_SIDE });
 }
 
-/** The shipped track when it belongs to this clip, these settings and this analyser version; else null. */
+/**
+ * The shipped track when it belongs to this clip and this analyser version: as shipped when it was made at these
+ * settings; resampled to the clip's rate when only the rate differs and frames are picked the default way (the
+ * nearest frame, as that analysis would decode); else null.
+ */
 async function shippedTrack(clip: DriverClip, key: string): Promise<MotionTrack | null> {
   if (!clip.shippedTrackPath) return null;
   try {
     const bytes = await readFile(clip.shippedTrackPath);
-    return encodedTrackKey(bytes) === key ? decodeMotionTrack(bytes) : null;
+    const shippedKey = encodedTrackKey(bytes);
+    if (shippedKey === key) return decodeMotionTrack(bytes);
+    if (clip.rateConversion && clip.rateConversion !== 'fps-filter') return null;
+    const track = decodeMotionTrack(bytes);
+    return shippedKey === (await driverMotionKey({ ...clip, fps: track.fps })) ? resampleMotion(track, clip.fps) : null;
   } catch {
-    return null; // missing or unreadable: analyse as for any clip
+    return null; // missing, unreadable or of another analyser version: analyse as for any clip
   }
 }
 

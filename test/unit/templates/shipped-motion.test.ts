@@ -69,10 +69,17 @@ describe('motion shipped with the built-in templates', () => {
     const cacheDir = await mkdtemp(path.join(os.tmpdir(), 'motion-'));
     const track = await loadDriverMotion(templateDriverClip(catalog.get('nice')), { faces: counting, cache: createMotionCache(cacheDir) });
     expect(track.frameCount).toBeGreaterThan(40);
+    // At another rate the shipped track is resampled, not the clip analysed again.
+    const at10 = await loadDriverMotion(templateDriverClip(catalog.get('nice'), { fps: 10 }), { faces: counting, cache: createMotionCache(cacheDir) });
+    expect(at10.fps).toBe(10);
+    expect(at10.frameCount).toBe(Math.round((track.frameCount / track.fps) * 10));
+    expect(at10.mouths).toBeDefined();
     const renderer = await createRenderer({ templates: catalog, faces: counting, cacheDir, hellomeme: null });
     try {
       const result = await renderer.render({ photo: await readFile(referenceImage('harris.jpg')), templateId: 'smug', format: 'gif' });
       expect(result.frameCount).toBeGreaterThan(40);
+      const slower = await renderer.render({ photo: await readFile(referenceImage('harris.jpg')), templateId: 'smug', format: 'gif', fps: 8 });
+      expect(slower.frameCount).toBe(Math.round((result.frameCount / 12) * 8));
     } finally {
       await renderer.dispose();
     }

@@ -3,6 +3,7 @@
 // a clip of your own; --gray adds a black-and-white copy of the photos named. Run:
 //   npx tsx scripts/contact-sheets.ts --out /tmp/sheets [--templates a,b] [--photos x.jpg,/abs/y.png] [--gray harris.jpg]
 //     [--driver clip.mp4 [--trim 0:4]] [--seed N]
+import { memeloomCacheDir } from '../src/cache-dir.ts';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,7 +15,6 @@ import { decodeImage, resizeToFit } from '../src/pipeline/media/image.ts';
 import { decodeVideo } from '../src/pipeline/media/video.ts';
 import { type DriverClip, loadDriverMotion, templateDriverClip } from '../src/pipeline/motion/driver-motion.ts';
 import { createMotionCache } from '../src/pipeline/motion/motion-cache.ts';
-import { defaultCacheDir } from '../src/pipeline/render.ts';
 import type { FrameSequence, RgbImage } from '../src/pipeline/types.ts';
 import { loadTemplateCatalog } from '../src/templates/catalog.ts';
 
@@ -59,7 +59,7 @@ if (values.templates || !values.driver) {
 }
 const faces = await createFaceAnalyzer();
 const engine = createWarpEngine({ faceTriangles: faces.meshTriangles });
-const cache = createMotionCache(path.join(defaultCacheDir(), 'motion'));
+const cache = createMotionCache(memeloomCacheDir('motion'));
 await mkdir(values.out, { recursive: true });
 try {
   const photos = [];

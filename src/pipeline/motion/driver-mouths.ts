@@ -68,7 +68,7 @@ export function lipPoint(l: ArrayLike<number>, u: number, v: number): [number, n
 }
 
 /** Mean gap between the inner lips over the mouth's width. */
-export function mouthOpening(l: ArrayLike<number>): number {
+export function innerLipGap(l: ArrayLike<number>): number {
   let gap = 0;
   for (let k = 1; k < INNER_LIP_UPPER.length - 1; k++) {
     gap += Math.hypot(l[INNER_LIP_LOWER[k] * 3] - l[INNER_LIP_UPPER[k] * 3], l[INNER_LIP_LOWER[k] * 3 + 1] - l[INNER_LIP_UPPER[k] * 3 + 1]);
@@ -100,7 +100,7 @@ function sampleCrop(frame: Uint8Array, width: number, height: number, landmarks:
 /** Crops of every frame whose face opens its mouth, and the driver's skin colour (first face). */
 export async function extractDriverMouths(frames: FrameSequence, faces: (Face | null)[]): Promise<DriverMouths> {
   const cropOf = new Int16Array(faces.length).fill(-1);
-  const open = faces.flatMap((face, i) => (face && mouthOpening(face.landmarks) >= MIN_OPENING ? [i] : []));
+  const open = faces.flatMap((face, i) => (face && innerLipGap(face.landmarks) >= MIN_OPENING ? [i] : []));
   const cropBytes = MOUTH_CROP_WIDTH * MOUTH_CROP_HEIGHT * 3;
   const pixels = new Uint8Array(Math.max(1, open.length) * cropBytes);
   open.forEach((i, k) => {

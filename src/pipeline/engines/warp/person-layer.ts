@@ -1,7 +1,12 @@
 // The moving layer the rasterizer lays over the background plate: the person's opacity per source pixel, the
 // hole the plate paints, and per triangle whether drawing it can change anything (found once per photo from
 // summed-area tables over each triangle's source bounding box, so whole empty triangles are skipped per frame).
-import type { WarpMesh } from './rasterize-triangles.ts';
+
+/** What the layer reads of the warp mesh (rasterize-triangles.ts's WarpMesh by shape: the rasterizer imports this file). */
+interface MeshTriangles {
+  readonly source: Float32Array;
+  readonly triangles: Uint32Array;
+}
 
 export interface PersonLayer {
   /** Opacity of the person per source pixel, 0..255. */
@@ -34,7 +39,7 @@ function countIn(table: Int32Array, width: number, x0: number, y0: number, x1: n
   return table[(y1 + 1) * w + x1 + 1] - table[y0 * w + x1 + 1] - table[(y1 + 1) * w + x0] + table[y0 * w + x0];
 }
 
-export function personLayer(mesh: WarpMesh, alpha: Uint8Array, hole: Uint8Array, width: number, height: number): PersonLayer {
+export function personLayer(mesh: MeshTriangles, alpha: Uint8Array, hole: Uint8Array, width: number, height: number): PersonLayer {
   const person = summedArea(width, height, alpha.map((a) => (a > 0 ? 1 : 0)));
   const holes = summedArea(width, height, hole);
   const full = summedArea(width, height, alpha.map((a) => (a === 255 ? 1 : 0)));

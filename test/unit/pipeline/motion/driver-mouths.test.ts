@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFaceAnalyzer, type FaceAnalyzer } from '../../../../src/pipeline/face/face-analyzer.ts';
 import { decodeVideo } from '../../../../src/pipeline/media/video.ts';
-import { type DriverMouths, decodeMouthAtlas, extractDriverMouths, mouthOpening, rgbToYcc } from '../../../../src/pipeline/motion/driver-mouths.ts';
+import { type DriverMouths, decodeMouthAtlas, extractDriverMouths, innerLipGap, rgbToYcc } from '../../../../src/pipeline/motion/driver-mouths.ts';
 import { extractMotion, resampleMotion } from '../../../../src/pipeline/motion/extract-motion.ts';
 import { decodeMotionTrack, encodeMotionTrack } from '../../../../src/pipeline/motion/track-codec.ts';
 import type { Face } from '../../../../src/pipeline/types.ts';
@@ -40,8 +40,8 @@ describe('driver mouths', () => {
   it('keeps a crop for each open-mouthed frame and none for closed ones', () => {
     expect(mouths.cropOf.length).toBe(faces.length);
     faces.forEach((face, i) => {
-      if (face && mouthOpening(face.landmarks) > 0.1) expect(mouths.cropOf[i], `frame ${i}`).toBeGreaterThanOrEqual(0);
-      if (!face || mouthOpening(face.landmarks) < 0.03) expect(mouths.cropOf[i], `frame ${i}`).toBe(-1);
+      if (face && innerLipGap(face.landmarks) > 0.1) expect(mouths.cropOf[i], `frame ${i}`).toBeGreaterThanOrEqual(0);
+      if (!face || innerLipGap(face.landmarks) < 0.03) expect(mouths.cropOf[i], `frame ${i}`).toBe(-1);
     });
     expect([...mouths.cropOf].filter((c) => c >= 0).length).toBeGreaterThan(faces.length / 2); // it laughs
   });

@@ -8,7 +8,8 @@ import type { EngineDriver } from '../../../../../src/pipeline/engines/engine.ts
 import { borderMargin, headFrame } from '../../../../../src/pipeline/engines/warp/head-regions.ts';
 import { sharedPersonSegmenter } from '../../../../../src/pipeline/engines/warp/person-segmenter.ts';
 import { createWarpEngine } from '../../../../../src/pipeline/engines/warp/warp-engine.ts';
-import { cosineSimilarity, createFaceAnalyzer, type FaceAnalyzer } from '../../../../../src/pipeline/face/face-analyzer.ts';
+import { createFaceAnalyzer, type FaceAnalyzer } from '../../../../../src/pipeline/face/face-analyzer.ts';
+import { cosineSimilarity } from '../../../../../src/pipeline/face/face-match.ts';
 import { decodeVideo } from '../../../../../src/pipeline/media/video.ts';
 import { extractDriverMouths } from '../../../../../src/pipeline/motion/driver-mouths.ts';
 import { extractMotion } from '../../../../../src/pipeline/motion/extract-motion.ts';

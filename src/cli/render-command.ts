@@ -11,6 +11,7 @@ import { telegramOutput } from '../bots/telegram/telegram-config.ts';
 import { InputError, MemeError } from '../errors.ts';
 import { STYLE_PRESETS, stylePreset } from '../models/model-files.ts';
 import { DEVICE_CHOICES, type DeviceChoice } from '../pipeline/engines/auto-engine.ts';
+import { parseFaceChoice } from '../pipeline/face/face-choice.ts';
 import type { MemeResult, MemeSpec, Renderer } from '../pipeline/meme-spec.ts';
 import { createRenderer } from '../pipeline/render.ts';
 import type { OutputFormat } from '../pipeline/types.ts';
@@ -37,6 +38,11 @@ const USAGE = `usage: memeloom render --photo FILE (--template ID | --driver CLI
   --prompt TEXT           hellomeme: words put before HelloMeme's own prompt
   --trans-ratio R         hellomeme: how much of the driver's head translation to follow, 0-1 (default 0)
   --style NAME            hellomeme: a LoRA style (${STYLE_PRESETS.map((s) => s.id).join(', ')}; memeloom models pull --style NAME)
+  --face all|largest|N    which faces of a group photo move (default all: up to the 6 largest, each with its
+                          own take of the motion; faces under 40 px stay still). N is a face's number in
+                          reading order: left to right, then top to bottom (rows of faces). hellomeme animates
+                          one face: with all, the largest
+  --face-offset S         seconds between neighbouring faces' starts in the clip (default 0.25; 0: in lockstep)
   --no-upscale            hellomeme: skip the Real-ESRGAN ×2 pass on its 512 px face (on by default, as in HelloMeme)
   --out FILE              where to write (default: <photo>-<template>.<format>)`;
 
@@ -62,6 +68,14 @@ function parseNumber(value: string | undefined, name: string): number | undefine
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InputError('BAD_OPTION', `--${name} must be a positive number`);
+  return n;
+}
+
+/** `--face-offset 0.4`: seconds, 0 allowed (the faces move in lockstep). */
+function parseOffset(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InputError('BAD_OPTION', `--face-offset must be 0 or more seconds, got '${value}'`);
   return n;
 }
 
@@ -125,6 +139,7 @@ export async function run(argv: string[]): Promise<number> {
       'caption-top': { type: 'string' }, 'caption-bottom': { type: 'string' }, 'no-caption': { type: 'boolean' },
       format: { type: 'string' }, 'max-bytes': { type: 'string' }, fps: { type: 'string' },
       'max-side': { type: 'string' }, engine: { type: 'string', default: 'auto' }, device: { type: 'string' }, seed: { type: 'string' },
+      face: { type: 'string' }, 'face-offset': { type: 'string' },
       trim: { type: 'string' }, out: { type: 'string' }, 'no-upscale': { type: 'boolean' }, prompt: { type: 'string' }, 'trans-ratio': { type: 'string' },
       style: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
@@ -184,6 +199,8 @@ export async function run(argv: string[]): Promise<number> {
     prompt: values.prompt,
     transRatio: parseRatio(values['trans-ratio'], 'trans-ratio'),
     style: values.style === undefined ? undefined : stylePreset(values.style).id,
+    face: values.face === undefined ? undefined : parseFaceChoice(values.face),
+    faceOffsetSec: parseOffset(values['face-offset']),
   };
   const started = performance.now();
   const renderer = await createRenderer({ templates, limits, modelsDir: config.modelsDir, device, graphThreads: config.graphThreads, upscale: values['no-upscale'] ? false : undefined });

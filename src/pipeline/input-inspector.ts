@@ -4,10 +4,12 @@
 // A photo's analysis goes into the renderer's PhotoCache, so the render that follows starts from it.
 import type { InputLimits } from '../config.ts';
 import type { FaceAnalyzer } from './face/face-analyzer.ts';
+import { numberedFaces } from './face/face-choice.ts';
 import { decodeImage, resizeToFit } from './media/image.ts';
 import { measureClip } from './media/video.ts';
 import { type AnalysedPhoto, PhotoCache } from './photo-cache.ts';
 import type { StageTimer } from './stage-timer.ts';
+import type { Box } from './types.ts';
 
 /** The working size photos are analysed and animated at unless a render asks for another. */
 export const DEFAULT_MAX_SIDE = 512;
@@ -16,6 +18,8 @@ export interface PhotoFacts {
   /** The photo as it will be animated (fitted to the working size). */
   width: number;
   height: number;
+  /** The faces a person can choose, numbered from 1 in reading order (face-choice.ts), boxes in those pixels. */
+  faces: Box[];
 }
 
 export interface ClipFacts {
@@ -40,7 +44,7 @@ export interface PhotoAnalysisDeps {
 }
 
 /**
- * Decode within the limits, fit to `maxSide`, find the largest face: what every render of a photo starts from,
+ * Decode within the limits, fit to `maxSide`, find the faces: what every render of a photo starts from,
  * cached per photo and size. `timer` (a render's) times the two stages; a cache hit times nothing.
  */
 export function analysePhoto(deps: PhotoAnalysisDeps, photo: Buffer, maxSide: number, timer?: StageTimer): Promise<AnalysedPhoto> {
@@ -51,15 +55,15 @@ export function analysePhoto(deps: PhotoAnalysisDeps, photo: Buffer, maxSide: nu
       const decoded = await decodeImage(photo, limits);
       return { source: decoded, image: await resizeToFit(decoded, maxSide) };
     });
-    return { image, source, face: await stage('face', () => deps.faces.analyze(image)) };
+    return { image, source, faces: await stage('face', () => deps.faces.analyzeAll(image)) };
   });
 }
 
 export function createInputInspector(deps: PhotoAnalysisDeps): InputInspector {
   return {
     async photo(bytes) {
-      const { image } = await analysePhoto(deps, bytes, DEFAULT_MAX_SIDE);
-      return { width: image.width, height: image.height };
+      const { image, faces } = await analysePhoto(deps, bytes, DEFAULT_MAX_SIDE);
+      return { width: image.width, height: image.height, faces: numberedFaces(faces).map((face) => ({ ...face.box })) };
     },
     async clip(path, signal) {
       const maxSeconds = deps.limits.maxDriverSeconds;

@@ -1,5 +1,6 @@
 // What a caller asks the pipeline for (MemeSpec) and what it gets back (MemeResult).
 // Platform-neutral: bots, the CLI and the queue speak only these shapes.
+import type { FaceChoice } from './face/face-choice.ts';
 import type { InputInspector } from './input-inspector.ts';
 import type { OutputFit, OutputFormat, StageName } from './types.ts';
 
@@ -38,6 +39,10 @@ export interface MemeSpec {
   transRatio?: number;
   /** A LoRA style id (HelloMeme only; model-files.ts STYLE_PRESETS); none: the checkpoint's own look. */
   style?: string;
+  /** Which faces of a group photo move: every usable one (default), the largest, or face N in reading order. */
+  face?: FaceChoice;
+  /** Seconds between neighbouring faces' starts in the clip (default 0.25; 0 moves them in lockstep). */
+  faceOffsetSec?: number;
 }
 
 /** The seed of a request that names none, so repeats hit the caches; "Another take" picks a random one. */

@@ -8,7 +8,8 @@ import type { Face, RgbImage } from './types.ts';
 export interface AnalysedPhoto {
   /** The photo at the working size (frames have its size). */
   readonly image: RgbImage;
-  readonly face: Face;
+  /** Every human face found, largest first (at least one). */
+  readonly faces: readonly Face[];
   /** The photo as decoded, full resolution (HelloMeme crops its face from it); `image` itself when not shrunk. */
   readonly source: RgbImage;
 }

@@ -15,6 +15,7 @@ import { createHelloMemeEngineFromModels, hellomemeModelsPresent } from './engin
 import { createWarpEngine } from './engines/warp/warp-engine.ts';
 import { createFaceAnalyzer, type FaceAnalyzer } from './face/face-analyzer.ts';
 import { type ClipAnalysis, type FaceToolkitAnalyser, faceToolkitOnFirstUse, faceToolkitPresent } from './face-toolkit/face-toolkit.ts';
+import { DEFAULT_FACE_CHOICE, selectFaces } from './face/face-choice.ts';
 import { drawCaptions } from './media/captions/caption-plate.ts';
 import { startFrameEncoder } from './media/encode.ts';
 import { warmFfmpegWorker } from './media/ffmpeg-off-thread.ts';
@@ -24,10 +25,12 @@ import { DEFAULT_SEED, type EngineName, type MemeResult, type MemeSpec, type Ren
 import { type DriverClip, templateDriverClip } from './motion/driver-motion.ts';
 import { createMotionCache, type MotionCache } from './motion/motion-cache.ts';
 import { StageTimer } from './stage-timer.ts';
-import type { RunOptions } from './types.ts';
+import type { Box, Face, RunOptions } from './types.ts';
 
 const DEFAULT_DRIVER_FPS = 12;
 const MAX_FPS = 30;
+/** Longest start offset between neighbouring faces: beyond it the faces no longer play the same moment. */
+const MAX_FACE_OFFSET_SEC = 2;
 
 export interface RendererOptions {
   templates?: TemplateCatalog;
@@ -119,8 +122,8 @@ function driverSpan(trim: MemeSpec['driverTrim'], maxSec: number): { startSec: n
   return { startSec, endSec: Math.min(endSec, startSec + maxSec) };
 }
 
-/** The photo with the toolkit's analysis of its full-resolution self, made once per cached photo. */
-async function withToolkit(photo: AnalysedPhoto, deps: RenderDeps): Promise<EngineReference> {
+/** The toolkit's analysis of the photo's full-resolution self, made once per cached photo. */
+function photoToolkit(photo: AnalysedPhoto, deps: RenderDeps): Promise<ClipAnalysis | null> {
   let toolkit = deps.photoToolkit.get(photo);
   if (!toolkit) {
     // Shared like the photo entry itself, so no abort signal: another render may wait on it.
@@ -128,7 +131,26 @@ async function withToolkit(photo: AnalysedPhoto, deps: RenderDeps): Promise<Engi
     deps.photoToolkit.set(photo, toolkit);
     toolkit.catch(() => deps.photoToolkit.delete(photo));
   }
-  return { ...photo, toolkit: await toolkit };
+  return toolkit;
+}
+
+/** The offset between faces' starts in a group, checked: 0 (lockstep) up to MAX_FACE_OFFSET_SEC. */
+function faceOffset(spec: MemeSpec): number | undefined {
+  const offset = spec.faceOffsetSec;
+  if (offset !== undefined && !(offset >= 0 && offset <= MAX_FACE_OFFSET_SEC)) {
+    const detail = `the offset between faces must be 0 to ${MAX_FACE_OFFSET_SEC} seconds`;
+    throw new InputError('BAD_OPTION', detail, { detail });
+  }
+  return offset;
+}
+
+/** The box around every face: captions keep clear of all of them. */
+function unionBox(faces: readonly Face[]): Box {
+  const x = Math.min(...faces.map((f) => f.box.x));
+  const y = Math.min(...faces.map((f) => f.box.y));
+  const right = Math.max(...faces.map((f) => f.box.x + f.box.width));
+  const bottom = Math.max(...faces.map((f) => f.box.y + f.box.height));
+  return { x, y, width: right - x, height: bottom - y };
 }
 
 async function runMeme(spec: MemeSpec, deps: RenderDeps, run: RunOptions): Promise<MemeResult> {
@@ -140,15 +162,20 @@ async function runMeme(spec: MemeSpec, deps: RenderDeps, run: RunOptions): Promi
   // Decode and face analysis run once per photo; a repeat (another template, another take) or the check made
   // when the photo arrived (input-inspector.ts) already did them. No abort inside: others may share the analysis.
   const photo = await analysePhoto(deps, spec.photo, maxSide, timer);
-  const reference = engine.needs.toolkit ? await timer.stage('face', () => withToolkit(photo, deps)) : photo;
-  const { image, face } = reference;
+  const { image, faces } = photo;
+  const chosen = selectFaces(faces, spec.face ?? DEFAULT_FACE_CHOICE, { multiFace: engine.multiFace, engineName: engine.name, offsetSec: faceOffset(spec) });
+  const face = chosen.animated[chosen.animated.length - 1]; // the largest chosen: a one-face engine's face
+  const group = engine.multiFace ? chosen : undefined;
+  const reference: EngineReference = engine.needs.toolkit
+    ? { image, source: photo.source, face, group, toolkit: await timer.stage('face', () => photoToolkit(photo, deps)) }
+    : { image, source: photo.source, face, group };
   throwIfAborted(run.signal);
   const driver = await timer.stage('motion', (report) =>
     analyseDriver(clip, engine.needs, { faces: deps.faces, motionCache: deps.motionCache, toolkit: deps.toolkit }, { signal: run.signal, onProgress: (p) => report(p.fraction) }),
   );
   // Captions are drawn onto each frame as it leaves the engine, and the encoder starts on it at once.
   // A caption with no room beside the face goes to a band, so the output frame may be taller than the picture.
-  const captions = await timer.stage('captions', () => drawCaptions(spec.captions ?? {}, image.width, image.height, { face: face.box }));
+  const captions = await timer.stage('captions', () => drawCaptions(spec.captions ?? {}, image.width, image.height, { face: unionBox(faces) }));
   const encoder = startFrameEncoder(captions.width, captions.height, driver.fps, { format: spec.format, maxBytes: spec.maxBytes, fit: spec.fit, signal: run.signal });
   let streamed = 0;
   const emit = (frame: Uint8Array) => {
@@ -165,7 +192,7 @@ async function runMeme(spec: MemeSpec, deps: RenderDeps, run: RunOptions): Promi
     frames.frames.slice(streamed).forEach(emit); // engines that hand over frames only at the end
     throwIfAborted(run.signal);
     const { attempts: _attempts, ...encoded } = await timer.stage('encode', () => encoder.finish(frames.fps));
-    return { ...encoded, engine: engine.name, seed: spec.seed ?? DEFAULT_SEED, stageMs: timer.stageMs, notes: captions.notes };
+    return { ...encoded, engine: engine.name, seed: spec.seed ?? DEFAULT_SEED, stageMs: timer.stageMs, notes: [...chosen.notes, ...captions.notes] };
   } catch (error) {
     encoder.cancel();
     throw error;

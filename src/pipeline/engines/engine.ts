@@ -23,11 +23,23 @@ export interface EngineNeeds {
   readonly toolkit?: boolean;
 }
 
+/** The faces of a group photo as face-choice.ts selected them. */
+export interface FaceGroup {
+  /** Drawing order: the smallest first, the largest last. */
+  animated: readonly Face[];
+  /** Per animated face, where in the clip it starts (seconds), so the faces do not move in lockstep. */
+  offsetsSec: readonly number[];
+  /** Faces that stay still; their heads are kept from being dragged by a neighbour's motion. */
+  still: readonly Face[];
+}
+
 export interface EngineReference {
   /** The photo at the output size: frames have its size. */
   readonly image: RgbImage;
-  /** The MediaPipe face of `image`. */
+  /** The MediaPipe face of `image` a one-face engine animates: the chosen one, else the largest. */
   readonly face: Face;
+  /** For engines with `multiFace`: every face to animate (face-choice.ts); absent means `face` alone. */
+  readonly group?: FaceGroup;
   /** The photo as decoded, at full resolution (`image` when it was not shrunk). */
   readonly source: RgbImage;
   /** With needs.toolkit: the toolkit's analysis of `source` as one frame, or null where it finds no face. */
@@ -66,6 +78,8 @@ export interface EngineRun extends RunOptions {
 export interface Engine {
   readonly name: EngineName;
   readonly needs: EngineNeeds;
+  /** Whether it animates several faces of one photo (EngineReference.group); otherwise only `face`. */
+  readonly multiFace: boolean;
   /** The styles this engine can render here (HelloMeme: the LoRA files present); none when absent. */
   readonly styles?: readonly string[];
   render(reference: EngineReference, driver: EngineDriver, options: EngineOptions, run?: EngineRun): Promise<FrameSequence>;

@@ -12,7 +12,7 @@ import { type Config, callConfig, type FaceResult, type HumanRuntime, loadHumanR
 
 
 export interface FaceAnalyzerOptions {
-  /** Most faces detect() returns (default 5). */
+  /** Most faces detect() returns (default 12: a group photo must show when it has more than the six animated). */
   maxFaces?: number;
 }
 
@@ -21,6 +21,8 @@ export interface FaceAnalyzer {
   detect(image: RgbImage): Promise<Face[]>;
   /** The largest human face; throws InputError NO_FACE when there is none. */
   analyze(image: RgbImage): Promise<Face>;
+  /** All human faces, largest first; throws InputError NO_FACE when there is none. */
+  analyzeAll(image: RgbImage): Promise<Face[]>;
   /** Unit-length identity descriptor (1024 floats) of `face` in `image`; compare with cosineSimilarity. */
   describe(image: RgbImage, face: Face): Promise<Float32Array>;
   /** One Face (or null) per frame, landmarks smoothed with One-Euro. */
@@ -42,6 +44,11 @@ export interface FaceAnalyzer {
  * Unpadded input then catches faces too small to survive the margin; 60% helps the tightest crops.
  */
 const STILL_PASSES: readonly PassOptions[] = [{ padFraction: 0.3 }, { padFraction: 0 }, { padFraction: 0.6 }];
+/**
+ * A first pass whose faces suggest a group (several, or a face under this share of the picture's shorter side)
+ * is completed by the unpadded pass: the margin shrinks small faces below what BlazeFace finds.
+ */
+const GROUP_FACE_SHARE = 0.3;
 /** A face that is not the most confident one must clear this detector score (drops background false alarms). */
 const SECONDARY_MIN_SCORE = 0.5;
 
@@ -106,9 +113,10 @@ async function detectStill(
   image: RgbImage,
   config: Partial<Config>,
   accept: (found: DetectedFace[]) => boolean,
+  passes: readonly PassOptions[] = STILL_PASSES,
 ): Promise<DetectedFace[]> {
   assertRgbImage(image);
-  for (const pass of STILL_PASSES) {
+  for (const pass of passes) {
     const input = buildDetectionInput(runtime.tf, image, pass);
     try {
       const results = await runHuman(runtime, input.tensor, config);
@@ -152,7 +160,7 @@ function meshMirrorOf(runtime: HumanRuntime): Uint32Array {
 }
 
 export async function createFaceAnalyzer(options: FaceAnalyzerOptions = {}): Promise<FaceAnalyzer> {
-  const maxFaces = options.maxFaces ?? 5;
+  const maxFaces = options.maxFaces ?? 12;
   if (!Number.isInteger(maxFaces) || maxFaces < 1) throw new InputError('BAD_OPTION', `maxFaces must be a positive integer, got ${maxFaces}`);
   const runtime = await sharedRuntime();
   let disposed = false;
@@ -163,15 +171,25 @@ export async function createFaceAnalyzer(options: FaceAnalyzerOptions = {}): Pro
   };
 
   async function detect(image: RgbImage): Promise<Face[]> {
-    const found = await detectStill(runtime, image, callConfig('still', maxFaces), (candidates) => candidates.length > 0);
+    const config = callConfig('still', maxFaces);
+    let passes = 0;
+    const found = await detectStill(runtime, image, config, (candidates) => {
+      passes++;
+      return candidates.length > 0;
+    });
     if (found.length === 0) return [];
+    const smallest = Math.min(...found.map((d) => d.face.box.height));
+    if (passes === 1 && (found.length > 1 || smallest < GROUP_FACE_SHARE * Math.min(image.width, image.height))) {
+      const more = await detectStill(runtime, image, config, () => true, [{ padFraction: 0 }]);
+      found.push(...more.filter((d) => !bestMatch(d.face.box, found)).slice(0, maxFaces - found.length));
+    }
     return (await keepHuman(runtime, image, keepPlausible(found))).map((d) => d.face).sort(byLargestBox);
   }
 
-  async function analyze(image: RgbImage): Promise<Face> {
-    const [largest] = await detect(image);
-    if (!largest) throw new InputError('NO_FACE', 'no human face found in the photo', { width: image.width, height: image.height });
-    return largest;
+  async function analyzeAll(image: RgbImage): Promise<Face[]> {
+    const faces = await detect(image);
+    if (faces.length === 0) throw new InputError('NO_FACE', 'no human face found in the photo', { width: image.width, height: image.height });
+    return faces;
   }
 
   async function describe(image: RgbImage, face: Face): Promise<Float32Array> {
@@ -186,7 +204,8 @@ export async function createFaceAnalyzer(options: FaceAnalyzerOptions = {}): Pro
     meshTriangles: meshTrianglesOf(runtime),
     meshMirror: meshMirrorOf(runtime),
     detect: (image) => serial(() => detect(image)),
-    analyze: (image) => serial(() => analyze(image)),
+    analyze: (image) => serial(async () => (await analyzeAll(image))[0]),
+    analyzeAll: (image) => serial(() => analyzeAll(image)),
     describe: (image, face) => serial(() => describe(image, face)),
     trackSequence: (frames, trackOptions) => serial(() => trackFrames(runtime, frames, trackOptions)),
     async dispose() {

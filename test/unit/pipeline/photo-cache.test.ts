@@ -11,7 +11,7 @@ import { referenceImage } from '../../helpers/fixtures.ts';
 
 const analysed = (tag: number): AnalysedPhoto => {
   const image = { width: tag, height: 1, data: new Uint8Array(3 * tag) };
-  return { image, source: image, face: {} as AnalysedPhoto['face'] };
+  return { image, source: image, faces: [] };
 };
 
 describe('PhotoCache', () => {
@@ -55,9 +55,9 @@ describe('renderer with the photo cache', () => {
     const real = await createFaceAnalyzer();
     // The real analyzer, counting the photo analyses (clip motion goes through trackSequence).
     faces = Object.assign(Object.create(real) as FaceAnalyzer, {
-      analyze: (image: Parameters<FaceAnalyzer['analyze']>[0]) => {
+      analyzeAll: (image: Parameters<FaceAnalyzer['analyzeAll']>[0]) => {
         analyses++;
-        return real.analyze(image);
+        return real.analyzeAll(image);
       },
     });
     renderer = await createRenderer({ faces, hellomeme: null, cacheDir: path.join(tmpdir(), 'memeloom-test-cache') });

@@ -203,6 +203,8 @@ export function createHelloMemeEngine(options: HelloMemeEngineOptions): HelloMem
   return {
     name: 'hellomeme',
     needs: HELLOMEME_NEEDS,
+    // One 512² crop around one face per render: a group photo gets the chosen (or largest) face only.
+    multiFace: false,
     render: serialised,
     styles: Object.keys(options.paths.styles ?? {}),
     warmUp: (style?: string) => open(style ? styleWeights(style) : null),

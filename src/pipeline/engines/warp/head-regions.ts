@@ -1,11 +1,6 @@
-// Where the photo's head, neck, body and background are, for the warp: the share of the head's motion each
-// point follows (1 on face and hair, fading down the neck, 0 on shoulders, body and at the picture's border),
-// the person layer's opacity (segmentation ∪ face), and the hole the moving head may uncover, painted once
-// from the background around it. Decides regions only; the mesh and the rasterizer apply them.
-import { FACE_OVAL } from '../../motion/face-regions.ts';
-import type { RgbImage } from '../../types.ts';
-import { fillFromSurroundings } from './inpaint.ts';
-import { refineMatte } from './matte-refine.ts';
+// Where one photo head is, for the warp: its frame (chin, axis, size) and the share of its motion each point
+// follows (1 on face and hair, fading down the neck, 0 on shoulders, body and at the picture's border).
+// Geometry only: group-regions.ts turns the shares into layers, holes and the background plate.
 
 /** The photo's head in its own axes (roll included), from the face landmarks (xyz, image pixels). */
 export interface HeadFrame {
@@ -41,12 +36,15 @@ const JAW_LINE = -0.05;
  */
 export const STILL_BAND = 6;
 const BORDER_PIN = 0.12;
-/** The hole's head share is looked up on a grid this many pixels apart. */
-const SHARE_STEP = 4;
-/** Person probability (0..255) above which a pixel is part of the person or its soft fringe, not background. */
-const FRINGE = 16;
-/** Unsure mask pixels look for sure person and background colours within this many face heights. */
-const MATTE_REACH = 0.1;
+
+/** Where the head's ellipse (forehead to chin, ear to ear) puts (x, y): below 1 inside it, growing outwards. */
+export function headEllipseDistance(head: HeadFrame, x: number, y: number): number {
+  const dx = x - (head.chin[0] - (head.down[0] * head.height) / 2);
+  const dy = y - (head.chin[1] - (head.down[1] * head.height) / 2);
+  const along = (dx * head.down[0] + dy * head.down[1]) / (head.height / 2);
+  const across = (dx * head.down[1] - dy * head.down[0]) / head.halfWidth;
+  return Math.hypot(along, across);
+}
 
 export function headFrame(landmarks: Float32Array): HeadFrame {
   const at = (i: number) => [landmarks[i * 3], landmarks[i * 3 + 1], landmarks[i * 3 + 2]];
@@ -90,93 +88,4 @@ export function borderPin(x: number, y: number, width: number, height: number, m
 
 export function borderMargin(head: HeadFrame): number {
   return STILL_BAND + Math.max(6, head.height * BORDER_PIN);
-}
-
-/** Fills the face oval polygon (source landmarks) with 255 in `alpha`: the face is always opaque person. */
-function fillFaceOval(alpha: Uint8Array, width: number, height: number, landmarks: Float32Array): void {
-  const xs = FACE_OVAL.map((i) => landmarks[i * 3]);
-  const ys = FACE_OVAL.map((i) => landmarks[i * 3 + 1]);
-  const y0 = Math.max(0, Math.floor(Math.min(...ys)));
-  const y1 = Math.min(height - 1, Math.ceil(Math.max(...ys)));
-  for (let y = y0; y <= y1; y++) {
-    const crossings: number[] = [];
-    for (let k = 0, j = xs.length - 1; k < xs.length; j = k++) {
-      if (ys[k] > y !== ys[j] > y) crossings.push(xs[k] + ((y - ys[k]) * (xs[j] - xs[k])) / (ys[j] - ys[k]));
-    }
-    crossings.sort((a, b) => a - b);
-    for (let c = 0; c + 1 < crossings.length; c += 2) {
-      for (let x = Math.max(0, Math.ceil(crossings[c])); x <= Math.min(width - 1, Math.floor(crossings[c + 1])); x++) alpha[y * width + x] = 255;
-    }
-  }
-}
-
-/** Max filter over a square of radius `r` (separable). */
-function dilate(mask: Uint8Array, width: number, height: number, r: number): Uint8Array {
-  const rows = new Uint8Array(mask.length);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      let m = 0;
-      for (let k = Math.max(0, x - r); k <= Math.min(width - 1, x + r) && !m; k++) m = mask[y * width + k];
-      rows[y * width + x] = m;
-    }
-  }
-  const out = new Uint8Array(mask.length);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      let m = 0;
-      for (let k = Math.max(0, y - r); k <= Math.min(height - 1, y + r) && !m; k++) m = rows[k * width + x];
-      out[y * width + x] = m;
-    }
-  }
-  return out;
-}
-
-export interface PhotoRegions {
-  head: HeadFrame;
-  /** Opacity of the moving person layer per source pixel (0..255). */
-  alpha: Uint8Array;
-  /** 1 where the background plate differs from the photo (the hole the head may uncover). */
-  hole: Uint8Array;
-  /** The photo with the hole painted from the background around it: what shows where the head leaves. */
-  plate: Uint8Array;
-}
-
-/** Regions of one photo from its landmarks and person mask (0..255 per pixel). */
-export function photoRegions(image: RgbImage, landmarks: Float32Array, person: Uint8Array): PhotoRegions {
-  const { width, height } = image;
-  const head = headFrame(landmarks);
-  const alpha = refineMatte(image, person, Math.max(4, Math.round(head.height * MATTE_REACH)));
-  fillFaceOval(alpha, width, height, landmarks);
-  const margin = borderMargin(head);
-  // The head share changes slowly: evaluated every SHARE_STEP pixels, the nearest value stands for the block.
-  const cols = Math.ceil(width / SHARE_STEP);
-  const shares = new Float32Array(cols * Math.ceil(height / SHARE_STEP));
-  for (let y = 0; y < height; y += SHARE_STEP) {
-    for (let x = 0; x < width; x += SHARE_STEP) {
-      const [cx, cy] = [Math.min(width - 1, x + SHARE_STEP / 2), Math.min(height - 1, y + SHARE_STEP / 2)];
-      shares[(y / SHARE_STEP) * cols + x / SHARE_STEP] = headShare(head, cx, cy) * borderPin(cx, cy, width, height, margin);
-    }
-  }
-  const moving = new Uint8Array(width * height);
-  const touched = new Uint8Array(width * height);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const p = y * width + x;
-      if (alpha[p] < FRINGE) continue;
-      touched[p] = 1;
-      if (shares[((y / SHARE_STEP) | 0) * cols + ((x / SHARE_STEP) | 0)] > 0.005) moving[p] = 1; // below the vertices' 0.01: the block errs towards the hole
-    }
-  }
-  const hole = dilate(moving, width, height, 2);
-  // Fill from background clear of the person's fringe, so skin, hair and clothes do not bleed into it; from
-  // whatever lies outside the hole when the person fills nearly the whole picture.
-  const nearPerson = dilate(touched, width, height, 3);
-  const known = new Uint8Array(width * height);
-  let background = 0;
-  for (let p = 0; p < known.length; p++) {
-    known[p] = nearPerson[p] ? 0 : 1;
-    background += known[p];
-  }
-  if (background < width * height * 0.02) for (let p = 0; p < known.length; p++) known[p] = hole[p] ? 0 : 1;
-  return { head, alpha, hole, plate: fillFromSurroundings(image, known, hole) };
 }

@@ -2,7 +2,8 @@
 // share is 1 on face and hair, fades down the neck and is 0 on the shoulders and at the border, and the plate
 // differs from the photo only inside the hole, where it holds background colours rather than the person's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { borderMargin, borderPin, headShare, type PhotoRegions, photoRegions } from '../../../../../src/pipeline/engines/warp/head-regions.ts';
+import { type PhotoRegions, photoRegions } from '../../../../../src/pipeline/engines/warp/group-regions.ts';
+import { borderMargin, borderPin, headShare } from '../../../../../src/pipeline/engines/warp/head-regions.ts';
 import { sharedPersonSegmenter } from '../../../../../src/pipeline/engines/warp/person-segmenter.ts';
 import { createFaceAnalyzer, type FaceAnalyzer } from '../../../../../src/pipeline/face/face-analyzer.ts';
 import type { Face, RgbImage } from '../../../../../src/pipeline/types.ts';

@@ -3,6 +3,7 @@
 import type { InputLimits } from '../config.ts';
 import type { ErrorCode } from '../errors.ts';
 import type { ReplyRoute } from '../jobs/job-backend.ts';
+import type { FaceChoice } from '../pipeline/face/face-choice.ts';
 import type { ClipFacts, PhotoFacts } from '../pipeline/input-inspector.ts';
 import type { Captions, EngineName, MemeResult } from '../pipeline/meme-spec.ts';
 import type { OutputFit, OutputFormat, StageName } from '../pipeline/types.ts';
@@ -42,6 +43,8 @@ export interface MemeRequest {
    * or its server turned the upgrade off). Default: a preview that upgrades itself where the bot allows it.
    */
   upgrade?: boolean;
+  /** Which faces of a group photo move (default all); the pickers' numbers are PhotoFacts.faces' order. */
+  face?: FaceChoice;
 }
 
 export interface JobRef {

@@ -5,6 +5,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import type { Config, InputLimits } from '../config.ts';
 import { type BoundedCache, boundedCache } from '../bounded-cache.ts';
 import { errorKind, MemeError, toMemeError } from '../errors.ts';
+import { DEFAULT_FACE_CHOICE } from '../pipeline/face/face-choice.ts';
 import type { InputInspector } from '../pipeline/input-inspector.ts';
 import { stylePreset } from '../models/model-files.ts';
 import { DEFAULT_SEED, type EngineName, type MemeResult, type MemeSpec, type Renderer } from '../pipeline/meme-spec.ts';
@@ -49,7 +50,7 @@ export interface ServiceStats {
   styles?: readonly string[];
 }
 
-export type RenderChanges = Partial<Pick<MemeRequest, 'format' | 'seed' | 'engine' | 'upgrade'>>;
+export type RenderChanges = Partial<Pick<MemeRequest, 'format' | 'seed' | 'engine' | 'upgrade' | 'face'>>;
 
 /** MemeService plus what the composition root and the web playground need. */
 export interface CoreMemeService extends MemeService {
@@ -139,7 +140,7 @@ class MemeServiceCore implements CoreMemeService {
       const template = request.templateId ? this.templates.get(request.templateId) : undefined;
       const style = request.style === undefined ? undefined : stylePreset(request.style).id;
       const engine = this.#resolveEngine(request, style);
-      const normalized: MemeRequest = { ...request, engine, seed: request.seed ?? DEFAULT_SEED, ...(style ? { style } : {}) };
+      const normalized: MemeRequest = { ...request, engine, seed: request.seed ?? DEFAULT_SEED, face: request.face ?? DEFAULT_FACE_CHOICE, ...(style ? { style } : {}) };
       const captions = captionsFor(template, request);
       const spec: MemeSpec = {
         photo: request.photo,
@@ -151,6 +152,7 @@ class MemeServiceCore implements CoreMemeService {
         engine,
         seed: normalized.seed,
         style,
+        face: normalized.face,
       };
       const key = cacheKey({
         photo: request.photo,
@@ -163,6 +165,7 @@ class MemeServiceCore implements CoreMemeService {
         captions: JSON.stringify(captions),
         seed: normalized.seed,
         style,
+        face: String(normalized.face),
       });
       const cached = this.#cache.get(key);
       if (cached) return this.#deliverCached(normalized, cached, replier);

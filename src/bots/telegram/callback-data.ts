@@ -5,6 +5,7 @@ export type CallbackAction =
   | { kind: 'pick'; pickId: string; templateId: string }
   | { kind: 'page'; pickId: string; page: number }
   | { kind: 'random'; pickId: string }
+  | { kind: 'face'; pickId: string; face: 'all' | number }
   | { kind: 'reroll'; resultId: string }
   | { kind: 'other'; resultId: string }
   | { kind: 'sticker'; resultId: string }
@@ -34,6 +35,9 @@ export function encodeCallback(action: CallbackAction): string {
     case 'keep':
       data = `kp|${action.requestId}`;
       break;
+    case 'face':
+      data = `f|${action.pickId}|${action.face}`;
+      break;
     default:
       data = `${RESULT_KINDS[action.kind]}|${action.resultId}`;
   }
@@ -50,6 +54,7 @@ export function decodeCallback(data: string | undefined): CallbackAction | undef
   if (tag === 'p' && extra !== undefined && /^\d+$/.test(extra)) return { kind: 'page', pickId: id, page: Number(extra) };
   if (tag === 'r' && extra === undefined) return { kind: 'random', pickId: id };
   if (tag === 'kp' && extra === undefined) return { kind: 'keep', requestId: id };
+  if (tag === 'f' && extra !== undefined && (extra === 'all' || /^[1-9]\d?$/.test(extra))) return { kind: 'face', pickId: id, face: extra === 'all' ? 'all' : Number(extra) };
   const resultKind = RESULT_KIND_BY_TAG[tag];
   if (resultKind && extra === undefined) return { kind: resultKind, resultId: id };
   return undefined;

@@ -1,15 +1,22 @@
-// Handles inline-button taps: template picks and picker pages, and the buttons under a result (another take,
-// other template, as sticker, as GIF file, add to my stickers). Every tap is answered so the client stops its spinner.
+// Handles inline-button taps: template picks and picker pages, a group photo's face choice, and the buttons
+// under a result (another take, other template, as sticker, as GIF file, add to my stickers). Every tap is answered
+// so the client stops its spinner.
 import type { Telegram } from 'telegraf';
 import type { CallbackQuery } from 'telegraf/types';
 import type { TemplateCatalog } from '../../templates/template-types.ts';
 import { type CallbackAction, decodeCallback } from './callback-data.ts';
-import { pageCount, templatePicker } from './inline-keyboards.ts';
+import { facePicker, pageCount, templatePicker } from './inline-keyboards.ts';
 import type { JobSource } from './job-source.ts';
 import type { MemeJobs } from './meme-jobs.ts';
 import { type MessageHandlers, randomTemplateId } from './message-handlers.ts';
 import { isNotModified, type TelegramOutbox } from './telegram-outbox.ts';
 import { TEXTS } from './telegram-texts.ts';
+
+/** How many face buttons the tapped face picker has (its keyboard is the record; nothing else is kept). */
+function facePickerSize(message: NonNullable<CallbackQuery['message']>): number {
+  const rows = ('reply_markup' in message ? message.reply_markup?.inline_keyboard : undefined) ?? [];
+  return rows.flat().filter((button) => 'callback_data' in button && /^f\|[^|]+\|\d+$/.test(button.callback_data)).length;
+}
 
 export interface CallbackHandlerDeps {
   telegram: Telegram;
@@ -43,6 +50,8 @@ export class CallbackHandlers {
       }
       case 'page':
         return this.turnPage(action.pickId, action.page, query);
+      case 'face':
+        return this.chooseFace(action.pickId, action.face, query);
       case 'reroll':
         return jobs.reroll(action.resultId);
       case 'other': {
@@ -81,6 +90,21 @@ export class CallbackHandlers {
     // The person who tapped is the requester (limits and /cancel are theirs), even in a group.
     const tapped: JobSource = { ...source, templateId, userId: `telegram:${query.from.id}`, name: query.from.first_name, language: query.from.language_code };
     this.deps.jobs.launch(tapped, { format: 'mp4', statusMessageId: message.message_id });
+    return true;
+  }
+
+  /** A face picker tap: the template picker of the same photo now renders with that choice; the tick moves. */
+  private async chooseFace(pickId: string, face: 'all' | number, query: CallbackQuery): Promise<boolean> {
+    const source = this.deps.jobs.pickers.get(pickId);
+    const message = query.message;
+    if (!source || !message) return false;
+    this.deps.jobs.pickers.set(pickId, { ...source, face });
+    const count = facePickerSize(message);
+    await this.deps.outbox
+      .toChat(source.chat, () => this.deps.telegram.editMessageReplyMarkup(source.chat.chatId, message.message_id, undefined, facePicker(pickId, count, face)))
+      .catch((error: unknown) => {
+        if (!isNotModified(error)) throw error;
+      });
     return true;
   }
 

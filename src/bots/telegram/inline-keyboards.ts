@@ -39,6 +39,22 @@ export function templatePicker(templates: TemplateInfo[], pickId: string, page: 
   return { inline_keyboard: rows };
 }
 
+/** Face numbers per row in the face picker. */
+export const FACE_COLUMNS = 4;
+
+/** A group photo's face picker: a button per numbered face, then "All faces"; the current choice is ticked. */
+export function facePicker(pickId: string, faceCount: number, chosen: 'all' | number): InlineKeyboard {
+  const tick = (text: string, on: boolean) => (on ? `✅ ${text}` : text);
+  const numbers = Array.from({ length: faceCount }, (_, i) => ({
+    text: tick(String(i + 1), chosen === i + 1),
+    callback_data: encodeCallback({ kind: 'face', pickId, face: i + 1 }),
+  }));
+  const rows: InlineButton[][] = [];
+  for (let i = 0; i < numbers.length; i += FACE_COLUMNS) rows.push(numbers.slice(i, i + FACE_COLUMNS));
+  rows.push([{ text: tick(TEXTS.buttons.allFaces, chosen === 'all'), callback_data: encodeCallback({ kind: 'face', pickId, face: 'all' }) }]);
+  return { inline_keyboard: rows };
+}
+
 /** The buttons under every animation the bot sends. */
 export function resultButtons(resultId: string): InlineKeyboard {
   return {

@@ -1,5 +1,6 @@
 // What a Telegram request is made from: the chat, the requester and the files as Telegram file ids (never bytes),
 // the template and captions. Stored in a job's route (telegram-route.ts) and used to render it again.
+import type { FaceChoice } from '../../pipeline/face/face-choice.ts';
 import type { Captions } from '../../pipeline/meme-spec.ts';
 import type { FileRef } from './telegram-files.ts';
 import type { ChatTarget } from './telegram-outbox.ts';
@@ -25,4 +26,6 @@ export interface JobSource {
   replyToMessageId?: number;
   /** Telegram's language_code of the requester. */
   language?: string;
+  /** Which faces of a group photo move (the face picker; default all). */
+  face?: FaceChoice;
 }

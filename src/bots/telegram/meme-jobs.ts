@@ -12,7 +12,9 @@ import { rerollOrRenderAnew } from '../reroll.ts';
 import { DEFAULT_SEED, type EngineName } from '../../pipeline/meme-spec.ts';
 import type { OutputFormat } from '../../pipeline/types.ts';
 import type { TemplateCatalog } from '../../templates/template-types.ts';
-import type { MemeRequest, MemeService, Replier } from '../service-types.ts';
+import type { CheckedInputs, MemeRequest, MemeService, Replier } from '../service-types.ts';
+import { DEFAULT_FACE_CHOICE } from '../../pipeline/face/face-choice.ts';
+import type { PhotoFacts } from '../../pipeline/input-inspector.ts';
 import { userErrorText } from './error-text.ts';
 import { HandoverLine } from './handover-line.ts';
 import { resultButtons } from './inline-keyboards.ts';
@@ -84,10 +86,10 @@ export function newId(): string {
   return randomBytes(6).toString('base64url');
 }
 
-/** Same photo, clip, template, captions (or none), style, seed, format and engine → the same animation: reuse its file_id. */
+/** Same photo, clip, template, captions (or none), faces, style, seed, format and engine → the same animation: reuse its file_id. */
 export function resultCacheKey(source: JobSource, format: OutputFormat, seed = DEFAULT_SEED, engine: EngineName | 'auto' = 'auto'): string {
   const captions = [source.captions?.top ?? null, source.captions?.bottom ?? null, source.noCaption === true];
-  return JSON.stringify([source.photo.uniqueId, source.clip?.uniqueId ?? null, source.templateId ?? null, ...captions, source.style?.toLowerCase() ?? null, format, seed, engine]);
+  return JSON.stringify([source.photo.uniqueId, source.clip?.uniqueId ?? null, source.templateId ?? null, ...captions, source.style?.toLowerCase() ?? null, format, seed, engine, source.face ?? DEFAULT_FACE_CHOICE]);
 }
 
 export class MemeJobs {
@@ -308,24 +310,27 @@ export class MemeJobs {
   }
 
   /** The service's checks (readable, pixels, a face; a readable clip) and the note for a clip that gets trimmed. */
-  private async inspect(source: JobSource, inputs: { photo: Buffer; clip?: Buffer }): Promise<void> {
+  private async inspect(source: JobSource, inputs: { photo: Buffer; clip?: Buffer }): Promise<CheckedInputs> {
     const checked = await this.deps.service.inspect(inputs);
-    if (!checked.clip?.trimmed) return;
+    if (!checked.clip?.trimmed) return checked;
     const note = clipTrimmedText(checked.clip.durationSec, this.deps.service.limits.maxDriverSeconds, source.language);
     await this.deps.outbox.toChat(source.chat, () =>
       this.deps.telegram.sendMessage(source.chat.chatId, note, {
         reply_parameters: source.replyToMessageId ? { message_id: source.replyToMessageId, allow_sending_without_reply: true } : undefined,
       }),
     );
+    return checked;
   }
 
   /**
    * Checks a photo (and clip) the moment it arrives, before the template picker is shown. Throws the InputError
-   * to tell the person; afterwards the source is marked checked.
+   * to tell the person; afterwards the source is marked checked. `photo` holds the bytes and what the check saw
+   * (its faces, for the face picker).
    */
-  async check(source: JobSource): Promise<JobSource> {
-    await this.inspect(source, await this.download(source));
-    return { ...source, checked: true };
+  async check(source: JobSource): Promise<{ source: JobSource; photo: Buffer; facts?: PhotoFacts }> {
+    const inputs = await this.download(source);
+    const checked = await this.inspect(source, inputs);
+    return { source: { ...source, checked: true }, photo: inputs.photo, facts: checked.photo };
   }
 
   private buildRequest(source: JobSource, inputs: { photo: Buffer; clip?: Buffer }, options: LaunchOptions): MemeRequest {
@@ -348,6 +353,7 @@ export class MemeJobs {
       engine: options.engine,
       // Only an animation is replaced in place (editMessageMedia); stickers and GIF files come once, final.
       upgrade: options.format === 'mp4',
+      face: source.face,
     };
   }
 

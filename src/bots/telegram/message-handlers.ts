@@ -1,18 +1,21 @@
 // Turns incoming messages into actions: commands (/meme, /drive, /templates, /cancel, /help, /start) and, in
-// private chats, a bare photo → the template picker. A photo is checked (MemeJobs.check) before any picker is
-// shown, so a bad file gets its reason at once. Long work is handed to MemeJobs without awaiting it.
-import type { Telegram } from 'telegraf';
+// private chats, a bare photo → the template picker (a group photo first gets its numbered faces to choose
+// from). A photo is checked (MemeJobs.check) before any picker is shown, so a bad file gets its reason at once. Long work is handed to MemeJobs without awaiting it.
+import { Input, type Telegram } from 'telegraf';
 import type { Message } from 'telegraf/types';
 import { boundedCache } from '../../bounded-cache.ts';
 import type { TemplateCatalog } from '../../templates/template-types.ts';
 import type { MemeService } from '../service-types.ts';
 import { parseCaptions, parseCommand, parseMemeArgs, takeStyle } from './command-parser.ts';
 import { codeText, userErrorText } from './error-text.ts';
-import { pageCount, templatePicker } from './inline-keyboards.ts';
+import { drawFaceNumbers } from '../../pipeline/media/face-numbers.ts';
+import type { PhotoFacts } from '../../pipeline/input-inspector.ts';
+import { facePicker, pageCount, templatePicker } from './inline-keyboards.ts';
 import { INLINE_START_PARAMETER } from './inline-mode.ts';
 import type { JobSource } from './job-source.ts';
 import { type MemeJobs, newId } from './meme-jobs.ts';
 import type { RecentPhotos } from './recent-photos.ts';
+import { replyParameters } from './result-sender.ts';
 import { clipOf, type FileRef, photoOf } from './telegram-files.ts';
 import type { ChatTarget, TelegramOutbox } from './telegram-outbox.ts';
 import { HELP_TEXT, START_TEXT, TEXTS } from './telegram-texts.ts';
@@ -78,18 +81,35 @@ export class MessageHandlers {
 
   /** Checks the photo first: a file that fails gets its reason (with the limit) and no picker. */
   private async checkThenPick(source: JobSource): Promise<void> {
-    let checked: JobSource;
+    let checked: Awaited<ReturnType<MemeJobs['check']>>;
     try {
       checked = await this.deps.jobs.check(source);
     } catch (error) {
       return this.reply(source, userErrorText(error, source.language));
     }
-    return this.showPicker(checked, 0);
+    const pickId = newId();
+    const faceCount = checked.facts?.faces.length ?? 0;
+    if (checked.facts && faceCount > 1) await this.showFacePicker(checked.source, pickId, checked.photo, checked.facts);
+    return this.showPicker(checked.source, 0, pickId);
+  }
+
+  /**
+   * A group photo: the photo with its faces boxed and numbered, and a button per face plus "All faces" (the
+   * default). A tap changes the choice the template picker with the same id renders with.
+   */
+  private async showFacePicker(source: JobSource, pickId: string, photo: Buffer, facts: PhotoFacts): Promise<void> {
+    const picture = await drawFaceNumbers(photo, facts);
+    await this.deps.outbox.toChat(source.chat, () =>
+      this.deps.telegram.sendPhoto(source.chat.chatId, Input.fromBuffer(picture, 'faces.jpg'), {
+        caption: TEXTS.pickFace(facts.faces.length),
+        reply_markup: facePicker(pickId, facts.faces.length, 'all'),
+        reply_parameters: replyParameters(source.replyToMessageId, true),
+      }),
+    );
   }
 
   /** Sends a new picker message for this photo (pickers are remembered by id for the buttons). */
-  async showPicker(source: JobSource, page: number): Promise<void> {
-    const pickId = newId();
+  async showPicker(source: JobSource, page: number, pickId = newId()): Promise<void> {
     this.deps.jobs.pickers.set(pickId, source);
     const templates = this.deps.templates.list();
     const markup = templatePicker(templates, pickId, page);

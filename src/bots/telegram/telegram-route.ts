@@ -45,6 +45,7 @@ const routeSchema = z.object({
     style: z.string().optional(),
     replyToMessageId: z.number().int().positive().optional(),
     language: z.string().optional(),
+    face: z.union([z.literal('all'), z.literal('largest'), z.number().int().positive()]).optional(),
   }),
   statusMessageId: z.number().int().positive().optional(),
   format: z.enum(['mp4', 'webm', 'gif']),

@@ -1,6 +1,7 @@
 // Telegram-only wording: command descriptions, help, picker and status lines, button labels.
 // Error and progress texts are not here: they come from bots/messages.ts, shared by every platform.
 import { STYLE_PRESETS } from '../../models/model-files.ts';
+import { MAX_ANIMATED_FACES } from '../../pipeline/face/face-choice.ts';
 import type { TemplateInfo } from '../../templates/template-types.ts';
 
 /** Registered with setMyCommands on start; the order is the order Telegram shows. */
@@ -30,6 +31,9 @@ export const HELP_TEXT = [
 export const START_TEXT = `Hi! ${HELP_TEXT}`;
 
 export const TEXTS = {
+  pickFace: (count: number) =>
+    `I found ${count} faces: ${count > MAX_ANIMATED_FACES ? `the ${MAX_ANIMATED_FACES} largest` : 'all of them'} will move. To animate only one, tap its number, then pick a template.`,
+  faceChosen: (face: 'all' | number) => (face === 'all' ? 'All faces will move.' : `Only face ${face} will move.`),
   pickTemplate: (page: number, pages: number) => `Pick a template${pages > 1 ? ` (page ${page + 1}/${pages})` : ''}:`,
   fetchingPhoto: 'Getting your photo…',
   fetchingPhotoLine: 'getting the photo…',
@@ -64,6 +68,7 @@ export const TEXTS = {
   },
   buttons: {
     random: '🎲 Random',
+    allFaces: 'All faces',
     previous: '◀',
     next: '▶',
     anotherTake: '🔁 Another take',

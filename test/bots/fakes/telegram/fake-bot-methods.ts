@@ -1,5 +1,6 @@
 // Bot API method semantics for the fake server: the real method names, parameters and result shapes
 // (a subset). It validates like Telegram does where our adapter could get it wrong (edits, file ids, media).
+import sharp from 'sharp';
 import type { FormFile } from './multipart.ts';
 import type { FakeBotState, StoredFile } from './fake-bot-state.ts';
 import { type MediaProbe, probeMedia, videoStickerProblem } from './media-probe.ts';
@@ -139,6 +140,29 @@ async function sendSticker(state: FakeBotState, call: MethodCall): Promise<unkno
   return withMedia(state, chatId, { ...baseMessage(state, chatId, call), sticker }, 'sticker', file.fileId);
 }
 
+/** The Bot API's photo limits: 10 MB, width + height at most 10000, a ratio of at most 20. */
+const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
+
+async function sendPhoto(state: FakeBotState, call: MethodCall): Promise<unknown> {
+  const chatId = chatIdOf(call);
+  const caption = call.params.caption;
+  if (typeof caption === 'string' && caption.length > 1024) throw new ApiError(400, 'Bad Request: message caption is too long');
+  const upload = call.files.photo;
+  let size = { width: 0, height: 0 };
+  if (upload) {
+    if (upload.bytes.length > MAX_PHOTO_BYTES) throw new ApiError(400, 'Bad Request: PHOTO_INVALID_DIMENSIONS');
+    const meta = await sharp(upload.bytes).metadata().catch(() => undefined);
+    if (!meta?.width || !meta.height || !['jpeg', 'png', 'webp'].includes(meta.format ?? '')) throw new ApiError(400, 'Bad Request: IMAGE_PROCESS_FAILED');
+    if (meta.width + meta.height > 10_000 || Math.max(meta.width, meta.height) > 20 * Math.min(meta.width, meta.height)) {
+      throw new ApiError(400, 'Bad Request: PHOTO_INVALID_DIMENSIONS');
+    }
+    size = { width: meta.width, height: meta.height };
+  }
+  const { file } = inputFile(state, call, 'photo', 'jpg');
+  const photo = [{ file_id: file.fileId, file_unique_id: file.fileUniqueId, width: size.width, height: size.height, file_size: file.fileSize }];
+  return { ...baseMessage(state, chatId, call), photo };
+}
+
 function sendDocument(state: FakeBotState, call: MethodCall): unknown {
   const chatId = chatIdOf(call);
   const upload = call.files.document;
@@ -194,6 +218,7 @@ export const METHODS: Record<string, Handler> = {
     return true;
   },
   sendAnimation,
+  sendPhoto,
   sendSticker,
   sendDocument,
   deleteMessage: (state, call) => {

@@ -1,10 +1,11 @@
-// Buttons and the template select: Another take, Other template, MP4, Cancel, Show my meme, gallery paging,
-// template pick.
+// Buttons and selects: Another take, Other template, MP4, Cancel, Show my meme, gallery paging, template pick, and
+// a group photo's face select (beside the template menu, or under a result to render that face again).
 // Only the requester may press them; anyone else gets an ephemeral note and nothing changes.
 import { type ButtonInteraction, MessageFlags, type StringSelectMenuInteraction } from 'discord.js';
 import { message } from '../messages.ts';
 import type { AdapterContext } from './adapter-context.ts';
-import { galleryPage, templateSelectRow } from './components.ts';
+import { type FaceChoice, parseFaceChoice } from '../../pipeline/face/face-choice.ts';
+import { faceSelectRow, galleryPage, templateSelectRow } from './components.ts';
 import { type ComponentId, decodeComponentId } from './custom-ids.ts';
 import { TEXT } from './discord-texts.ts';
 import type { MemeSession } from './meme-sessions.ts';
@@ -67,8 +68,36 @@ async function act(interaction: ComponentInteraction, id: ComponentId, session: 
       if (!session.jobId || !ctx.service.keepPreview(session.jobId)) await interaction.followUp({ content: TEXT.expired, flags: MessageFlags.Ephemeral });
       return;
     }
+    case 'face': {
+      // Beside the template menu: remember the choice; the template pick renders with it.
+      const face = chosenFace(interaction);
+      if (face === undefined || !session.faceCount) return ephemeral(interaction, TEXT.expired);
+      session.request = { ...session.request, face };
+      const faces = faceSelectRow(session.faceCount, face, session.key, session.ownerId, 'face');
+      const templates = templateSelectRow(ctx.templates.list(), session.key, session.ownerId);
+      await interaction.update({ components: [faces, templates] });
+      return;
+    }
+    case 'reface': {
+      // Under a result: the same meme again with that face (or all of them).
+      const face = chosenFace(interaction);
+      if (face === undefined) return ephemeral(interaction, TEXT.expired);
+      await interaction.deferReply();
+      return startRender(interaction, deriveSession(ctx, session, { face }), receivedAtMs, ctx);
+    }
     case 'gallery':
       return;
+  }
+}
+
+/** The face a face select picked: 'all' or a number; undefined for anything else. */
+function chosenFace(interaction: ComponentInteraction): FaceChoice | undefined {
+  const value = interaction.isStringSelectMenu() ? interaction.values[0] : undefined;
+  if (value === undefined) return undefined;
+  try {
+    return parseFaceChoice(value);
+  } catch {
+    return undefined;
   }
 }
 
@@ -83,7 +112,7 @@ export async function handleComponent(interaction: ComponentInteraction, receive
   const session = ctx.sessions.get(id.arg);
   if (!session) return ephemeral(interaction, TEXT.expired);
   // Every new render counts against the guild's rules, not only the first.
-  const rendersAgain = id.action === 'again' || id.action === 'mp4' || id.action === 'pick';
+  const rendersAgain = id.action === 'again' || id.action === 'mp4' || id.action === 'pick' || id.action === 'reface';
   if (rendersAgain && !(await passesGate(interaction, ctx))) return;
   await act(interaction, id, session, receivedAtMs, ctx);
 }

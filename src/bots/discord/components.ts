@@ -7,6 +7,7 @@ import {
   ButtonStyle,
   StringSelectMenuBuilder,
 } from 'discord.js';
+import type { FaceChoice } from '../../pipeline/face/face-choice.ts';
 import type { TemplateInfo } from '../../templates/template-types.ts';
 import { encodeComponentId } from './custom-ids.ts';
 import { LABELS, TEXT } from './discord-texts.ts';
@@ -58,6 +59,22 @@ export function templateSelectRow(templates: TemplateInfo[], sessionKey: string,
   const select = new StringSelectMenuBuilder()
     .setCustomId(encodeComponentId({ action: 'pick', arg: sessionKey, ownerId }))
     .setPlaceholder(LABELS.pickTemplate)
+    .addOptions(options);
+  return new ActionRowBuilder<StringSelectMenuBuilder>().addComponents(select);
+}
+
+/**
+ * A group photo's face select: "All faces" (the default), then "Face 1".."Face n" in reading order, as numbered
+ * on the attached picture; the current choice is the selected option. `action` says what picking one does.
+ */
+export function faceSelectRow(faceCount: number, chosen: FaceChoice, sessionKey: string, ownerId: string, action: 'face' | 'reface'): ActionRowBuilder<StringSelectMenuBuilder> {
+  const options = [
+    { label: LABELS.allFaces, value: 'all', default: chosen === 'all' || chosen === 'largest' },
+    ...Array.from({ length: Math.min(faceCount, MAX_SELECT_OPTIONS - 1) }, (_, i) => ({ label: LABELS.face(i + 1), value: String(i + 1), default: chosen === i + 1 })),
+  ];
+  const select = new StringSelectMenuBuilder()
+    .setCustomId(encodeComponentId({ action, arg: sessionKey, ownerId }))
+    .setPlaceholder(LABELS.pickFace)
     .addOptions(options);
   return new ActionRowBuilder<StringSelectMenuBuilder>().addComponents(select);
 }

@@ -1,7 +1,8 @@
 // Encodes what a button or select menu means into Discord's custom_id (≤ 100 chars) and back.
 // The owner's user id travels inside so a press can be checked without any lookup.
 
-export const COMPONENT_ACTIONS = ['again', 'other', 'cancel', 'mp4', 'pick', 'gallery', 'resume', 'keep'] as const;
+/** `face`: the face select beside the template menu (remembers the choice); `reface`: under a result (renders again). */
+export const COMPONENT_ACTIONS = ['again', 'other', 'cancel', 'mp4', 'pick', 'gallery', 'resume', 'keep', 'face', 'reface'] as const;
 export type ComponentAction = (typeof COMPONENT_ACTIONS)[number];
 
 export interface ComponentId {

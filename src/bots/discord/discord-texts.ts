@@ -1,6 +1,8 @@
 // Discord-only wording: button labels, menu prompts, gallery headings, notes about buttons and guild rules.
 // Statuses and error lines shared by every platform come from bots/messages.ts, not from here.
 
+import { MAX_ANIMATED_FACES } from '../../pipeline/face/face-choice.ts';
+
 export const LABELS = {
   anotherTake: 'Another take',
   otherTemplate: 'Other template',
@@ -9,6 +11,9 @@ export const LABELS = {
   previous: 'Previous',
   next: 'Next',
   pickTemplate: 'Pick a template',
+  pickFace: 'Which faces move?',
+  allFaces: 'All faces',
+  face: (n: number) => `Face ${n}`,
   makeItAMeme: 'Make it a meme',
   memeifyAvatar: 'Memeify avatar',
   showMyMeme: 'Show my meme',
@@ -28,6 +33,8 @@ export const TEXT = {
   dailyCapReached: (cap: number) => `You have made ${cap} memes here today, the daily limit. Try again tomorrow.`,
   noImageInMessage: 'That message has no image I can use. Pick a message with a photo attached.',
   pickTemplatePrompt: 'Which template should this photo perform?',
+  pickFacePrompt: (count: number) =>
+    `I found ${count} faces (numbered in the picture): ${count > MAX_ANIMATED_FACES ? `the ${MAX_ANIMATED_FACES} largest` : 'all of them'} will move, or pick one.`,
   expired: 'This menu has expired. Run the command again.',
   galleryTitle: (page: number, pages: number) => `Templates (page ${page + 1} of ${pages})`,
   settingsAdminsOnly: 'Only members who can manage this server can change these settings.',

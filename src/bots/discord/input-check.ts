@@ -5,7 +5,9 @@
 import { MessageFlags, type RepliableInteraction } from 'discord.js';
 import { clipTrimmedText } from '../messages.ts';
 import { type AdapterContext, userTextFor } from './adapter-context.ts';
-import { templateSelectRow } from './components.ts';
+import { drawFaceNumbers } from '../../pipeline/media/face-numbers.ts';
+import type { PhotoFacts } from '../../pipeline/input-inspector.ts';
+import { faceSelectRow, templateSelectRow } from './components.ts';
 import { TEXT } from './discord-texts.ts';
 import { downloadBytes } from './media-download.ts';
 import type { MemeSession } from './meme-sessions.ts';
@@ -20,6 +22,8 @@ export interface CheckedFiles {
   driver?: Buffer;
   /** Said to the requester when their clip is longer than the limit and only its first seconds are used. */
   note?: string;
+  /** What the check saw in the photo (its choosable faces). */
+  facts?: PhotoFacts;
 }
 
 /** Downloads the session's files within the limits and runs the service's checks; throws the InputError to show. */
@@ -29,7 +33,22 @@ export async function downloadAndCheck(session: MemeSession, ctx: AdapterContext
   const driver = session.driver ? await downloadBytes(session.driver.url, limits.maxDriverBytes, 'clip') : undefined;
   const checked = await ctx.service.inspect({ photo, clip: driver });
   const note = checked.clip?.trimmed ? clipTrimmedText(checked.clip.durationSec, limits.maxDriverSeconds, session.language) : undefined;
-  return { photo, driver, note };
+  session.faceCount = checked.photo?.faces.length;
+  return { photo, driver, note, facts: checked.photo };
+}
+
+/** The template menu; for a group photo also the face select and the picture that numbers the faces. */
+async function templateMenu(session: MemeSession, files: CheckedFiles, ctx: AdapterContext) {
+  const templates = templateSelectRow(ctx.templates.list(), session.key, session.ownerId);
+  const count = files.facts?.faces.length ?? 0;
+  if (!files.facts || count < 2) return { content: TEXT.pickTemplatePrompt, components: [templates] };
+  const faces = faceSelectRow(count, session.request.face ?? 'all', session.key, session.ownerId, 'face');
+  const picture = await drawFaceNumbers(files.photo, files.facts);
+  return {
+    content: `${TEXT.pickFacePrompt(count)}\n${TEXT.pickTemplatePrompt}`,
+    components: [faces, templates],
+    files: [{ attachment: picture, name: 'faces.jpg' }],
+  };
 }
 
 function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
@@ -67,7 +86,7 @@ export async function checkThenAnswer(interaction: RepliableInteraction, session
     return;
   }
   if (asksTemplate) {
-    const answer = { content: TEXT.pickTemplatePrompt, components: [templateSelectRow(ctx.templates.list(), session.key, session.ownerId)] };
+    const answer = await templateMenu(session, files, ctx);
     if (interaction.deferred) await interaction.editReply(answer);
     else await interaction.reply({ ...answer, flags: MessageFlags.Ephemeral });
     return;

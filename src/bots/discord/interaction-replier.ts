@@ -9,7 +9,7 @@ import { message, previewKeptText, progressText } from '../messages.ts';
 import type { JobFailure, JobRef, PreviewKept, ProgressUpdate, UpgradingReplier } from '../service-types.ts';
 import type { AdapterContext } from './adapter-context.ts';
 import { postLocated, postToChannelOrDm } from './channel-delivery.ts';
-import { handoverRow, keepRow, resultRow, runningRow } from './components.ts';
+import { faceSelectRow, handoverRow, keepRow, resultRow, type Row, runningRow } from './components.ts';
 import { toDiscordReplyRoute } from './discord-route.ts';
 import { TEXT } from './discord-texts.ts';
 import type { ChatRef } from '../pacing/paced-outbox.ts';
@@ -104,7 +104,7 @@ export class InteractionReplier implements UpgradingReplier {
     if (this.session.cancelled) return;
     this.session.request = { ...this.session.request, seed: result.seed };
     try {
-      await preview.replaceWith(result, this.#doneText(), [resultRow(this.session.key, this.session.ownerId, result.format)]);
+      await preview.replaceWith(result, this.#doneText(), this.#resultRows(result.format));
     } catch (error) {
       // The preview cannot take the file (too big here, deleted, out of reach): the HD version comes the usual way.
       if (isUploadTooLarge(error)) return this.keepPreview({ jobId: job.jobId, reason: 'failed', code: 'BUDGET_UNREACHABLE', text: message('BUDGET_UNREACHABLE', {}, this.session.language) });
@@ -123,7 +123,7 @@ export class InteractionReplier implements UpgradingReplier {
       return;
     }
     await preview
-      .keep(previewKeptText(outcome, this.session.language), [resultRow(this.session.key, this.session.ownerId, this.#previewResult?.format ?? this.session.request.format)])
+      .keep(previewKeptText(outcome, this.session.language), this.#resultRows(this.#previewResult?.format ?? this.session.request.format))
       .catch((error: unknown) => this.ctx.log('discord: the note on a kept preview was not shown', error));
   }
 
@@ -157,7 +157,7 @@ export class InteractionReplier implements UpgradingReplier {
       content: TEXT.lateDelivery(this.session.ownerId, this.#doneText()),
       mentionUserId: this.session.ownerId,
       files: [{ name: `meme.${result.format}`, data: result.bytes, contentType: result.mime }],
-      components: [resultRow(this.session.key, this.session.ownerId, result.format).toJSON()],
+      components: this.#resultRows(result.format).map((row) => row.toJSON()),
     });
   }
 
@@ -213,6 +213,14 @@ export class InteractionReplier implements UpgradingReplier {
     return this.ctx.outbox.quiet(this.#lane, STATUS);
   }
 
+  /** The buttons under a result; for a group photo also the face select that renders it again with another face. */
+  #resultRows(format: MemeResult['format']): Row[] {
+    const { key, ownerId, faceCount } = this.session;
+    const rows: Row[] = [resultRow(key, ownerId, format)];
+    if (faceCount && faceCount > 1) rows.push(faceSelectRow(faceCount, this.session.request.face ?? 'all', key, ownerId, 'reface'));
+    return rows;
+  }
+
   #keepRow() {
     return keepRow(this.session.key, this.session.ownerId);
   }
@@ -236,7 +244,7 @@ export class InteractionReplier implements UpgradingReplier {
   }
 
   async #showResult(result: MemeResult): Promise<void> {
-    const components = [resultRow(this.session.key, this.session.ownerId, result.format).toJSON()];
+    const components = this.#resultRows(result.format).map((row) => row.toJSON());
     await this.reply.edit({ content: this.#doneText(), components, file: { name: `meme.${result.format}`, bytes: result.bytes, contentType: result.mime } });
   }
 

@@ -20,6 +20,8 @@ export interface MemeSession {
   language?: string;
   photo: RemoteFile;
   driver?: RemoteFile;
+  /** How many faces of the photo can be chosen (the check's count); a face select is offered from 2. */
+  faceCount?: number;
   /** The request minus the photo/driver bytes (re-downloaded when needed). */
   request: Omit<MemeRequest, 'photo' | 'driver'>;
   jobId?: string;

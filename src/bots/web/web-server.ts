@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from '../../config.ts';
 import { MemeError } from '../../errors.ts';
 import { STYLE_PRESETS } from '../../models/model-files.ts';
+import { parseFaceChoice } from '../../pipeline/face/face-choice.ts';
 import type { EngineName } from '../../pipeline/meme-spec.ts';
 import type { OutputFormat } from '../../pipeline/types.ts';
 import type { Logger } from '../../logger.ts';
@@ -207,6 +208,7 @@ function toRequest(form: Awaited<ReturnType<typeof parseForm>>, language?: strin
     priority: 'full',
     ...(style ? { style } : {}),
     language,
+    ...(text('face') ? { face: parseFaceChoice(text('face')!) } : {}),
   };
 }
 

@@ -1,11 +1,12 @@
 // The warp's layers for the faces of one photo: per animated face, the person layer it moves (the person's
 // opacity where the pixel is that face's or no face's) and the hole its motion may uncover; for all of them one
 // background plate, the photo with every hole painted from the background around it. Where two heads' regions
-// meet (hair against hair in a group), each pixel belongs to the head whose ellipse is nearest, so one face's
-// motion never drags a neighbour's face, hair or shoulders, animated or still. One face alone: exactly its own regions.
-import { FACE_OVAL } from '../../motion/face-regions.ts';
+// meet (hair against hair in a group), each pixel belongs to one head (head-ownership.ts), so one face's motion
+// never drags a neighbour's face, hair or shoulders, animated or still. One face alone: exactly its own regions.
 import type { RgbImage } from '../../types.ts';
-import { borderMargin, borderPin, type HeadFrame, headEllipseDistance, headFrame, headShare } from './head-regions.ts';
+import { borderMargin, borderPin, type HeadFrame, headFrame, headShare } from './head-regions.ts';
+import { headOwners } from './head-ownership.ts';
+import { fillFaceOval } from './polygon.ts';
 import { fillFromSurroundings } from './inpaint.ts';
 import { refineMatte } from './matte-refine.ts';
 
@@ -17,24 +18,6 @@ const FRINGE = 16;
 const MATTE_REACH = 0.1;
 /** A grid cell where its head's share exceeds this moves (below the vertices' 0.01: the block errs towards the hole). */
 const CLAIM = 0.005;
-
-/** Fills the face oval polygon (source landmarks) with 255 in `alpha`: the face is always opaque person. */
-function fillFaceOval(alpha: Uint8Array, width: number, height: number, landmarks: Float32Array): void {
-  const xs = FACE_OVAL.map((i) => landmarks[i * 3]);
-  const ys = FACE_OVAL.map((i) => landmarks[i * 3 + 1]);
-  const y0 = Math.max(0, Math.floor(Math.min(...ys)));
-  const y1 = Math.min(height - 1, Math.ceil(Math.max(...ys)));
-  for (let y = y0; y <= y1; y++) {
-    const crossings: number[] = [];
-    for (let k = 0, j = xs.length - 1; k < xs.length; j = k++) {
-      if (ys[k] > y !== ys[j] > y) crossings.push(xs[k] + ((y - ys[k]) * (xs[j] - xs[k])) / (ys[j] - ys[k]));
-    }
-    crossings.sort((a, b) => a - b);
-    for (let c = 0; c + 1 < crossings.length; c += 2) {
-      for (let x = Math.max(0, Math.ceil(crossings[c])); x <= Math.min(width - 1, Math.floor(crossings[c + 1])); x++) alpha[y * width + x] = 255;
-    }
-  }
-}
 
 /** Max filter over a square of radius `r` (separable). */
 function dilate(mask: Uint8Array, width: number, height: number, r: number): Uint8Array {
@@ -93,27 +76,6 @@ function shareGrid(head: HeadFrame, width: number, height: number): Float32Array
 }
 
 /**
- * Per pixel, the head (index into `heads`) it belongs to: the one whose ellipse is nearest. A pixel follows its
- * own head's motion or none: a neighbour's big-hair reach never drags it.
- */
-function owners(heads: HeadFrame[], width: number, height: number): Uint8Array {
-  const owner = new Uint8Array(width * height);
-  if (heads.length === 1) return owner;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      let best = 0;
-      let bestDistance = headEllipseDistance(heads[0], x, y);
-      for (let h = 1; h < heads.length; h++) {
-        const distance = headEllipseDistance(heads[h], x, y);
-        if (distance < bestDistance) [best, bestDistance] = [h, distance];
-      }
-      owner[y * width + x] = best;
-    }
-  }
-  return owner;
-}
-
-/**
  * Regions of the `animated` faces' heads (landmarks xyz, image pixels) given the person mask (0..255 per pixel).
  * `still` faces move nothing but keep their own head's pixels from being dragged by a neighbour's motion.
  */
@@ -124,10 +86,10 @@ export function groupRegions(image: RgbImage, animated: readonly Float32Array[],
   const alpha = refineMatte(image, person, Math.max(4, Math.round(tallest * MATTE_REACH)));
   for (const landmarks of [...animated, ...still]) fillFaceOval(alpha, width, height, landmarks);
   const shares = heads.slice(0, animated.length).map((head) => shareGrid(head, width, height));
-  const owner = owners(heads, width, height);
   const cols = Math.ceil(width / SHARE_STEP);
   const touched = new Uint8Array(width * height);
   for (let p = 0; p < touched.length; p++) touched[p] = alpha[p] >= FRINGE ? 1 : 0;
+  const owner = headOwners(heads, [...animated, ...still], touched, width, height);
   const anyHole = new Uint8Array(width * height);
   const faces = animated.map((_, f): FaceRegions => {
     const moving = new Uint8Array(width * height);

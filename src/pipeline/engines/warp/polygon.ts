@@ -1,4 +1,5 @@
 // Small 2-D polygon helpers over landmark indices of a packed coordinate array (stride 2 or 3).
+import { FACE_OVAL } from '../../motion/face-regions.ts';
 
 export function polygonArea(points: Float32Array, indices: readonly number[], stride: number): number {
   let sum = 0;
@@ -45,4 +46,22 @@ export function blendPixel(out: Uint8Array, pixel: number, r: number, g: number,
   out[o] = out[o] + (r - out[o]) * a + 0.5;
   out[o + 1] = out[o + 1] + (g - out[o + 1]) * a + 0.5;
   out[o + 2] = out[o + 2] + (b - out[o + 2]) * a + 0.5;
+}
+
+/** Fills the face oval polygon (source landmarks) with `value` (255 in the opacity: the face is always opaque person). */
+export function fillFaceOval(alpha: Uint8Array, width: number, height: number, landmarks: Float32Array, value = 255): void {
+  const xs = FACE_OVAL.map((i) => landmarks[i * 3]);
+  const ys = FACE_OVAL.map((i) => landmarks[i * 3 + 1]);
+  const y0 = Math.max(0, Math.floor(Math.min(...ys)));
+  const y1 = Math.min(height - 1, Math.ceil(Math.max(...ys)));
+  for (let y = y0; y <= y1; y++) {
+    const crossings: number[] = [];
+    for (let k = 0, j = xs.length - 1; k < xs.length; j = k++) {
+      if (ys[k] > y !== ys[j] > y) crossings.push(xs[k] + ((y - ys[k]) * (xs[j] - xs[k])) / (ys[j] - ys[k]));
+    }
+    crossings.sort((a, b) => a - b);
+    for (let c = 0; c + 1 < crossings.length; c += 2) {
+      for (let x = Math.max(0, Math.ceil(crossings[c])); x <= Math.min(width - 1, Math.floor(crossings[c + 1])); x++) alpha[y * width + x] = value;
+    }
+  }
 }

@@ -46,7 +46,10 @@ async function landmarkMotion(frames: Uint8Array[], step = 4): Promise<number[][
     const found = await faces.detect({ ...image, data: frames[i] });
     numbered.forEach((face, k) => {
       const match = bestMatch(face.box, found.map((f) => ({ face: f })));
-      if (!match) return series[k].push(Number.NaN);
+      if (!match) {
+        series[k].push(Number.NaN);
+        return;
+      }
       let sum = 0;
       for (let j = 0; j < 478; j++) sum += (match.face.landmarks[j * 3] - face.landmarks[j * 3]) ** 2 + (match.face.landmarks[j * 3 + 1] - face.landmarks[j * 3 + 1]) ** 2;
       series[k].push(Math.sqrt(sum / 478) / face.box.height);

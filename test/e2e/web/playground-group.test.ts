@@ -1,9 +1,10 @@
 // The playground with a group photo, in headless Chromium (playwright-core + Debian's /usr/bin/chromium) against
 // `memeloom start` as a child process: a numbered, clickable box over each face (where the faces are in the
-// picture) and "All faces" pressed by default; clicking face 2 presses it alone and the request carries face=2,
+// picture, named buttons that pass an axe-core audit) and "All faces" pressed by default; clicking face 2 presses it alone and the request carries face=2,
 // and the meme it makes differs from the all-faces one. PLAYGROUND_SCREENSHOTS=<dir> keeps a screenshot.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -13,6 +14,7 @@ import { threeFacePhoto } from '../../helpers/group-photos.ts';
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = process.env.PLAYGROUND_SCREENSHOTS;
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 let server: ChildProcess;
 let baseUrl: string;
@@ -95,6 +97,13 @@ describe('playground face boxes', () => {
       expect(box.y).toBeGreaterThanOrEqual(preview.y);
       expect(box.y + box.height).toBeLessThanOrEqual(preview.y + preview.height + 1);
     });
+    // The boxes are buttons with names: the axe-core audit finds nothing to fault.
+    await page.addScriptTag({ path: AXE });
+    const violations = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Array<{ id: string }> }> } }).axe;
+      return (await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } })).violations.map((v) => v.id);
+    });
+    expect(violations).toEqual([]);
     await page.click('.template[data-id="nice"]');
     const all = await animate(page);
     expect(all.face).toBe('all');

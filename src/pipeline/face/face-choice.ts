@@ -15,7 +15,7 @@ export const MAX_ANIMATED_FACES = 6;
  * still in a group: its eyes are a few pixels across, so lids, irises and mouth cannot be drawn. The largest
  * face is always animated, however small, as a one-face photo always was.
  */
-export const MIN_FACE_PX = 40;
+export const MIN_ANIMATED_FACE_PX = 40;
 /**
  * Default start offset between neighbouring faces in reading order, seconds: a quarter second (3 frames at
  * 12 fps) reads as a ripple across the group rather than a lockstep copy, and six faces still span under 1.5 s.
@@ -69,10 +69,10 @@ export function readingOrder(faces: readonly Face[]): Face[] {
 }
 
 function usable(face: Face, largest: Face): boolean {
-  return face === largest || (face.box.width >= MIN_FACE_PX && face.box.height >= MIN_FACE_PX);
+  return face === largest || (face.box.width >= MIN_ANIMATED_FACE_PX && face.box.height >= MIN_ANIMATED_FACE_PX);
 }
 
-/** The faces a person can pick, numbered 1.. in reading order: every face at least MIN_FACE_PX (and the largest). */
+/** The faces a person can pick, numbered 1.. in reading order: every face at least MIN_ANIMATED_FACE_PX (and the largest). */
 export function numberedFaces(detected: readonly Face[]): Face[] {
   const largest = [...detected].sort((a, b) => area(b) - area(a))[0];
   return readingOrder(detected.filter((face) => usable(face, largest)));
@@ -104,7 +104,7 @@ export function selectFaces(detected: readonly Face[], choice: FaceChoice, optio
   }
   if (tooSmall.length > 0 && numbered.length + tooSmall.length > 1) {
     const count = tooSmall.length === 1 ? 'one face is' : `${tooSmall.length} faces are`;
-    notes.push(`${count} smaller than ${MIN_FACE_PX} pixels and stay${tooSmall.length === 1 ? 's' : ''} still`);
+    notes.push(`${count} smaller than ${MIN_ANIMATED_FACE_PX} pixels and stay${tooSmall.length === 1 ? 's' : ''} still`);
   }
   const animated = [...chosen].sort((a, b) => area(a) - area(b));
   const step = options.offsetSec ?? DEFAULT_FACE_OFFSET_SEC;

@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../../../../src/errors.ts';
+import type { EngineDriver } from '../../../../../src/pipeline/engines/engine.ts';
 import { createWarpEngine } from '../../../../../src/pipeline/engines/warp/warp-engine.ts';
 import { createFaceAnalyzer, type FaceAnalyzer } from '../../../../../src/pipeline/face/face-analyzer.ts';
-import { type FaceChoice, MIN_FACE_PX, numberedFaces, selectFaces } from '../../../../../src/pipeline/face/face-choice.ts';
+import { type FaceChoice, MIN_ANIMATED_FACE_PX, numberedFaces, selectFaces } from '../../../../../src/pipeline/face/face-choice.ts';
 import { bestMatch } from '../../../../../src/pipeline/face/face-match.ts';
 import { decodeImage, resizeToFit } from '../../../../../src/pipeline/media/image.ts';
 import type { Renderer } from '../../../../../src/pipeline/meme-spec.ts';
@@ -31,11 +32,13 @@ let motion: MotionTrack;
 let image: RgbImage;
 let detected: Face[];
 const engine = createWarpEngine();
+/** The template's motion track as the warp engine asks for it (engine.ts EngineDriver), played at FPS. */
+const driver = (): EngineDriver => ({ fps: FPS, frameCount: motion.frameCount, motion });
 
 async function render(choice: FaceChoice, offsetSec?: number): Promise<Uint8Array[]> {
   const chosen = selectFaces(detected, choice, { multiFace: true, offsetSec });
   const face = chosen.animated[chosen.animated.length - 1];
-  return (await engine.render({ image, face, group: chosen }, motion, { fps: FPS })).frames;
+  return (await engine.render({ image, source: image, face, group: chosen }, driver(), {})).frames;
 }
 
 /** Per photo face (reading order), per sampled frame: RMS landmark offset from the still photo, in face heights (NaN: not found again). */
@@ -183,7 +186,7 @@ describe('through the renderer', () => {
     const result = await renderer.render({ photo, templateId: 'nice', format: 'mp4' });
     expect(result.notes).toContain('8 faces found: the 6 largest are animated, the others stay still');
     // The engine's frames: the two smallest faces keep their pixels, the six others move.
-    const frames = (await engine.render({ image: group, face: chosen.animated[5], group: chosen }, motion, { fps: FPS })).frames;
+    const frames = (await engine.render({ image: group, source: group, face: chosen.animated[5], group: chosen }, driver(), {})).frames;
     const diff = (face: Face) => Math.max(...frames.map((frame) => boxDifference(frame, face, group)));
     for (const face of smallest) expect(diff(face)).toBeLessThan(0.5);
     for (const face of chosen.animated) expect(diff(face)).toBeGreaterThan(5);
@@ -193,7 +196,7 @@ describe('through the renderer', () => {
     const photo = await tinyFacePhoto();
     const group = await resizeToFit(await decodeImage(photo), 512);
     const found = await faces.analyzeAll(group);
-    const tiny = found.filter((f) => f.box.width < MIN_FACE_PX || f.box.height < MIN_FACE_PX);
+    const tiny = found.filter((f) => f.box.width < MIN_ANIMATED_FACE_PX || f.box.height < MIN_ANIMATED_FACE_PX);
     expect(found.length).toBe(3);
     expect(tiny).toHaveLength(1);
     const chosen = selectFaces(found, 'all', { multiFace: true });
@@ -202,8 +205,8 @@ describe('through the renderer', () => {
     const facts = await renderer.inspector!.photo(photo);
     expect(facts.faces).toHaveLength(2); // the pickers offer only the faces that can move
     const result = await renderer.render({ photo, templateId: 'nice', format: 'mp4' });
-    expect(result.notes).toContain(`one face is smaller than ${MIN_FACE_PX} pixels and stays still`);
-    const frames = (await engine.render({ image: group, face: chosen.animated[1], group: chosen }, motion, { fps: FPS })).frames;
+    expect(result.notes).toContain(`one face is smaller than ${MIN_ANIMATED_FACE_PX} pixels and stays still`);
+    const frames = (await engine.render({ image: group, source: group, face: chosen.animated[1], group: chosen }, driver(), {})).frames;
     expect(Math.max(...frames.map((frame) => boxDifference(frame, tiny[0], group)))).toBeLessThan(0.5);
   });
 

@@ -1,6 +1,8 @@
 // The face HelloMeme animates (spec §3.4, §4.2): the face toolkit's static crop of the full-resolution photo
 // (crop_and_resize, N = 1: the whole photo cropped, then the crop resized) with the photo's 3DMM translation; where
 // the toolkit finds no face, the same crop rule placed by the MediaPipe landmarks, without a translation of its own.
+// In a group photo the toolkit's crop counts only when it holds the chosen face (render.ts picks it; the toolkit
+// knows nothing of that choice); another face's crop gives way to the MediaPipe one around the chosen face.
 import { type CropRect, computeCropRect } from '../../face-toolkit/crop-512.ts';
 import { cropImage, resizeBicubic } from '../../face-toolkit/resize-bicubic.ts';
 import type { RgbImage } from '../../types.ts';
@@ -29,9 +31,18 @@ function meshPointsInSource(reference: EngineReference): Float64Array {
   return xy;
 }
 
+/** Whether the crop (full-resolution pixels) holds the centre of the face the engine was given. */
+function holdsChosenFace(rect: CropRect, reference: EngineReference): boolean {
+  const { box } = reference.face;
+  const scale = reference.source.width / reference.image.width;
+  const cx = (box.x + box.width / 2) * scale;
+  const cy = (box.y + box.height / 2) * scale;
+  return cx >= rect.x0 && cx < rect.x1 && cy >= rect.y0 && cy < rect.y1;
+}
+
 export function referenceCrop(reference: EngineReference, imageSize: number): ReferenceCrop {
   const analysis = reference.toolkit;
-  if (analysis?.crop.rect) {
+  if (analysis?.crop.rect && holdsChosenFace(analysis.crop.rect, reference)) {
     return { image: resized(analysis.crop.frames[0], imageSize), rect: analysis.crop.rect, trans: analysis.poses[0].trans };
   }
   const { source } = reference;

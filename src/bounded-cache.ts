@@ -23,6 +23,11 @@ export function boundedCache<K extends {}, V extends {}>(bounds: CacheBounds<V>)
   if (maxEntries === undefined && maxBytes === undefined) throw new TypeError('a bounded cache needs maxEntries or maxBytes');
   if (maxBytes !== undefined && !bytesOf) throw new TypeError('maxBytes needs bytesOf');
   const options: LRUCache.OptionsBase<K, V, unknown> = {};
+  if (maxEntries === 0 || maxBytes === 0) {
+    // A bound of zero keeps nothing (a bench timing every render afresh). lru-cache reads max 0 as "no limit", so
+    // every value is made heavier than a one-byte budget, which lru-cache never stores.
+    return new LRUCache<K, V>({ maxSize: 1, sizeCalculation: () => 2 });
+  }
   if (maxEntries !== undefined) options.max = maxEntries;
   if (maxBytes !== undefined) {
     options.maxSize = maxBytes;

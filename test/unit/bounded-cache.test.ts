@@ -36,6 +36,15 @@ describe('boundedCache', () => {
     expect(cache.get('a')).toBeUndefined();
   });
 
+  it('keeps nothing when a bound is zero (memeloom bench times every render afresh with photoCacheEntries 0)', () => {
+    for (const bounds of [{ maxEntries: 0 }, { maxBytes: 0, bytesOf: (b: Buffer) => b.length }]) {
+      const cache = boundedCache<string, Buffer>(bounds);
+      cache.set('a', Buffer.alloc(1));
+      expect(cache.size).toBe(0);
+      expect(cache.get('a')).toBeUndefined();
+    }
+  });
+
   it('refuses to be unbounded', () => {
     expect(() => boundedCache({ ttlMs: 1000 })).toThrow(/maxEntries or maxBytes/);
   });

@@ -41,10 +41,12 @@ main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
-  (error: unknown) => {
+  async (error: unknown) => {
+    process.exitCode = 1;
     const command = process.argv[2];
     process.stderr.write(`${formatCliError(error, command && command in COMMANDS ? command : undefined)}\n`);
-    if (process.env.MEMELOOM_DEBUG) console.error(error);
-    process.exitCode = 1;
+    // Loaded only on a failure, so `memeloom templates` does not pay for the settings schema.
+    const { processSettings } = await import('./config.ts');
+    if (processSettings().debug) console.error(error);
   },
 );

@@ -1,5 +1,8 @@
 // The one reader of process.env: every setting, its default and its check, validated at start into a frozen Config.
-// Problems are collected and reported together; nothing else in the code reads the environment.
+// Problems are collected and reported together; nothing else in the code reads the environment (the architecture
+// test holds every other module to that). The few variables a command reads without a whole Config (`memeloom
+// render` must run with a bot token missing or wrong) are read here too, by name: `processSettings`,
+// `modelsVariables`.
 import { readFileSync } from 'node:fs';
 import { availableParallelism, hostname, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -139,6 +142,63 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
     this.problems = problems;
   }
+}
+
+type Environment = Readonly<Record<string, string | undefined>>;
+
+/** What the process reads of its environment outside the bot's Config, each variable by name. */
+export interface ProcessSettings {
+  /** MEMELOOM_GRAPH_CACHE: where compiled graphs live instead of ~/.cache/memeloom/graphs. */
+  graphCacheDir?: string;
+  /** MEMELOOM_MODELS_DIR, for the renderer of a command that loads no Config. */
+  modelsDir?: string;
+  /** FFMPEG_PATH: the ffmpeg binary to run instead of the bundled one. */
+  ffmpegPath?: string;
+  /** MEMELOOM_DEBUG: the command line prints a failure's stack as well as its message. */
+  debug: boolean;
+  /** PATH, handed on to child processes that must find their tools. */
+  searchPath: string;
+}
+
+export function processSettings(env: Environment = process.env): ProcessSettings {
+  const set = (value: string | undefined) => (value?.trim() ? value.trim() : undefined);
+  return {
+    graphCacheDir: env.MEMELOOM_GRAPH_CACHE,
+    modelsDir: env.MEMELOOM_MODELS_DIR || undefined,
+    ffmpegPath: set(env.FFMPEG_PATH),
+    debug: Boolean(env.MEMELOOM_DEBUG),
+    searchPath: env.PATH ?? '',
+  };
+}
+
+/** The variables `memeloom models pull/list/build` read; `models/pull-settings.ts` says what each means. */
+const MODELS_VARIABLES = [
+  'MEMELOOM_CONFIG',
+  'MEMELOOM_MODELS_DIR',
+  'MEMELOOM_MODELS_SOURCE',
+  'MEMELOOM_MODELS_STALL_TIMEOUT_MS',
+  'HF_ENDPOINT',
+  'HF_TOKEN',
+  'MODELSCOPE_DOMAIN',
+  'HTTPS_PROXY',
+  'https_proxy',
+  'HTTP_PROXY',
+  'http_proxy',
+  'NO_PROXY',
+  'no_proxy',
+] as const;
+
+/** The models commands' variables from the environment (the MEMELOOM_CONFIG file is merged by the caller). */
+export function modelsVariables(env: Environment = process.env): Record<string, string | undefined> {
+  return Object.fromEntries(MODELS_VARIABLES.filter((name) => env[name] !== undefined).map((name) => [name, env[name]]));
+}
+
+/**
+ * The environment's one write: ONNX Runtime reads CUDA_VISIBLE_DEVICES when it loads, so a worker pinned to one
+ * GPU sets it before the renderer is imported and then sees that GPU as device 0.
+ */
+export function pinCudaDevice(index: number): void {
+  process.env.CUDA_VISIBLE_DEVICES = String(index);
 }
 
 /** Parses KEY=VALUE lines (# comments, optional quotes), the format of config.example. */

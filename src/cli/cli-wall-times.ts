@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { processSettings } from '../config.ts';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const LAUNCHER = path.join(REPO, 'bin', 'memeloom.js');
@@ -20,7 +21,7 @@ export function measureCliWallTimes(photo: string, templateId: string): CliWallT
   const home = mkdtempSync(path.join(tmpdir(), 'memeloom-bench-home-'));
   const out = path.join(home, 'meme.gif');
   // Only HOME and PATH: settings from the operator's environment (cache dirs, engine) would not be a fresh machine.
-  const env = { HOME: home, PATH: process.env.PATH ?? '' };
+  const env = { HOME: home, PATH: processSettings().searchPath };
   const once = (): number => {
     const started = performance.now();
     const child = spawnSync(process.execPath, [LAUNCHER, 'render', '--photo', photo, '--template', templateId, '--out', out], { env, encoding: 'utf8' });

@@ -17,6 +17,7 @@ import { compileUpscalerGraph } from '../pipeline/engines/hellomeme/upscaler-ses
 import { parseFlags } from './graph-command.ts';
 import { styleNames } from './models-args.ts';
 import { modelsEnv } from './models-env.ts';
+import { modelsVariables } from '../config.ts';
 
 export const BUILD_USAGE = `usage: memeloom models build --preset NAME [--dir D] [--target ${TARGETS.join('|')}] [--cache-dir dir] [--style NAME[,NAME]|all]
        memeloom models build <folder|checkpoint.safetensors> [--target ${TARGETS.join('|')}] [--dtype fp32|fp16] [--cache-dir dir] [--lora file.safetensors[:scale]]
@@ -56,7 +57,7 @@ function stylesToBuild(value: string | undefined, paths: HelloMemeModelPaths): S
 }
 
 async function buildPreset(preset: string, flags: Record<string, string>): Promise<number> {
-  const modelsDir = flags.dir ?? defaultModelsDir(modelsEnv(process.env));
+  const modelsDir = flags.dir ?? defaultModelsDir(modelsEnv(modelsVariables()));
   if (!(await allModelFilesPresent(modelsDir, filesForPreset(preset)))) {
     throw new InputError('FILE_NOT_FOUND', `the ${preset} preset is not fully in ${modelsDir}; run \`memeloom models pull --preset ${preset}\` first`, { modelsDir });
   }

@@ -10,6 +10,7 @@ import { parseModelsArgs, stringFlag, styleNames } from './models-args.ts';
 import { modelsEnv } from './models-env.ts';
 import type { ModelsCommandContext } from './models-pull.ts';
 import { formatBytes, formatTable } from './table.ts';
+import { modelsVariables } from '../config.ts';
 
 const LIST_USAGE = `usage: memeloom models list [--preset P] [--style NAME[,NAME…]|all] [--dir D] [--remote] [--source huggingface|modelscope]
   Shows each file of the preset (default ${DEFAULT_PRESET}) and of the optional LoRA styles named: present, partial
@@ -42,7 +43,7 @@ function stateOf(status: FileStatus, size: Sized): string {
 }
 
 export async function runModelsList(argv: string[], context: ModelsCommandContext = {}): Promise<number> {
-  const env = modelsEnv(context.env ?? process.env);
+  const env = modelsEnv(context.env ?? modelsVariables());
   const stdout = context.stdout ?? process.stdout;
   const flags = parseModelsArgs(argv, ['preset', 'style', 'dir', 'source'], ['remote'], LIST_USAGE);
   if (flags.help) {

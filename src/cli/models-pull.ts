@@ -9,6 +9,7 @@ import { downloadProgressView } from './download-progress.ts';
 import { parseModelsArgs, stringFlag, styleNames } from './models-args.ts';
 import { modelsEnv } from './models-env.ts';
 import { formatBytes } from './table.ts';
+import { modelsVariables } from '../config.ts';
 
 export interface ModelsCommandContext {
   env?: Record<string, string | undefined>;
@@ -43,7 +44,7 @@ function describe(report: PullReport): string {
 }
 
 export async function runModelsPull(argv: string[], context: ModelsCommandContext = {}): Promise<number> {
-  const env = modelsEnv(context.env ?? process.env);
+  const env = modelsEnv(context.env ?? modelsVariables());
   const stdout = context.stdout ?? process.stdout;
   const stderr = context.stderr ?? process.stderr;
   const flags = parseModelsArgs(argv, ['preset', 'style', 'dir', 'source'], ['verify'], PULL_USAGE);

@@ -5,6 +5,7 @@ import { createLogger } from '../logger.ts';
 import type { DeviceChoice } from '../pipeline/engines/auto-engine.ts';
 import type { EngineName } from '../pipeline/meme-spec.ts';
 import { loadCliConfig } from './load-cli-config.ts';
+import { pinCudaDevice } from '../config.ts';
 
 const HELP = `usage: memeloom worker [--engine warp|hellomeme] [--device auto|cpu|cuda|webgpu|cuda:N|N] [--concurrency N] [--metrics-port N]
 
@@ -78,7 +79,7 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   // Must be set before ONNX Runtime loads; the renderer then sees the chosen GPU as device 0.
-  if (args.gpuIndex !== undefined) process.env.CUDA_VISIBLE_DEVICES = String(args.gpuIndex);
+  if (args.gpuIndex !== undefined) pinCudaDevice(args.gpuIndex);
   const log = createLogger({ level: config.logLevel }).child({ component: 'worker', engine: args.engine, device: args.gpuIndex !== undefined ? `cuda:${args.gpuIndex}` : args.device });
   const { startMemeWorker } = await import('../remote/meme-worker.ts');
   const { startWorkerMetrics } = await import('../remote/worker-metrics-server.ts');

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { memeloomCacheDir } from '../cache-dir.ts';
+import { processSettings } from '../config.ts';
 import { join, resolve } from 'node:path';
 import type { GraphBuilder, IoSpec } from './onnx/graph-builder.ts';
 import { writeModelExternal } from './onnx/model-writer.ts';
@@ -11,7 +12,7 @@ import { writeModelExternal } from './onnx/model-writer.ts';
 export const GRAPH_BUILDER_VERSION = 'memeloom-graph-3';
 
 export function defaultCacheDir(): string {
-  return process.env.MEMELOOM_GRAPH_CACHE ?? memeloomCacheDir('graphs');
+  return processSettings().graphCacheDir ?? memeloomCacheDir('graphs');
 }
 
 export async function sha256File(path: string): Promise<string> {

@@ -3,7 +3,7 @@
 // engine says what it needs of the driver and the photo, and engine-inputs.ts provides it.
 import path from 'node:path';
 import { memeloomCacheDir } from '../cache-dir.ts';
-import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../config.ts';
+import { DEFAULT_INPUT_LIMITS, type InputLimits, processSettings } from '../config.ts';
 import { InputError, MemeError, throwIfAborted } from '../errors.ts';
 import { defaultModelsDir } from '../models/models-dir.ts';
 import { loadTemplateCatalog } from '../templates/catalog.ts';
@@ -203,7 +203,7 @@ async function runMeme(spec: MemeSpec, deps: RenderDeps, run: RunOptions): Promi
 export async function createRenderer(options: RendererOptions = {}): Promise<Renderer> {
   warmFfmpegWorker();
   const faces = options.faces ?? (await createFaceAnalyzer());
-  const modelsDir = options.modelsDir ?? defaultModelsDir(process.env);
+  const modelsDir = options.modelsDir ?? defaultModelsDir({ MEMELOOM_MODELS_DIR: processSettings().modelsDir });
   // Probed only when HelloMeme could run: a machine without its models never pays for a GPU probe.
   const present = options.hellomeme === undefined ? await hellomemeModelsPresent(modelsDir, options.modelsPreset) : options.hellomeme !== null;
   const device = present ? await chooseDevice(options.device, options.probe) : null;

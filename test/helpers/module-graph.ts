@@ -20,6 +20,8 @@ export interface ModuleFile {
   imports: Map<string, Set<string>>;
   /** Worker entry files started from here (`new URL('./x.mjs', import.meta.url)`): a new thread, not an import. */
   spawns: Set<string>;
+  /** Lines (1-based) that touch `process.env` (`process.env`, `process['env']`, `const { env } = process`). */
+  environmentLines: number[];
 }
 
 const SOURCE = /\.(ts|mjs)$/;
@@ -36,7 +38,7 @@ function isExported(node: ts.Node): boolean {
 
 function readModule(path: string): ModuleFile {
   const source = ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.ES2022, true);
-  const file: ModuleFile = { path, exports: new Set(), typeExports: new Set(), reexports: new Set(), imports: new Map(), spawns: new Set(), mentions: new Map() };
+  const file: ModuleFile = { path, exports: new Set(), typeExports: new Set(), reexports: new Set(), imports: new Map(), spawns: new Set(), mentions: new Map(), environmentLines: [] };
   const use = (specifier: string, names: Iterable<string>) => {
     if (!specifier.startsWith('.')) return;
     const target = resolve(dirname(path), specifier);
@@ -80,11 +82,22 @@ function readModule(path: string): ModuleFile {
       const [arg, base] = node.arguments ?? [];
       if (arg && ts.isStringLiteralLike(arg) && base?.getText().includes('import.meta.url') && SOURCE.test(arg.text)) file.spawns.add(resolve(dirname(path), arg.text));
     }
+    if (touchesEnvironment(node)) file.environmentLines.push(source.getLineAndCharacterOfPosition(node.getStart()).line + 1);
     if (ts.isIdentifier(node)) file.mentions.set(node.text, (file.mentions.get(node.text) ?? 0) + 1);
     ts.forEachChild(node, visit);
   };
   visit(source);
   return file;
+}
+
+function touchesEnvironment(node: ts.Node): boolean {
+  const isProcess = (e: ts.Expression) => ts.isIdentifier(e) && e.text === 'process';
+  if (ts.isPropertyAccessExpression(node)) return isProcess(node.expression) && node.name.text === 'env';
+  if (ts.isElementAccessExpression(node)) return isProcess(node.expression) && ts.isStringLiteralLike(node.argumentExpression) && node.argumentExpression.text === 'env';
+  if (ts.isVariableDeclaration(node) && node.initializer && isProcess(node.initializer) && ts.isObjectBindingPattern(node.name)) {
+    return node.name.elements.some((e) => ((e.propertyName ?? e.name) as ts.Identifier).text === 'env');
+  }
+  return false;
 }
 
 /** `const { a, b } = await import('./x.ts')` uses a and b; any other dynamic import uses the whole module. */

@@ -41,6 +41,17 @@ describe('architecture', () => {
     for (const folder of ['src/remote/', 'src/pipeline/', 'src/queue/', 'src/jobs/']) expect(importsFrom(folder, 'src/bots/')).toEqual([]);
   });
 
+  // Config owns the environment: every variable is named, defaulted and checked in src/config.ts, so a reader finds
+  // them all in one file and a test hands settings in as values. No exception is needed: the entry points and the
+  // logger read nothing of the environment themselves (the CLI asks config's `processSettings`, and the worker's
+  // one write, CUDA_VISIBLE_DEVICES, is config's `pinCudaDevice`).
+  it('reads process.env only in src/config.ts', () => {
+    const reads = [...graph.files.values()]
+      .filter((file) => inSrc(file.path) && graph.rel(file.path) !== 'src/config.ts')
+      .flatMap((file) => file.environmentLines.map((line) => `${graph.rel(file.path)}:${line}`));
+    expect(reads).toEqual([]);
+  });
+
   it('the logger, config and errors are leaves', () => {
     for (const leaf of ['src/logger.ts', 'src/config.ts', 'src/errors.ts']) {
       expect([...(graph.files.get(`${ROOT}${leaf}`)?.imports.keys() ?? [])].map(graph.rel)).toEqual([]);

@@ -4,6 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
+import { type ProcessSettings, processSettings } from '../../config.ts';
 import { MemeError } from '../../errors.ts';
 
 const require = createRequire(import.meta.url);
@@ -25,8 +26,8 @@ function fromPackage(name: string): string | undefined {
 }
 
 /** FFMPEG_PATH, else ffmpeg-static (optional, only if its binary is really there), else @ffmpeg-installer/ffmpeg. */
-export function resolveFfmpegPath(env: NodeJS.ProcessEnv = process.env): string {
-  const configured = env.FFMPEG_PATH?.trim();
+export function resolveFfmpegPath(settings: Pick<ProcessSettings, 'ffmpegPath'> = processSettings()): string {
+  const configured = settings.ffmpegPath;
   if (configured) {
     if (!existsSync(configured)) {
       throw new MemeError('INTERNAL', `FFMPEG_PATH points to ${configured}, which does not exist`, { ffmpegPath: configured });

@@ -30,7 +30,7 @@ describe('resolveFfmpegPath', () => {
     const wrapper = path.join(dir, 'ffmpeg-wrapper.sh');
     writeFileSync(wrapper, `#!/bin/sh\ntouch '${marker}'\nexec '${resolveFfmpegPath({})}' "$@"\n`);
     chmodSync(wrapper, 0o755);
-    expect(resolveFfmpegPath({ FFMPEG_PATH: wrapper })).toBe(wrapper);
+    expect(resolveFfmpegPath({ ffmpegPath: wrapper })).toBe(wrapper);
     process.env.FFMPEG_PATH = wrapper;
     const { stdout } = await runFfmpeg(['-v', 'error', '-f', 'lavfi', '-i', 'color=c=red:s=4x4', '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1']);
     expect(stdout.length).toBe(4 * 4 * 3);
@@ -40,7 +40,7 @@ describe('resolveFfmpegPath', () => {
   });
 
   it('gives a clear error for a bogus FFMPEG_PATH', async () => {
-    expect(() => resolveFfmpegPath({ FFMPEG_PATH: '/nonexistent/ffmpeg' })).toThrow(/FFMPEG_PATH.*does not exist/);
+    expect(() => resolveFfmpegPath({ ffmpegPath: '/nonexistent/ffmpeg' })).toThrow(/FFMPEG_PATH.*does not exist/);
     process.env.FFMPEG_PATH = '/nonexistent/ffmpeg';
     await expect(runFfmpeg(['-version'])).rejects.toThrow(/FFMPEG_PATH/);
   });

@@ -10,7 +10,8 @@ import type { MemeService, Replier } from '../service-types.ts';
 import { userErrorText } from './error-text.ts';
 import { InlineReplier, type InlineTarget } from './inline-replier.ts';
 import type { InlinePreviews } from './inline-previews.ts';
-import { decodeResultId, inlineResult, inlineTemplateMatches } from './inline-results.ts';
+import { MAX_INLINE_RESULTS, decodeResultId, inlineResult } from './inline-results.ts';
+import { searchTemplates } from '../../templates/template-search.ts';
 import type { JobSource } from './job-source.ts';
 import type { MemeJobs } from './meme-jobs.ts';
 import type { RecentPhotos } from './recent-photos.ts';
@@ -52,7 +53,7 @@ export class InlineMode {
       await outbox.direct(() => telegram.answerInlineQuery(query.id, [], { button, cache_time: 0, is_personal: true }));
       return;
     }
-    const results = inlineTemplateMatches(templates.list(), query.query).map((template) => {
+    const results = searchTemplates(templates.list(), query.query).slice(0, MAX_INLINE_RESULTS).map((template) => {
       const source = this.sourceFor(query.from, latest.photo, template.id);
       return inlineResult({ template, photoKey: latest.key, memeFileId: jobs.cachedFileId(source, 'mp4'), preview: previews.preview(template.id) });
     });

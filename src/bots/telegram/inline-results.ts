@@ -44,16 +44,6 @@ export function decodeResultId(id: string): InlineResultRef | undefined {
   return { kind, templateId, photoKey };
 }
 
-/** Templates whose id, title or tags contain every word of the query (case-insensitive); all for an empty query. */
-export function inlineTemplateMatches(templates: TemplateInfo[], query: string): TemplateInfo[] {
-  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
-  const matching = templates.filter((t) => {
-    const haystack = [t.id, t.title, ...t.tags].join(' ').toLowerCase();
-    return words.every((w) => haystack.includes(w));
-  });
-  return matching.slice(0, MAX_INLINE_RESULTS);
-}
-
 /** The keyboard a pending inline meme carries: it is what makes Telegram hand over its inline_message_id. */
 export function pendingKeyboard(): InlineKeyboardMarkup {
   return { inline_keyboard: [[{ text: TEXTS.buttons.anotherTemplate, switch_inline_query_current_chat: '' }]] };

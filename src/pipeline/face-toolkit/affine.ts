@@ -42,25 +42,3 @@ export function transformPoints(points: ArrayLike<number>, m: Affine): Points {
   }
   return out;
 }
-
-export interface PointBounds {
-  minX: number;
-  minY: number;
-  maxX: number;
-  maxY: number;
-}
-
-/** Axis-aligned bounds of interleaved points. */
-export function pointBounds(points: ArrayLike<number>): PointBounds {
-  let minX = Number.POSITIVE_INFINITY;
-  let minY = Number.POSITIVE_INFINITY;
-  let maxX = Number.NEGATIVE_INFINITY;
-  let maxY = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < points.length; i += 2) {
-    minX = Math.min(minX, points[i]);
-    maxX = Math.max(maxX, points[i]);
-    minY = Math.min(minY, points[i + 1]);
-    maxY = Math.max(maxY, points[i + 1]);
-  }
-  return { minX, minY, maxX, maxY };
-}

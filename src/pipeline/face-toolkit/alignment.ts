@@ -1,7 +1,8 @@
 // The landmark alignment loop: a similarity crop to 128² from a detector box or from previous points, the net, the
 // inverse map back to the frame, 3 iterations in all. Owns the crop matrices; the net is passed in as a function.
 import type { RgbImage } from '../types.ts';
-import { type Affine, invertAffine, pointBounds, rotationMatrix2D, transformPoints, translateAffine } from './affine.ts';
+import { pointBounds } from '../point-bounds.ts';
+import { type Affine, invertAffine, rotationMatrix2D, transformPoints, translateAffine } from './affine.ts';
 import { buildLandmarkInput, LANDMARK_INPUT_SIZE, type LandmarkNetOutput, rollFromPoints } from './landmarks-222.ts';
 import { warpAffine } from './warp-affine.ts';
 
@@ -32,13 +33,13 @@ export interface PointsWarp {
  * (dst/max·(1 − expand)), and move the centre of the transformed points' bbox to (dst/2, dst/2).
  */
 export function pointsWarpMatrix(points: ArrayLike<number>, angleDeg: number, dstSize = LANDMARK_INPUT_SIZE, expandRatio = ALIGN_EXPAND_RATIO): PointsWarp {
-  const b = pointBounds(points);
+  const b = pointBounds(points, 2);
   const centerX = (b.minX + b.maxX) / 2;
   const centerY = (b.minY + b.maxY) / 2;
-  const rotated = pointBounds(transformPoints(points, rotationMatrix2D(centerX, centerY, angleDeg, 1)));
+  const rotated = pointBounds(transformPoints(points, rotationMatrix2D(centerX, centerY, angleDeg, 1)), 2);
   const scale = (dstSize / Math.max(rotated.maxX - rotated.minX, rotated.maxY - rotated.minY)) * (1 - expandRatio);
   const m = rotationMatrix2D(centerX, centerY, angleDeg, scale);
-  const moved = pointBounds(transformPoints(points, m));
+  const moved = pointBounds(transformPoints(points, m), 2);
   const matrix = translateAffine(m, dstSize / 2 - (moved.minX + moved.maxX) / 2, dstSize / 2 - (moved.minY + moved.maxY) / 2);
   return { matrix, centerX, centerY, scale };
 }

@@ -2,7 +2,7 @@
 // their mean size, shifted up and into the frame, resized bicubic to 512²; landmarks mapped along. Or the stretch.
 import { MemeError } from '../../errors.ts';
 import type { RgbImage } from '../types.ts';
-import { pointBounds } from './affine.ts';
+import { pointBounds } from '../point-bounds.ts';
 import { cropImage, resizeBicubic } from './resize-bicubic.ts';
 
 export const CROP_SIZE = 512;
@@ -27,7 +27,7 @@ export function computeCropRect(landmarks: readonly ArrayLike<number>[], width: 
   let sumW = 0;
   let sumH = 0;
   for (const points of landmarks) {
-    const b = pointBounds(points);
+    const b = pointBounds(points, 2);
     minX = Math.min(minX, b.minX);
     minY = Math.min(minY, b.minY);
     maxX = Math.max(maxX, b.maxX);

@@ -2,7 +2,7 @@
 // detection, 3-iteration alignment, Smoother222, drop rules and IoU de-duplication. Models are passed in as functions.
 import { InputError, throwIfAborted } from '../../errors.ts';
 import type { RgbImage } from '../types.ts';
-import { pointBounds } from './affine.ts';
+import { pointBounds } from '../point-bounds.ts';
 import { type AlignedFace, alignFace, type LandmarkNet } from './alignment.ts';
 import { LANDMARK_POINTS, rollFromPoints } from './landmarks-222.ts';
 import { Smoother222 } from './smoother-222.ts';
@@ -68,7 +68,7 @@ function updateTrack(track: TrackedFace, aligned: AlignedFace): boolean {
   if (aligned.prob < MIN_FACE_PROB) return false;
   const points = track.smoother.smooth(aligned.points, track.faceDis);
   track.points = points;
-  const b = pointBounds(points);
+  const b = pointBounds(points, 2);
   const p0 = LANDMARK_POINTS.contourStart * 2;
   const p32 = LANDMARK_POINTS.contourEnd * 2;
   const pitchDeg = (aligned.pitchRad * 180) / Math.PI;

@@ -1,5 +1,6 @@
 // Turns one human FaceResult (in detection-image pixels) into our Face (in original-image pixels).
 // Pure conversion: no model calls; the coordinate mapping is given by the caller.
+import { pointBounds } from '../point-bounds.ts';
 import type { Box, Face } from '../types.ts';
 import { headPoseFromLandmarks } from './head-pose.ts';
 
@@ -27,16 +28,7 @@ export interface MeshFace {
 
 /** Tight box around the landmarks, clamped to the image. */
 export function landmarkBox(landmarks: Float32Array, width: number, height: number): Box {
-  let minX = Number.POSITIVE_INFINITY;
-  let minY = Number.POSITIVE_INFINITY;
-  let maxX = Number.NEGATIVE_INFINITY;
-  let maxY = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < landmarks.length; i += 3) {
-    minX = Math.min(minX, landmarks[i]);
-    maxX = Math.max(maxX, landmarks[i]);
-    minY = Math.min(minY, landmarks[i + 1]);
-    maxY = Math.max(maxY, landmarks[i + 1]);
-  }
+  const { minX, minY, maxX, maxY } = pointBounds(landmarks, 3);
   const x = Math.max(0, Math.min(width, minX));
   const y = Math.max(0, Math.min(height, minY));
   return {

@@ -1,37 +1,18 @@
-// Inline mode: `@bot smug` in any chat lists the matching templates for the user's latest photo (inline_query →
-// answerInlineQuery), and a chosen result that is not rendered yet is rendered and swapped in
-// (chosen_inline_result → the service → InlineReplier). Refusals and failures end as a note on the message.
-import type { Telegram } from 'telegraf';
+
 import type { ChosenInlineResult, InlineQuery } from 'telegraf/types';
-import type { TemplateCatalog } from '../../templates/template-types.ts';
 import type { ReplyRoute } from '../../jobs/job-backend.ts';
-import type { Logger } from '../../logger.ts';
-import type { MemeService, Replier } from '../service-types.ts';
+import type { Replier } from '../service-types.ts';
 import { userErrorText } from './error-text.ts';
 import { InlineReplier, type InlineTarget } from './inline-replier.ts';
-import type { InlinePreviews } from './inline-previews.ts';
 import { MAX_INLINE_RESULTS, decodeResultId, inlineResult } from './inline-results.ts';
 import { searchTemplates } from '../../templates/template-search.ts';
 import type { JobSource } from './job-source.ts';
-import type { MemeJobs } from './meme-jobs.ts';
-import type { RecentPhotos } from './recent-photos.ts';
 import { telegramOutput } from './telegram-config.ts';
 import { downloadFile } from './telegram-files.ts';
-import type { ChatTarget, TelegramOutbox } from './telegram-outbox.ts';
+import type { ChatTarget } from './telegram-outbox.ts';
 import { parseTelegramRoute, toTelegramReplyRoute } from './telegram-route.ts';
 import { TEXTS } from './telegram-texts.ts';
-
-export interface InlineModeDeps {
-  telegram: Telegram;
-  outbox: TelegramOutbox;
-  service: MemeService;
-  templates: TemplateCatalog;
-  jobs: MemeJobs;
-  photos: RecentPhotos;
-  previews: InlinePreviews;
-  log: Logger;
-  mediaChatId?: number;
-}
+import type { UpdateHandlerDeps } from './update-handler-deps.ts';
 
 /** The deep-link parameter of the "Send me a photo first" button: the private chat opens with `/start inline`. */
 export const INLINE_START_PARAMETER = 'inline';
@@ -42,7 +23,7 @@ export const INLINE_START_PARAMETER = 'inline';
 const RESULTS_CACHE_SEC = 10;
 
 export class InlineMode {
-  constructor(private readonly deps: InlineModeDeps) {}
+  constructor(private readonly deps: UpdateHandlerDeps) {}
 
   async onInlineQuery(query: InlineQuery): Promise<void> {
     const { telegram, outbox, jobs, previews, templates } = this.deps;

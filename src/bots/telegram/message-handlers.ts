@@ -1,11 +1,10 @@
 // Turns incoming messages into actions: commands (/meme, /drive, /templates, /cancel, /help, /start) and, in
 // private chats, a bare photo → the template picker (a group photo first gets its numbered faces to choose
 // from). A photo is checked (MemeJobs.check) before any picker is shown, so a bad file gets its reason at once. Long work is handed to MemeJobs without awaiting it.
-import { Input, type Telegram } from 'telegraf';
+import { Input } from 'telegraf';
 import type { Message } from 'telegraf/types';
 import { boundedCache } from '../../bounded-cache.ts';
 import type { TemplateCatalog } from '../../templates/template-types.ts';
-import type { MemeService } from '../service-types.ts';
 import { parseCaptions, parseCommand, parseMemeArgs, takeStyle } from './command-parser.ts';
 import { codeText, userErrorText } from './error-text.ts';
 import { drawFaceNumbers } from '../../pipeline/media/face-numbers.ts';
@@ -14,27 +13,17 @@ import { facePicker, pageCount, templatePicker } from './inline-keyboards.ts';
 import { INLINE_START_PARAMETER } from './inline-mode.ts';
 import type { JobSource } from './job-source.ts';
 import { type MemeJobs, newId } from './meme-jobs.ts';
-import type { RecentPhotos } from './recent-photos.ts';
 import { replyParameters } from './result-sender.ts';
 import { clipOf, type FileRef, photoOf } from './telegram-files.ts';
-import type { ChatTarget, TelegramOutbox } from './telegram-outbox.ts';
+import type { ChatTarget } from './telegram-outbox.ts';
 import { HELP_TEXT, START_TEXT, TEXTS } from './telegram-texts.ts';
-
-export interface MessageHandlerDeps {
-  telegram: Telegram;
-  outbox: TelegramOutbox;
-  service: MemeService;
-  templates: TemplateCatalog;
-  jobs: MemeJobs;
-  /** Every photo a user sends is their latest for inline mode. */
-  photos: RecentPhotos;
-}
+import type { UpdateHandlerDeps } from './update-handler-deps.ts';
 
 export class MessageHandlers {
   /** The last photo each user sent in each chat, for `/drive` sent without a reply. */
   private readonly lastPhotos = boundedCache<string, FileRef>({ maxEntries: 2000 });
 
-  constructor(private readonly deps: MessageHandlerDeps) {}
+  constructor(private readonly deps: UpdateHandlerDeps) {}
 
   async onMessage(message: Message, botUsername: string | undefined): Promise<void> {
     if (!message.from || message.from.is_bot) return;

@@ -51,11 +51,12 @@ export async function startTelegram(
   const chatActionIntervalMs = config.chatActionIntervalMs ?? DEFAULT_CHAT_ACTION_INTERVAL_MS;
   const jobs = new MemeJobs({ telegram, outbox, service, templates, chatActionIntervalMs, log, packs, botUsername });
   const photos = new RecentPhotos();
-  const messages = new MessageHandlers({ telegram, outbox, service, templates, jobs, photos });
-  const callbacks = new CallbackHandlers({ telegram, outbox, templates, jobs, messages });
   const { mediaChatId, previewBaseUrl } = config;
   const previews = new InlinePreviews({ telegram, outbox, templates, log, mediaChatId, previewBaseUrl });
-  const inline = new InlineMode({ telegram, outbox, service, templates, jobs, photos, previews, log, mediaChatId });
+  const handlerDeps = { telegram, outbox, service, templates, jobs, photos, previews, log, mediaChatId };
+  const messages = new MessageHandlers(handlerDeps);
+  const callbacks = new CallbackHandlers({ telegram, outbox, templates, jobs, messages });
+  const inline = new InlineMode(handlerDeps);
 
   // Handlers run in the background: telegraf waits for a whole batch of updates before polling again, and a
   // reply may wait seconds for its flood-limit slot; one busy group must not hold up every other chat.

@@ -2,45 +2,23 @@
 // `memeloom start` as a child process: a numbered, clickable box over each face (where the faces are in the
 // picture, named buttons that pass an axe-core audit) and "All faces" pressed by default; clicking face 2 presses it alone and the request carries face=2,
 // and the meme it makes differs from the all-faces one. PLAYGROUND_SCREENSHOTS=<dir> keeps a screenshot.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { threeFacePhoto } from '../../helpers/group-photos.ts';
+import { startPlayground } from './playground-server.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../../..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = process.env.PLAYGROUND_SCREENSHOTS;
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
-let server: ChildProcess;
 let baseUrl: string;
 let browser: Browser;
+let stopPlayground: (() => Promise<void>) | undefined;
 const work = mkdtempSync(path.join(tmpdir(), 'memeloom-e2e-group-'));
 const photoFile = path.join(work, 'three.png');
-
-function startServer(): Promise<string> {
-  server = spawn(process.execPath, ['bin/memeloom.js', 'start'], {
-    cwd: ROOT,
-    env: { ...process.env, MEMELOOM_PORT: '0', MEMELOOM_DATA_DIR: path.join(work, 'data'), MEMELOOM_ENGINE: 'warp', TELEGRAM_BOT_TOKEN: '', DISCORD_TOKEN: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let log = '';
-  return new Promise((resolve, reject) => {
-    server.stdout!.on('data', (chunk: Buffer) => {
-      log += chunk.toString();
-      const match = /"msg":"playground listening".*?"url":"([^"]+)"/.exec(log);
-      if (match) resolve(match[1]);
-    });
-    server.stderr!.on('data', (chunk: Buffer) => {
-      log += chunk.toString();
-    });
-    server.on('exit', (code) => reject(new Error(`memeloom start exited with ${code}:\n${log}`)));
-  });
-}
 
 /** Makes the meme on screen and returns its GIF and the face field the page put into the request's form. */
 async function animate(page: Page): Promise<{ gif: Buffer; face: string | undefined }> {
@@ -53,17 +31,11 @@ async function animate(page: Page): Promise<{ gif: Buffer; face: string | undefi
 
 beforeAll(async () => {
   writeFileSync(photoFile, await threeFacePhoto());
-  baseUrl = await startServer();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  ({ baseUrl, browser, stop: stopPlayground } = await startPlayground(work));
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  if (server && server.exitCode === null) {
-    const exited = new Promise((res) => server.once('exit', res));
-    server.kill('SIGTERM');
-    await exited;
-  }
+  await stopPlayground?.();
 });
 
 describe('playground face boxes', () => {

@@ -2,60 +2,30 @@
 // driven by headless Chromium (playwright-core + Debian's /usr/bin/chromium, installed by .ci/run): memes in a row
 // without BUSY, every bad file refused before any template is offered, the keyboard alone, labels and the rest of
 // an axe-core audit, the limits on the page. PLAYGROUND_SCREENSHOTS=<dir> keeps screenshots of each state.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { corruptJpeg, hugePng, longFaceClip, noFaceJpeg, pdfFile } from '../../helpers/bad-files.ts';
 import { driveVideo, referenceImage } from '../../helpers/fixtures.ts';
+import { startPlayground } from './playground-server.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../../..');
 const PHOTO = referenceImage('chillout.jpg');
 const CLIP = driveVideo('tbh.mp4'); // 230 KB, under the clip cap below
 const BIG_CLIP = driveVideo('nice.mp4'); // 460 KB, over it
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 /** The server's limits for this test: small enough to trip with fixtures, and shown on the page. */
 const LIMITS = { MEMELOOM_MAX_PHOTO_BYTES: '2500000', MEMELOOM_MAX_DRIVER_BYTES: '400000', MEMELOOM_MAX_DRIVER_SECONDS: '3', MEMELOOM_MAX_CAPTION_CHARS: '40' };
 const SCREENSHOTS = process.env.PLAYGROUND_SCREENSHOTS;
 
-let server: ChildProcess;
 let baseUrl: string;
 let browser: Browser;
+let stopPlayground: (() => Promise<void>) | undefined;
 const work = mkdtempSync(path.join(tmpdir(), 'memeloom-e2e-'));
-
-function startServer(): Promise<string> {
-  server = spawn(process.execPath, ['bin/memeloom.js', 'start'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      MEMELOOM_PORT: '0',
-      MEMELOOM_DATA_DIR: path.join(work, 'data'),
-      MEMELOOM_ENGINE: 'warp',
-      ...LIMITS,
-      TELEGRAM_BOT_TOKEN: '',
-      DISCORD_TOKEN: '',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let log = '';
-  return new Promise((resolve, reject) => {
-    server.stdout!.on('data', (chunk: Buffer) => {
-      log += chunk.toString();
-      const match = /"msg":"playground listening".*?"url":"([^"]+)"/.exec(log);
-      if (match) resolve(match[1]);
-    });
-    server.stderr!.on('data', (chunk: Buffer) => {
-      log += chunk.toString();
-    });
-    server.on('exit', (code) => reject(new Error(`memeloom start exited with ${code}:\n${log}`)));
-  });
-}
 
 const contexts: BrowserContext[] = [];
 
@@ -113,8 +83,7 @@ async function axeViolations(page: Page): Promise<string[]> {
 const jobOf = (url: string | null) => /\/api\/jobs\/([0-9a-f-]{36})\//.exec(url ?? '')?.[1];
 
 beforeAll(async () => {
-  baseUrl = await startServer();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  ({ baseUrl, browser, stop: stopPlayground } = await startPlayground(work, LIMITS));
 }, 180_000);
 
 afterEach(async () => {
@@ -122,12 +91,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
-  if (server && server.exitCode === null) {
-    const exited = new Promise((res) => server.once('exit', res));
-    server.kill('SIGTERM');
-    await exited;
-  }
+  await stopPlayground?.();
 });
 
 describe('web playground in a browser', () => {

@@ -3,25 +3,16 @@
 // process re-attaches through the adapter's stored route and answers in the right chat exactly once.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FakeDiscord } from '../../bots/fakes/discord/fake-discord.ts';
 import { attachment, buttonPress, CHANNEL_ID, chatInput, componentIds, type FakeUser as DiscordUser } from '../../bots/fakes/discord/interaction-payloads.ts';
 import { FakeTelegramServer } from '../../bots/fakes/telegram/fake-telegram-server.ts';
 import { buttonsOf, FakeUser } from '../../bots/fakes/telegram/fake-user.ts';
-import { PHOTOS, scenarioEnv, startBot, startFakeWorker, type TestProcess } from './processes.ts';
-import { startTestRedis, type TestRedis } from './redis-server.ts';
+import { PHOTOS, scenarioEnv, startBot, startFakeWorker } from './processes.ts';
+import { ready, sleep, useRedisScenario } from './redis-scenario.ts';
 
 const PHOTO = readFileSync(path.join(PHOTOS, 'chillout.jpg'));
-let redis: TestRedis;
-let running: TestProcess[] = [];
-const closers: (() => Promise<void>)[] = [];
-
-const track = <T extends TestProcess>(p: T): T => {
-  running.push(p);
-  return p;
-};
-const ready = (p: TestProcess, what: string) => p.waitFor((l) => l.ev === 'ready', 30_000, `${what} ready`);
-const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
+const { redis, closers, track } = useRedisScenario();
 const ATTACHMENT = 11;
 const STRING = 3;
 const ALICE: DiscordUser = { id: '1400000000000000001', username: 'alice', avatar: null };
@@ -33,18 +24,6 @@ function memeCommand(fake: FakeDiscord, user: DiscordUser) {
   const options = [{ name: 'photo', type: ATTACHMENT, value: photo.id }, { name: 'template', type: STRING, value: 'nod-along' }];
   return fake.dispatchInteraction(chatInput('meme', options, { attachments: { [photo.id]: photo } }, { user }));
 }
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
-afterEach(async () => {
-  await Promise.all(running.map((p) => p.kill()));
-  running = [];
-  for (const close of closers.splice(0)) await close();
-});
-afterAll(async () => {
-  await redis?.stop();
-});
 
 /**
  * Long enough that the kill below always lands while the job is still rendering, even on a loaded machine:

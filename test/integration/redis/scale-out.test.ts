@@ -2,37 +2,19 @@
 // real composition root; `memeloom worker` for real warp renders; fake-worker.ts = the real worker code with a
 // timed renderer for the fairness and fault scenarios). Each scenario has its own Redis key prefix.
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startTestRedis, type TestRedis } from './redis-server.ts';
+import { describe, expect, it } from 'vitest';
+import { freePort } from './redis-server.ts';
+import { ready, sleep, useRedisScenario } from './redis-scenario.ts';
 import { type Line, PHOTOS, scenarioEnv, startBot, startCli, startFakeWorker, type TestProcess } from './processes.ts';
 
 const PHOTO = path.join(PHOTOS, 'chillout.jpg');
-let redis: TestRedis;
-let running: TestProcess[] = [];
-
-const track = <T extends TestProcess>(p: T): T => {
-  running.push(p);
-  return p;
-};
-const ready = (p: TestProcess, what: string, timeoutMs = 30_000) => p.waitFor((l) => l.ev === 'ready', timeoutMs, `${what} ready`);
+const { redis, track } = useRedisScenario();
 const endOf = (bot: TestProcess, jobId: unknown, timeoutMs = 30_000) =>
   bot.waitFor((l) => (l.ev === 'deliver' || l.ev === 'fail') && l.jobId === jobId, timeoutMs, `the end of job ${jobId}`);
 const submit = async (bot: TestProcess, ref: string, userId: string, seed: number): Promise<Line> => {
   bot.send({ cmd: 'submit', ref, userId, photo: PHOTO, templateId: 'nod-along', seed });
   return bot.waitFor((l) => (l.ev === 'submitted' || l.ev === 'refused') && l.ref === ref, 15_000, `submit ${ref}`);
 };
-const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
-afterEach(async () => {
-  await Promise.all(running.map((p) => p.kill()));
-  running = [];
-});
-afterAll(async () => {
-  await redis?.stop();
-});
 
 describe('QUEUE_BACKEND=redis', () => {
   it('a job submitted by a bot process is rendered by a `memeloom worker --engine warp` process and delivered', async () => {

@@ -6,40 +6,20 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FakeDiscord } from '../../bots/fakes/discord/fake-discord.ts';
 import { attachment, CHANNEL_ID, chatInput, componentIds, type FakeUser as DiscordUser } from '../../bots/fakes/discord/interaction-payloads.ts';
 import { FakeTelegramServer } from '../../bots/fakes/telegram/fake-telegram-server.ts';
 import { buttonsOf, FakeUser } from '../../bots/fakes/telegram/fake-user.ts';
 import { PHOTOS, scenarioEnv, startBot, startFakeWorker, type TestProcess } from './processes.ts';
-import { startTestRedis, type TestRedis } from './redis-server.ts';
+import { ready, sleep, useRedisScenario } from './redis-scenario.ts';
 
 const PHOTO = readFileSync(path.join(PHOTOS, 'chillout.jpg'));
 /** Long enough that the kill lands while the HD job renders, even on a loaded machine. */
 const HD_RENDER_MS = 8000;
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
-let redis: TestRedis;
-let running: TestProcess[] = [];
-const closers: (() => Promise<void>)[] = [];
-const track = <T extends TestProcess>(p: T): T => {
-  running.push(p);
-  return p;
-};
-const ready = (p: TestProcess, what: string) => p.waitFor((l) => l.ev === 'ready', 30_000, `${what} ready`);
-const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
-afterEach(async () => {
-  await Promise.all(running.map((p) => p.kill()));
-  running = [];
-  for (const close of closers.splice(0)) await close();
-});
-afterAll(async () => {
-  await redis?.stop();
-});
+const { redis, closers, track } = useRedisScenario();
 
 /** A warp worker for previews and a slow "hellomeme" worker, both ready before the bot reads which engines exist. */
 async function startWorkers(env: Record<string, string>): Promise<{ warp: TestProcess; hd: TestProcess }> {

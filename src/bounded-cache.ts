@@ -6,7 +6,7 @@
 // timestamps), so expiry is exact and testable.
 import { LRUCache } from 'lru-cache';
 
-export interface CacheBounds<V> {
+interface CacheBounds<V> {
   maxEntries?: number;
   maxBytes?: number;
   /** Required with maxBytes: what one value weighs. */

@@ -90,7 +90,7 @@ const ENV_SCHEMA = z.object({
   DISCORD_GATEWAY_URL: z.url().optional(),
 });
 
-export type EnvSettings = z.output<typeof ENV_SCHEMA>;
+type EnvSettings = z.output<typeof ENV_SCHEMA>;
 /** Every variable name this module understands (config.example documents each). */
 export const CONFIG_KEYS = Object.freeze(Object.keys(ENV_SCHEMA.shape)) as readonly (keyof EnvSettings)[];
 

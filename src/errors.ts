@@ -11,7 +11,7 @@
  *   shutdown), so the same request can succeed later;
  * - `bug`: us (a tensor of the wrong shape, anything uncoded).
  */
-export type ErrorKind = 'input' | 'operator' | 'transient' | 'bug';
+type ErrorKind = 'input' | 'operator' | 'transient' | 'bug';
 
 /** Every coded failure a job or command can end with, and who must act on it. The one list of codes. */
 const ERROR_KINDS = {

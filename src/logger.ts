@@ -4,8 +4,8 @@
 // secret (`masking`); this module knows no platform. A leaf: it imports nothing of ours.
 import type { Writable } from 'node:stream';
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-export type LogFields = Record<string, unknown>;
+type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+type LogFields = Record<string, unknown>;
 
 export interface Logger {
   debug(msg: string, fields?: LogFields): void;

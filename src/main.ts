@@ -24,7 +24,7 @@ export interface RunningMemeloom {
   stop(): Promise<void>;
 }
 
-export interface MemeloomOptions {
+interface MemeloomOptions {
   logger?: Logger;
   /** Injected by tests and benchmarks; otherwise loaded from assets and the pipeline. */
   templates?: TemplateCatalog;

@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 
-export interface OpsSource {
+interface OpsSource {
   registry: Registry;
   /** Whether the process takes work now, and what to say about it. */
   health(): { ok: boolean; body: Record<string, unknown> };

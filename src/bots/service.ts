@@ -27,7 +27,7 @@ import type { CheckedInputs, InputsToCheck, JobRef, MemeRequest, MemeService, Pr
 import { PreviewUpgrades, previewFirst } from './upgrade/preview-upgrades.ts';
 import { UploadStore } from './upload-store.ts';
 
-export interface MemeServiceDeps {
+interface MemeServiceDeps {
   config: Config;
   /** Runs jobs in-process; not needed when `backend` sends them elsewhere. */
   renderer?: Renderer;
@@ -42,7 +42,7 @@ export interface MemeServiceDeps {
   now?: () => number;
 }
 
-export interface ServiceStats {
+interface ServiceStats {
   queue: QueueStats;
   cache: { entries: number; bytes: number };
   engines: EngineName[];
@@ -50,7 +50,7 @@ export interface ServiceStats {
   styles?: readonly string[];
 }
 
-export type RenderChanges = Partial<Pick<MemeRequest, 'format' | 'seed' | 'engine' | 'upgrade' | 'face'>>;
+type RenderChanges = Partial<Pick<MemeRequest, 'format' | 'seed' | 'engine' | 'upgrade' | 'face'>>;
 
 /** MemeService plus what the composition root and the web playground need. */
 export interface CoreMemeService extends MemeService {

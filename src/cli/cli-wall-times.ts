@@ -11,7 +11,7 @@ import { processSettings } from '../config.ts';
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const LAUNCHER = path.join(REPO, 'bin', 'memeloom.js');
 
-export interface CliWallTimes {
+interface CliWallTimes {
   coldMs: number;
   warmMs: number;
 }

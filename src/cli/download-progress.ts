@@ -9,7 +9,7 @@ type Stream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 const SHOW_IDLE_AFTER_MS = 2000;
 const RATE_WINDOW_MS = 5000;
 
-export interface DownloadProgressView {
+interface DownloadProgressView {
   /** A new file begins; `host` is the server it comes from. */
   start(name: string, host: string): void;
   bytes(received: number, total: number | null): void;

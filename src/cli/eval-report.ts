@@ -28,7 +28,7 @@ interface Figure {
 const atLeast = (bound: number): [string, (v: number) => boolean] => [`≥ ${bound}`, (v) => v >= bound];
 const between = (low: number, high: number): [string, (v: number) => boolean] => [`${low}–${high}`, (v) => v >= low && v <= high];
 
-export const FIGURES: Figure[] = [
+const FIGURES: Figure[] = [
   { label: 'yaw r', read: (s) => s.r.yaw, combine: 'mean', digits: 2, target: atLeast(0.8) },
   { label: 'pitch r', read: (s) => s.r.pitch, combine: 'mean', digits: 2 },
   { label: 'roll r', read: (s) => s.r.roll, combine: 'mean', digits: 2, target: atLeast(0.7) },

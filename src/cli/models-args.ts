@@ -2,7 +2,7 @@
 // with a coded error that repeats the usage for anything unknown.
 import { InputError } from '../errors.ts';
 
-export type Flags = Record<string, string | true>;
+type Flags = Record<string, string | true>;
 
 export function parseModelsArgs(argv: string[], known: readonly string[], booleans: readonly string[], usage: string): Flags {
   const flags: Flags = {};

@@ -9,13 +9,13 @@ import type { GraphBuilder, IoSpec } from './onnx/graph-builder.ts';
 import { writeModelExternal } from './onnx/model-writer.ts';
 
 /** Bump when any builder change alters the emitted graph, so old cache entries are not reused. */
-export const GRAPH_BUILDER_VERSION = 'memeloom-graph-3';
+const GRAPH_BUILDER_VERSION = 'memeloom-graph-3';
 
 export function defaultCacheDir(): string {
   return processSettings().graphCacheDir ?? memeloomCacheDir('graphs');
 }
 
-export async function sha256File(path: string): Promise<string> {
+async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path, { highWaterMark: 8 << 20 })) hash.update(chunk as Buffer);
   return hash.digest('hex');
@@ -48,7 +48,7 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-export interface CacheKeyParts {
+interface CacheKeyParts {
   readonly model: string;
   readonly target: string;
   readonly floatType: string;

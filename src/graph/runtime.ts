@@ -28,7 +28,7 @@ export type GpuProvider = Exclude<ExecutionProvider, 'cpu'>;
 /** 'auto': CUDA where it really runs, else CPU (for fp32 graphs built for the cpu target). */
 export type ProviderChoice = 'auto' | ExecutionProvider;
 
-export interface SessionOptions {
+interface SessionOptions {
   readonly provider?: ProviderChoice;
   /** intra-op threads; default: ORT's own (one per physical core) */
   readonly threads?: number;
@@ -47,7 +47,7 @@ export interface GraphSession {
 const ORT_TYPE: Record<ElemType, ort.Tensor.Type> = { float32: 'float32', float16: 'float16', int64: 'int64', int32: 'int32', bool: 'bool' };
 
 /** Checks feeds against the declared inputs; one error lists every problem by input name. */
-export function validateFeeds(specs: readonly IoSpec[], feeds: Readonly<Record<string, HostTensor>>): void {
+function validateFeeds(specs: readonly IoSpec[], feeds: Readonly<Record<string, HostTensor>>): void {
   const problems: string[] = [];
   const symbols = new Map<string, { size: number; where: string }>();
   for (const spec of specs) {

@@ -12,7 +12,7 @@ import type { ModelSource, RemoteFileInfo } from './model-source.ts';
 import { partialPath, verifiedRecordPath } from './models-dir.ts';
 import { type RetryOptions, withRetries } from './transfer-retry.ts';
 
-export interface DownloadProgress {
+interface DownloadProgress {
   file: HubFile;
   receivedBytes: number;
   totalBytes: number | null;
@@ -27,7 +27,7 @@ export interface DownloadOptions extends RetryOptions {
   onProgress?: (progress: DownloadProgress) => void;
 }
 
-export interface DownloadResult {
+interface DownloadResult {
   bytes: number;
   /** Where the first request of this run started (> 0 when an earlier run left a .part file). */
   resumedFrom: number;

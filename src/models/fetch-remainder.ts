@@ -8,7 +8,7 @@ import type { HubFile } from './model-files.ts';
 import type { ModelSource, RemoteFileInfo } from './model-source.ts';
 import type { StallWatch } from './stall-watch.ts';
 
-export interface RemainderOptions {
+interface RemainderOptions {
   source: ModelSource;
   remote: RemoteFileInfo;
   onProgress?: (progress: { file: HubFile; receivedBytes: number; totalBytes: number | null }) => void;

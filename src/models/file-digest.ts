@@ -4,14 +4,14 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 
-export async function sha256OfFile(file: string): Promise<string> {
+async function sha256OfFile(file: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(file, { highWaterMark: 4 * 1024 * 1024 })) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
 
 /** git's object id of a blob: sha1("blob <size>\0" + content). */
-export async function gitBlobSha1OfFile(file: string): Promise<string> {
+async function gitBlobSha1OfFile(file: string): Promise<string> {
   const { size } = await stat(file);
   const hash = createHash('sha1');
   hash.update(`blob ${size}\0`);
@@ -20,7 +20,7 @@ export async function gitBlobSha1OfFile(file: string): Promise<string> {
 }
 
 /** Which digest an entity tag is, once quotes and the weak prefix are stripped. */
-export function digestKind(etag: string | null): 'sha256' | 'git-sha1' | null {
+function digestKind(etag: string | null): 'sha256' | 'git-sha1' | null {
   if (!etag) return null;
   if (/^[0-9a-f]{64}$/.test(etag)) return 'sha256';
   if (/^[0-9a-f]{40}$/.test(etag)) return 'git-sha1';

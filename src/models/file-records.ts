@@ -3,7 +3,7 @@
 // same version is resumed). Also the size-or-nothing stat both pull and download use.
 import { readFile, stat, writeFile } from 'node:fs/promises';
 
-export interface FileRecord {
+interface FileRecord {
   etag: string | null;
   size: number | null;
 }

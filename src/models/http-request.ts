@@ -12,7 +12,7 @@ const USER_AGENT = 'memeloom-models-pull';
 
 export type HttpResponse = Response;
 
-export interface SendOptions {
+interface SendOptions {
   method: 'GET' | 'HEAD';
   headers?: Record<string, string>;
   watch: StallWatch;

@@ -11,7 +11,7 @@ import type { StallWatch } from './stall-watch.ts';
 export const HF_DEFAULT_ENDPOINT = 'https://huggingface.co';
 const REVISION = 'main';
 
-export interface HuggingFaceOptions {
+interface HuggingFaceOptions {
   /** Base URL without a trailing slash (HF_ENDPOINT). */
   endpoint: string;
   /** HF_TOKEN: a Bearer token for the hub's own origin only; never logged. */

@@ -111,7 +111,7 @@ export function filesForPreset(preset: string = DEFAULT_PRESET, styles: readonly
 /** HelloMeme's LoRA styles (its app's `sd15.loras`, all in songkey/loras_sd_1_5): optional, pulled on request. */
 export const STYLE_REPO = 'songkey/loras_sd_1_5';
 
-export interface StylePreset {
+interface StylePreset {
   /** What users type: `--style ghibli`, the Discord choice, `/meme nod style:ghibli`. */
   readonly id: string;
   /** HelloMeme's preset name ("[preset]ghibli_anime_v1" without the prefix); accepted too. */
@@ -153,7 +153,7 @@ export function stylePreset(name: string): StylePreset {
 }
 
 /** The LoRA files of the named styles ('all' = every style), for `models pull --style`. */
-export function styleFiles(names: readonly string[]): HubFile[] {
+function styleFiles(names: readonly string[]): HubFile[] {
   const styles = names.includes('all') ? STYLE_PRESETS : names.map(stylePreset);
   return [...new Set(styles)].map((s) => s.file);
 }

@@ -34,7 +34,7 @@ export function partialPath(localPath: string): string {
  * present: on disk with a verified record of the same size; unverified: on disk without a record (copied by hand);
  * wrong-size: on disk but not the size that was verified; partial: only a .part download; missing: nothing.
  */
-export type FileState = 'present' | 'unverified' | 'wrong-size' | 'partial' | 'missing';
+type FileState = 'present' | 'unverified' | 'wrong-size' | 'partial' | 'missing';
 
 export interface FileStatus {
   file: HubFile;

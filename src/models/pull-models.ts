@@ -22,7 +22,7 @@ export interface PullOptions extends Omit<DownloadOptions, 'remote' | 'localPath
 }
 
 /** downloaded: was missing; up-to-date: present with a matching record; verified: present, digest checked; replaced: present but stale or corrupt. */
-export type PullOutcome = 'downloaded' | 'up-to-date' | 'verified' | 'replaced';
+type PullOutcome = 'downloaded' | 'up-to-date' | 'verified' | 'replaced';
 
 export interface PullReport {
   file: HubFile;

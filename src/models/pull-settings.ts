@@ -15,7 +15,7 @@ import { DEFAULT_STALL_TIMEOUT_MS } from './transfer-retry.ts';
 const SOURCE_NAMES = ['huggingface', 'modelscope'] as const;
 type SourceName = (typeof SOURCE_NAMES)[number];
 
-export interface PullSettings {
+interface PullSettings {
   source: SourceName;
   /** The source's base URL. */
   endpoint: string;

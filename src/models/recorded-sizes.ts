@@ -10,7 +10,7 @@
 //    parameters (the pickle and zip headers add a few kB).
 import type { HubFile } from './model-files.ts';
 
-export interface RecordedSize {
+interface RecordedSize {
   bytes: number;
   /** exact: the published byte count; approx: a hub page's rounded figure or parameters × bytes per parameter. */
   basis: 'exact' | 'approx';

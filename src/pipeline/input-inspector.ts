@@ -37,7 +37,7 @@ export interface InputInspector {
   clip(path: string, signal?: AbortSignal): Promise<ClipFacts>;
 }
 
-export interface PhotoAnalysisDeps {
+interface PhotoAnalysisDeps {
   faces: FaceAnalyzer;
   photos: PhotoCache;
   limits: InputLimits;

@@ -49,7 +49,7 @@ export interface MemeSpec {
 export const DEFAULT_SEED = 0;
 
 /** What the encoder's byte-budget ladder settled on. */
-export interface BudgetChoice {
+interface BudgetChoice {
   fps: number;
   width: number;
   height: number;

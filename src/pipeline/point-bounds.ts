@@ -1,7 +1,7 @@
 // Axis-aligned bounds of points stored flat, one owner for both layouts the face analysers use: the face mesh keeps
 // x, y, z per point (stride 3), the face toolkit's landmarks and crops x, y (stride 2). Only x and y count.
 
-export interface PointBounds {
+interface PointBounds {
   minX: number;
   minY: number;
   maxX: number;

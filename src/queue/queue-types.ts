@@ -33,7 +33,7 @@ export interface JobQueueOptions {
   onAbandoned?: (jobId: string, lane: string) => void;
 }
 
-export interface JobProgress {
+interface JobProgress {
   stage: string;
   /** 0..1 over the whole job. */
   fraction: number;
@@ -72,7 +72,7 @@ export interface JobHandle<T> {
   cancel(): boolean;
 }
 
-export interface LaneStats {
+interface LaneStats {
   queued: number;
   running: number;
   concurrency: number;

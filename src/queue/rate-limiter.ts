@@ -1,12 +1,12 @@
 // Per-user rolling-window caps (hourly and daily): remembers when each user's jobs were accepted.
 // It only counts and answers; refusing with RATE_LIMITED is the caller's job.
 
-export interface RateWindow {
+interface RateWindow {
   windowMs: number;
   max: number;
 }
 
-export interface RateDecision {
+interface RateDecision {
   allowed: boolean;
   /** When refused: milliseconds until the oldest counted request leaves the tightest window. */
   retryAfterMs: number;

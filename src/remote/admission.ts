@@ -43,7 +43,7 @@ redis.call('ZADD', KEYS[3], now + ttl, ARGV[1])
 return {'OK', active + 1, waiting + 1}
 `;
 
-export interface AdmissionLimits {
+interface AdmissionLimits {
   maxActivePerUser: number;
   maxPending: number;
   hourlyLimitPerUser: number;
@@ -52,7 +52,7 @@ export interface AdmissionLimits {
   activeTtlMs: number;
 }
 
-export interface Admitted {
+interface Admitted {
   /** 1-based: this is the user's n-th active job; used as the BullMQ priority, so users take turns. */
   userRank: number;
   /** 1-based place among waiting jobs at admission. */

@@ -15,7 +15,7 @@ import { bullConnection, commandClient, probeRedis } from './redis-connection.ts
 /** Progress goes to Redis at most this often per job (plus every stage change). */
 const PROGRESS_INTERVAL_MS = 250;
 
-export interface MemeWorkerOptions {
+interface MemeWorkerOptions {
   config: Config;
   engine: EngineName;
   renderer: Renderer;
@@ -26,7 +26,7 @@ export interface MemeWorkerOptions {
   name?: string;
 }
 
-export interface RunningWorker {
+interface RunningWorker {
   name: string;
   /** Stops taking jobs; a job in progress finishes first (or is picked up by another worker if this one dies). */
   close(): Promise<void>;

@@ -23,7 +23,7 @@ const ENGINES: EngineName[] = ['warp', 'hellomeme'];
 const STATS_INTERVAL_MS = 2000;
 const PREVIEW_FIRST = 1000; // full jobs rank behind every preview in the same engine queue
 
-export interface RedisBackend extends MemeJobBackend {
+interface RedisBackend extends MemeJobBackend {
   registerMetrics(registry: Registry): void;
 }
 

@@ -6,7 +6,7 @@ import { MemeError } from '../errors.ts';
 const PROBE_TIMEOUT_MS = 3000;
 
 /** The URL without a password, for logs and error texts. */
-export function redactUrl(url: string): string {
+function redactUrl(url: string): string {
   return url.replace(/\/\/([^@/]*)@/, '//***@');
 }
 
@@ -44,7 +44,7 @@ export function commandClient(url: string, onError: (error: Error) => void): Red
 }
 
 /** Options for BullMQ's Queue (producer: fail fast) and Worker/QueueEvents (blocking: retry forever). */
-export interface BullConnectionOptions {
+interface BullConnectionOptions {
   url: string;
   connectTimeout: number;
   retryStrategy: (attempt: number) => number;

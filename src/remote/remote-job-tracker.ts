@@ -18,7 +18,7 @@ const RECONCILE_EVERY_TICKS = 4;
 const MAX_POSITION_SCAN = 1000;
 const INITIAL_JOB_MS: Record<EngineName, number> = { warp: 3000, hellomeme: 60_000 };
 
-export interface TrackedJob {
+interface TrackedJob {
   jobId: string;
   userId: string;
   engine: EngineName;
@@ -32,9 +32,9 @@ export interface TrackedJob {
   reject(error: MemeError): void;
 }
 
-export type Outcome = { remote: RemoteJobResult } | { error: MemeError };
+type Outcome = { remote: RemoteJobResult } | { error: MemeError };
 
-export interface TrackerDeps {
+interface TrackerDeps {
   queues: Map<EngineName, Queue>;
   events: Map<EngineName, QueueEvents>;
   blobs: BlobStore;

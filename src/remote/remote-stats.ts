@@ -4,7 +4,7 @@ import type { Queue } from 'bullmq';
 import { Gauge, type Registry } from 'prom-client';
 import type { EngineName } from '../pipeline/meme-spec.ts';
 
-export interface EngineQueueStats {
+interface EngineQueueStats {
   waiting: number;
   active: number;
   workers: number;

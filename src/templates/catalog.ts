@@ -7,9 +7,9 @@ import { z } from 'zod';
 import { InputError } from '../errors.ts';
 import type { TemplateCatalog, TemplateInfo } from './template-types.ts';
 
-export const TEMPLATES_DIR = fileURLToPath(new URL('../../assets/templates/', import.meta.url));
+const TEMPLATES_DIR = fileURLToPath(new URL('../../assets/templates/', import.meta.url));
 /** The template's analysed motion, shipped beside its clip. */
-export const TEMPLATE_MOTION_FILE = 'motion.track';
+const TEMPLATE_MOTION_FILE = 'motion.track';
 
 const templateFileSchema = z.object({
   id: z.string().regex(/^[a-z0-9-]+$/),

@@ -7,7 +7,7 @@ import type { TemplateInfo } from './template-types.ts';
 /** Top and bottom text (the pipeline's Captions shape; templates stay a leaf). */
 type Captions = NonNullable<TemplateInfo['defaultCaption']>;
 
-export interface CaptionChoice {
+interface CaptionChoice {
   /** What the person typed; a caption left empty stays empty (typing only a top caption drops the default bottom). */
   captions?: Captions;
   /** The person asked for no caption at all. */

@@ -10,12 +10,8 @@ import ts from 'typescript';
 export interface ModuleFile {
   path: string;
   exports: Set<string>;
-  /** Exported interfaces and type aliases (a subset of exports). */
-  typeExports: Set<string>;
   /** Names exported from another module (`export { x } from`, or an imported name exported again). */
   reexports: Set<string>;
-  /** How often each identifier occurs in the file (declaration included). */
-  mentions: Map<string, number>;
   /** Resolved relative imports: target path → names used from it. */
   imports: Map<string, Set<string>>;
   /** Worker entry files started from here (`new URL('./x.mjs', import.meta.url)`): a new thread, not an import. */
@@ -38,7 +34,7 @@ function isExported(node: ts.Node): boolean {
 
 function readModule(path: string): ModuleFile {
   const source = ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.ES2022, true);
-  const file: ModuleFile = { path, exports: new Set(), typeExports: new Set(), reexports: new Set(), imports: new Map(), spawns: new Set(), mentions: new Map(), environmentLines: [] };
+  const file: ModuleFile = { path, exports: new Set(), reexports: new Set(), imports: new Map(), spawns: new Set(), environmentLines: [] };
   const use = (specifier: string, names: Iterable<string>) => {
     if (!specifier.startsWith('.')) return;
     const target = resolve(dirname(path), specifier);
@@ -69,9 +65,7 @@ function readModule(path: string): ModuleFile {
       if (ts.isVariableStatement(node)) {
         for (const d of node.declarationList.declarations) if (ts.isIdentifier(d.name)) file.exports.add(d.name.text);
       } else if ((node as ts.DeclarationStatement).name) {
-        const name = ((node as ts.DeclarationStatement).name as ts.Identifier).text;
-        file.exports.add(name);
-        if (ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node)) file.typeExports.add(name);
+        file.exports.add(((node as ts.DeclarationStatement).name as ts.Identifier).text);
       }
     } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
       use(node.argument.literal.text, [node.qualifier && ts.isIdentifier(node.qualifier) ? node.qualifier.text : '*']);
@@ -83,7 +77,6 @@ function readModule(path: string): ModuleFile {
       if (arg && ts.isStringLiteralLike(arg) && base?.getText().includes('import.meta.url') && SOURCE.test(arg.text)) file.spawns.add(resolve(dirname(path), arg.text));
     }
     if (touchesEnvironment(node)) file.environmentLines.push(source.getLineAndCharacterOfPosition(node.getStart()).line + 1);
-    if (ts.isIdentifier(node)) file.mentions.set(node.text, (file.mentions.get(node.text) ?? 0) + 1);
     ts.forEachChild(node, visit);
   };
   visit(source);
@@ -144,8 +137,9 @@ export function findCycles(graph: ModuleGraph, inScope: (path: string) => boolea
 }
 
 /**
- * Exports of files in scope that nobody uses: no other file imports them (by name, `*`, or re-export) and their own
- * file never mentions them again. (An export only its own file uses is over-exported, not dead; not reported.)
+ * Exports of files in scope that no other file imports (by name, `*`, or re-export). An export only its own file
+ * uses is reported too: exporting says "other modules use this", so it must be true. Every file of the graph counts
+ * as a user, tests included (see the architecture test for why).
  */
 export function findUnusedExports(graph: ModuleGraph, inScope: (path: string) => boolean): string[] {
   const used = new Map<string, Set<string>>();
@@ -164,7 +158,6 @@ export function findUnusedExports(graph: ModuleGraph, inScope: (path: string) =>
     if (names.has('*')) continue;
     for (const name of file.exports) {
       if (name.startsWith('* from') || names.has(name)) continue;
-      if (!file.reexports.has(name) && (file.mentions.get(name) ?? 0) > 1) continue;
       unused.push(`${graph.rel(file.path)}: ${name}`);
     }
   }

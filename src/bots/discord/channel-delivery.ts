@@ -3,7 +3,7 @@
 import { type REST, type RawFile, Routes } from 'discord.js';
 import type { MessageAt, OriginalReplyEdit } from './original-reply.ts';
 
-export interface ChannelPost {
+interface ChannelPost {
   content: string;
   /** Discord user id to mention (and the only mention allowed). */
   mentionUserId: string;

@@ -36,7 +36,7 @@ const EVERY_CONTEXT = [InteractionContextType.Guild, InteractionContextType.BotD
  * Guild-scoped commands (`register --guild`) carry neither field: Discord reads `integration_types` and `contexts`
  * on global commands only, and guild commands live in that one guild anyway.
  */
-export type CommandScope = 'global' | 'guild';
+type CommandScope = 'global' | 'guild';
 
 /** HelloMeme's LoRA styles as fixed choices (nine, under Discord's 25); the service refuses one not installed. */
 function addStyleOption(command: SlashCommandBuilder): void {

@@ -12,9 +12,9 @@ import type { TemplateInfo } from '../../templates/template-types.ts';
 import { encodeComponentId } from './custom-ids.ts';
 import { LABELS, TEXT } from './discord-texts.ts';
 
-export const GALLERY_PAGE_SIZE = 10;
+const GALLERY_PAGE_SIZE = 10;
 /** Discord allows at most 25 options in one select menu. */
-export const MAX_SELECT_OPTIONS = 25;
+const MAX_SELECT_OPTIONS = 25;
 
 export type Row = ActionRowBuilder<ButtonBuilder> | ActionRowBuilder<StringSelectMenuBuilder>;
 
@@ -79,7 +79,7 @@ export function faceSelectRow(faceCount: number, chosen: FaceChoice, sessionKey:
   return new ActionRowBuilder<StringSelectMenuBuilder>().addComponents(select);
 }
 
-export function galleryPageCount(templateCount: number): number {
+function galleryPageCount(templateCount: number): number {
   return Math.max(1, Math.ceil(templateCount / GALLERY_PAGE_SIZE));
 }
 

@@ -2,8 +2,8 @@
 // The owner's user id travels inside so a press can be checked without any lookup.
 
 /** `face`: the face select beside the template menu (remembers the choice); `reface`: under a result (renders again). */
-export const COMPONENT_ACTIONS = ['again', 'other', 'cancel', 'mp4', 'pick', 'gallery', 'resume', 'keep', 'face', 'reface'] as const;
-export type ComponentAction = (typeof COMPONENT_ACTIONS)[number];
+const COMPONENT_ACTIONS = ['again', 'other', 'cancel', 'mp4', 'pick', 'gallery', 'resume', 'keep', 'face', 'reface'] as const;
+type ComponentAction = (typeof COMPONENT_ACTIONS)[number];
 
 export interface ComponentId {
   action: ComponentAction;

@@ -7,7 +7,7 @@ import type { MemeSession } from './meme-sessions.ts';
 import type { PreviewAt } from './preview-reply.ts';
 
 /** What of a session survives a restart: who, where and what (no key, job id or callbacks). */
-export type StoredSession = Pick<MemeSession, 'ownerId' | 'guildId' | 'channelId' | 'webhookOnly' | 'language' | 'photo' | 'driver' | 'request'>;
+type StoredSession = Pick<MemeSession, 'ownerId' | 'guildId' | 'channelId' | 'webhookOnly' | 'language' | 'photo' | 'driver' | 'request'>;
 
 export interface DiscordRoute {
   applicationId: string;

@@ -2,11 +2,11 @@
 // In-memory counts per UTC day (a restart forgets them, which only errs in the user's favour).
 import type { DiscordGuildSettings } from './discord-config.ts';
 
-export type GateVerdict = { ok: true } | { ok: false; reason: 'channel'; } | { ok: false; reason: 'cap'; cap: number };
+type GateVerdict = { ok: true } | { ok: false; reason: 'channel'; } | { ok: false; reason: 'cap'; cap: number };
 
 const MS_PER_DAY = 86_400_000;
 
-export function utcDay(nowMs: number): number {
+function utcDay(nowMs: number): number {
   return Math.floor(nowMs / MS_PER_DAY);
 }
 

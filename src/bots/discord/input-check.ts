@@ -17,7 +17,7 @@ import { startRender } from './render-start.ts';
 /** Of Discord's 3 s for a first answer, what the check may take before the reply is deferred. */
 const ANSWER_BUDGET_MS = 2_000;
 
-export interface CheckedFiles {
+interface CheckedFiles {
   photo: Buffer;
   driver?: Buffer;
   /** Said to the requester when their clip is longer than the limit and only its first seconds are used. */
@@ -27,7 +27,7 @@ export interface CheckedFiles {
 }
 
 /** Downloads the session's files within the limits and runs the service's checks; throws the InputError to show. */
-export async function downloadAndCheck(session: MemeSession, ctx: AdapterContext): Promise<CheckedFiles> {
+async function downloadAndCheck(session: MemeSession, ctx: AdapterContext): Promise<CheckedFiles> {
   const { limits } = ctx.service;
   const photo = await downloadBytes(session.photo.url, limits.maxPhotoBytes, 'photo');
   const driver = session.driver ? await downloadBytes(session.driver.url, limits.maxDriverBytes, 'clip') : undefined;

@@ -4,7 +4,7 @@
 // and the bot's DM, are answered through the interaction's webhook alone.
 import { ApplicationIntegrationType, type BaseInteraction, InteractionContextType } from 'discord.js';
 
-export interface InstallPlace {
+interface InstallPlace {
   /** The server whose admin settings apply: it installed the bot and the interaction comes from it. */
   settingsGuildId: string | null;
   /** Only the interaction webhook may answer: no channel posts, no DMs (the bot may not be in the channel at all). */

@@ -2,7 +2,7 @@
 // slow file fails with a coded error instead of filling memory. Knows nothing of interactions.
 import { InputError } from '../../errors.ts';
 
-export const DOWNLOAD_TIMEOUT_MS = 20_000;
+const DOWNLOAD_TIMEOUT_MS = 20_000;
 
 export async function downloadBytes(url: string, maxBytes: number, kind: 'photo' | 'clip', timeoutMs = DOWNLOAD_TIMEOUT_MS): Promise<Buffer> {
   const tooLarge = kind === 'photo' ? 'IMAGE_TOO_LARGE' : 'VIDEO_TOO_LARGE';

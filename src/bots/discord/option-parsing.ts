@@ -7,7 +7,7 @@ import type { Captions } from '../../pipeline/meme-spec.ts';
 import type { TemplateCatalog } from '../../templates/template-types.ts';
 import { checkCaptionLength } from '../input-checks.ts';
 
-export interface RawMemeOptions {
+interface RawMemeOptions {
   template?: string | null;
   top?: string | null;
   bottom?: string | null;
@@ -63,11 +63,11 @@ export function parseMemeOptions(raw: RawMemeOptions, catalog: TemplateCatalog, 
 const IMAGE_EXTENSIONS = /\.(jpe?g|png|webp|gif|bmp|tiff?|avif|heic)$/i;
 const VIDEO_EXTENSIONS = /\.(mp4|webm|mov|mkv|gif)$/i;
 
-export function isImageFile(file: RemoteFile): boolean {
+function isImageFile(file: RemoteFile): boolean {
   return file.contentType ? file.contentType.startsWith('image/') : IMAGE_EXTENSIONS.test(file.name);
 }
 
-export function isClipFile(file: RemoteFile): boolean {
+function isClipFile(file: RemoteFile): boolean {
   return file.contentType
     ? file.contentType.startsWith('video/') || file.contentType === 'image/gif'
     : VIDEO_EXTENSIONS.test(file.name);

@@ -11,7 +11,7 @@ import {
   Routes,
 } from 'discord.js';
 
-export interface ReplyFile {
+interface ReplyFile {
   name: string;
   bytes: Buffer;
   contentType: string;

@@ -20,7 +20,7 @@ export interface PreviewAt extends MessageAt {
   original: boolean;
 }
 
-export interface PreviewReplyDeps {
+interface PreviewReplyDeps {
   ctx: AdapterContext;
   /** The interaction's reply, and whether its token may still carry an edit now. */
   reply: () => OriginalReply;

@@ -4,7 +4,7 @@
 import { ApplicationIntegrationType, REST, Routes } from 'discord.js';
 import { buildCommandDefinitions } from './command-definitions.ts';
 
-export interface RegisterOptions {
+interface RegisterOptions {
   token: string;
   applicationId: string;
   /** Register in this guild only; global commands otherwise (they can take a while to appear). */
@@ -14,7 +14,7 @@ export interface RegisterOptions {
   maxCaptionChars: number;
 }
 
-export interface RegisterResult {
+interface RegisterResult {
   applicationId: string;
   scope: 'global' | { guildId: string };
   names: string[];

@@ -10,7 +10,7 @@ import { rerollOrRenderAnew } from '../reroll.ts';
 import type { MemeSession } from './meme-sessions.ts';
 import { liveOriginalReply, replyPrivately } from './original-reply.ts';
 
-export interface StartOptions {
+interface StartOptions {
   /** Render the job again with a new seed instead of submitting a fresh request. */
   rerollOfJobId?: string;
   /** The session's files as just downloaded and checked (input-check.ts), so they are not fetched twice. */

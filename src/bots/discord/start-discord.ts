@@ -15,7 +15,7 @@ import { routeInteraction } from './interaction-router.ts';
 import { MemeSessions } from './meme-sessions.ts';
 import { resumedReplierFactory } from './resumed-replier.ts';
 
-export const READY_TIMEOUT_MS = 30_000;
+const READY_TIMEOUT_MS = 30_000;
 
 export interface DiscordBot {
   /** The bot's own user id once connected. */

@@ -3,10 +3,10 @@
 import { searchTemplates } from '../../templates/template-search.ts';
 import type { TemplateInfo } from '../../templates/template-types.ts';
 
-export const MAX_AUTOCOMPLETE_CHOICES = 25;
+const MAX_AUTOCOMPLETE_CHOICES = 25;
 const MAX_CHOICE_NAME_CHARS = 100;
 
-export interface TemplateChoice {
+interface TemplateChoice {
   name: string;
   value: string;
 }

@@ -10,7 +10,7 @@ export interface ChatRef {
   limits: PaceLimits;
 }
 
-export interface PacedOutboxOptions {
+interface PacedOutboxOptions {
   /** The wait a rate-limit refusal asks for, in ms; undefined for any other error. */
   retryAfterMs(error: unknown): number | undefined;
   /** How many times one call is retried after a rate-limit refusal before it fails. */

@@ -18,7 +18,7 @@ function facePickerSize(message: NonNullable<CallbackQuery['message']>): number 
   return rows.flat().filter((button) => 'callback_data' in button && /^f\|[^|]+\|\d+$/.test(button.callback_data)).length;
 }
 
-export interface CallbackHandlerDeps {
+interface CallbackHandlerDeps {
   telegram: Telegram;
   outbox: TelegramOutbox;
   templates: TemplateCatalog;

@@ -3,14 +3,14 @@
 // Pure string work; it does not look templates up or touch telegraf.
 import type { Captions } from '../../pipeline/meme-spec.ts';
 
-export interface ParsedCommand {
+interface ParsedCommand {
   /** Lower-case command name without the slash, e.g. `meme`. */
   name: string;
   /** Everything after the command, trimmed. */
   args: string;
 }
 
-export interface MemeArgs {
+interface MemeArgs {
   /** Lower-cased first word, when there is one before any `|`. */
   templateId?: string;
   /** The first word was `random`. */
@@ -23,7 +23,7 @@ export interface MemeArgs {
 }
 
 /** What the user types in place of captions to turn off the template's default caption. */
-export const NO_CAPTION_MARK = '-';
+const NO_CAPTION_MARK = '-';
 
 const COMMAND = /^\/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]+))?(?:\s+([\s\S]*))?$/;
 

@@ -4,7 +4,7 @@
 import { MemeError } from '../../errors.ts';
 
 /** One request's place in its user's line. */
-export interface Handover {
+interface Handover {
   /** Settles when the user's earlier requests have been handed over (or given up). */
   readonly turn: Promise<void>;
   /** Aborted by /cancel before the request was handed over. */

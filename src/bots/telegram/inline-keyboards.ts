@@ -4,7 +4,7 @@ import type { TemplateInfo } from '../../templates/template-types.ts';
 import { encodeCallback } from './callback-data.ts';
 import { TEXTS } from './telegram-texts.ts';
 
-export interface InlineButton {
+interface InlineButton {
   text: string;
   callback_data: string;
 }
@@ -13,8 +13,8 @@ export interface InlineKeyboard {
   inline_keyboard: InlineButton[][];
 }
 
-export const PICKER_COLUMNS = 2;
-export const PICKER_PAGE_SIZE = 8;
+const PICKER_COLUMNS = 2;
+const PICKER_PAGE_SIZE = 8;
 
 export function pageCount(templateCount: number, pageSize = PICKER_PAGE_SIZE): number {
   return Math.max(1, Math.ceil(templateCount / pageSize));
@@ -40,7 +40,7 @@ export function templatePicker(templates: TemplateInfo[], pickId: string, page: 
 }
 
 /** Face numbers per row in the face picker. */
-export const FACE_COLUMNS = 4;
+const FACE_COLUMNS = 4;
 
 /** A group photo's face picker: a button per numbered face, then "All faces"; the current choice is ticked. */
 export function facePicker(pickId: string, faceCount: number, chosen: 'all' | number): InlineKeyboard {

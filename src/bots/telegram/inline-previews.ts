@@ -12,7 +12,7 @@ import type { Logger } from '../../logger.ts';
 import type { TemplatePreview } from './inline-results.ts';
 import type { TelegramOutbox } from './telegram-outbox.ts';
 
-export interface InlinePreviewsDeps {
+interface InlinePreviewsDeps {
   telegram: Telegram;
   outbox: TelegramOutbox;
   templates: TemplateCatalog;

@@ -20,7 +20,7 @@ export interface InlineTarget {
   preview: 'media' | 'text';
 }
 
-export interface InlineReplierOptions {
+interface InlineReplierOptions {
   telegram: Telegram;
   outbox: TelegramOutbox;
   target: InlineTarget;

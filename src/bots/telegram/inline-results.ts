@@ -22,7 +22,7 @@ const MAX_RESULT_ID_BYTES = 64;
 export type TemplatePreview = { fileId: string } | { url: string; thumbnailUrl: string } | undefined;
 
 /** What an inline result id says: the meme is cached (`cached`), or to render with a media or a text preview. */
-export interface InlineResultRef {
+interface InlineResultRef {
   kind: 'cached' | 'media' | 'text';
   templateId: string;
   photoKey: string;
@@ -31,7 +31,7 @@ export interface InlineResultRef {
 const TAGS = { cached: 'c', media: 'm', text: 'a' } as const;
 const KIND_BY_TAG: Record<string, InlineResultRef['kind']> = { c: 'cached', m: 'media', a: 'text' };
 
-export function encodeResultId(ref: InlineResultRef): string {
+function encodeResultId(ref: InlineResultRef): string {
   const id = `${TAGS[ref.kind]}|${ref.templateId}|${ref.photoKey}`;
   if (Buffer.byteLength(id) > MAX_RESULT_ID_BYTES) throw new Error(`inline result id over 64 bytes: ${id}`);
   return id;
@@ -49,7 +49,7 @@ export function pendingKeyboard(): InlineKeyboardMarkup {
   return { inline_keyboard: [[{ text: TEXTS.buttons.anotherTemplate, switch_inline_query_current_chat: '' }]] };
 }
 
-export interface ResultInputs {
+interface ResultInputs {
   template: TemplateInfo;
   photoKey: string;
   /** The file_id of this meme when Telegram already has it. */

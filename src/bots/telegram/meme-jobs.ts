@@ -42,7 +42,7 @@ interface SentEntry {
   engine?: EngineName;
 }
 
-export interface MemeJobsDeps {
+interface MemeJobsDeps {
   telegram: Telegram;
   outbox: TelegramOutbox;
   service: MemeService;
@@ -54,7 +54,7 @@ export interface MemeJobsDeps {
   botUsername: () => string;
 }
 
-export interface LaunchOptions {
+interface LaunchOptions {
   format: OutputFormat;
   /** Turn this bot message (the tapped picker) into the status message. */
   statusMessageId?: number;
@@ -68,7 +68,7 @@ export interface LaunchOptions {
 }
 
 /** What "Keep this one" found. */
-export type KeepAnswer = 'kept' | 'not-yours' | 'expired';
+type KeepAnswer = 'kept' | 'not-yours' | 'expired';
 
 const MAX_REMEMBERED = 2000;
 /** How long a new job waits for its status message to exist (its id goes into the job's route) before going ahead. */
@@ -87,7 +87,7 @@ export function newId(): string {
 }
 
 /** Same photo, clip, template, captions (or none), faces, style, seed, format and engine → the same animation: reuse its file_id. */
-export function resultCacheKey(source: JobSource, format: OutputFormat, seed = DEFAULT_SEED, engine: EngineName | 'auto' = 'auto'): string {
+function resultCacheKey(source: JobSource, format: OutputFormat, seed = DEFAULT_SEED, engine: EngineName | 'auto' = 'auto'): string {
   const captions = [source.captions?.top ?? null, source.captions?.bottom ?? null, source.noCaption === true];
   return JSON.stringify([source.photo.uniqueId, source.clip?.uniqueId ?? null, source.templateId ?? null, ...captions, source.style?.toLowerCase() ?? null, format, seed, engine, source.face ?? DEFAULT_FACE_CHOICE]);
 }

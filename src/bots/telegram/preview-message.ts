@@ -13,7 +13,7 @@ import { type InlineKeyboard, keepButton } from './inline-keyboards.ts';
 import { type SentResult, sendResult } from './result-sender.ts';
 import { type ChatTarget, isNotModified, retryAfterMs, type TelegramOutbox } from './telegram-outbox.ts';
 
-export interface PreviewMessageDeps {
+interface PreviewMessageDeps {
   telegram: Telegram;
   outbox: TelegramOutbox;
   chat: ChatTarget;

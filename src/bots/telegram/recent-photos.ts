@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { boundedCache } from '../../bounded-cache.ts';
 import type { FileRef } from './telegram-files.ts';
 
-export interface KeyedPhoto {
+interface KeyedPhoto {
   /** 11 characters of base64url: short, and the same for the same file. */
   key: string;
   photo: FileRef;

@@ -7,9 +7,9 @@ import type { OutputFormat } from '../../pipeline/types.ts';
 import type { InlineKeyboard } from './inline-keyboards.ts';
 import type { ChatTarget, TelegramOutbox } from './telegram-outbox.ts';
 
-export type ResultMedia = { bytes: Buffer } | { fileId: string };
+type ResultMedia = { bytes: Buffer } | { fileId: string };
 
-export interface SendResultOptions {
+interface SendResultOptions {
   replyToMessageId?: number;
   replyMarkup?: InlineKeyboard;
   /** Under an animation or document (a preview says its HD version is on the way). */

@@ -19,7 +19,7 @@ import { TelegramOutbox } from './telegram-outbox.ts';
 import { telegramMasks } from './telegram-secrets.ts';
 import { BOT_COMMANDS } from './telegram-texts.ts';
 
-export interface StartTelegramOptions {
+interface StartTelegramOptions {
   /** Defaults to a JSON-lines logger that masks the token and webhook secret. */
   logger?: Logger;
 }

@@ -11,7 +11,7 @@ import type { Logger } from '../../logger.ts';
 import type { MessageKind } from '../pacing/pace-rule.ts';
 import { type ChatTarget, isNotModified, retryAfterMs, type TelegramOutbox } from './telegram-outbox.ts';
 
-export interface StatusBoardDeps {
+interface StatusBoardDeps {
   telegram: Telegram;
   outbox: TelegramOutbox;
   log: Logger;
@@ -79,7 +79,7 @@ export class BoardLine {
   }
 }
 
-export class StatusBoard {
+class StatusBoard {
   static #boards = 0;
   readonly #key = `board:${++StatusBoard.#boards}`;
   readonly #lines = new Set<BoardLine>();

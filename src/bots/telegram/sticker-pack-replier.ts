@@ -44,7 +44,7 @@ export function packErrorText(error: unknown, reply: Pick<PackReply, 'language' 
   return codeText('INTERNAL', {}, reply.language);
 }
 
-export interface StickerPackReplierOptions extends PackReply {
+interface StickerPackReplierOptions extends PackReply {
   packs: StickerPacks;
   owner: PackOwner;
   emoji: string[];

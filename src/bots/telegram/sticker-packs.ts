@@ -47,7 +47,7 @@ export class PackError extends Error {
   }
 }
 
-export function packName(ownerId: number, index: number, botUsername: string): string {
+function packName(ownerId: number, index: number, botUsername: string): string {
   const name = `memes_${ownerId}${index > 1 ? `_${index}` : ''}_by_${botUsername}`;
   if (name.length > MAX_SET_NAME || name.includes('__')) throw new Error(`sticker set name not allowed by Telegram: ${name}`);
   return name;
@@ -73,7 +73,7 @@ const NAME_TAKEN = /already occupied|STICKERSET_NAME_OCCUPIED/i;
 /** The user never opened a chat with the bot: Telegram will not make them a pack. */
 const UNKNOWN_USER = /PEER_ID_INVALID|USER_ID_INVALID|user not found|bot was blocked/i;
 
-export interface StickerPacksDeps {
+interface StickerPacksDeps {
   telegram: Telegram;
   outbox: TelegramOutbox;
   botUsername: () => string;

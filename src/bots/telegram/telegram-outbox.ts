@@ -11,7 +11,7 @@ export interface ChatTarget {
   isGroup: boolean;
 }
 
-export type Sleep = (ms: number) => Promise<void>;
+type Sleep = (ms: number) => Promise<void>;
 
 /** The wait a 429 asks for, in ms; undefined for any other error. */
 export function retryAfterMs(error: unknown): number | undefined {

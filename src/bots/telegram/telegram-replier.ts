@@ -18,9 +18,9 @@ import { MAX_UPLOAD_BYTES } from './telegram-config.ts';
 import type { ChatTarget, TelegramOutbox } from './telegram-outbox.ts';
 
 /** What a sent message is: a result (its file_id may be reused), or a preview kept in place of its HD version. */
-export type SentKind = 'result' | 'kept-preview';
+type SentKind = 'result' | 'kept-preview';
 
-export interface TelegramReplierOptions {
+interface TelegramReplierOptions {
   telegram: Telegram;
   outbox: TelegramOutbox;
   chat: ChatTarget;

@@ -11,13 +11,13 @@ import { canUpgrade, type JobRef, type MemeRequest, type Replier, type Upgrading
 import { HdStage, PreviewStage } from './upgrade-stages.ts';
 
 /** What the stages need of the service: they are requests like any other. */
-export interface StageRunner {
+interface StageRunner {
   submit(request: MemeRequest, replier: Replier): Promise<JobRef>;
   cancel(jobId: string): boolean;
 }
 
 /** The operator's switch and what this bot can run now. */
-export interface UpgradeContext {
+interface UpgradeContext {
   /** MEMELOOM_PREVIEW_UPGRADE */
   enabled: boolean;
   /** The engine the request asked for, before `auto` was decided. */

@@ -51,7 +51,7 @@ export async function readBody(req: IncomingMessage, maxBytes: number, tooLarge?
   return Buffer.concat(chunks);
 }
 
-export interface UploadForm {
+interface UploadForm {
   fields: Map<string, string>;
   files: Map<string, { bytes: Buffer; mime: string; name: string }>;
 }

@@ -13,12 +13,12 @@ import type { JobFailure, JobRef, PreviewKept, ProgressUpdate, UpgradingReplier 
  * An event costs the page nothing to receive, but one per rendered frame only churns its log and its DOM:
  * a few a second move the bar smoothly. The result overtakes a progress event still waiting.
  */
-export const WEB_PACE: PaceLimits = { chatGapMs: 0, statusGapMs: 250, waitingGapMs: 1000, gatherMs: 0 };
+const WEB_PACE: PaceLimits = { chatGapMs: 0, statusGapMs: 250, waitingGapMs: 1000, gatherMs: 0 };
 const PROGRESS = 'progress';
 const HD = 'hd';
 
-export type WebEventName = 'queued' | 'progress' | 'preview' | 'hd' | 'done' | 'failed';
-export interface WebEvent {
+type WebEventName = 'queued' | 'progress' | 'preview' | 'hd' | 'done' | 'failed';
+interface WebEvent {
   event: WebEventName;
   data: Record<string, unknown>;
 }

@@ -30,7 +30,7 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
-export interface WebServerDeps {
+interface WebServerDeps {
   config: Config;
   service: CoreMemeService;
   logger: Logger;

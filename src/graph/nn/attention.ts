@@ -12,7 +12,7 @@ import { Module, ModuleList, NoParams } from './module.ts';
  * softmax(q·kᵀ·scale + mask)·v over heads. q [B,S,H·D], k/v [B,L,H·D] → [B,S,H·D].
  * `mask` is additive and broadcasts to [B,H,S,L].
  */
-export function scaledDotProductAttention(g: GraphBuilder, q: Value, k: Value, v: Value, heads: number, headDim: number, mask?: Value): Value {
+function scaledDotProductAttention(g: GraphBuilder, q: Value, k: Value, v: Value, heads: number, headDim: number, mask?: Value): Value {
   const scale = 1 / Math.sqrt(headDim);
   if (g.profile.fusedAttention && !mask) {
     return g.op('MultiHeadAttention', [q, k, v], { num_heads: attr.int(heads), scale: attr.float(scale) }, 'com.microsoft');
@@ -33,7 +33,7 @@ function softmaxLastAxis(g: GraphBuilder, scores: Value): Value {
   return op.cast(g, op.softmax(g, op.cast(g, scores, 'float32'), -1), 'float16');
 }
 
-export interface AttentionConfig {
+interface AttentionConfig {
   readonly queryDim: number;
   /** key/value input width; defaults to queryDim (self-attention) */
   readonly crossDim?: number;

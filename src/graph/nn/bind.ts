@@ -4,14 +4,14 @@ import { MemeError } from '../../errors.ts';
 import type { WeightStore } from '../weights/weight-store.ts';
 import type { Module } from './module.ts';
 
-export interface BindOptions {
+interface BindOptions {
   /** weights the reference model holds but never uses in forward (bound to nothing, not an error) */
   readonly knownUnused?: (name: string) => boolean;
   /** model name for messages */
   readonly modelName?: string;
 }
 
-export interface BindReport {
+interface BindReport {
   readonly missing: string[];
   readonly unused: string[];
   readonly misshaped: string[];
@@ -20,7 +20,7 @@ export interface BindReport {
 const fmt = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
 
 /** Checks without attaching; returns every problem found. */
-export function checkBinding(root: Module, store: WeightStore, options: BindOptions = {}): BindReport {
+function checkBinding(root: Module, store: WeightStore, options: BindOptions = {}): BindReport {
   const missing: string[] = [];
   const misshaped: string[] = [];
   const expected = new Set<string>();

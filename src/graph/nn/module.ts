@@ -3,7 +3,7 @@
 import type { FloatType, GraphBuilder, Value } from '../onnx/graph-builder.ts';
 import type { WeightEntry } from '../weights/weight-store.ts';
 
-export interface ParamSlot {
+interface ParamSlot {
   readonly shape: readonly number[];
   entry?: WeightEntry;
 }

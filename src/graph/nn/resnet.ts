@@ -5,7 +5,7 @@ import * as op from '../onnx/ops.ts';
 import { Conv2d, GroupNorm, Linear } from './layers.ts';
 import { Module } from './module.ts';
 
-export interface ResnetConfig {
+interface ResnetConfig {
   readonly inChannels: number;
   readonly outChannels: number;
   /** time-embedding width, or null for the VAE's resnets */

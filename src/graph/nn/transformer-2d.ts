@@ -43,7 +43,7 @@ export class FeedForwardGeglu extends Module {
   }
 }
 
-export interface TransformerBlockConfig {
+interface TransformerBlockConfig {
   readonly dim: number;
   readonly heads: number;
   readonly headDim: number;
@@ -51,7 +51,7 @@ export interface TransformerBlockConfig {
   readonly onlyCrossAttention?: boolean;
 }
 
-export class BasicTransformerBlock extends Module {
+class BasicTransformerBlock extends Module {
   readonly norm1: LayerNorm;
   readonly attn1: Attention;
   readonly norm2: LayerNorm;
@@ -79,7 +79,7 @@ export class BasicTransformerBlock extends Module {
   }
 }
 
-export interface Transformer2DConfig {
+interface Transformer2DConfig {
   readonly channels: number;
   readonly heads: number;
   readonly crossDim: number;

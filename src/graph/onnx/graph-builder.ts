@@ -35,7 +35,7 @@ export interface NodeSpec {
   readonly attrs: Readonly<Record<string, Attr>>;
 }
 
-export type HostData = Float32Array | BigInt64Array | Int32Array | Uint8Array;
+type HostData = Float32Array | BigInt64Array | Int32Array | Uint8Array;
 
 export type InitializerSource =
   | { readonly kind: 'host'; readonly elem: ElemType; readonly dims: readonly number[]; readonly data: HostData }

@@ -96,7 +96,7 @@ export async function encodeModelInline(g: GraphBuilder, name = 'memeloom'): Pro
   return proto.ModelProto.encode(modelProto(g, initializers, name)).finish();
 }
 
-export interface WrittenModel {
+interface WrittenModel {
   readonly modelPath: string;
   /** the .data file written for converted weights, when any */
   readonly dataPath?: string;

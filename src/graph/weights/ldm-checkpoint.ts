@@ -3,7 +3,7 @@
 import { MemeError } from '../../errors.ts';
 import { type WeightEntry, WeightStore } from './weight-store.ts';
 
-export type LdmPart = 'unet' | 'vae' | 'clip';
+type LdmPart = 'unet' | 'vae' | 'clip';
 
 const PREFIX: Record<LdmPart, string> = { unet: 'model.diffusion_model.', vae: 'first_stage_model.', clip: 'cond_stage_model.transformer.' };
 
@@ -19,7 +19,7 @@ function resnetPart(rest: string): string {
 }
 
 /** One UNet key (without the prefix) → diffusers name; `layers` is layers_per_block. */
-export function ldmUnetName(key: string, layers: number): string {
+function ldmUnetName(key: string, layers: number): string {
   const top: Record<string, string> = { 'time_embed.0': 'time_embedding.linear_1', 'time_embed.2': 'time_embedding.linear_2', 'input_blocks.0.0': 'conv_in', 'out.0': 'conv_norm_out', 'out.2': 'conv_out' };
   for (const [from, to] of Object.entries(top)) if (key.startsWith(`${from}.`)) return to + key.slice(from.length);
   let m = /^input_blocks\.(\d+)\.(\d+)\.(.+)$/.exec(key);
@@ -46,7 +46,7 @@ export function ldmUnetName(key: string, layers: number): string {
 const VAE_ATTN: Record<string, string> = { norm: 'group_norm', q: 'to_q', k: 'to_k', v: 'to_v', proj_out: 'to_out.0' };
 
 /** One VAE key (without the prefix) → diffusers name; `levels` is len(block_out_channels). */
-export function ldmVaeName(key: string, levels: number): string {
+function ldmVaeName(key: string, levels: number): string {
   let m = /^(encoder|decoder)\.(down|up)\.(\d+)\.(block|downsample|upsample)\.(.+)$/.exec(key);
   if (m) {
     const coder = m[1];

@@ -3,7 +3,7 @@
 import { MemeError } from '../../errors.ts';
 import { type WeightEntry, WeightStore } from './weight-store.ts';
 
-export type LoraTarget = 'unet' | 'text_encoder';
+type LoraTarget = 'unet' | 'text_encoder';
 
 interface LoraPair {
   down?: WeightEntry;
@@ -41,7 +41,7 @@ export function unreadLoraKeys(lora: WeightStore): string[] {
 }
 
 /** delta = up[out, r] · down[r, in·k·k], scaled; conv LoRAs keep the kernel in `down`. */
-export function loraDelta(up: Float32Array, upShape: readonly number[], down: Float32Array, downShape: readonly number[], factor: number): Float32Array {
+function loraDelta(up: Float32Array, upShape: readonly number[], down: Float32Array, downShape: readonly number[], factor: number): Float32Array {
   const out = upShape[0];
   const rank = downShape[0];
   if (upShape[1] !== rank) throw new MemeError('BAD_WEIGHTS', `LoRA up ${JSON.stringify(upShape)} does not match down ${JSON.stringify(downShape)}`);
@@ -57,7 +57,7 @@ export function loraDelta(up: Float32Array, upShape: readonly number[], down: Fl
   return delta;
 }
 
-export interface LoraMergeResult {
+interface LoraMergeResult {
   readonly store: WeightStore;
   /** base weight names that received a delta */
   readonly merged: string[];

@@ -15,7 +15,7 @@ export function readJsonFile(path: string): Record<string, unknown> {
 }
 
 /** The .safetensors files of a component folder, preferring the fp32 ones over `.fp16.` variants. */
-export function safetensorsIn(folder: string): string[] {
+function safetensorsIn(folder: string): string[] {
   const files = readdirSync(folder)
     .filter((f) => f.endsWith('.safetensors'))
     .sort();
@@ -23,7 +23,7 @@ export function safetensorsIn(folder: string): string[] {
   return (full.length ? full : files).map((f) => join(folder, f));
 }
 
-export interface ComponentFiles {
+interface ComponentFiles {
   readonly weights: string[];
   readonly config: string | null;
 }

@@ -4,7 +4,7 @@ import { open } from 'node:fs/promises';
 import { BYTES_PER_ELEMENT, type StorageDtype, encodeFromArray } from './dtype-convert.ts';
 import { elementCount } from './safetensors.ts';
 
-export type HostArray = Float32Array | BigInt64Array | Uint16Array | Int32Array;
+type HostArray = Float32Array | BigInt64Array | Uint16Array | Int32Array;
 
 export interface TensorSpec {
   readonly name: string;

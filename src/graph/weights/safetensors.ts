@@ -6,7 +6,7 @@ import { InputError, MemeError } from '../../errors.ts';
 import { BYTES_PER_ELEMENT, type StorageDtype, decodeToBigInt64, decodeToFloat32, isStorageDtype } from './dtype-convert.ts';
 
 /** One tensor's place in the file; `offset` is absolute (from the start of the file). */
-export interface TensorInfo {
+interface TensorInfo {
   readonly name: string;
   readonly dtype: StorageDtype;
   readonly shape: readonly number[];
@@ -25,7 +25,7 @@ function bad(path: string, message: string): MemeError {
 }
 
 /** Parses and validates a header JSON against the data section's size. */
-export function parseHeader(path: string, json: string, headerEnd: number, fileBytes: number): { tensors: Map<string, TensorInfo>; metadata: Record<string, string> } {
+function parseHeader(path: string, json: string, headerEnd: number, fileBytes: number): { tensors: Map<string, TensorInfo>; metadata: Record<string, string> } {
   let header: Record<string, unknown>;
   try {
     header = JSON.parse(json) as Record<string, unknown>;

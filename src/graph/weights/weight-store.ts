@@ -5,7 +5,7 @@ import type { StorageDtype } from './dtype-convert.ts';
 import { SafetensorsFile, elementCount } from './safetensors.ts';
 
 /** Where an entry's raw F32 bytes are, for ONNX external data that points into the original file. */
-export interface DiskLocation {
+interface DiskLocation {
   readonly path: string;
   readonly offset: number;
   readonly byteLength: number;

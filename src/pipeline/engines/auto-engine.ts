@@ -4,13 +4,13 @@
 import { type GpuProvider, type ProviderProbe, probeProvider } from '../../graph/runtime.ts';
 import type { EngineName } from '../meme-spec.ts';
 
-export type HelloMemeDevice = 'cpu' | 'cuda' | 'webgpu';
+type HelloMemeDevice = 'cpu' | 'cuda' | 'webgpu';
 export type DeviceChoice = 'auto' | HelloMemeDevice;
 export const DEVICE_CHOICES: readonly DeviceChoice[] = ['auto', 'cpu', 'cuda', 'webgpu'];
 
 export type Probe = (provider: GpuProvider) => Promise<ProviderProbe>;
 
-export interface DeviceDecision {
+interface DeviceDecision {
   readonly device: HelloMemeDevice;
   /** a GPU execution provider runs HelloMeme (false: the CPU, chosen or fallen back to) */
   readonly gpu: boolean;

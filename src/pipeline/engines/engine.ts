@@ -24,7 +24,7 @@ export interface EngineNeeds {
 }
 
 /** The faces of a group photo as face-choice.ts selected them. */
-export interface FaceGroup {
+interface FaceGroup {
   /** Drawing order: the smallest first, the largest last. */
   animated: readonly Face[];
   /** Per animated face, where in the clip it starts (seconds), so the faces do not move in lockstep. */

@@ -48,7 +48,7 @@ export interface TrackedClip {
   faces: (Face | null)[];
 }
 
-export interface TakeInput {
+interface TakeInput {
   photo: { image: RgbImage; face: Face };
   driver: TrackedClip;
   output: TrackedClip;

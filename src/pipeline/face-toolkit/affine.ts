@@ -5,7 +5,7 @@
 export type Affine = readonly [number, number, number, number, number, number];
 
 /** Points as interleaved [x0, y0, x1, y1, ...]. */
-export type Points = Float64Array;
+type Points = Float64Array;
 
 /** OpenCV getRotationMatrix2D: rotation by angleDeg (counter-clockwise on screen) and scale about (cx, cy). */
 export function rotationMatrix2D(cx: number, cy: number, angleDeg: number, scale: number): Affine {

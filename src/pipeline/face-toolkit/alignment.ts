@@ -6,8 +6,8 @@ import { type Affine, invertAffine, rotationMatrix2D, transformPoints, translate
 import { buildLandmarkInput, LANDMARK_INPUT_SIZE, type LandmarkNetOutput, rollFromPoints } from './landmarks-222.ts';
 import { warpAffine } from './warp-affine.ts';
 
-export const ALIGN_EXPAND_RATIO = 0.15;
-export const ALIGN_ITERATIONS = 3;
+const ALIGN_EXPAND_RATIO = 0.15;
+const ALIGN_ITERATIONS = 3;
 
 /** Runs the landmark model on a 1×3×128×128 input. */
 export type LandmarkNet = (input: Float32Array) => Promise<LandmarkNetOutput>;

@@ -5,9 +5,9 @@ import type { RgbImage } from '../types.ts';
 import { pointBounds } from '../point-bounds.ts';
 import { cropImage, resizeBicubic } from './resize-bicubic.ts';
 
-export const CROP_SIZE = 512;
-export const CROP_FACE_SCALE = 3;
-export const CROP_SHIFT_UP = 0.115;
+const CROP_SIZE = 512;
+const CROP_FACE_SCALE = 3;
+const CROP_SHIFT_UP = 0.115;
 
 /** Integer crop rectangle [x0, x1) × [y0, y1). */
 export interface CropRect {

@@ -16,9 +16,9 @@ import { buildHeadPoseInput, HEAD_POSE_INPUT_SIZE, type HeadPose3dmm, parseHeadP
 import { LANDMARK_INPUT_SIZE, parseLandmarkOutputs } from './landmarks-222.ts';
 import { DETECTOR_INPUT_HEIGHT, DETECTOR_INPUT_WIDTH } from './letterbox.ts';
 
-export const FACE_MODEL_FILES = Object.freeze({ detector: 'hello_face_det.onnx', landmarks: 'hello_face_landmark.onnx', headPose: 'hello_3dmm.onnx' });
+const FACE_MODEL_FILES = Object.freeze({ detector: 'hello_face_det.onnx', landmarks: 'hello_face_landmark.onnx', headPose: 'hello_3dmm.onnx' });
 
-export interface FaceToolkitOptions {
+interface FaceToolkitOptions {
   readonly provider?: ProviderChoice;
   /** intra-op threads per session; default lets ORT decide */
   readonly threads?: number;

@@ -7,14 +7,14 @@ import { type AlignedFace, alignFace, type LandmarkNet } from './alignment.ts';
 import { LANDMARK_POINTS, rollFromPoints } from './landmarks-222.ts';
 import { Smoother222 } from './smoother-222.ts';
 
-export const MIN_FACE_PX = 96;
-export const MIN_FACE_PROB = 1e-4;
-export const DEDUP_IOU = 0.12;
+const MIN_FACE_PX = 96;
+const MIN_FACE_PROB = 1e-4;
+const DEDUP_IOU = 0.12;
 
 /** Returns face boxes [x0, y0, x1, y1] in frame pixels. */
-export type FaceDetectorFn = (frame: RgbImage) => Promise<number[][]>;
+type FaceDetectorFn = (frame: RgbImage) => Promise<number[][]>;
 
-export interface TrackedFace {
+interface TrackedFace {
   rect: number[];
   /** smoothed 222 points of the last frame, null until the first alignment */
   points: Float64Array | null;

@@ -4,8 +4,8 @@ import { MemeError } from '../../errors.ts';
 import type { BoxCorners } from './letterbox.ts';
 
 export const DETECTOR_STRIDES = [8, 16, 32] as const;
-export const REG_MAX = 7;
-export const TOP_K_PER_LEVEL = 1000;
+const REG_MAX = 7;
+const TOP_K_PER_LEVEL = 1000;
 
 export interface ScoredBox {
   box: BoxCorners;
@@ -31,7 +31,7 @@ export function distributionExpectation(logits: ArrayLike<number>, offset: numbe
   return weighted / sum;
 }
 
-export interface LevelOutputs {
+interface LevelOutputs {
   /** one probability per cell (already sigmoid-ed by the model) */
   scores: ArrayLike<number>;
   /** per cell 4 sides (l, t, r, b) × (REG_MAX+1) bins */

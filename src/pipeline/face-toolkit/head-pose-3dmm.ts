@@ -6,13 +6,13 @@ import { pointsWarpMatrix, type PointsWarp } from './alignment.ts';
 import { warpAffine } from './warp-affine.ts';
 
 export const HEAD_POSE_INPUT_SIZE = 224;
-export const HEAD_POSE_EXPAND_RATIO = 0.35;
+const HEAD_POSE_EXPAND_RATIO = 0.35;
 /** −5 / camera z (−0.4) × the 3DMM's focal length */
 export const HEAD_POSE_FOCAL = (-5 / -0.4) * 386.2879122887948;
 const ANGLES_AT = 526 + 203 + 439;
 const TRANSLATION_AT = ANGLES_AT + 3 + 27;
 
-export interface HeadPoseInput {
+interface HeadPoseInput {
   /** 1×3×224×224, RGB, px/255 */
   tensor: Float32Array;
   warp: PointsWarp;

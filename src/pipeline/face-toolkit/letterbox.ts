@@ -7,8 +7,8 @@ import { warpAffine } from './warp-affine.ts';
 export const DETECTOR_INPUT_WIDTH = 160;
 export const DETECTOR_INPUT_HEIGHT = 272;
 /** per channel in B, G, R order */
-export const DETECTOR_MEAN_BGR = [103.53, 116.28, 123.675] as const;
-export const DETECTOR_STD_BGR = [57.375, 57.12, 58.395] as const;
+const DETECTOR_MEAN_BGR = [103.53, 116.28, 123.675] as const;
+const DETECTOR_STD_BGR = [57.375, 57.12, 58.395] as const;
 
 /** Frame → detector-input matrix: scale min(dw/W, dh/H) about the frame centre, centre → (dw/2, dh/2). */
 export function letterboxMatrix(frameWidth: number, frameHeight: number, inputWidth = DETECTOR_INPUT_WIDTH, inputHeight = DETECTOR_INPUT_HEIGHT): Affine {
@@ -16,7 +16,7 @@ export function letterboxMatrix(frameWidth: number, frameHeight: number, inputWi
   return [ratio, 0, inputWidth / 2 - (ratio * frameWidth) / 2, 0, ratio, inputHeight / 2 - (ratio * frameHeight) / 2];
 }
 
-export interface DetectorInput {
+interface DetectorInput {
   /** 1×3×272×160, BGR, (px − mean)/std */
   tensor: Float32Array;
   /** frame → input */

@@ -2,9 +2,9 @@
 // highest first, dropping boxes whose IoU with a kept one exceeds the threshold. Pure math over boxes.
 import type { ScoredBox } from './gfl-decode.ts';
 
-export const SCORE_THRESHOLD = 0.4;
-export const NMS_IOU_THRESHOLD = 0.3;
-export const NMS_CANDIDATES = 200;
+const SCORE_THRESHOLD = 0.4;
+const NMS_IOU_THRESHOLD = 0.3;
+const NMS_CANDIDATES = 200;
 
 const area = (b: readonly number[]): number => Math.max(0, b[2] - b[0]) * Math.max(0, b[3] - b[1]);
 

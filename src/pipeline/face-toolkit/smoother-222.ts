@@ -2,7 +2,7 @@
 // to k (fcmin = beta = k) and the filter uses k as its *time step*, so a still part is smoothed hard. Pure math.
 import { LANDMARK_COUNT } from './landmarks-222.ts';
 
-export interface SmootherGroup {
+interface SmootherGroup {
   /** points filtered by this group's filter, [first, last] */
   readonly range: readonly [number, number];
   /** points whose motion drives k (the contour uses its lower part only) */

@@ -4,9 +4,9 @@ import type { RgbImage } from '../types.ts';
 import { type Affine, invertAffine } from './affine.ts';
 import { cvRound, INTER_TAB_SIZE, REMAP_COEF_SCALE, remapTable } from './opencv-rounding.ts';
 
-export type WarpInterpolation = 'bilinear' | 'bicubic';
+type WarpInterpolation = 'bilinear' | 'bicubic';
 
-export interface WarpOptions {
+interface WarpOptions {
   readonly interpolation?: WarpInterpolation;
   /** 'affine': warpAffine's 10-bit fixed-point rows; 'perspective': warpPerspective's per-pixel rounding */
   readonly quantisation?: 'affine' | 'perspective';

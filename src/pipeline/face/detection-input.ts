@@ -6,11 +6,11 @@ import type { CoordinateMap } from './face-convert.ts';
 import type { TfCore, TfTensor } from './human-runtime.ts';
 
 /** Larger images are downscaled for detection: BlazeFace sees 256 px and the mesh a 192 px crop anyway. */
-export const MAX_DETECTION_SIDE_PX = 1024;
+const MAX_DETECTION_SIDE_PX = 1024;
 /** Mid-grey padding: neutral for BlazeFace's [-1, 1] input normalisation. */
 const PAD_VALUE = 127;
 
-export interface DetectionInput {
+interface DetectionInput {
   tensor: TfTensor;
   /** Width of the tensor in pixels (human's boxRaw is relative to it). */
   width: number;

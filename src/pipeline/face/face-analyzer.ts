@@ -11,7 +11,7 @@ import { type SceneObject, verdictFromObjects, verdictFromScores } from './human
 import { type Config, callConfig, type FaceResult, type HumanRuntime, loadHumanRuntime, runHuman, runObjects } from './human-runtime.ts';
 
 
-export interface FaceAnalyzerOptions {
+interface FaceAnalyzerOptions {
   /** Most faces detect() returns (default 12: a group photo must show when it has more than the six animated). */
   maxFaces?: number;
 }

@@ -20,9 +20,9 @@ export const MIN_ANIMATED_FACE_PX = 40;
  * Default start offset between neighbouring faces in reading order, seconds: a quarter second (3 frames at
  * 12 fps) reads as a ripple across the group rather than a lockstep copy, and six faces still span under 1.5 s.
  */
-export const DEFAULT_FACE_OFFSET_SEC = 0.25;
+const DEFAULT_FACE_OFFSET_SEC = 0.25;
 
-export interface FaceSelection {
+interface FaceSelection {
   /** Faces to animate in drawing order: the smallest first, the largest (nearest) last, so it overlaps the others. */
   animated: Face[];
   /** Per animated face (same order), where in the clip it starts, in seconds. */
@@ -33,7 +33,7 @@ export interface FaceSelection {
   notes: string[];
 }
 
-export interface SelectOptions {
+interface SelectOptions {
   /** False for engines that animate one face only (HelloMeme): `all` takes the largest, with a note. */
   multiFace: boolean;
   /** Offset between neighbouring faces in reading order (default DEFAULT_FACE_OFFSET_SEC; 0: in lockstep). */
@@ -56,7 +56,7 @@ const centreX = (face: Face) => face.box.x + face.box.width / 2;
 const centreY = (face: Face) => face.box.y + face.box.height / 2;
 
 /** `faces` in reading order: rows top to bottom (a face joins a row when its centre is within half a face height of the row's), each row left to right. */
-export function readingOrder(faces: readonly Face[]): Face[] {
+function readingOrder(faces: readonly Face[]): Face[] {
   const rows: Face[][] = [];
   for (const face of [...faces].sort((a, b) => centreY(a) - centreY(b))) {
     const row = rows[rows.length - 1];

@@ -19,7 +19,7 @@ export interface CoordinateMap {
 }
 
 /** The fields of human's FaceResult we read (kept structural so tests can build one). */
-export interface MeshFace {
+interface MeshFace {
   boxScore: number;
   /** Crop box normalised to the detection image: [x, y, w, h]; w × detection width is the mesh crop size. */
   boxRaw: [number, number, number, number];

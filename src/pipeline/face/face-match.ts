@@ -6,7 +6,7 @@ import type { Box, Face } from '../types.ts';
 const MIN_MATCH_IOU = 0.3;
 
 /** Intersection over union of two boxes (0 when either is empty). */
-export function boxIou(a: Box, b: Box): number {
+function boxIou(a: Box, b: Box): number {
   const ix = Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x));
   const iy = Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
   const intersection = ix * iy;

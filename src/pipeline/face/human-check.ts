@@ -15,7 +15,7 @@ const ANIMAL_MIN_SCORE = 0.25;
 /** COCO classes that are animals, plus the plush toy cartoon animals read as. */
 const ANIMAL_LABELS: ReadonlySet<string> = new Set(['bird', 'cat', 'dog', 'horse', 'sheep', 'cow', 'elephant', 'bear', 'zebra', 'giraffe', 'teddy bear']);
 
-export interface FaceScores {
+interface FaceScores {
   /** BlazeFace detection score. */
   box: number;
   /** Face-mesh confidence that the crop holds a face. */
@@ -29,7 +29,7 @@ export interface SceneObject {
   box: Box;
 }
 
-export type HumanVerdict = 'human' | 'not-human' | 'needs-objects';
+type HumanVerdict = 'human' | 'not-human' | 'needs-objects';
 
 /** What the two face models alone say: sure, surely not, or ask the object detector. */
 export function verdictFromScores(scores: FaceScores): HumanVerdict {

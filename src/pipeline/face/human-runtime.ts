@@ -82,7 +82,7 @@ function fileRouter(url: string | string[]) {
 let routerRegistered = false;
 
 /** Face detector + mesh + iris + description and COCO objects on; everything else off; no frame caching (set per call). */
-export function humanConfig(modelDir: string, wasmDir: string): Partial<Config> {
+function humanConfig(modelDir: string, wasmDir: string): Partial<Config> {
   const off = { enabled: false };
   return {
     backend: 'wasm',
@@ -131,7 +131,7 @@ export function humanConfig(modelDir: string, wasmDir: string): Partial<Config> 
  * wasm threads: at most 2, leaving one core to the rest of the process (1 on a 2-core machine). Only a
  * ceiling: under Node tfjs reports WASM_HAS_MULTITHREAD_SUPPORT = false and runs the single-threaded SIMD build.
  */
-export function wasmThreadCount(cores = availableParallelism()): number {
+function wasmThreadCount(cores = availableParallelism()): number {
   return Math.max(1, Math.min(2, cores - 1));
 }
 

@@ -63,7 +63,7 @@ export function scaledEvenSize(width: number, height: number, scale: number): { 
 }
 
 /** A tried step: its settings and what it produced. */
-export interface SizedStep extends BudgetStep {
+interface SizedStep extends BudgetStep {
   bytes: number;
 }
 

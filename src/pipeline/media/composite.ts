@@ -2,7 +2,7 @@
 // no decoding, no allocation per pixel.
 
 /** Rows [start, end) of the overlay that hold any ink; blending skips the rest. */
-export interface RowSpan {
+interface RowSpan {
   start: number;
   end: number;
 }

@@ -20,13 +20,13 @@ export interface EncodeSettings {
  * measured on 4 s 512 px fixture clips, sierra2_4a was 20-50% larger and 2-3x slower than bayer_scale=4
  * (scale 5, a fainter pattern, is 2% smaller again).
  */
-export const GIF_DITHER = 'dither=bayer:bayer_scale=5';
+const GIF_DITHER = 'dither=bayer:bayer_scale=5';
 /**
  * Temporal denoise first: grain would otherwise change every pixel every frame. Measured on warp renders of
  * the nice template: 3:3:6:6 took 15% off; 4:4:14:14 with bayer_scale=5 took another 10% (chillout
  * 4.12 → 3.88 MB, no visible difference; without any dither it was still 3.96 MB).
  */
-export const GIF_DENOISE = 'hqdn3d=4:4:14:14';
+const GIF_DENOISE = 'hqdn3d=4:4:14:14';
 
 function rawInput(settings: EncodeSettings): string[] {
   const size = `${settings.inputWidth}x${settings.inputHeight}`;

@@ -17,7 +17,7 @@ const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
 const MIME: Readonly<Record<OutputFormat, string>> = { gif: 'image/gif', mp4: 'video/mp4', webm: 'video/webm' };
 const ENCODE_TIMEOUT_MS = 120_000;
 
-export interface EncodeOptions {
+interface EncodeOptions {
   format: OutputFormat;
   maxBytes?: number;
   fit?: OutputFit;
@@ -26,7 +26,7 @@ export interface EncodeOptions {
   withAudio?: never;
 }
 
-export interface BudgetAttempt extends BudgetStep {
+interface BudgetAttempt extends BudgetStep {
   width: number;
   height: number;
   bytes: number;
@@ -146,7 +146,7 @@ export async function encodeFrames(frames: FrameSequence, options: EncodeOptions
   });
 }
 
-export interface FrameEncoder {
+interface FrameEncoder {
   /** Hands over the next frame (RGB, width×height); it is kept for the ladder's later steps. */
   write(frame: Uint8Array): void;
   /** Ends the input and returns the encoded media, walking the rest of the ladder if the first try is too big. */

@@ -29,7 +29,7 @@ function numberPath(n: number, x: number, y: number, scale: number): string {
 }
 
 /** The SVG overlay: a box round each face and its number in a badge at the box's top-left corner. */
-export function faceNumbersSvg(facts: PhotoFacts): string {
+function faceNumbersSvg(facts: PhotoFacts): string {
   const { width, height } = facts;
   const parts = facts.faces.map((box, i) => {
     const n = i + 1;

@@ -144,7 +144,7 @@ export function lastLines(text: string, count = 3): string {
   return text.trim().split('\n').slice(-count).join(' | ');
 }
 
-export interface FrameStreamOptions {
+interface FrameStreamOptions {
   /** Bytes per frame; stdout is cut into frames of exactly this size. */
   frameBytes: number;
   maxFrames: number;

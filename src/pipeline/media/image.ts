@@ -17,7 +17,7 @@ export interface ImageLimits {
 }
 
 /** Below this a face is a few dozen pixels: nothing to animate. */
-export const DEFAULT_MIN_SIDE = 64;
+const DEFAULT_MIN_SIDE = 64;
 
 async function readHeader(bytes: Buffer): Promise<sharp.Metadata> {
   try {

@@ -9,7 +9,7 @@ import { sniffVideoContainer } from './file-type.ts';
 import { isStillImageContainer, parseFfmpegInfo, type VideoInfo } from './video-info.ts';
 
 
-export const MAX_VIDEO_SIDE = 4096;
+const MAX_VIDEO_SIDE = 4096;
 /** Used when neither the caller nor the container gives a rate (some GIFs). */
 const FALLBACK_FPS = 12;
 const MAX_DECODE_FPS = 30;
@@ -25,7 +25,7 @@ const INPUT_GUARD = ['-protocol_whitelist', 'file'];
  */
 export type RateConversion = 'fps-filter' | 'output-rate';
 
-export interface DecodeVideoOptions {
+interface DecodeVideoOptions {
   /** Output frame rate (frames are dropped or repeated); default: the clip's own, at most 30. */
   fps?: number;
   /** Default 'fps-filter'. */

@@ -39,7 +39,7 @@ export function fuseBlink(left: number, right: number): [number, number] {
   return [left, right];
 }
 
-export interface EyeMotion {
+interface EyeMotion {
   /** [F·2] openness ratio per eye. */
   eyes: Float32Array;
   /** [F·4] iris shift per eye, [along, across] in eye widths. */

@@ -104,7 +104,7 @@ function placeEye(shape: Float32Array, photo: Float32Array, eye: PhotoEye, openn
   }
 }
 
-export interface RetargetOptions {
+interface RetargetOptions {
   /** Multiplies expression displacements (1 = as the driver). */
   expressionScale?: number;
 }

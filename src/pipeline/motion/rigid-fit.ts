@@ -1,7 +1,7 @@
 // Best similarity transform between two 3-D point sets (Horn's closed form with unit quaternions):
 // target ≈ scale · R · (source − sourceCentroid) + targetCentroid. Pure math over Float32Arrays.
 
-export interface Similarity3 {
+interface Similarity3 {
   /** Row-major 3×3 rotation. */
   rotation: Float64Array;
   scale: number;

@@ -13,7 +13,7 @@ import { type TakeVariation, takeVariation } from './take-variation.ts';
 /** Frames over which the clip's end blends back into its first pose where a later start wraps round. */
 const SEAM_FRAMES = 6;
 
-export interface TakeOptions {
+interface TakeOptions {
   width: number;
   height: number;
   fps: number;

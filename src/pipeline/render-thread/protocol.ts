@@ -25,7 +25,7 @@ export interface RenderThreadOptions {
   hellomeme: boolean;
 }
 
-export interface PlainError {
+interface PlainError {
   code: ErrorCode;
   message: string;
   details: Record<string, unknown>;

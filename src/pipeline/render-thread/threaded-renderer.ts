@@ -14,7 +14,7 @@ import type { EngineName, MemeResult, MemeSpec, Renderer } from '../meme-spec.ts
 import type { RunOptions } from '../types.ts';
 import { type FromThread, fromPlainError, type RenderThreadOptions, type ThreadTask, type ToThread, toPlainError } from './protocol.ts';
 
-export interface ThreadedRendererOptions extends Omit<RenderThreadOptions, 'hellomeme'> {
+interface ThreadedRendererOptions extends Omit<RenderThreadOptions, 'hellomeme'> {
   /** Render threads (default 1): warp jobs run side by side on as many cores. */
   threads?: number;
   /** false keeps HelloMeme off; by default the first thread loads it when its models are present. */

@@ -15,7 +15,7 @@ export interface LoadedRrdbNet {
 }
 
 /** Real-ESRGAN weights from `path`: a torch checkpoint (params_ema preferred) or a safetensors file. */
-export async function openEsrganWeights(path: string): Promise<WeightStore> {
+async function openEsrganWeights(path: string): Promise<WeightStore> {
   return path.endsWith('.safetensors') ? openSafetensorsStore([path]) : openPthStore(path);
 }
 

@@ -4,9 +4,9 @@
 import { DEFAULT_TILES, type PlanarImage, type TileOptions, type TileRunner, upscaleTiled } from './tiled-upscale.ts';
 
 /** RealESRGANer's pre_pad: reflected context below and right of the frame, cropped off afterwards. */
-export const PRE_PAD = 10;
+const PRE_PAD = 10;
 
-export interface RgbPixels {
+interface RgbPixels {
   readonly width: number;
   readonly height: number;
   /** interleaved RGB */

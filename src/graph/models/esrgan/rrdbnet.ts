@@ -31,7 +31,7 @@ const lrelu = (g: GraphBuilder, x: Value): Value => g.op('LeakyRelu', [x], { alp
 const conv3 = (inCh: number, outCh: number) => new Conv2d(inCh, outCh, 3, { padding: 1 });
 
 /** Five 3×3 convs, each fed the block input and every earlier output (dense connections). */
-export class ResidualDenseBlock extends Module {
+class ResidualDenseBlock extends Module {
   readonly convs: Conv2d[];
 
   constructor(numFeat: number, growCh: number) {
@@ -47,7 +47,7 @@ export class ResidualDenseBlock extends Module {
   }
 }
 
-export class RRDB extends Module {
+class RRDB extends Module {
   readonly rdbs: ResidualDenseBlock[];
 
   constructor(numFeat: number, growCh: number) {

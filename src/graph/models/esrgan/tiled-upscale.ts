@@ -18,7 +18,7 @@ export interface TileOptions {
 /** Real-ESRGAN ×2 on a 512² frame (522² after its reflect pre-pad): 2×2 tiles of 278², 13% more pixels than one. */
 export const DEFAULT_TILES: TileOptions = Object.freeze({ maxTile: 288, overlap: 32, margin: 8, align: 2 });
 
-export interface Span {
+interface Span {
   readonly start: number;
   readonly size: number;
 }

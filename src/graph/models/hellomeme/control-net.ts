@@ -77,14 +77,14 @@ function bilinearEighth(g: GraphBuilder, x: Value): Value {
   return g.op('Resize', [x, null, null, sizes], { mode: attr.string('linear'), coordinate_transformation_mode: attr.string('pytorch_half_pixel') });
 }
 
-export interface SmallUnetPlan {
+interface SmallUnetPlan {
   readonly inChannels: number;
   readonly midChannels: readonly [number, number, number];
   readonly outChannels: number;
   readonly contextDim: number;
 }
 
-export class SmallUnetV5 extends Module {
+class SmallUnetV5 extends Module {
   readonly downBlocks: BasicBlockIn[];
   readonly upBlocks: UpStage[];
   readonly attnBlocks: STKCrossAttentionV5[];
@@ -169,7 +169,7 @@ export class HM5ControlNetBase extends Module {
 }
 
 /** HMProjector: conv3x3 (no bias) A→B, then STKAttentionV5(B, B/4) with its residual. */
-export class HMProjector extends Module {
+class HMProjector extends Module {
   readonly proj: Conv2d;
   readonly attn: STKAttentionV5;
 

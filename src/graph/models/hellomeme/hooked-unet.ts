@@ -21,12 +21,12 @@ export class HM5ReferenceAdapter extends Module {
 }
 
 /** Per-level hooks on [(B F),C,h,w] maps. afterDown gives the block's last skip and the map the path continues with. */
-export interface UnetHooks {
+interface UnetHooks {
   afterDown?(level: number, h: Value): { skip: Value; next: Value };
   beforeUp?(level: number, h: Value): Value;
 }
 
-export interface UnetRunResult {
+interface UnetRunResult {
   /** down_i outputs and up_i inputs before any hook (the reference cache / res_cache) */
   readonly cache: Map<string, Value>;
   /** noise prediction [(B F),C_out,H,W], absent when truncated */

@@ -11,7 +11,7 @@ import * as op from '../../onnx/ops.ts';
 import { dimsOf, foldFrames, reshapeTo, unfoldFrames } from './shape-ops.ts';
 
 /** AnimateDiff's positional table length (num_positional_embeddings): frames plus pads must fit in it. */
-export const MOTION_MAX_FRAMES = 32;
+const MOTION_MAX_FRAMES = 32;
 
 class PositionTable extends Module {
   constructor(readonly dim: number) {
@@ -54,7 +54,7 @@ class TemporalBlock extends Module {
   }
 }
 
-export class AnimateDiffTransformer3D extends Module {
+class AnimateDiffTransformer3D extends Module {
   readonly norm: GroupNorm;
   readonly projIn: Linear;
   readonly block: TemporalBlock;
@@ -83,7 +83,7 @@ export class AnimateDiffTransformer3D extends Module {
 }
 
 /** SKMotionModuleV5 (`motion_down.{i}` / `motion_up.{i}`). */
-export class SKMotionModuleV5 extends Module {
+class SKMotionModuleV5 extends Module {
   readonly attn1: AnimateDiffTransformer3D;
   readonly attnPad: AnimateDiffTransformer3D;
 

@@ -19,7 +19,7 @@ function maxPool2(g: GraphBuilder, x: Value): Value {
 }
 
 /** BatchNorm (1d or 2d) in eval mode: running statistics, affine, eps 1e-5. */
-export class BatchNorm extends Module {
+class BatchNorm extends Module {
   constructor(readonly channels: number) {
     super();
     for (const name of ['weight', 'bias', 'running_mean', 'running_var']) this.param(name, [channels]);

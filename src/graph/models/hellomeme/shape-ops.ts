@@ -4,7 +4,7 @@ import type { GraphBuilder, Value } from '../../onnx/graph-builder.ts';
 import * as op from '../../onnx/ops.ts';
 
 /** A 1-D int64 piece of a shape: literal numbers or a Value already holding int64 dims. */
-export type DimPart = readonly number[] | Value;
+type DimPart = readonly number[] | Value;
 
 /** Dims [start, end) of x as a 1-D int64 tensor. */
 export function dimsOf(g: GraphBuilder, x: Value, start: number, end?: number): Value {
@@ -12,7 +12,7 @@ export function dimsOf(g: GraphBuilder, x: Value, start: number, end?: number): 
 }
 
 /** Concatenates literal and dynamic dims into one int64 shape vector. */
-export function shapeOf(g: GraphBuilder, parts: readonly DimPart[]): Value {
+function shapeOf(g: GraphBuilder, parts: readonly DimPart[]): Value {
   return op.concat(g, parts.map((p) => (Array.isArray(p) ? g.ints(p as number[]) : (p as Value))), 0);
 }
 
@@ -46,7 +46,7 @@ export function expandBatch(g: GraphBuilder, x: Value, batch: Value, rank: numbe
 }
 
 /** omega_i = 1 / 10000^(i / (D/2)), rounded through float32 as torch computes it. */
-export function splitHalfFrequencies(dim: number): Float32Array {
+function splitHalfFrequencies(dim: number): Float32Array {
   const half = Math.floor(dim / 2);
   const out = new Float32Array(half);
   for (let i = 0; i < half; i++) {

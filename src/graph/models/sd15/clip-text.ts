@@ -9,7 +9,7 @@ import { Attention } from '../../nn/attention.ts';
 import { LayerNorm, Linear } from '../../nn/layers.ts';
 import { Module, ModuleList } from '../../nn/module.ts';
 
-export interface ClipTextConfig {
+interface ClipTextConfig {
   readonly hiddenSize: number;
   readonly intermediateSize: number;
   readonly heads: number;
@@ -129,7 +129,7 @@ class EncoderHolder extends Module {
   }
 }
 
-export interface ClipTextOutputs {
+interface ClipTextOutputs {
   readonly lastHiddenState: Value;
   /** absent on targets without ArgMax over token ids (webgpu: no int64 kernels); SD and HelloMeme use lastHiddenState */
   readonly pooled?: Value;

@@ -29,7 +29,7 @@ export function clipByteSymbols(): string[] {
 }
 
 /** SOT, the first maxLength−2 ids, EOT, then `padId` up to maxLength (CLIPTokenizer, padding='max_length'). */
-export function frameForSd15(ids: readonly number[], sotId: number, eotId: number, padId: number, maxLength: number): number[] {
+function frameForSd15(ids: readonly number[], sotId: number, eotId: number, padId: number, maxLength: number): number[] {
   const framed = [sotId, ...ids.slice(0, maxLength - 2), eotId];
   while (framed.length < maxLength) framed.push(padId);
   return framed;

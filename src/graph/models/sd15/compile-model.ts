@@ -17,7 +17,7 @@ export interface LoraSpec {
   readonly scale: number;
 }
 
-export interface CompileOptions {
+interface CompileOptions {
   readonly cacheDir?: string;
   readonly target?: Target;
   readonly floatType?: FloatType;

@@ -11,7 +11,7 @@ import { SD15_CLIP_TEXT_CONFIG, SD15_UNET_CONFIG, SD15_VAE_CONFIG } from './defa
 const SUBFOLDER: Record<Sd15Model, string> = { unet: 'unet', 'vae-encoder': 'vae', 'vae-decoder': 'vae', 'clip-text': 'text_encoder' };
 const DEFAULT_CONFIG: Record<Sd15Model, Record<string, unknown>> = { unet: SD15_UNET_CONFIG, 'vae-encoder': SD15_VAE_CONFIG, 'vae-decoder': SD15_VAE_CONFIG, 'clip-text': SD15_CLIP_TEXT_CONFIG };
 
-export interface LoadedModel {
+interface LoadedModel {
   readonly store: WeightStore;
   readonly config: Record<string, unknown>;
   readonly weightFiles: readonly string[];

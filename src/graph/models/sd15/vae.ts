@@ -11,7 +11,7 @@ import type { Tap } from './unet.ts';
 
 const VAE_EPS = 1e-6;
 
-export interface VaeConfig {
+interface VaeConfig {
   readonly inChannels: number;
   readonly outChannels: number;
   readonly latentChannels: number;

@@ -12,7 +12,7 @@ import { unpickle } from './torch-pickle.ts';
 import { entryDataOffset, readEntry, readZipEntries } from './zip-entries.ts';
 
 /** basicsr / Real-ESRGAN keep the EMA weights under params_ema (preferred, as RealESRGANer does), else params. */
-export const STATE_DICT_KEYS: readonly string[] = ['params_ema', 'params', 'state_dict'];
+const STATE_DICT_KEYS: readonly string[] = ['params_ema', 'params', 'state_dict'];
 
 /** Where a storage's bytes are: read(byteOffset, length), and the file offset when they lie there uncompressed. */
 interface StorageSource {
@@ -20,7 +20,7 @@ interface StorageSource {
   readonly fileOffset: number | null;
 }
 
-export interface PthContents {
+interface PthContents {
   /** the unpickled object, tensors as TensorRef */
   readonly value: PyValue;
   storage(ref: StorageRef): StorageSource;

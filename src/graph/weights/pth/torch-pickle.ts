@@ -10,7 +10,7 @@ import { MemeError } from '../../../errors.ts';
 import { type DictKey, PyDict, PyTuple, type PyValue, type StorageRef, typeName } from './pickle-values.ts';
 import { type BadPickle, callGlobal, persistentStorage, resolveGlobal, unsafe } from './torch-globals.ts';
 
-export interface Unpickled {
+interface Unpickled {
   readonly value: PyValue;
   /** byte just past STOP (the legacy format has more pickles and data after it) */
   readonly end: number;

@@ -8,7 +8,7 @@ import { MemeError } from '../../../errors.ts';
 
 const inflate = promisify(inflateRaw);
 
-export interface ZipEntry {
+interface ZipEntry {
   readonly name: string;
   /** 0 stored, 8 deflated */
   readonly method: number;

@@ -39,7 +39,7 @@ export function checkControls(controls: HelloMemeControls, frameCount: number, i
 }
 
 /** A 512² pose image as the control net's [3, S, S] tensor (bicubic down to S when the engine runs smaller). */
-export function poseTensor(image: RgbImage, imageSize: number): Float32Array {
+function poseTensor(image: RgbImage, imageSize: number): Float32Array {
   return imageToSignedTensor(image.width === imageSize && image.height === imageSize ? image : resizeBicubic(image, imageSize, imageSize));
 }
 

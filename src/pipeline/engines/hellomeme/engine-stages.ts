@@ -81,7 +81,7 @@ export async function controlMaps(s: HelloMemeSessions, controls: HelloMemeContr
   return full;
 }
 
-export interface LoopInputs {
+interface LoopInputs {
   text: HostTensor;
   reference: Record<string, HostTensor>;
   control: Map<string, HostTensor>;

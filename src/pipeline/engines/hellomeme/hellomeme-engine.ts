@@ -28,7 +28,7 @@ import type { ExecutionProvider } from '../../../graph/runtime.ts';
 /** SD1.5 at 512²; the tiny models use 16. */
 export const SD15_LATENT_SIZE = 64;
 /** A job's frame cap: host memory for control maps grows ≈ 20 MB (fp16) / 40 MB (fp32) per frame at 512² (test/helpers/hellomeme-memory-plan.ts). */
-export const DEFAULT_MAX_FRAMES = 160;
+const DEFAULT_MAX_FRAMES = 160;
 /** What HelloMeme's video path asks of a driver: fps8 (ffmpeg -r 8) and its own face toolkit. */
 export const HELLOMEME_NEEDS: EngineNeeds = Object.freeze({ fps: 8, rateConversion: 'output-rate', toolkit: true });
 
@@ -53,7 +53,7 @@ export interface HelloMemeEngineOptions {
 }
 
 /** What the last job did, for the bench and tests. */
-export interface HelloMemeRunStats {
+interface HelloMemeRunStats {
   /** The LoRA style merged into this job's denoiser, or null. */
   style: string | null;
   frameCount: number;

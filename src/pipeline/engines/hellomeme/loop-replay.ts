@@ -11,7 +11,7 @@ import { dpmSolverTimesteps } from './schedulers/dpm-solver-sde.ts';
 import { planTemporalLevels } from './temporal-windows.ts';
 import { BASE_NOISE_EXTRA_FRAMES, LATENT_CHANNELS, runV5SamplingLoop } from './v5-sampling-loop.ts';
 
-export interface LoopReplayInputs {
+interface LoopReplayInputs {
   /** Every tensor of the inputs file by name: base_noise, control.*, ref_cache.* (or ref_latent + prompt_embeds_ref), prompt_embeds. */
   readonly inputs: ReadonlyMap<string, HostTensor>;
   /** depth{d}.noises [steps, 1, 4, L, h, w] for every level of the plan. */

@@ -34,7 +34,7 @@ function concat(parts: readonly Float32Array[]): Float32Array {
   return out;
 }
 
-export interface LoopTraceOptions {
+interface LoopTraceOptions {
   readonly latentHeight: number;
   readonly latentWidth: number;
   /** The scheduler's sigma table (steps + 1 values) when it has one (DPM-Solver): recorded as depth{d}.sigmas. */

@@ -6,7 +6,7 @@ import type { CropRect } from '../../face-toolkit/crop-512.ts';
 import { resizeBicubic } from '../../face-toolkit/resize-bicubic.ts';
 
 /** Share of the crop side over which the generated pixels fade into the photo. */
-export const DEFAULT_FEATHER_FRACTION = 0.12;
+const DEFAULT_FEATHER_FRACTION = 0.12;
 
 /** Alpha per pixel of a w×h box: 1 inside, a smoothstep down to 0 over `featherPx` at each edge. */
 export function featheredMask(width: number, height: number, featherPx: number): Float32Array {
@@ -23,7 +23,7 @@ export function featheredMask(width: number, height: number, featherPx: number):
   return mask;
 }
 
-export type PasteBack = (crop: RgbImage) => Uint8Array;
+type PasteBack = (crop: RgbImage) => Uint8Array;
 
 /** Prepares the blend for one photo and crop box; the returned function makes one full-size frame per crop. */
 export function createPasteBack(photo: RgbImage, rect: CropRect, featherFraction = DEFAULT_FEATHER_FRACTION): PasteBack {

@@ -8,7 +8,7 @@ import { umeyama2D } from '../../face-toolkit/umeyama.ts';
 import { warpAffine } from '../../face-toolkit/warp-affine.ts';
 
 export const PD_FGC_SIZE = 224;
-export const PD_FGC_SOURCE_POINTS = [LANDMARK_POINTS.leftPupil, LANDMARK_POINTS.rightPupil, LANDMARK_POINTS.noseTip, LANDMARK_POINTS.leftMouthCorner, LANDMARK_POINTS.rightMouthCorner] as const;
+const PD_FGC_SOURCE_POINTS = [LANDMARK_POINTS.leftPupil, LANDMARK_POINTS.rightPupil, LANDMARK_POINTS.noseTip, LANDMARK_POINTS.leftMouthCorner, LANDMARK_POINTS.rightMouthCorner] as const;
 /** template positions as fractions of the side */
 export const PD_FGC_TEMPLATE = Object.freeze([0.3843, 0.27, 0.62, 0.2668, 0.503, 0.4185, 0.406, 0.5273, 0.5977, 0.525]);
 
@@ -18,7 +18,7 @@ export function pdFgcMatrix(points: ArrayLike<number>, size = PD_FGC_SIZE): Affi
   return umeyama2D(src, PD_FGC_TEMPLATE.map((v) => v * size));
 }
 
-export interface PdFgcInput {
+interface PdFgcInput {
   image: RgbImage;
   /** 1×3×224×224 in [−1, 1], RGB */
   tensor: Float32Array;

@@ -3,8 +3,8 @@
 import { MemeError } from '../../../errors.ts';
 
 /** v5 hard-codes 12-frame windows starting every 11 frames; the user's patch_overlap never reaches it. */
-export const WINDOW_FRAMES = 12;
-export const WINDOW_STRIDE = 11;
+const WINDOW_FRAMES = 12;
+const WINDOW_STRIDE = 11;
 
 /** One level of the hierarchy; the same fields as the loop golden's `plan`. */
 export interface TemporalLevel {

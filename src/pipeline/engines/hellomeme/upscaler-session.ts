@@ -14,7 +14,7 @@ import { createSession, type ExecutionProvider, type GraphSession } from '../../
 import type { RgbImage } from '../../types.ts';
 import { f32Tensor, floatsOf } from './video-tensors.ts';
 
-export interface UpscalerSessionOptions {
+interface UpscalerSessionOptions {
   /** Compiled-graph cache (default ~/.cache/memeloom/graphs or MEMELOOM_GRAPH_CACHE). */
   readonly cacheDir?: string;
   readonly threads?: number;

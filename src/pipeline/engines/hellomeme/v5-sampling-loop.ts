@@ -38,7 +38,7 @@ export interface V5LoopModels {
   writePads(frames: readonly number[], latents: readonly Float32Array[], signal?: AbortSignal): Promise<void>;
 }
 
-export interface V5LoopOptions {
+interface V5LoopOptions {
   frameCount: number;
   latentHeight: number;
   latentWidth: number;

@@ -17,7 +17,7 @@ const EYES: [readonly number[], EyeKeyPoints][] = [
 const LASH_SHADE = 0.45;
 
 /** 0 when the target eye is as open as the photo's, 1 when it is shut. */
-export function eyeClosure(sourceOpenness: number, targetOpenness: number): number {
+function eyeClosure(sourceOpenness: number, targetOpenness: number): number {
   if (sourceOpenness < 0.08) return 0; // the photo's eye is already closed: nothing to cover
   const ratio = targetOpenness / sourceOpenness;
   return Math.max(0, Math.min(1, (0.75 - ratio) / 0.5));

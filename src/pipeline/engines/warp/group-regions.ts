@@ -40,7 +40,7 @@ function dilate(mask: Uint8Array, width: number, height: number, r: number): Uin
   return out;
 }
 
-export interface FaceRegions {
+interface FaceRegions {
   head: HeadFrame;
   /** Opacity of this face's moving layer per source pixel (0..255): the person, less other heads' pixels. */
   alpha: Uint8Array;
@@ -48,7 +48,7 @@ export interface FaceRegions {
   hole: Uint8Array;
 }
 
-export interface GroupRegions {
+interface GroupRegions {
   /** Per animated face, in the order given. */
   faces: FaceRegions[];
   /** The photo with every face's hole painted from the background around it: what shows where heads leave. */

@@ -12,7 +12,7 @@ import { polygonArea } from './polygon.ts';
  * it reflects, so a throat in shade stays dark and teeth stay bright in any lighting), at most `ceiling`.
  * Chroma (Cb, Cr): out = (in − from) · gain + to.
  */
-export interface ColourMatch {
+interface ColourMatch {
   lightness: number;
   from: Float32Array;
   gain: Float32Array;

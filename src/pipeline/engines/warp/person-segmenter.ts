@@ -8,7 +8,7 @@ import { onSharedRuntime } from '../../face/face-analyzer.ts';
 import type { HumanRuntime } from '../../face/human-runtime.ts';
 import type { RgbImage } from '../../types.ts';
 
-export const SELFIE_MODEL = fileURLToPath(new URL('../../../../assets/models/selfie-segmentation/selfie.json', import.meta.url));
+const SELFIE_MODEL = fileURLToPath(new URL('../../../../assets/models/selfie-segmentation/selfie.json', import.meta.url));
 
 /** The tfjs calls made here, reached through human's own tfjs namespace (human-runtime.ts owns the import). */
 interface Tensor {

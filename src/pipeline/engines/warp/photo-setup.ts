@@ -20,14 +20,14 @@ export interface FaceSetup {
   skin: Float32Array;
 }
 
-export interface PhotoSetup {
+interface PhotoSetup {
   /** Per animated face, in the order given. */
   faces: FaceSetup[];
   /** The photo with what every moving head may uncover painted from the background. */
   plate: Uint8Array;
 }
 
-export type PhotoSetupSource = (image: RgbImage, animated: readonly Face[], still?: readonly Face[]) => Promise<PhotoSetup>;
+type PhotoSetupSource = (image: RgbImage, animated: readonly Face[], still?: readonly Face[]) => Promise<PhotoSetup>;
 
 /** Face sets kept per image: a person switching between "all" and one face of the same photo. */
 const SETS_PER_IMAGE = 4;

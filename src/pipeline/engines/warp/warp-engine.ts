@@ -16,7 +16,7 @@ import { destinationVertices } from './warp-mesh.ts';
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export interface WarpEngineOptions {
+interface WarpEngineOptions {
   /** The landmark model's surface triangles (face analyzer's meshTriangles); Delaunay when absent. */
   faceTriangles?: ArrayLike<number>;
   /** Tells person from background (default: the selfie model on the shared face runtime). */

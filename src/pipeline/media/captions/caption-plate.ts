@@ -6,7 +6,7 @@ import { rasterizeSvg } from '../image.ts';
 import { captionSvg } from './caption-svg.ts';
 import { type CaptionOptions, planCaptions } from './plan.ts';
 
-export interface CaptionPlate {
+interface CaptionPlate {
   /** The output frame: the picture plus any caption bands (height stays even when bands are added). */
   width: number;
   height: number;

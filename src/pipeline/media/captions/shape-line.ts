@@ -7,14 +7,14 @@ import { bidiLevels, type LevelRun, visualOrder } from './bidi.ts';
 import { emojiSvg, wantsEmojiPresentation } from './emoji.ts';
 import type { CaptionFont, FontStack } from './font-stack.ts';
 
-export interface InkBox {
+interface InkBox {
   left: number;
   right: number;
   top: number;
   bottom: number;
 }
 
-export type GlyphArt = { kind: 'outline'; font: CaptionFont; glyphId: number } | { kind: 'emoji'; svg: string };
+type GlyphArt = { kind: 'outline'; font: CaptionFont; glyphId: number } | { kind: 'emoji'; svg: string };
 
 export interface LineGlyph {
   art: GlyphArt;
@@ -39,7 +39,7 @@ export interface ShapedLine {
   missing: string[];
 }
 
-export interface ShapeOptions {
+interface ShapeOptions {
   /** Paragraph direction; auto-detected from the first strong character when absent. */
   direction?: 'ltr' | 'rtl';
   /** BCP 47 language for HarfBuzz's language-specific forms. */

@@ -9,15 +9,15 @@ export interface LineMetrics {
   bottom: number;
 }
 
-export type MeasureLine = (text: string) => LineMetrics;
+type MeasureLine = (text: string) => LineMetrics;
 
-export interface Token {
+interface Token {
   text: string;
   /** Whether a space separates this token from the previous one on the same line. */
   spaceBefore: boolean;
 }
 
-export interface LineBox {
+interface LineBox {
   /** Every line is at least this tall above / below its baseline (em), so lines of capitals look even. */
   minAscentEm: number;
   minDescentEm: number;

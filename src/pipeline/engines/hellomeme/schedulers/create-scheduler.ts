@@ -10,7 +10,7 @@ import type { Scheduler, SchedulerKind } from './scheduler.ts';
 export const SCHEDULER_KINDS: readonly SchedulerKind[] = ['dpmpp-2m-sde', 'ddim', 'euler', 'lcm'];
 export const DEFAULT_SCHEDULER: SchedulerKind = 'dpmpp-2m-sde';
 
-export interface SchedulerOptions {
+interface SchedulerOptions {
   /** DDIM only: 0 is deterministic, > 0 adds fresh noise each step. */
   eta?: number;
 }

@@ -8,7 +8,7 @@ const f32 = Math.fround;
 const STEPS_OFFSET = 1;
 
 /** Leading spacing: t_i = (n−1−i)·⌊T/n⌋ + steps_offset, e.g. 961, 921, …, 1 for 25 steps. */
-export function ddimTimesteps(steps: number, trainSteps = 1000): number[] {
+function ddimTimesteps(steps: number, trainSteps = 1000): number[] {
   const ratio = Math.floor(trainSteps / steps);
   return Array.from({ length: steps }, (_, i) => (steps - 1 - i) * ratio + STEPS_OFFSET);
 }

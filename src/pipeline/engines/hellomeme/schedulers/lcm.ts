@@ -9,7 +9,7 @@ const TIMESTEP_SCALING = 10;
 const SIGMA_DATA = 0.5;
 
 /** The 50 LCM training timesteps k·20 − 1 (19 … 999), reversed, sampled at ⌊linspace(0, 50, n, endpoint=false)⌋. */
-export function lcmTimesteps(steps: number, trainSteps = 1000): number[] {
+function lcmTimesteps(steps: number, trainSteps = 1000): number[] {
   const k = Math.floor(trainSteps / ORIGINAL_STEPS);
   const origin = Array.from({ length: ORIGINAL_STEPS }, (_, i) => (ORIGINAL_STEPS - i) * k - 1);
   return Array.from({ length: steps }, (_, i) => origin[Math.floor((i * ORIGINAL_STEPS) / steps)]);

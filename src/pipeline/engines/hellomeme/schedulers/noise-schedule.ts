@@ -2,9 +2,9 @@
 // spacing helpers the schedulers share. Pure functions; no scheduler state lives here.
 
 /** The SD1.5 schedule: 1000 training steps, scaled_linear betas from 0.00085 to 0.012. */
-export const SD15_TRAIN_STEPS = 1000;
-export const SD15_BETA_START = 0.00085;
-export const SD15_BETA_END = 0.012;
+const SD15_TRAIN_STEPS = 1000;
+const SD15_BETA_START = 0.00085;
+const SD15_BETA_END = 0.012;
 
 const f32 = Math.fround;
 

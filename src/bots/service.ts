@@ -250,7 +250,7 @@ class MemeServiceCore implements CoreMemeService {
       // The HD job of a previewed request replaces its preview, wherever that was sent from.
       const replier = job.route.upgradeOf ? this.#upgrades.resumed(job.route.upgradeOf, job.jobId, adapter, job.route.platform) : adapter;
       const shared = new SharedJob(job.jobId, undefined);
-      shared.add({ jobId: job.jobId, userId: job.userId, channel: this.#openChannel(replier) });
+      shared.add({ jobId: job.jobId, userId: job.userId, language: job.language, channel: this.#openChannel(replier) });
       this.#shared.track(shared);
       job.listen((event) => shared.forward(toUpdate(event)));
       this.#finish(shared, job.userId, job.done);
@@ -342,6 +342,7 @@ class MemeServiceCore implements CoreMemeService {
         spec,
         driver: request.driver ? { bytes: request.driver.bytes, ext: clipExt ?? 'mp4' } : undefined,
         route: replier.route ?? { platform: request.platform },
+        language: request.language,
         onEvent,
       });
       // The embedded queue answers synchronously, so its first events fold into the acknowledgement as before.

@@ -26,6 +26,8 @@ export interface MemeJob {
   spec: MemeSpec;
   driver?: { bytes: Buffer; ext: string };
   route: ReplyRoute;
+  /** The requester's language tag, kept with a remote job so what is said after a restart is in their language. */
+  language?: string;
   onEvent(event: JobEvent): void;
 }
 
@@ -34,6 +36,8 @@ export interface ResumedJob {
   jobId: string;
   userId: string;
   route: ReplyRoute;
+  /** The language the job was submitted with (MemeJob.language). */
+  language?: string;
   done: Promise<MemeResult>;
   /** Events from here on go to this listener. */
   listen(onEvent: (event: JobEvent) => void): void;

@@ -40,6 +40,8 @@ export interface StoredRoute {
   userId: string;
   engine: EngineName;
   route: ReplyRoute;
+  /** The requester's language (MemeJob.language): a restarted bot's texts for the job are in it. Always written. */
+  language: string | undefined;
 }
 
 /** BullMQ keeps a failure as a string; ours start with the code so the bot side can rebuild the MemeError. */

@@ -138,7 +138,7 @@ class RedisBackendImpl implements RedisBackend {
         timeoutMs,
         submittedAtMs: Date.now(),
       };
-      const route: StoredRoute = { userId: job.userId, engine: job.engine, route: job.route };
+      const route: StoredRoute = { userId: job.userId, engine: job.engine, route: job.route, language: job.language };
       // The route first: a restart between the two steps then finds the job; the other order could lose it.
       await this.#client.hset(this.#routesKey, jobId, JSON.stringify(route));
       await this.#queues.get(job.engine)!.add('meme', data, {
@@ -206,7 +206,7 @@ class RedisBackendImpl implements RedisBackend {
       const listen = (fn: (event: JobEvent) => void) => {
         listener = fn;
       };
-      resumed.push({ jobId, userId: stored.userId, route: stored.route, done: handle.done, listen });
+      resumed.push({ jobId, userId: stored.userId, route: stored.route, language: stored.language, done: handle.done, listen });
       await this.#tracker.reconcile(jobId, true);
     }
     return resumed;

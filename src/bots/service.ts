@@ -337,12 +337,12 @@ class MemeServiceCore implements CoreMemeService {
     try {
       const submitted = this.#backend.submit({
         userId: request.userId,
+        language: request.language,
         engine: spec.engine as EngineName,
         priority: request.priority ?? 'full',
         spec,
         driver: request.driver ? { bytes: request.driver.bytes, ext: clipExt ?? 'mp4' } : undefined,
         route: replier.route ?? { platform: request.platform },
-        language: request.language,
         onEvent,
       });
       // The embedded queue answers synchronously, so its first events fold into the acknowledgement as before.

@@ -20,14 +20,14 @@ export interface ReplyRoute {
 
 export interface MemeJob {
   userId: string;
+  /** The requester's language tag, kept with a remote job so what is said after a restart is in their language. */
+  language?: string;
   engine: EngineName;
   priority: JobPriority;
   /** The spec without driverPath: a user clip travels as `driver` bytes and is staged where the job runs. */
   spec: MemeSpec;
   driver?: { bytes: Buffer; ext: string };
   route: ReplyRoute;
-  /** The requester's language tag, kept with a remote job so what is said after a restart is in their language. */
-  language?: string;
   onEvent(event: JobEvent): void;
 }
 

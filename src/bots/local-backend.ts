@@ -55,6 +55,7 @@ export function createLocalBackend(queue: JobQueue, renderer: Renderer, uploads:
         userId: job.userId,
         lane: LANE_OF[job.engine],
         priority: job.priority,
+        companion: job.companion,
         onEvent: job.onEvent,
         run: (context) => render(job, context),
       }),

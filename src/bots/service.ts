@@ -15,7 +15,7 @@ import type { JobEvent, JobHandle, QueueStats } from '../queue/queue-types.ts';
 import { captionsFor } from '../templates/default-captions.ts';
 import type { TemplateCatalog } from '../templates/template-types.ts';
 import { checkClipBytes, checkPhotoBytes, checkRequest, checkStyle } from './input-checks.ts';
-import type { MemeJobBackend } from '../jobs/job-backend.ts';
+import type { MemeJobBackend, ResumedJob } from '../jobs/job-backend.ts';
 import { createLocalBackend, createQueueFromConfig } from './local-backend.ts';
 import { type Logger, silentLogger } from '../logger.ts';
 import { errorText } from './messages.ts';
@@ -104,7 +104,14 @@ class MemeServiceCore implements CoreMemeService {
     this.#backend.registerMetrics?.(this.metrics.registry);
     this.#cache = new ResultCache({ maxBytes: deps.config.cache.maxBytes, ttlMs: deps.config.cache.ttlMs, now: this.#now });
     this.#recent = boundedCache({ maxEntries: 500, maxBytes: 256 * 1024 * 1024, bytesOf: requestBytes, ttlMs: 3600_000, now: this.#now });
-    this.#upgrades = new PreviewUpgrades({ submit: (request, replier) => this.submit(request, replier), cancel: (jobId) => this.cancel(jobId) }, this.#log);
+    this.#upgrades = new PreviewUpgrades(
+      {
+        submit: (request, replier, options) => this.#submit(request, replier, options?.companion ?? false),
+        cancel: (jobId) => this.cancel(jobId),
+        reroute: async (jobId, route) => this.#backend.reroute?.(jobId, route),
+      },
+      this.#log,
+    );
     if (this.#uploads.retaining) {
       this.#sweepTimer = setInterval(() => void this.#uploads.sweep().catch(() => undefined), 3600_000);
       this.#sweepTimer.unref();
@@ -133,7 +140,12 @@ class MemeServiceCore implements CoreMemeService {
     return checked;
   }
 
-  async submit(request: MemeRequest, replier: Replier): Promise<JobRef> {
+  submit(request: MemeRequest, replier: Replier): Promise<JobRef> {
+    return this.#submit(request, replier, false);
+  }
+
+  /** `companion`: the preview job of a previewed request, admitted with its HD job (bots/upgrade/). */
+  async #submit(request: MemeRequest, replier: Replier, companion: boolean): Promise<JobRef> {
     try {
       if (this.#closed) throw new MemeError('SHUTTING_DOWN', 'the service is shutting down');
       const kinds = checkRequest(request, this.#config.limits);
@@ -177,7 +189,7 @@ class MemeServiceCore implements CoreMemeService {
       // The same person asking again joins too: the second ask is answered, at no cost to their queue cap.
       const running = this.#backend.kind === 'local' ? this.#shared.joinable(key) : undefined;
       if (running) return this.#join(running, normalized, replier);
-      return await this.#enqueue(normalized, spec, kinds.clipExt, key, replier);
+      return await this.#enqueue(normalized, spec, kinds.clipExt, key, replier, companion);
     } catch (error) {
       const memeError = toMemeError(error);
       this.metrics.outcomes.inc({ outcome: 'refused' });
@@ -198,8 +210,8 @@ class MemeServiceCore implements CoreMemeService {
   }
 
   cancel(jobId: string): boolean {
-    // A previewed request whose preview is in the chat: cancelling it keeps the preview.
-    if (this.#upgrades.has(jobId)) return this.#upgrades.keep(jobId);
+    // A previewed request: both its jobs stop, or, once its preview is in the chat, the preview is kept.
+    if (this.#upgrades.has(jobId)) return this.#upgrades.cancel(jobId);
     const job = this.#shared.bySubscriber(jobId);
     if (!job) return this.#backend.cancel(jobId);
     if (job.subscribers.length === 1) {
@@ -240,15 +252,39 @@ class MemeServiceCore implements CoreMemeService {
 
   async resume(factories: Partial<Record<string, ReplierFactory>>): Promise<number> {
     const jobs = (await this.#backend.resume?.()) ?? [];
-    for (const job of jobs) {
+    // A previewed request's two jobs, both still pending, are paired again over one adapter Replier.
+    const previews = new Map(jobs.filter((j) => j.route.previewOf !== undefined).map((j) => [j.route.previewOf!, j]));
+    const repliers = new Map<ResumedJob, Replier>();
+    const factoryFor = (job: ResumedJob) => {
       const factory = factories[job.route.platform];
-      if (!factory) {
-        this.#log.warn('pending job has no way back to its requester on this process', { jobId: job.jobId, platform: job.route.platform });
+      if (!factory) this.#log.warn('pending job has no way back to its requester on this process', { jobId: job.jobId, platform: job.route.platform });
+      return factory;
+    };
+    for (const hd of jobs.filter((j) => j.route.upgradeOf !== undefined)) {
+      const requestId = hd.route.upgradeOf!;
+      const factory = factoryFor(hd);
+      if (!factory) continue;
+      const preview = previews.get(requestId);
+      previews.delete(requestId);
+      // The preview was shown and recorded, only not yet acknowledged: it is not shown twice.
+      if (preview && hd.route.previewShown) repliers.set(preview, ALREADY_ANSWERED);
+      const pair = preview && !hd.route.previewShown && preview && this.#upgrades.resumedPair(requestId, { previewJobId: preview.jobId, hdJobId: hd.jobId }, factory(preview.route, requestId), hd.route.platform);
+      if (preview && pair) {
+        repliers.set(preview, pair.preview);
+        repliers.set(hd, pair.hd);
         continue;
       }
-      const adapter = factory(job.route, job.jobId);
-      // The HD job of a previewed request replaces its preview, wherever that was sent from.
-      const replier = job.route.upgradeOf ? this.#upgrades.resumed(job.route.upgradeOf, job.jobId, adapter, job.route.platform) : adapter;
+      if (preview && !repliers.has(preview)) repliers.set(preview, factory(preview.route, requestId));
+      // The HD job alone replaces the preview its route names, wherever that was sent from.
+      repliers.set(hd, this.#upgrades.resumed(requestId, hd.jobId, factory(hd.route, hd.jobId), hd.route.platform));
+    }
+    for (const job of jobs) {
+      if (repliers.has(job) || job.route.upgradeOf !== undefined) continue;
+      const factory = factoryFor(job);
+      // A preview whose HD job is gone is delivered as the result it is.
+      if (factory) repliers.set(job, factory(job.route, job.route.previewOf ?? job.jobId));
+    }
+    for (const [job, replier] of repliers) {
       const shared = new SharedJob(job.jobId, undefined);
       shared.add({ jobId: job.jobId, userId: job.userId, language: job.language, channel: this.#openChannel(replier) });
       this.#shared.track(shared);
@@ -323,7 +359,7 @@ class MemeServiceCore implements CoreMemeService {
     return { jobId };
   }
 
-  async #enqueue(request: MemeRequest, spec: MemeSpec, clipExt: string | undefined, key: string, replier: RoutableReplier): Promise<JobRef> {
+  async #enqueue(request: MemeRequest, spec: MemeSpec, clipExt: string | undefined, key: string, replier: RoutableReplier, companion: boolean): Promise<JobRef> {
     const channel = this.#openChannel(replier);
     let shared: SharedJob | undefined;
     let first: ProgressUpdate | undefined;
@@ -343,6 +379,7 @@ class MemeServiceCore implements CoreMemeService {
         spec,
         driver: request.driver ? { bytes: request.driver.bytes, ext: clipExt ?? 'mp4' } : undefined,
         route: replier.route ?? { platform: request.platform },
+        ...(companion ? { companion } : {}),
         onEvent,
       });
       // The embedded queue answers synchronously, so its first events fold into the acknowledgement as before.
@@ -419,6 +456,14 @@ class MemeServiceCore implements CoreMemeService {
     void this.#uploads.retain(jobId, files).catch((error) => this.#log.warn('could not retain uploads', { jobId, error }));
   }
 }
+
+/** For a job whose answer is already in the chat: it is only settled and acknowledged. */
+const ALREADY_ANSWERED: Replier = {
+  queued: () => undefined,
+  progress: () => undefined,
+  deliver: async () => undefined,
+  fail: async () => undefined,
+};
 
 function requestBytes(request: MemeRequest): number {
   return request.photo.length + (request.driver?.bytes.length ?? 0);

@@ -16,6 +16,13 @@ export interface ReplyRoute {
    * that `data` names (UpgradingReplier.upgrade) instead of arriving as a new message.
    */
   upgradeOf?: string;
+  /**
+   * Set on the preview job of a previewed request: the request's id. Its HD job (whose `upgradeOf` is the same id)
+   * was queued before it, so a restarted bot finds both stages and pairs them again.
+   */
+  previewOf?: string;
+  /** Set on the HD job's route once its preview is in the chat (`data` names it): a restart does not show it again. */
+  previewShown?: boolean;
 }
 
 export interface MemeJob {
@@ -28,6 +35,8 @@ export interface MemeJob {
   spec: MemeSpec;
   driver?: { bytes: Buffer; ext: string };
   route: ReplyRoute;
+  /** Admitted with another job of the same request (a preview beside its HD job): no admission of its own. */
+  companion?: boolean;
   onEvent(event: JobEvent): void;
 }
 
@@ -58,6 +67,11 @@ export interface MemeJobBackend {
   stats(): QueueStats;
   /** Told after the requester got the result or failure, so a restart does not deliver it twice. */
   acknowledge?(jobId: string): Promise<void>;
+  /**
+   * The job's result goes elsewhere now (the HD job of a previewed request, once its preview is in the chat): a
+   * restart reads this route. Remote backends only; a job already acknowledged is left alone.
+   */
+  reroute?(jobId: string, route: ReplyRoute): Promise<void>;
   /** Jobs this process submitted before a restart and has not acknowledged. */
   resume?(): Promise<ResumedJob[]>;
   /** Adds the backend's own gauges (remote: depth and workers read from Redis) to the service's registry. */

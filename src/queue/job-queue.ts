@@ -82,9 +82,13 @@ export class JobQueue {
   submit<T>(spec: JobSpec<T>): JobHandle<T> {
     const lane = this.#lanes.get(spec.lane);
     if (!lane) throw new MemeError('INTERNAL', `no queue lane named ${spec.lane}`);
-    this.#admit(spec.userId);
-    this.#rate.record(spec.userId);
-    this.#activePerUser.set(spec.userId, (this.#activePerUser.get(spec.userId) ?? 0) + 1);
+    if (spec.companion) {
+      if (!this.#accepting) throw new MemeError('SHUTTING_DOWN', 'the bot is shutting down');
+    } else {
+      this.#admit(spec.userId);
+      this.#rate.record(spec.userId);
+      this.#activePerUser.set(spec.userId, (this.#activePerUser.get(spec.userId) ?? 0) + 1);
+    }
 
     let resolve!: (value: T) => void;
     let reject!: (error: MemeError) => void;
@@ -266,9 +270,11 @@ export class JobQueue {
     state.lane.queued.delete(state.id);
     if (state.status === 'queued') this.#jobs.delete(state.id);
     const userId = state.spec.userId;
-    const active = (this.#activePerUser.get(userId) ?? 1) - 1;
-    if (active <= 0) this.#activePerUser.delete(userId);
-    else this.#activePerUser.set(userId, active);
+    if (!state.spec.companion) {
+      const active = (this.#activePerUser.get(userId) ?? 1) - 1;
+      if (active <= 0) this.#activePerUser.delete(userId);
+      else this.#activePerUser.set(userId, active);
+    }
     if (error) state.reject(error);
     else state.resolve(value);
   }

@@ -60,6 +60,11 @@ export interface JobSpec<T> {
   priority?: JobPriority;
   /** Overrides the lane's timeout for this job. */
   timeoutMs?: number;
+  /**
+   * The second job of a request already admitted with its first (a previewed request's preview, whose HD job holds
+   * the user's slot): no admission, cap or rate count of its own, so one request costs one.
+   */
+  companion?: boolean;
   run(context: JobContext): Promise<T>;
   /** Position, start and progress events; called synchronously, so keep it cheap. */
   onEvent?(event: JobEvent): void;

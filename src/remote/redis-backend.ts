@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
-import type { MemeJob, MemeJobBackend, ResumedJob } from '../jobs/job-backend.ts';
+import type { MemeJob, MemeJobBackend, ReplyRoute, ResumedJob } from '../jobs/job-backend.ts';
 import type { Logger } from '../logger.ts';
 import type { Config } from '../config.ts';
 import { MemeError } from '../errors.ts';
@@ -22,6 +22,7 @@ import { readRemoteStats, registerRemoteMetrics, type RemoteStats } from './remo
 const ENGINES: EngineName[] = ['warp', 'hellomeme'];
 const STATS_INTERVAL_MS = 2000;
 const PREVIEW_FIRST = 1000; // full jobs rank behind every preview in the same engine queue
+const REROUTE_LUA = `if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end return 1`;
 
 interface RedisBackend extends MemeJobBackend {
   registerMetrics(registry: Registry): void;
@@ -118,9 +119,12 @@ class RedisBackendImpl implements RedisBackend {
     const timeoutMs = job.engine === 'hellomeme' ? q.hellomemeTimeoutMs : q.warpTimeoutMs;
     const jobId = randomUUID();
     const limits = { ...q, activeTtlMs: 2 * timeoutMs + 3600_000 };
-    const admitted = await this.#admission.admit(job.userId, jobId, limits).catch((error: unknown) => {
-      throw asBackendError(error);
-    });
+    // A companion (a preview beside its request's HD job) rides on the HD job's admission: previews go first.
+    const admitted = job.companion
+      ? { userRank: 1, position: 1 }
+      : await this.#admission.admit(job.userId, jobId, limits).catch((error: unknown) => {
+          throw asBackendError(error);
+        });
     const blobs: string[] = [];
     try {
       blobs.push(await this.#blobs.put(job.spec.photo));
@@ -134,7 +138,7 @@ class RedisBackendImpl implements RedisBackend {
         photoBlob: blobs[0],
         driverBlob: blobs[1],
         botId: this.#redis.instanceId,
-        requestId: job.route.upgradeOf ?? jobId,
+        requestId: job.route.upgradeOf ?? job.route.previewOf ?? jobId,
         timeoutMs,
         submittedAtMs: Date.now(),
       };
@@ -192,6 +196,17 @@ class RedisBackendImpl implements RedisBackend {
     const job = this.#tracker.forget(jobId);
     await this.#client.hdel(this.#routesKey, jobId);
     if (job) await Promise.allSettled(job.blobs.map((b) => this.#blobs.delete(b)));
+  }
+
+  async reroute(jobId: string, route: ReplyRoute): Promise<void> {
+    const tracked = this.#tracker.get(jobId);
+    if (!tracked) return;
+    // The language stays as the job was submitted with: only where the result goes changes.
+    const before = await this.#client.hget(this.#routesKey, jobId);
+    const language = before ? (JSON.parse(before) as StoredRoute).language : undefined;
+    const stored: StoredRoute = { userId: tracked.userId, engine: tracked.engine, route, language };
+    // Only while the route is there: an acknowledged job must not come back after a restart.
+    await this.#client.eval(REROUTE_LUA, 1, this.#routesKey, jobId, JSON.stringify(stored));
   }
 
   async resume(): Promise<ResumedJob[]> {

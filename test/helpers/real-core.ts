@@ -16,7 +16,7 @@ export interface RealCore {
   renderer: Renderer;
   /** Every spec the renderer was asked to render, in order (the renderer is real; this only watches). */
   rendered: MemeSpec[];
-  /** What it rendered, in the order renders finished. */
+  /** What it rendered, in the order renders started. */
   results: MemeResult[];
   service: CoreMemeService;
   /** Shuts the service down, disposes the renderer and removes the data dir. */

@@ -98,7 +98,8 @@ export class TelegramReplier implements UpgradingReplier {
       return;
     }
     this.options.onPreview?.(job.jobId);
-    await this.options.line?.close();
+    // Not awaited: the preview is in the chat, and the sooner its HD job knows, the smaller a restart's window.
+    void this.options.line?.close().catch((error: unknown) => this.options.log.warn('closing the status line failed', { jobId: job.jobId, error }));
   }
 
   hdProgress(update: ProgressUpdate): void {

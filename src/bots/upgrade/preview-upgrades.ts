@@ -1,19 +1,24 @@
 // A preview that upgrades itself in place (issue 17, point 1): the one owner of when a request is previewed and of
-// its two stages. Where `auto` means HelloMeme, the request runs first on warp (the CPU lane, preview priority, so
-// it never waits behind diffusion) and is delivered as a preview; once that is in the chat, its HD job (HelloMeme,
-// the GPU lane) is submitted with a route naming the preview message, so a restarted bot still replaces it. Each
-// stage is an ordinary request of the service (limits, caches, cancel), linked by the request id (the preview
-// job's). A failed or cancelled HD stage, or "Keep this one", leaves the preview with a note. No platform words.
-import { errorText } from '../messages.ts';
+// its two stages. Where `auto` means HelloMeme, one request is two jobs queued together, durable from the start: the
+// HD job (HelloMeme, the GPU lane; it holds the user's slot) first, then its preview (warp, the CPU lane, preview
+// priority, admitted with the HD job). Each job's route names the request (`upgradeOf`, `previewOf`), so a bot
+// restarted at any moment pairs them again (resumedPair) or, when only the HD job was queued, delivers its result.
+// Once the preview is in the chat the HD job's route is rewritten to name that message, and its result replaces
+// it. A failed or cancelled HD stage, or "Keep this one", leaves the preview with a note. No platform words.
+import { randomUUID } from 'node:crypto';
+import type { ReplyRoute } from '../../jobs/job-backend.ts';
 import type { EngineName } from '../../pipeline/meme-spec.ts';
 import type { Logger } from '../../logger.ts';
 import { canUpgrade, type JobRef, type MemeRequest, type Replier, type UpgradingReplier } from '../service-types.ts';
-import { HdStage, PreviewStage } from './upgrade-stages.ts';
+import { HdStage, PreviewStage, StagePair } from './upgrade-stages.ts';
 
 /** What the stages need of the service: they are requests like any other. */
-interface StageRunner {
-  submit(request: MemeRequest, replier: Replier): Promise<JobRef>;
+export interface StageRunner {
+  /** `companion`: admitted with the request's other job (no cap or rate count of its own). */
+  submit(request: MemeRequest, replier: Replier, options?: { companion?: boolean }): Promise<JobRef>;
   cancel(jobId: string): boolean;
+  /** Where the job's result goes from now on, for a restarted bot (remote backends keep it). */
+  reroute(jobId: string, route: ReplyRoute): Promise<void>;
 }
 
 /** The operator's switch and what this bot can run now. */
@@ -47,16 +52,9 @@ export function previewFirst(request: MemeRequest, context: UpgradeContext, repl
   );
 }
 
-interface HdUnderWay {
-  /** The backend's id of the HD job, once it is admitted. */
-  hdJobId?: string;
-  /** "Keep this one" came before the HD job was admitted: cancel it as soon as it is. */
-  keep: boolean;
-}
-
 export class PreviewUpgrades {
-  /** Requests whose preview is in the chat and whose HD stage is not over, by request id. */
-  readonly #underWay = new Map<string, HdUnderWay>();
+  /** Previewed requests whose HD stage is not over, by request id. */
+  readonly #requests = new Map<string, StagePair>();
 
   constructor(
     private readonly stages: StageRunner,
@@ -64,53 +62,94 @@ export class PreviewUpgrades {
   ) {}
 
   /**
-   * Starts the preview stage; the returned id is the request's from now on (cancel, keep, reroll). A style is a
-   * HelloMeme LoRA: the preview is the unstyled warp render, the HD version the styled one.
+   * Queues both stages, the HD job first; the returned id is the request's from now on (cancel, keep, reroll). A
+   * refusal of either refuses the request. A style is a HelloMeme LoRA: the preview is the unstyled warp render.
    */
-  start(request: MemeRequest, adapter: UpgradingReplier): Promise<JobRef> {
-    const preview = new PreviewStage(adapter, (requestId) => this.#startHd(requestId, request, adapter));
+  async start(request: MemeRequest, adapter: UpgradingReplier): Promise<JobRef> {
+    const pair = new StagePair(randomUUID(), request.platform);
+    const hd = this.#hdStage(pair, adapter);
+    const preview = this.#previewStage(pair, adapter, hd);
+    this.#requests.set(pair.requestId, pair);
+    try {
+      pair.hdJobId = (await this.stages.submit({ ...request, engine: 'hellomeme', priority: 'full', upgrade: false }, hd)).jobId;
+    } catch (error) {
+      this.#requests.delete(pair.requestId);
+      throw error;
+    }
     const { style: _style, ...unstyled } = request;
-    return this.stages.submit({ ...unstyled, engine: 'warp', priority: 'preview', upgrade: false }, preview);
+    try {
+      pair.previewJobId = (await this.stages.submit({ ...unstyled, engine: 'warp', priority: 'preview', upgrade: false }, preview, { companion: true })).jobId;
+    } catch (error) {
+      pair.endPreview('abandoned');
+      this.stages.cancel(pair.hdJobId);
+      throw error;
+    }
+    this.log.info('previewed request queued', { requestId: pair.requestId, previewJobId: pair.previewJobId, hdJobId: pair.hdJobId, userId: request.userId });
+    return { jobId: pair.requestId };
   }
 
-  /** True when `requestId` has an HD stage under way (cancelling the request then means keeping its preview). */
+  /** True while `requestId` is a previewed request whose HD stage is not over. */
   has(requestId: string): boolean {
-    return this.#underWay.has(requestId);
+    return this.#requests.has(requestId);
   }
 
-  /** "Keep this one": cancels the HD stage; its CANCELLED ending tells the adapter to keep the preview. */
+  /** "Keep this one": cancels the HD stage of a preview in the chat; its CANCELLED ending keeps the preview. */
   keep(requestId: string): boolean {
-    const hd = this.#underWay.get(requestId);
-    if (!hd) return false;
-    hd.keep = true;
-    if (hd.hdJobId !== undefined) this.stages.cancel(hd.hdJobId);
-    return true;
+    const pair = this.#requests.get(requestId);
+    if (pair?.outcome !== 'shown' || pair.hdJobId === undefined) return false;
+    return this.stages.cancel(pair.hdJobId);
+  }
+
+  /** A cancel of the request: before its preview is shown, both jobs stop; afterwards it keeps the preview. */
+  cancel(requestId: string): boolean {
+    const pair = this.#requests.get(requestId);
+    if (!pair) return false;
+    if (pair.outcome === 'shown') return this.keep(requestId);
+    if (pair.outcome !== undefined) return pair.hdJobId !== undefined && this.stages.cancel(pair.hdJobId);
+    // The preview's CANCELLED failure tells the requester and stops the HD job.
+    return pair.previewJobId !== undefined && this.stages.cancel(pair.previewJobId);
   }
 
   /**
-   * The HD job of a request found pending after a restart (its route says `upgradeOf`): a Replier that replaces the
-   * preview the route names, or the adapter's own Replier when it cannot (a result as a new message).
+   * The HD job of a request found pending after a restart without its preview job (the preview was shown, and the
+   * route names it; or the bot died before queueing the preview): a Replier that replaces the preview the route
+   * names, or the adapter's own one when it cannot (a result as a new message).
    */
   resumed(requestId: string, hdJobId: string, adapter: Replier, platform: string): Replier {
     if (!canUpgrade(adapter)) return adapter;
-    this.#underWay.set(requestId, { hdJobId, keep: false });
-    return new HdStage(adapter, requestId, platform, (id) => this.#underWay.delete(id));
+    const pair = new StagePair(requestId, platform);
+    pair.hdJobId = hdJobId;
+    pair.endPreview('shown');
+    this.#requests.set(requestId, pair);
+    return this.#hdStage(pair, adapter);
   }
 
-  async #startHd(requestId: string, request: MemeRequest, adapter: UpgradingReplier): Promise<void> {
-    const hd: HdUnderWay = { keep: false };
-    this.#underWay.set(requestId, hd);
-    const stage = new HdStage(adapter, requestId, request.platform, (id) => this.#underWay.delete(id));
-    try {
-      const job = await this.stages.submit({ ...request, engine: 'hellomeme', priority: 'full', upgrade: false }, stage);
-      hd.hdJobId = job.jobId;
-      if (hd.keep) this.stages.cancel(job.jobId);
-      this.log.info('HD stage queued', { requestId, hdJobId: job.jobId, userId: request.userId });
-    } catch (error) {
-      // Refused (the user's cap, a full queue, no HelloMeme worker any more): the preview is the result.
-      this.#underWay.delete(requestId);
-      const { code, text } = errorText(error);
-      await adapter.keepPreview({ jobId: requestId, reason: 'failed', code, text });
-    }
+  /** Both jobs of a request found pending after a restart: the two stages again, over one adapter Replier. */
+  resumedPair(requestId: string, jobs: { previewJobId: string; hdJobId: string }, adapter: Replier, platform: string): { preview: Replier; hd: Replier } | undefined {
+    if (!canUpgrade(adapter)) return undefined;
+    const pair = new StagePair(requestId, platform);
+    Object.assign(pair, jobs);
+    this.#requests.set(requestId, pair);
+    const hd = this.#hdStage(pair, adapter);
+    return { preview: this.#previewStage(pair, adapter, hd), hd };
+  }
+
+  #hdStage(pair: StagePair, adapter: UpgradingReplier): HdStage {
+    return new HdStage(adapter, pair, (ended) => this.#requests.delete(ended.requestId));
+  }
+
+  #previewStage(pair: StagePair, adapter: UpgradingReplier, hd: HdStage): PreviewStage {
+    void pair.previewOver.then(() => hd.flush());
+    return new PreviewStage(adapter, pair, {
+      shown: async (shown) => {
+        if (shown.hdJobId === undefined) return;
+        // The HD job's route now names the preview: a bot restarted from here on replaces it in place.
+        await this.stages.reroute(shown.hdJobId, { ...hd.route, previewShown: true }).catch((error: unknown) => this.log.warn('could not record the preview for its HD job', { requestId: shown.requestId, error }));
+        this.log.info('preview shown; its HD job now names it', { requestId: shown.requestId, hdJobId: shown.hdJobId });
+      },
+      abandon: (abandoned) => {
+        if (abandoned.hdJobId !== undefined) this.stages.cancel(abandoned.hdJobId);
+      },
+    });
   }
 }

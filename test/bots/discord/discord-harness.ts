@@ -37,7 +37,7 @@ export interface Harness {
   renderer: Renderer;
   /** The specs the real renderer was asked for, in order. */
   rendered: MemeSpec[];
-  /** What it rendered, in the order renders finished. */
+  /** What it rendered, in the order renders started. */
   results: MemeResult[];
   /** Added to Date.now() for the adapter's clock. */
   clock: { offsetMs: number };

@@ -71,7 +71,8 @@ describe('Discord: a preview that upgrades itself', () => {
     expect(actions(record.original)).toEqual(['again', 'other', 'mp4']);
     // The preview's file is still the one in the reply, and nothing replaced it.
     expect(fileEdits(record)).toEqual([preview]);
-    expect(h.rendered.filter((s) => s.templateId === 'smug').map((s) => s.engine)).toEqual(['warp', 'hellomeme']);
+    // One request, two jobs queued together, the HD job first: each started once.
+    expect(h.rendered.filter((s) => s.templateId === 'smug').map((s) => s.engine)).toEqual(['hellomeme', 'warp']);
   }, 120_000);
 
   it('past the token\'s 15 minutes the bot edits the reply as itself (PATCH /channels/<c>/messages/<m>)', async () => {

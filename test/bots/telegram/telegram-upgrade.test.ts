@@ -82,7 +82,8 @@ describe('Telegram: a preview that upgrades itself', () => {
     expect(warp).toBeDefined();
     expect(hd).toBeDefined();
     expect(hdBytes.equals(preview.files.animation!.bytes)).toBe(false);
-    expect(h.rendered.filter((s) => s.templateId === 'nod-along').map((s) => s.engine)).toEqual(['warp', 'hellomeme']);
+    // One request, two jobs queued together, the HD job first: each started once.
+    expect(h.rendered.filter((s) => s.templateId === 'nod-along').map((s) => s.engine)).toEqual(['hellomeme', 'warp']);
 
     // The preview and its upgrade cost one message: no other animation, and no status message about the HD job.
     const sentInGroup = h.fake.calls.filter((c) => c.ok && c.method === 'sendAnimation' && Number(c.params.chat_id) === GROUP);

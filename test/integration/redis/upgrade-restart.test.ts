@@ -21,6 +21,26 @@ const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 const { redis, closers, track } = useRedisScenario();
 
+/** Resolves once the process has logged a line with this message (its stderr JSON lines). */
+async function logged(p: TestProcess, msg: string, timeoutMs = 20_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!p.logs.some((l) => l.msg === msg)) {
+    if (Date.now() > until) throw new Error(`timed out waiting for the log "${msg}"; stderr tail:\n${p.stderr.slice(-2000)}`);
+    await sleep(5);
+  }
+}
+
+/** A Telegram bot (its env) on a fake Bot API, with a warp worker and a slow "hellomeme" worker. */
+async function telegramScenario(prefix: string) {
+  const fake = await FakeTelegramServer.start({ maxPollHoldMs: 500 });
+  closers.push(() => fake.close());
+  const env = scenarioEnv(redis.url, prefix, { MEMELOOM_INSTANCE_ID: `bot-${prefix}`, TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot });
+  const workers = await startWorkers(env);
+  return { fake, env, workers };
+}
+
+const isPreview = (c: { ok: boolean; method: string; params: Record<string, unknown> }) => c.ok && c.method === 'sendAnimation' && /^HD version on the way/.test(String(c.params.caption));
+
 /** A warp worker for previews and a slow "hellomeme" worker, both ready before the bot reads which engines exist. */
 async function startWorkers(env: Record<string, string>): Promise<{ warp: TestProcess; hd: TestProcess }> {
   const warp = track(startFakeWorker(env, 300, 'warp-1', 'warp'));
@@ -104,6 +124,61 @@ describe('QUEUE_BACKEND=redis: a preview still upgrades after a bot restart', ()
     await sleep(1500);
     expect(fileEdits()).toHaveLength(2);
     expect(fake.state.channelMessages).toHaveLength(0);
+    expect(workers.hd.events('rendered')).toHaveLength(1);
+  }, 120_000);
+
+  // Both stages are queued together (the HD job first), so there is no moment at which a dead bot leaves a preview
+  // without its HD job. These two kill the bot at either edge of the one step it cannot make atomic: Telegram
+  // taking the preview, and the bot writing down which message that is.
+  it('Telegram: killed right after the preview is in the chat and recorded, the restarted bot upgrades that message; nothing is shown twice', async () => {
+    const { fake, env, workers } = await telegramScenario('tg-up-shown');
+    const first = track(startBot(env));
+    await ready(first, 'bot');
+    const alice = FakeUser.inPrivate(fake, 611);
+    alice.sendPhoto(PHOTO, { caption: '/meme nod-along' });
+    const preview = await fake.waitForCall(isPreview, { timeoutMs: 20_000 });
+    await logged(first, 'preview shown; its HD job now names it');
+    await first.kill('SIGKILL');
+    // The HD job was queued before the preview was rendered: its worker has it while the bot is down.
+    expect(workers.hd.logs.some((l) => l.msg === 'job started on worker')).toBe(true);
+
+    const second = track(startBot(env));
+    await ready(second, 'restarted bot');
+    const upgraded = await fake.waitForCall((c) => c.ok && c.method === 'editMessageMedia', { timeoutMs: 30_000 });
+    expect(Number(upgraded.params.message_id)).toBe((preview.result as { message_id: number }).message_id);
+    const media = upgraded.params.media as { media: string };
+    expect(sha(upgraded.files[media.media.slice('attach://'.length)]!.bytes)).toBe(workers.hd.events('rendered')[0]!.sha);
+    await sleep(1500);
+    expect(fake.callsOf('sendAnimation', alice.id)).toHaveLength(1);
+    expect(fake.callsOf('editMessageMedia')).toHaveLength(1);
+    expect(workers.warp.events('rendered')).toHaveLength(1);
+    expect(workers.hd.events('rendered')).toHaveLength(1);
+  }, 120_000);
+
+  it('Telegram: killed the moment Telegram took the preview, before the bot heard back, the restarted bot shows it again and upgrades it', async () => {
+    const { fake, env, workers } = await telegramScenario('tg-up-stalled');
+    const first = track(startBot(env));
+    await ready(first, 'bot');
+    const alice = FakeUser.inPrivate(fake, 612);
+    fake.stallNext('sendAnimation');
+    alice.sendPhoto(PHOTO, { caption: '/meme nod-along' });
+    const lost = await fake.waitForCall(isPreview, { timeoutMs: 20_000 });
+    await first.kill('SIGKILL');
+
+    const second = track(startBot(env));
+    await ready(second, 'restarted bot');
+    const upgraded = await fake.waitForCall((c) => c.ok && c.method === 'editMessageMedia', { timeoutMs: 30_000 });
+    // The bot never learned the first preview's id, so its preview job (not yet answered) is shown again; that
+    // message is the one upgraded, with the HD job's bytes, rendered once.
+    const previews = fake.callsOf('sendAnimation', alice.id).filter(isPreview);
+    expect(previews).toHaveLength(2);
+    expect(previews[0]).toBe(lost);
+    expect(Number(upgraded.params.message_id)).toBe((previews[1]!.result as { message_id: number }).message_id);
+    const media = upgraded.params.media as { media: string };
+    expect(sha(upgraded.files[media.media.slice('attach://'.length)]!.bytes)).toBe(workers.hd.events('rendered')[0]!.sha);
+    await sleep(1500);
+    expect(fake.callsOf('editMessageMedia')).toHaveLength(1);
+    expect(workers.warp.events('rendered')).toHaveLength(1);
     expect(workers.hd.events('rendered')).toHaveLength(1);
   }, 120_000);
 });

@@ -15,6 +15,9 @@ class TwoEngineRenderer implements Renderer {
   readonly autoChoice = { engine: 'hellomeme' as const, reason: 'test: a GPU provider runs' };
   readonly specs: MemeSpec[] = [];
   failHd?: MemeError;
+  failWarp?: MemeError;
+  /** When set, warp waits for it too (a slow preview). */
+  warpGate?: Promise<void>;
   #release!: () => void;
   #held = new Promise<void>((resolve) => {
     this.#release = resolve;
@@ -31,6 +34,9 @@ class TwoEngineRenderer implements Renderer {
       options.onProgress?.({ stage: 'engine', fraction: 0.5, overall: 0.5 });
       await Promise.race([this.#held, new Promise((_, reject) => options.signal?.addEventListener('abort', () => reject(options.signal?.reason)))]);
       if (this.failHd) throw this.failHd;
+    } else {
+      if (this.warpGate) await Promise.race([this.warpGate, new Promise((_, reject) => options.signal?.addEventListener('abort', () => reject(options.signal?.reason)))]);
+      if (this.failWarp) throw this.failWarp;
     }
     const bytes = Buffer.from(`${engine}:${spec.templateId}:${spec.seed}`);
     return { bytes, format: spec.format, mime: 'video/mp4', width: 64, height: 64, fps: 12, frameCount: 2, durationSec: 1, engine, seed: spec.seed ?? 0, stageMs: {}, budget: { fps: 12, width: 64, height: 64, attempts: 1 } };
@@ -125,7 +131,8 @@ describe('a preview that upgrades itself', () => {
     expect(upgrade.result.engine).toBe('hellomeme');
     expect(upgrade.job.jobId).toBe(jobId);
     expect(upgrade.result.bytes.equals(preview.result.bytes)).toBe(false);
-    expect(renderer.specs.map((s) => s.engine)).toEqual(['warp', 'hellomeme']);
+    // One request, two jobs queued together: the HD job first (it was already rendering when the preview came).
+    expect(renderer.specs.map((s) => s.engine)).toEqual(['hellomeme', 'warp']);
     expect(replier.kinds()).not.toContain('deliver');
     expect(replier.kinds()).not.toContain('kept');
   });
@@ -209,6 +216,63 @@ describe('a preview that upgrades itself', () => {
     const variant = new RecordingUpgrader();
     await service.rerender(jobId, { format: 'gif', engine: 'hellomeme', upgrade: false }, variant);
     expect(((await variant.next('deliver')) as ResultHeard).result.engine).toBe('hellomeme');
-    expect(renderer.specs.map((s) => s.engine)).toEqual(['warp', 'hellomeme', 'warp', 'hellomeme', 'hellomeme']);
+    expect(renderer.specs.map((s) => s.engine)).toEqual(['hellomeme', 'warp', 'hellomeme', 'warp', 'hellomeme']);
+  });
+
+  it('is one request: its two jobs are queued together and take one of the user\'s slots', async () => {
+    const { renderer, service } = start({ MEMELOOM_MAX_ACTIVE_PER_USER: '1' });
+    const replier = new RecordingUpgrader();
+    const { jobId } = await service.submit(request(), replier);
+    await replier.next('preview');
+    // The HD job holds the slot until it is over: a second request meanwhile is refused, naming the cap.
+    await expect(service.submit(request({ seed: 9 }), new RecordingUpgrader())).rejects.toMatchObject({ code: 'BUSY' });
+    renderer.release();
+    expect(((await replier.next('upgrade')) as ResultHeard).job.jobId).toBe(jobId);
+  });
+
+  it('an HD result that comes before the preview waits for it, then replaces it', async () => {
+    const { renderer, service } = start();
+    let openWarp!: () => void;
+    renderer.warpGate = new Promise((resolve) => {
+      openWarp = resolve;
+    });
+    const replier = new RecordingUpgrader();
+    await service.submit(request(), replier);
+    renderer.release();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(replier.kinds()).not.toContain('upgrade');
+    openWarp();
+    await replier.next('upgrade');
+    const order = replier.heard.map((h) => h.kind).filter((k) => k === 'preview' || k === 'upgrade');
+    expect(order).toEqual(['preview', 'upgrade']);
+  });
+
+  it('a cancel before the preview is shown stops both jobs and says so once', async () => {
+    const { renderer, service } = start();
+    renderer.warpGate = new Promise(() => undefined);
+    const replier = new RecordingUpgrader();
+    const { jobId } = await service.submit(request(), replier);
+    await replier.next('queued');
+    expect(service.cancel(jobId)).toBe(true);
+    const failed = (await replier.next('fail')) as { failure: JobFailure };
+    expect(failed.failure).toMatchObject({ jobId, code: 'CANCELLED' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(replier.heard.filter((h) => h.kind === 'fail')).toHaveLength(1);
+    expect(replier.kinds()).not.toContain('kept');
+    expect(replier.kinds()).not.toContain('upgrade');
+    expect(service.keepPreview(jobId)).toBe(false);
+  });
+
+  it('a preview that fails (not on the input) leaves the answer to the HD job, already queued', async () => {
+    const { renderer, service } = start();
+    renderer.failWarp = new MemeError('TIMEOUT', 'warp too slow');
+    const replier = new RecordingUpgrader();
+    const { jobId } = await service.submit(request(), replier);
+    renderer.release();
+    const upgrade = (await replier.next('upgrade')) as ResultHeard;
+    expect(upgrade.result.engine).toBe('hellomeme');
+    expect(upgrade.job.jobId).toBe(jobId);
+    expect(replier.kinds()).not.toContain('fail');
+    expect(replier.kinds()).not.toContain('preview');
   });
 });

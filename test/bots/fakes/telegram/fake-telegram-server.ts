@@ -67,6 +67,7 @@ export class FakeTelegramServer {
   /** File paths fetched through the download endpoint. */
   readonly downloads: string[] = [];
   private readonly injected = new Map<string, InjectedError[]>();
+  private readonly stalled = new Map<string, number>();
   private readonly callListeners = new Set<() => void>();
 
   private constructor(
@@ -114,6 +115,14 @@ export class FakeTelegramServer {
     const list = this.injected.get(method) ?? [];
     list.push(error);
     this.injected.set(method, list);
+  }
+
+  /**
+   * The next call of `method` is carried out (recorded as ok; a sent message is in the chat) but its answer never
+   * reaches the bot: a bot that dies right then never learns what Telegram did.
+   */
+  stallNext(method: string): void {
+    this.stalled.set(method, (this.stalled.get(method) ?? 0) + 1);
   }
 
   callsOf(method: string, chatId?: number): RecordedCall[] {
@@ -166,7 +175,9 @@ export class FakeTelegramServer {
       }
       record.result = await handler(this.state, call);
       record.ok = true;
-      this.reply(res, record.result);
+      const stalls = this.stalled.get(method) ?? 0;
+      if (stalls > 0) this.stalled.set(method, stalls - 1);
+      else this.reply(res, record.result);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       record.errorCode = error.errorCode;

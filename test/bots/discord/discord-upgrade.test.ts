@@ -5,7 +5,7 @@
 // the bot edits that message as itself (PATCH /channels/<c>/messages/<m>). "Keep this one" leaves the preview.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InteractionRecord, RecordedRequest } from '../fakes/discord/fake-rest-state.ts';
-import { buttonPress, chatInput, componentIds } from '../fakes/discord/interaction-payloads.ts';
+import { buttonPress, chatInput, componentIds, type Where } from '../fakes/discord/interaction-payloads.ts';
 import { tinyHelloMemeRenderer } from '../../helpers/tiny-hellomeme.ts';
 import { ALICE, ATTACHMENT, BOB, dataOf, type Harness, isGif, LIMIT_BYTES, STRING, startHarness } from './discord-harness.ts';
 
@@ -23,10 +23,10 @@ afterAll(async () => {
 const actions = (message: Record<string, unknown> | undefined) => componentIds(message).map((id) => id.split(':')[1]);
 const fileEdits = (record: InteractionRecord) => h.fake.requestsFor(record).filter((r) => r.method === 'PATCH' && r.files.length > 0 && r.status === 200);
 
-async function memeFor(user: typeof ALICE, photoFile: string, template: string): Promise<InteractionRecord> {
+async function memeFor(user: typeof ALICE, photoFile: string, template: string, where?: Where): Promise<InteractionRecord> {
   const photo = await h.photoAttachment(photoFile);
   const options = [{ name: 'photo', type: ATTACHMENT, value: photo.id }, { name: 'template', type: STRING, value: template }];
-  return h.fake.dispatchInteraction(chatInput('meme', options, { attachments: { [photo.id]: photo } }, { user, attachmentSizeLimit: LIMIT_BYTES }));
+  return h.fake.dispatchInteraction(chatInput('meme', options, { attachments: { [photo.id]: photo } }, { user, attachmentSizeLimit: LIMIT_BYTES, ...(where ? { where } : {}) }));
 }
 
 function previewOf(record: InteractionRecord): Promise<RecordedRequest> {
@@ -91,6 +91,32 @@ describe('Discord: a preview that upgrades itself', () => {
     expect(actions(record.original)).toEqual(['again', 'other', 'mp4']);
     expect(h.fake.state.channelMessages).toHaveLength(0);
     h.clock.offsetMs = 0;
+  }, 240_000);
+
+  it('a user install (group DM) whose token outlives the preview: the HD version goes to "Show my meme", never to a channel', async () => {
+    const groupDm: Where = { kind: 'group-dm' };
+    const since = Date.now();
+    const record = await memeFor(ALICE, 'show4.jpg', 'toothy-grin', groupDm);
+    const preview = await previewOf(record);
+    // Past the bot's safety margin (inside Discord's 15 minutes) while the HD version renders: the preview cannot
+    // be replaced (no token, and a user install's reply cannot be edited as the bot), so the result is handed over.
+    h.clock.offsetMs = 14.5 * 60_000;
+    try {
+      const handover = await h.fake.waitFor(() => (componentIds(record.original).some((id) => id.startsWith('ml:resume:')) ? record.original : undefined), 120_000, 'the handover');
+      expect(String(handover.content)).toContain('Show my meme');
+      record.expired = true;
+      // Nothing replaced the preview's file; the bot never wrote to a channel or opened a DM.
+      expect(fileEdits(record)).toEqual([preview]);
+      const press = h.fake.dispatchInteraction(buttonPress(componentIds(handover).find((id) => id.startsWith('ml:resume:'))!, handover, { user: ALICE, where: groupDm }));
+      expect((await h.firstCallback(press, 'the deferred update')).json?.type).toBe(6);
+      const shown = await h.resultEdit(press);
+      expect(shown.path).toBe(`/webhooks/${h.fake.applicationId}/${press.token}/messages/@original`);
+      expect(h.results.find((r) => r.bytes.equals(shown.files[0]!.bytes))?.engine).toBe('hellomeme');
+      expect(actions(press.original)).toEqual(['again', 'other', 'mp4']);
+      expect(h.fake.requests.filter((r) => r.atMs >= since && (r.path.startsWith('/channels/') || r.path.startsWith('/users/@me/channels')))).toEqual([]);
+    } finally {
+      h.clock.offsetMs = 0;
+    }
   }, 240_000);
 
   it('a server\'s admins turn it off (/meme-settings upgrade mode:off): one reply, the HelloMeme result only', async () => {

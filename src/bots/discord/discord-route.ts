@@ -15,6 +15,8 @@ export interface DiscordRoute {
   token: string;
   receivedAtMs: number;
   session: StoredSession;
+  /** The session's key, which the buttons of its messages carry (absent in routes stored before it was kept). */
+  sessionKey?: string;
   /** The preview the HD job's result replaces (a previewed request's HD stage, bots/upgrade/). */
   preview?: PreviewAt;
 }
@@ -27,6 +29,8 @@ const routeSchema = z.object({
   // It goes into a URL path: no slashes or other separators.
   token: z.string().regex(/^[\w.~+=-]{1,1000}$/),
   receivedAtMs: z.number().int().nonnegative(),
+  // Custom ids carry it: no separator characters.
+  sessionKey: z.string().regex(/^[\w-]{1,32}$/).optional(),
   session: z.object({
     ownerId: snowflake,
     guildId: snowflake.nullable(),

@@ -55,7 +55,7 @@ export class InteractionReplier implements UpgradingReplier {
   /** How a restarted bot process reaches this interaction again (QUEUE_BACKEND=redis), and its preview if shown. */
   get route(): ReplyRoute {
     const { applicationId, token } = this.reply;
-    return toDiscordReplyRoute({ applicationId, token, receivedAtMs: this.receivedAtMs, session: this.session, preview: this.#preview?.at });
+    return toDiscordReplyRoute({ applicationId, token, receivedAtMs: this.receivedAtMs, session: this.session, sessionKey: this.session.key, preview: this.#preview?.at });
   }
 
   async deliverPreview(result: MemeResult, job: JobRef): Promise<void> {

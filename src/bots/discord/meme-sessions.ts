@@ -50,6 +50,16 @@ export class MemeSessions {
     return session;
   }
 
+  /**
+   * A session found again after a restart, under the key its messages' buttons carry (the job's route kept it), so
+   * "Keep this one" and the other buttons under a message sent before the restart still work.
+   */
+  restore(key: string, fields: Omit<MemeSession, 'key' | 'createdAtMs'>): MemeSession {
+    const session: MemeSession = { ...fields, key, createdAtMs: this.nowMs() };
+    this.#byKey.set(key, session);
+    return session;
+  }
+
   get(key: string): MemeSession | undefined {
     return this.#byKey.get(key);
   }

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FakeDiscord } from '../../bots/fakes/discord/fake-discord.ts';
-import { attachment, CHANNEL_ID, chatInput, componentIds, type FakeUser as DiscordUser } from '../../bots/fakes/discord/interaction-payloads.ts';
+import { attachment, buttonPress, CHANNEL_ID, chatInput, componentIds, type FakeUser as DiscordUser } from '../../bots/fakes/discord/interaction-payloads.ts';
 import { FakeTelegramServer } from '../../bots/fakes/telegram/fake-telegram-server.ts';
 import { buttonsOf, FakeUser } from '../../bots/fakes/telegram/fake-user.ts';
 import { PHOTOS, scenarioEnv, startBot, startFakeWorker, type TestProcess } from './processes.ts';
@@ -42,9 +42,9 @@ async function telegramScenario(prefix: string) {
 const isPreview = (c: { ok: boolean; method: string; params: Record<string, unknown> }) => c.ok && c.method === 'sendAnimation' && /^HD version on the way/.test(String(c.params.caption));
 
 /** A warp worker for previews and a slow "hellomeme" worker, both ready before the bot reads which engines exist. */
-async function startWorkers(env: Record<string, string>): Promise<{ warp: TestProcess; hd: TestProcess }> {
+async function startWorkers(env: Record<string, string>, hdRenderMs = HD_RENDER_MS): Promise<{ warp: TestProcess; hd: TestProcess }> {
   const warp = track(startFakeWorker(env, 300, 'warp-1', 'warp'));
-  const hd = track(startFakeWorker(env, HD_RENDER_MS, 'hd-1', 'hellomeme'));
+  const hd = track(startFakeWorker(env, hdRenderMs, 'hd-1', 'hellomeme'));
   await Promise.all([ready(warp, 'warp worker'), ready(hd, 'hellomeme worker')]);
   return { warp, hd };
 }
@@ -180,5 +180,44 @@ describe('QUEUE_BACKEND=redis: a preview still upgrades after a bot restart', ()
     expect(fake.callsOf('editMessageMedia')).toHaveLength(1);
     expect(workers.warp.events('rendered')).toHaveLength(1);
     expect(workers.hd.events('rendered')).toHaveLength(1);
+  }, 120_000);
+
+  it('Discord: "Keep this one" pressed after a restart keeps the preview (its button\'s session comes back with the job)', async () => {
+    const fake = await FakeDiscord.start();
+    closers.push(() => fake.close());
+    const env = scenarioEnv(redis.url, 'dc-keep', {
+      MEMELOOM_INSTANCE_ID: 'bot-dc-keep',
+      DISCORD_TOKEN: 'fake-token',
+      DISCORD_APPLICATION_ID: fake.applicationId,
+      DISCORD_API_BASE: fake.apiBase,
+    });
+    // An HD render slow enough to still be running when Keep is pressed after the restart.
+    const workers = await startWorkers(env, 60_000);
+    const first = track(startBot(env));
+    await ready(first, 'bot');
+    const bob: DiscordUser = { id: '1400000000000000002', username: 'bob', avatar: null };
+    const url = fake.addCdnFile(`/attachments/${CHANNEL_ID}/${fake.state.snowflake()}/chillout.jpg`, PHOTO, 'image/jpeg');
+    const photo = attachment(url, 'chillout.jpg', PHOTO.length, 'image/jpeg');
+    const options = [{ name: 'photo', type: 11, value: photo.id }, { name: 'template', type: 3, value: 'nod-along' }];
+    const record = fake.dispatchInteraction(chatInput('meme', options, { attachments: { [photo.id]: photo } }, { user: bob }));
+    const fileEdits = () => fake.requestsFor(record).filter((r) => r.method === 'PATCH' && r.files.length > 0 && r.status === 200);
+    const preview = await fake.waitFor(() => fileEdits().find((r) => /^HD version on the way/.test(String(r.json?.content))), 20_000, 'the preview');
+    await logged(first, 'preview shown; its HD job now names it');
+    await first.kill('SIGKILL');
+
+    const second = track(startBot(env));
+    await ready(second, 'restarted bot');
+    await sleep(1000);
+    const keep = componentIds(record.original).find((id) => id.split(':')[1] === 'keep');
+    expect(keep).toBeDefined();
+    const press = fake.dispatchInteraction(buttonPress(keep!, record.original!, { user: bob }));
+    const kept = await fake.waitFor(() => fake.requestsFor(record).find((r) => r.method === 'PATCH' && r.json?.content === 'Kept the preview.'), 30_000, 'the kept note');
+    expect(kept.files).toHaveLength(0);
+    expect(componentIds(record.original).map((id) => id.split(':')[1])).toEqual(['again', 'other', 'mp4']);
+    // No "expired" answer to the press, the preview's file stays, and the HD render was stopped, not delivered.
+    await sleep(1500);
+    expect(fake.requestsFor(press).filter((r) => /expired|no longer/i.test(String(r.json?.content)))).toEqual([]);
+    expect(fileEdits()).toEqual([preview]);
+    expect(workers.hd.events('rendered')).toHaveLength(0);
   }, 120_000);
 });

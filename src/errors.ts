@@ -35,6 +35,8 @@ const ERROR_KINDS = {
   CANCELLED: 'input',
   // A button of a job this process no longer remembers: the person starts again.
   UNKNOWN_JOB: 'input',
+  // A button of someone else's meme (the playground's keep or cancel from another browser session).
+  NOT_YOURS: 'input',
   OUTPUT_UNWRITABLE: 'operator',
   ENGINE_UNAVAILABLE: 'operator',
   BAD_WEIGHTS: 'operator',

@@ -48,6 +48,7 @@ export const en: Locale = {
     TIMEOUT: 'That took too long, so I stopped it. Please try again, maybe with a shorter clip.',
     SHUTTING_DOWN: 'The bot is restarting; please send your photo again in a minute.',
     UNKNOWN_JOB: 'I no longer have that meme, so I cannot redo it. Please send the photo again.',
+    NOT_YOURS: 'Only the person who asked for this meme can keep or cancel it.',
     ENGINE_UNAVAILABLE: 'That animation engine is not available right now.',
     BACKEND_UNAVAILABLE: 'The bot cannot reach its render queue for a moment. Please try again in a minute.',
     NETWORK_UNREACHABLE: 'The bot cannot reach the model download server. The bot owner has been told.',

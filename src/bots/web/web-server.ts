@@ -19,6 +19,7 @@ import type { CoreMemeService } from '../service.ts';
 import type { MemeRequest, Replier } from '../service-types.ts';
 import { openEventStream, parseForm, readBody, sendError, sendJson } from './http-io.ts';
 import { WebJobHub } from './web-jobs.ts';
+import { WebSessions } from './web-sessions.ts';
 
 const PAGE_PATH = fileURLToPath(new URL('./static/index.html', import.meta.url));
 const JOB_ROUTE = /^\/api\/jobs\/([0-9a-f-]{36})\/(events|result|cancel|keep|reroll|variant)$/;
@@ -93,10 +94,17 @@ function jobIdOf(url: URL): string {
 
 function createRoutes({ config, service, logger }: WebServerDeps, hub: WebJobHub, page: Buffer): Record<string, Handler> {
   const { limits } = config;
+  const sessions = new WebSessions();
+  /** A new job of this request's session (only it may keep or cancel the job). */
+  const owned = (req: IncomingMessage, res: ServerResponse, ref: { jobId: string }) => {
+    sessions.own(ref.jobId, sessions.of(req, res));
+    return ref;
+  };
   // A form holds one photo and at most one clip, plus a few short fields.
   const maxUploadBytes = limits.maxPhotoBytes + limits.maxDriverBytes + 64 * 1024;
   return {
-    'GET /': (_req, res) => {
+    'GET /': (req, res) => {
+      sessions.of(req, res);
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       res.end(page);
     },
@@ -144,7 +152,7 @@ function createRoutes({ config, service, logger }: WebServerDeps, hub: WebJobHub
     'POST /api/jobs': async (req, res) => {
       try {
         const form = await parseForm(req, await readBody(req, maxUploadBytes));
-        const ref = await service.submit(toRequest(form, req.headers['accept-language']), hub.replier);
+        const ref = owned(req, res, await service.submit(toRequest(form, req.headers['accept-language']), hub.replier));
         logger.debug('web job submitted', { jobId: ref.jobId });
         sendJson(res, 202, ref);
       } catch (error) {
@@ -160,23 +168,30 @@ function createRoutes({ config, service, logger }: WebServerDeps, hub: WebJobHub
       res.writeHead(200, headers);
       res.end(result.bytes);
     },
-    'POST job:cancel': (_req, res, url) => sendJson(res, 200, { cancelled: service.cancel(jobIdOf(url)) }),
+    // Only the session that made the request may stop it or keep its preview; others are told so and nothing changes.
+    'POST job:cancel': (req, res, url) => {
+      sessions.check(jobIdOf(url), req);
+      sendJson(res, 200, { cancelled: service.cancel(jobIdOf(url)) });
+    },
     // "Keep this one": the preview on screen is the meme; its HD version is not made.
-    'POST job:keep': (_req, res, url) => sendJson(res, 200, { kept: service.keepPreview(jobIdOf(url)) }),
-    'POST job:reroll': async (_req, res, url) => {
+    'POST job:keep': (req, res, url) => {
+      sessions.check(jobIdOf(url), req);
+      sendJson(res, 200, { kept: service.keepPreview(jobIdOf(url)) });
+    },
+    'POST job:reroll': async (req, res, url) => {
       try {
-        sendJson(res, 202, await service.reroll(jobIdOf(url), hub.replier));
+        sendJson(res, 202, owned(req, res, await service.reroll(jobIdOf(url), hub.replier)));
       } catch (error) {
         sendError(res, error);
       }
     },
-    'POST job:variant': async (_req, res, url) => {
+    'POST job:variant': async (req, res, url) => {
       try {
         const format = url.searchParams.get('format') as OutputFormat;
         // The engine of the meme on screen (a kept preview is warp's), so the variant is that meme in another format.
         const engine = url.searchParams.get('engine');
         const onScreen = engine === 'warp' || engine === 'hellomeme' ? { engine: engine as EngineName, upgrade: false } : {};
-        sendJson(res, 202, await service.rerender(jobIdOf(url), { format, ...onScreen }, hub.replier));
+        sendJson(res, 202, owned(req, res, await service.rerender(jobIdOf(url), { format, ...onScreen }, hub.replier)));
       } catch (error) {
         sendError(res, error);
       }

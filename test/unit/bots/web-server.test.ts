@@ -33,8 +33,13 @@ interface ApiBody {
   error: { code: string; text: string };
 }
 
-async function post(path: string, body?: FormData): Promise<{ status: number; json: ApiBody }> {
-  const response = await fetch(`${bot.url}${path}`, { method: 'POST', body });
+/** The test's browser session: the cookie the server issued, sent back like a browser would. */
+const jar: { cookie?: string } = {};
+
+async function post(path: string, body?: FormData, session: { cookie?: string } = jar): Promise<{ status: number; json: ApiBody }> {
+  const response = await fetch(`${bot.url}${path}`, { method: 'POST', body, headers: session.cookie ? { cookie: session.cookie } : {} });
+  const issued = response.headers.get('set-cookie');
+  if (issued) session.cookie = issued.split(';')[0];
   return { status: response.status, json: await response.json() };
 }
 
@@ -146,6 +151,36 @@ describe('web playground server', () => {
       await new Promise((res) => setTimeout(res, 50));
       expect((await post(`/api/jobs/${json.jobId}/cancel`)).json).toEqual({ cancelled: true });
       expect((await stream).last).toMatchObject({ code: 'CANCELLED', text: 'Cancelled.' });
+    } finally {
+      renderer.steps = 6;
+    }
+  });
+
+  it('only the session that made a request may cancel it or keep its preview: another is refused, and nothing changes', async () => {
+    renderer.steps = 2000;
+    try {
+      const photo = new Blob([new Uint8Array(PHOTO)], { type: 'image/jpeg' });
+      const owner: { cookie?: string } = {};
+      const { json } = await post('/api/jobs', form({ photo, template: 'side-eye', user: 'owner' }), owner);
+      expect(owner.cookie).toMatch(/^memeloom_session=/);
+      const stream = events(json.jobId);
+      await new Promise((res) => setTimeout(res, 50));
+      // Another browser (its own cookie) and a client without any: a 403 that says why; the job runs on.
+      const stranger: { cookie?: string } = {};
+      await fetch(`${bot.url}/`).then((r) => {
+        stranger.cookie = r.headers.get('set-cookie')!.split(';')[0];
+        return r.text();
+      });
+      for (const session of [stranger, {}]) {
+        for (const action of ['cancel', 'keep']) {
+          const refused = await post(`/api/jobs/${json.jobId}/${action}`, undefined, { ...session });
+          expect(refused.status).toBe(403);
+          expect(refused.json.error).toEqual({ code: 'NOT_YOURS', text: 'Only the person who asked for this meme can keep or cancel it.' });
+        }
+      }
+      expect(bot.service.stats().queue.running).toBe(1);
+      expect((await post(`/api/jobs/${json.jobId}/cancel`, undefined, owner)).json).toEqual({ cancelled: true });
+      expect((await stream).last).toMatchObject({ code: 'CANCELLED' });
     } finally {
       renderer.steps = 6;
     }

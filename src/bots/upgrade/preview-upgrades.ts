@@ -13,7 +13,7 @@ import { canUpgrade, type JobRef, type MemeRequest, type Replier, type Upgrading
 import { HdStage, PreviewStage, StagePair } from './upgrade-stages.ts';
 
 /** What the stages need of the service: they are requests like any other. */
-export interface StageRunner {
+interface StageRunner {
   /** `companion`: admitted with the request's other job (no cap or rate count of its own). */
   submit(request: MemeRequest, replier: Replier, options?: { companion?: boolean }): Promise<JobRef>;
   cancel(jobId: string): boolean;

@@ -17,7 +17,7 @@ type Adapter = UpgradingReplier & { route?: ReplyRoute };
  * - `abandoned`: the request was cancelled, or the preview failed on the input itself; its failure was told and
  *   the HD job is cancelled, so nothing more is said.
  */
-export type PreviewOutcome = 'shown' | 'failed' | 'abandoned';
+type PreviewOutcome = 'shown' | 'failed' | 'abandoned';
 
 /** One previewed request: its id, its two jobs, and how far its preview got. */
 export class StagePair {
@@ -49,7 +49,7 @@ export class StagePair {
   }
 }
 
-export interface PreviewStageHooks {
+interface PreviewStageHooks {
   /** The preview is in the chat: record it for the HD job (its route names the preview now). */
   shown(pair: StagePair): Promise<void>;
   /** The preview will not come and its failure is the answer: stop the HD job. */

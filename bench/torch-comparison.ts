@@ -10,12 +10,22 @@ const SCRIPT = new URL('./torch-unet-step.py', import.meta.url).pathname;
 
 export interface TorchStep {
   seconds: number;
+  /** CPU seconds the process used during the step, all threads together (≈ threads × seconds when they all work) */
+  cpuSeconds: number;
   peakRssBytes: number;
+}
+
+export interface TorchProfileRow {
+  readonly op: string;
+  readonly self_s: number;
+  readonly count: number;
 }
 
 export interface TorchUnet {
   readonly versions: string;
   step(): Promise<TorchStep>;
+  /** One step under torch's autograd profiler: self CPU seconds per aten op. */
+  profile(): Promise<TorchProfileRow[]>;
   /** Writes the last step's output as raw float32 to `path`. */
   writeOutput(path: string): Promise<void>;
   close(): Promise<void>;
@@ -51,15 +61,20 @@ async function nextJson(lines: AsyncIterator<string>, child: ChildProcessWithout
  */
 const OPENBLAS_DIR = '/usr/lib/x86_64-linux-gnu/openblas-pthread';
 
-function torchEnv(): NodeJS.ProcessEnv {
-  if (!existsSync(join(OPENBLAS_DIR, 'libblas.so.3'))) return process.env;
-  return { ...process.env, LD_LIBRARY_PATH: [OPENBLAS_DIR, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':') };
+/**
+ * Threads: torch.set_num_threads (ATen's OpenMP pool, which oneDNN's convolutions use) and OpenBLAS's own pool both
+ * get `threads`; Debian's torch otherwise starts with one OpenMP thread here (omp_get_max_threads() is 1).
+ */
+function torchEnv(threads: number): NodeJS.ProcessEnv {
+  const env = { ...process.env, TORCH_THREADS: String(threads), OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads) };
+  if (!existsSync(join(OPENBLAS_DIR, 'libblas.so.3'))) return env;
+  return { ...env, LD_LIBRARY_PATH: [OPENBLAS_DIR, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':') };
 }
 
-/** Starts the PyTorch side on the same weights (safetensors), inputs (safetensors) and config.json. */
-export async function startTorchUnet(weights: string, inputs: string, config: string): Promise<TorchUnet> {
+/** Starts the PyTorch side on the same weights (safetensors), inputs (safetensors) and config.json, with `threads` intra-op threads. */
+export async function startTorchUnet(weights: string, inputs: string, config: string, threads: number): Promise<TorchUnet> {
   const python = pythonWithTorch() as string;
-  const child = spawn(python, [SCRIPT, weights, inputs, config], { env: torchEnv() });
+  const child = spawn(python, [SCRIPT, weights, inputs, config], { env: torchEnv(threads) });
   let errors = '';
   child.stderr.on('data', (chunk: Buffer) => {
     errors = (errors + chunk.toString()).slice(-8000);
@@ -72,10 +87,13 @@ export async function startTorchUnet(weights: string, inputs: string, config: st
     return nextJson(lines, child, () => errors);
   };
   return {
-    versions: `diffusers ${ready.diffusers}, torch ${ready.torch}, ${ready.threads} threads, BLAS ${ready.blas} (model load ${Number(ready.load_s).toFixed(1)} s)`,
+    versions: `diffusers ${ready.diffusers}, torch ${ready.torch}, ${ready.threads} threads, BLAS ${ready.blas}, ${ready.mkldnn} (model load ${Number(ready.load_s).toFixed(1)} s)`,
     async step() {
       const out = await ask('step');
-      return { seconds: Number(out.step_s), peakRssBytes: Number(out.peak_rss_bytes) };
+      return { seconds: Number(out.step_s), cpuSeconds: Number(out.cpu_s), peakRssBytes: Number(out.peak_rss_bytes) };
+    },
+    async profile() {
+      return (await ask('profile')).ops as TorchProfileRow[];
     },
     async writeOutput(path) {
       await ask(`out ${path}`);

@@ -4,10 +4,13 @@
 # Runtime session. Not part of the product or the tests. Reads the diffusers source checkout from DIFFUSERS_SRC
 # (its `src` folder); needs only torch and numpy: the hub, safetensors and download helpers diffusers imports at
 # load time are stubbed (nothing here downloads), and torch 1.13 gets the few names diffusers 0.33 expects.
+# Threads: TORCH_THREADS (bench/torch-comparison.ts passes the same count ORT gets).
 #
 # Protocol (stdin/stdout, one JSON object per line): after loading it prints {"ready": ..., "load_s": ...}; each
-# "step" line runs one forward pass and prints {"step_s": ..., "peak_rss_bytes": ..., "absmax": ...}; "out PATH"
-# writes the last output as raw float32; "quit" exits.
+# "step" line runs one forward pass and prints {"step_s": ..., "cpu_s": ..., "peak_rss_bytes": ..., "absmax": ...}; "profile" runs one
+# under torch's autograd profiler and prints {"ops": [{"op", "self_s", "count"}, ...]} (self CPU time per aten op, the
+# wall time on the calling thread, as ORT's node times are); "out PATH" writes the last output as raw float32; "quit"
+# exits.
 import importlib.abc
 import importlib.machinery
 import json
@@ -155,16 +158,10 @@ def patch_torch_for_diffusers():
     # torch.compiler (2.x) is used as a decorator namespace at import time.
     if not hasattr(torch, 'compiler'):
         torch.compiler = types.SimpleNamespace(disable=lambda fn=None, **_: fn if fn is not None else (lambda f: f), is_compiling=lambda: False)
-    # torch 1.13's CPU baddbmm with beta=0 leaves the uninitialised input in the sum; diffusers' attention passes an
-    # empty tensor with beta=0. Give it zeros instead (same arithmetic otherwise).
-    original = torch.baddbmm
-
-    def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
-        if beta == 0:
-            return original(torch.zeros_like(input), batch1, batch2, beta=1, alpha=alpha)
-        return original(input, batch1, batch2, beta=beta, alpha=alpha)
-
-    torch.baddbmm = baddbmm
+    # No baddbmm patch: torch 1.13's CPU baddbmm with beta=0 ignores its input (checked: an input of NaN or Inf at
+    # the UNet's attention shapes [16, 4096, 40]·[16, 40, 4096], key transposed as diffusers passes it, gives
+    # exactly bmm·alpha), so diffusers' attention runs here as it does for anyone on this torch. A zero-filled input
+    # with beta=1, as an earlier version of this script used, cost PyTorch ~3.7 s of a ~21 s step (fill_ + addmm_).
 
 
 def safetensors_tensors(path):
@@ -188,7 +185,8 @@ def blas_in_use():
     torch.ones(2, 2) @ torch.ones(2, 2)
     try:
         with open('/proc/self/maps') as f:
-            paths = {line.split()[-1] for line in f if 'blas' in line.split()[-1]}
+            # The shared library behind libblas.so.3 (scipy's own wrappers, also mapped, are not a BLAS).
+            paths = {line.split()[-1] for line in f if 'blas' in line.split()[-1] and 'dist-packages' not in line}
     except OSError:
         return 'unknown'
     return ', '.join(sorted(os.path.realpath(p) for p in paths)) or 'none loaded'
@@ -229,17 +227,30 @@ def main():
         raise SystemExit(f'weights miss {missing[:5]}')
     model.eval()
     feeds = {k: torch.from_numpy(v.copy()) for k, v in safetensors_tensors(inputs)}
-    print(json.dumps({'ready': True, 'diffusers': diffusers.__version__, 'torch': torch.__version__, 'threads': torch.get_num_threads(), 'blas': blas_in_use(), 'load_s': time.perf_counter() - started}), flush=True)
+    mkldnn = 'oneDNN (mkldnn) ' + ('on' if torch.backends.mkldnn.is_available() and torch.backends.mkldnn.enabled else 'off')
+    ready = {'ready': True, 'diffusers': diffusers.__version__, 'torch': torch.__version__, 'threads': torch.get_num_threads(), 'blas': blas_in_use(), 'mkldnn': mkldnn}
+    print(json.dumps({**ready, 'load_s': time.perf_counter() - started}), flush=True)
+
+    def forward():
+        with torch.no_grad():
+            return model(feeds['sample'], feeds['timestep'], encoder_hidden_states=feeds['encoder_hidden_states']).sample
+
     last = None
     for line in sys.stdin:
         command = line.strip()
         if command == 'step':
             t = time.perf_counter()
-            with torch.no_grad():
-                last = model(feeds['sample'], feeds['timestep'], encoder_hidden_states=feeds['encoder_hidden_states']).sample
+            cpu = time.process_time()
+            last = forward()
             step_s = time.perf_counter() - t
+            cpu_s = time.process_time() - cpu
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-            print(json.dumps({'step_s': step_s, 'peak_rss_bytes': peak, 'absmax': float(last.abs().max())}), flush=True)
+            print(json.dumps({'step_s': step_s, 'cpu_s': cpu_s, 'peak_rss_bytes': peak, 'absmax': float(last.abs().max())}), flush=True)
+        elif command == 'profile':
+            with torch.autograd.profiler.profile() as prof:
+                last = forward()
+            ops = [{'op': e.key, 'self_s': e.self_cpu_time_total / 1e6, 'count': e.count} for e in prof.key_averages()]
+            print(json.dumps({'ops': ops}), flush=True)
         elif command.startswith('out ') and last is not None:
             last.numpy().astype(np.float32).tofile(command[4:])
             print(json.dumps({'written': command[4:]}), flush=True)

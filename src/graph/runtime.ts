@@ -34,6 +34,8 @@ interface SessionOptions {
   readonly threads?: number;
   /** the graph's declared inputs, for validation before ORT sees the feed (required for webgpu) */
   readonly inputs?: readonly IoSpec[];
+  /** ORT's per-node profiling (benchmarks): every run's node times go to `<prefix>_<time>.json`, written by endProfiling */
+  readonly profileFilePrefix?: string;
 }
 
 export interface GraphSession {
@@ -41,6 +43,8 @@ export interface GraphSession {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
   run(feeds: Readonly<Record<string, HostTensor>>): Promise<Record<string, HostTensor>>;
+  /** Ends ORT's profiling (only for a session created with profileFilePrefix) and writes its JSON file. */
+  endProfiling(): void;
   dispose(): Promise<void>;
 }
 
@@ -105,17 +109,22 @@ function fromOrt(t: ort.Tensor): HostTensor {
  * shape subgraphs (its EP's own design; fp32 graphs with dynamic shapes rely on it). WebGPU keeps the NCHW layout
  * our graphs are written in (its NHWC rewrite adds int64 shape gathers it has no kernel for).
  */
-function ortOptions(provider: ExecutionProvider, strict: boolean, threads?: number): ort.InferenceSession.SessionOptions {
-  const common: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all', logSeverityLevel: 3, ...(threads ? { intraOpNumThreads: threads } : {}) };
+function ortOptions(provider: ExecutionProvider, strict: boolean, threads?: number, profileFilePrefix?: string): ort.InferenceSession.SessionOptions {
+  const common: ort.InferenceSession.SessionOptions = {
+    graphOptimizationLevel: 'all',
+    logSeverityLevel: 3,
+    ...(threads ? { intraOpNumThreads: threads } : {}),
+    ...(profileFilePrefix ? { enableProfiling: true, profileFilePrefix } : {}),
+  };
   if (provider === 'cpu') return { ...common, executionProviders: ['cpu'] };
   const noFallback = { extra: { session: { disable_cpu_ep_fallback: '1' } } };
   if (provider === 'cuda') return { ...common, executionProviders: ['cuda', 'cpu'], ...(strict ? noFallback : {}) };
   return { ...common, executionProviders: [{ name: 'webgpu', preferredLayout: 'NCHW' }], ...noFallback };
 }
 
-async function openOrt(model: Uint8Array | string, provider: ExecutionProvider, threads?: number, strict = false): Promise<ort.InferenceSession> {
+async function openOrt(model: Uint8Array | string, provider: ExecutionProvider, threads?: number, strict = false, profileFilePrefix?: string): Promise<ort.InferenceSession> {
   try {
-    const options = ortOptions(provider, strict, threads);
+    const options = ortOptions(provider, strict, threads, profileFilePrefix);
     return typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
   } catch (error) {
     throw new MemeError('ENGINE_UNAVAILABLE', `cannot create an ONNX Runtime session on ${provider}: ${(error as Error).message}`);
@@ -136,6 +145,7 @@ function wrap(session: ort.InferenceSession, provider: ExecutionProvider, specs:
       for (const [name, t] of Object.entries(result)) out[name] = fromOrt(t as ort.Tensor);
       return out;
     },
+    endProfiling: () => session.endProfiling(),
     dispose: () => session.release(),
   };
 }
@@ -185,6 +195,7 @@ async function openWebGpu(model: Uint8Array | string, specs: readonly IoSpec[] |
       }
       return wrap(await pending, 'webgpu', undefined).run(feeds);
     },
+    endProfiling() {},
     async dispose() {
       for (const pending of bound.values()) await (await pending).release();
       bound.clear();
@@ -197,7 +208,7 @@ export async function createSession(model: Uint8Array | string, options: Session
   const choice = options.provider ?? 'auto';
   const provider: ExecutionProvider = choice === 'auto' ? ((await probeProvider('cuda')).usable ? 'cuda' : 'cpu') : choice;
   if (provider === 'webgpu') return openWebGpu(model, options.inputs, options.threads);
-  return wrap(await openOrt(model, provider, options.threads), provider, options.inputs);
+  return wrap(await openOrt(model, provider, options.threads, false, options.profileFilePrefix), provider, options.inputs);
 }
 
 export interface ProviderProbe {

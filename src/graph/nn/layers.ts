@@ -64,6 +64,12 @@ export class GroupNorm extends Module {
    * fused kernels cancels almost every digit when a group is near-constant (targets.ts says where that happens).
    */
   forward(g: GraphBuilder, x: Value, options: { silu?: boolean } = {}): Value {
+    // Scoped so a profile can add up GroupNorm's nodes whatever their op types (bench/op-profile.ts).
+    const y = g.scoped('group_norm', () => this.normalise(g, x));
+    return options.silu ? op.silu(g, y) : y;
+  }
+
+  private normalise(g: GraphBuilder, x: Value): Value {
     const half = g.floatType === 'float16';
     const grouped = op.reshape(g, half ? op.cast(g, x, 'float32') : x, [0, this.groups, -1]);
     const mean = op.reduceMean(g, grouped, [2]);
@@ -75,8 +81,7 @@ export class GroupNorm extends Module {
     // Per-channel affine on the [N, C, rest] view, then back to x's own shape.
     const perChannel = (name: string) => op.unsqueeze(g, this.w(g, name), [1]);
     y = op.add(g, op.mul(g, op.reshape(g, y, [0, this.channels, -1]), perChannel('weight')), perChannel('bias'));
-    y = op.reshape(g, y, op.shape(g, x));
-    return options.silu ? op.silu(g, y) : y;
+    return op.reshape(g, y, op.shape(g, x));
   }
 }
 

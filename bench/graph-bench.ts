@@ -19,6 +19,7 @@ import { createSession } from '../src/graph/runtime.ts';
 import { writeSafetensors } from '../src/graph/weights/safetensors-writer.ts';
 import { openSafetensorsStore } from '../src/graph/weights/weight-store.ts';
 import { seededNormals, writeRandomParams } from '../test/helpers/tiny-hellomeme/tiny-weights.ts';
+import { gemmCeilingGflops } from './gemm-ceiling.ts';
 import { ortProfileOps, profileReport, torchProfileOps } from './op-profile.ts';
 import { startTorchUnet, type TorchUnet, torchComparisonUnavailable } from './torch-comparison.ts';
 
@@ -113,6 +114,7 @@ async function main(): Promise<void> {
     const ortOps = file ? ortProfileOps(join(dir, file)) : [];
     const torchOps = torch ? torchProfileOps(await torch.profile()) : [];
     console.log(`profile of one step (ORT node kernel times${torch ? ', PyTorch aten self CPU times' : ''}):\n${profileReport(ortOps, torchOps)}`);
+    console.log(`yardstick: ORT's SGEMM on a 2048² product reaches ${(await gemmCeilingGflops(threads)).toFixed(0)} GFLOP/s with ${threads} threads here, load ${load()}`);
   }
   await session.dispose();
   const peak = peakRssBytes();

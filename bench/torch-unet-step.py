@@ -161,7 +161,8 @@ def patch_torch_for_diffusers():
     # No baddbmm patch: torch 1.13's CPU baddbmm with beta=0 ignores its input (checked: an input of NaN or Inf at
     # the UNet's attention shapes [16, 4096, 40]·[16, 40, 4096], key transposed as diffusers passes it, gives
     # exactly bmm·alpha), so diffusers' attention runs here as it does for anyone on this torch. A zero-filled input
-    # with beta=1, as an earlier version of this script used, cost PyTorch ~3.7 s of a ~21 s step (fill_ + addmm_).
+    # with beta=1, as an earlier version of this script used, added the zero fill (aten::fill_, ~1.4 s of a ~21 s
+    # step); baddbmm's per-batch addmm_ runs either way.
 
 
 def safetensors_tensors(path):

@@ -22,9 +22,8 @@ interface SegmentationOps {
   loadGraphModel(url: string): Promise<GraphModel>;
   tidy<T extends Tensor>(fn: () => T): T;
   tensor3d(values: Uint8Array, shape: [number, number, number], dtype: 'int32'): Tensor;
-  cast(x: Tensor, dtype: 'float32' | 'int32'): Tensor;
+  cast(x: Tensor, dtype: 'float32'): Tensor;
   div(x: Tensor, y: number): Tensor;
-  mul(x: Tensor, y: number): Tensor;
   expandDims(x: Tensor, axis: number): Tensor;
   squeeze(x: Tensor, axis: number[]): Tensor;
   image: { resizeBilinear(x: Tensor, size: [number, number]): Tensor };
@@ -46,22 +45,54 @@ function loadModel(ops: SegmentationOps): Promise<GraphModel> {
   return modelPromise;
 }
 
+/**
+ * Square tiles along the picture's longer side (one for a square picture), a quarter tile apart: the model takes a
+ * square input, and a wide group photo squeezed into it left people too thin to be found (nothing at all on three
+ * portraits side by side). So close together, a person up to half a tile wide lies wholly inside some tile.
+ */
+export function squareTiles(width: number, height: number): { x: number; y: number; side: number }[] {
+  const side = Math.min(width, height);
+  const long = Math.max(width, height);
+  const count = long <= side ? 1 : Math.ceil((long - side) / (side / 4)) + 1;
+  return Array.from({ length: count }, (_, k) => {
+    const at = count === 1 ? 0 : Math.round(((long - side) * k) / (count - 1));
+    return width >= height ? { x: at, y: 0, side } : { x: 0, y: at, side };
+  });
+}
+
+/** Person probability (0..1) of one square tile of `image`, at the tile's own resolution. */
+function segmentTile(ops: SegmentationOps, model: GraphModel, image: RgbImage, tile: { x: number; y: number; side: number }): Float32Array {
+  const { x, y, side } = tile;
+  const pixels = new Uint8Array(side * side * 3);
+  for (let row = 0; row < side; row++) pixels.set(image.data.subarray(((y + row) * image.width + x) * 3, ((y + row) * image.width + x + side) * 3), row * side * 3);
+  const [inH, inW] = (model.inputs[0].shape ?? [1, 256, 256, 3]).slice(1, 3);
+  const person = ops.tidy(() => {
+    const rgb = ops.div(ops.cast(ops.tensor3d(pixels, [side, side, 3], 'int32'), 'float32'), 255);
+    const input = ops.expandDims(ops.image.resizeBilinear(rgb, [inH, inW]), 0);
+    const out = ops.squeeze(model.execute(input), [0]); // [inH, inW, 1], already a probability
+    return ops.image.resizeBilinear(out, [side, side]);
+  });
+  try {
+    return Float32Array.from((person as unknown as { dataSync(): Float32Array }).dataSync());
+  } finally {
+    ops.dispose(person);
+  }
+}
+
 async function segmentOn(runtime: HumanRuntime, image: RgbImage): Promise<Uint8Array> {
   const ops = (runtime.human as unknown as { tf: SegmentationOps }).tf;
   const model = await loadModel(ops);
-  const [inH, inW] = (model.inputs[0].shape ?? [1, 256, 256, 3]).slice(1, 3);
-  const alpha = ops.tidy(() => {
-    const rgb = ops.div(ops.cast(ops.tensor3d(image.data, [image.height, image.width, 3], 'int32'), 'float32'), 255);
-    const input = ops.expandDims(ops.image.resizeBilinear(rgb, [inH, inW]), 0);
-    const person = ops.squeeze(model.execute(input), [0]); // [inH, inW, 1], already a probability
-    return ops.cast(ops.mul(ops.image.resizeBilinear(person, [image.height, image.width]), 255), 'int32');
-  });
-  try {
-    const values = (alpha as unknown as { dataSync(): Int32Array }).dataSync();
-    return Uint8Array.from(values, (v) => Math.min(255, Math.max(0, v)));
-  } finally {
-    ops.dispose(alpha);
+  const { width, height } = image;
+  const best = new Float32Array(width * height);
+  for (const tile of squareTiles(width, height)) {
+    const person = segmentTile(ops, model, image, tile);
+    // A person cut by a tile's edge is half seen and often missed there: each pixel takes the surest tile.
+    for (let row = 0; row < tile.side; row++) {
+      const o = (tile.y + row) * width + tile.x;
+      for (let col = 0; col < tile.side; col++) best[o + col] = Math.max(best[o + col], person[row * tile.side + col]);
+    }
   }
+  return Uint8Array.from(best, (v) => Math.round(Math.min(255, Math.max(0, 255 * v))));
 }
 
 /** The segmenter on the process's shared face runtime (loaded on first use, the model once). */

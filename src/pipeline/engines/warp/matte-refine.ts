@@ -33,6 +33,10 @@ function boxSums(values: Float32Array, width: number, height: number, r: number)
   return out;
 }
 
+/** Sure pixels of a side in reach from which its colour is fully trusted; colour distances (0..441) below which the sides look alike. */
+const MIN_SURE = 4;
+const ALIKE = 8;
+
 /** The colour model is smooth over `radius`: it is gathered on a grid this many times coarser. */
 const COARSE = 4;
 
@@ -77,23 +81,47 @@ export function refineMatte(image: RgbImage, person: Uint8Array, radius: number)
   }
   if (unsure === 0) return out;
   const { planes, cw } = localColourSums(image, person, Math.max(1, Math.round(radius / COARSE)));
-  const [fr, fg, fb, fn, br, bg, bb, bn] = planes;
+  const ch = planes[0].length / cw;
+  const local = new Float32Array(8);
   const d = image.data;
   for (let y = 0; y < image.height; y++) {
+    // The coarse sums are read bilinearly between cell centres: taken cell by cell, the colour model jumped at
+    // every cell edge and the matte's hair edges came out in COARSE-pixel squares.
+    const gy = Math.min(ch - 1, Math.max(0, (y + 0.5) / COARSE - 0.5));
+    const y0 = Math.max(0, Math.min(ch - 2, Math.floor(gy)));
+    const fy = ch > 1 ? gy - y0 : 0;
     for (let x = 0; x < image.width; x++) {
       const p = y * image.width + x;
       const v = person[p];
       if (v <= SURE_BACKGROUND || v >= SURE_PERSON) continue;
-      const cell = (y / COARSE | 0) * cw + (x / COARSE | 0);
-      if (fn[cell] === 0 || bn[cell] === 0) continue;
+      const gx = Math.min(cw - 1, Math.max(0, (x + 0.5) / COARSE - 0.5));
+      const x0 = Math.max(0, Math.min(cw - 2, Math.floor(gx)));
+      const fx = cw > 1 ? gx - x0 : 0;
+      const c00 = y0 * cw + x0;
+      const c10 = c00 + (cw > 1 ? 1 : 0);
+      const c01 = c00 + (ch > 1 ? cw : 0);
+      const c11 = c01 + (cw > 1 ? 1 : 0);
+      const w00 = (1 - fx) * (1 - fy);
+      const w10 = fx * (1 - fy);
+      const w01 = (1 - fx) * fy;
+      const w11 = fx * fy;
+      for (let k = 0; k < 8; k++) {
+        const plane = planes[k];
+        local[k] = plane[c00] * w00 + plane[c10] * w10 + plane[c01] * w01 + plane[c11] * w11;
+      }
+      const [fr, fg, fb, fn, br, bg, bb, bn] = local;
+      if (fn <= 0 || bn <= 0) continue; // one side out of reach: keep the model's value
       const r = d[p * 3];
       const g = d[p * 3 + 1];
       const b = d[p * 3 + 2];
-      const dp = Math.sqrt((r - fr[cell] / fn[cell]) ** 2 + (g - fg[cell] / fn[cell]) ** 2 + (b - fb[cell] / fn[cell]) ** 2);
-      const db = Math.sqrt((r - br[cell] / bn[cell]) ** 2 + (g - bg[cell] / bn[cell]) ** 2 + (b - bb[cell] / bn[cell]) ** 2);
-      if (dp + db < 8) continue; // both sides look alike: colour cannot tell, keep the model's guess
-      const share = db / (dp + db); // 1 when it looks like the person, 0 like the background
-      out[p] = Math.round(255 * Math.min(1, Math.max(0, (share - 0.25) / 0.25)));
+      const dp = Math.sqrt((r - fr / fn) ** 2 + (g - fg / fn) ** 2 + (b - fb / fn) ** 2);
+      const db = Math.sqrt((r - br / bn) ** 2 + (g - bg / bn) ** 2 + (b - bb / bn) ** 2);
+      const share = db / (dp + db || 1); // 1 when it looks like the person, 0 like the background
+      const byColour = 255 * Math.min(1, Math.max(0, (share - 0.25) / 0.25));
+      // Trust in the colours fades in (no hard switch, which drew the switch's own edges into the matte): with
+      // few sure pixels of a side in reach, or when both sides look alike, the model's guess stands.
+      const trust = Math.min(1, Math.min(fn, bn) / MIN_SURE) * Math.min(1, Math.max(0, (dp + db - ALIKE) / ALIKE));
+      out[p] = Math.round(v + (byColour - v) * trust);
     }
   }
   return out;

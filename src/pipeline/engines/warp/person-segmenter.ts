@@ -73,10 +73,34 @@ function segmentTile(ops: SegmentationOps, model: GraphModel, image: RgbImage, t
     return ops.image.resizeBilinear(out, [side, side]);
   });
   try {
-    return Float32Array.from((person as unknown as { dataSync(): Float32Array }).dataSync());
+    // The model's mask comes in blocks of two of its own pixels; blurred over that size, twice (a tent), its
+    // edges are smooth instead of square.
+    const values = Float32Array.from((person as unknown as { dataSync(): Float32Array }).dataSync());
+    const radius = Math.max(1, Math.round(side / inW));
+    return boxBlur(boxBlur(values, side, radius), side, radius);
   } finally {
     ops.dispose(person);
   }
+}
+
+/** Mean over a (2r+1)² square around each pixel of a side×side plane (clipped at the edges), separable. */
+export function boxBlur(values: Float32Array, side: number, r: number): Float32Array {
+  const pass = (input: Float32Array, step: number, stride: number): Float32Array => {
+    const output = new Float32Array(input.length);
+    for (let line = 0; line < side; line++) {
+      const base = line * stride;
+      let sum = 0;
+      let count = 0;
+      for (let k = 0; k < Math.min(r, side); k++) [sum, count] = [sum + input[base + k * step], count + 1];
+      for (let k = 0; k < side; k++) {
+        if (k + r < side) [sum, count] = [sum + input[base + (k + r) * step], count + 1];
+        if (k - r - 1 >= 0) [sum, count] = [sum - input[base + (k - r - 1) * step], count - 1];
+        output[base + k * step] = sum / count;
+      }
+    }
+    return output;
+  };
+  return pass(pass(values, 1, side), side, 1);
 }
 
 async function segmentOn(runtime: HumanRuntime, image: RgbImage): Promise<Uint8Array> {

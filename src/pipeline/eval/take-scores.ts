@@ -5,6 +5,7 @@
 import { headPoseFromLandmarks } from '../face/head-pose.ts';
 import { type EyeKeyPoints, LEFT_EYE_KEYS, RIGHT_EYE_KEYS } from '../motion/face-regions.ts';
 import { eyeOpenness, mouthOpening } from '../motion/face-signals.ts';
+import { stillBorderWidth } from '../still-border.ts';
 import type { Face, FrameSequence, RgbImage } from '../types.ts';
 import { borderChange, faceInsideFrame, meanChroma } from './frame-checks.ts';
 import { expressionDistance, relativeExpression, targetPose } from './quality-metrics.ts';
@@ -17,8 +18,6 @@ type Angle = (typeof ANGLES)[number];
 const MIN_ANGLE_RANGE_DEG = 6;
 const MIN_MOUTH_RANGE = 0.06;
 const MIN_EYE_RANGE = 0.08;
-/** The border band whose stillness is measured, as a share of the shorter side. */
-const BORDER_BAND = 0.03;
 /** A photo whose face has less mean chroma than this (0..255) counts as black-and-white. */
 const GREY_CHROMA = 6;
 
@@ -102,7 +101,7 @@ export function scoreTake(input: TakeInput): TakeScores {
   const { image, face } = input.photo;
   const grey = meanChroma(image.data, image.width, image.height, face.box) < GREY_CHROMA;
   const inside = input.output.faces.filter((f) => f && faceInsideFrame(f.landmarks, image.width, image.height)).length;
-  const band = Math.max(1, Math.round(Math.min(image.width, image.height) * BORDER_BAND));
+  const band = stillBorderWidth(image.width, image.height); // the band the engine promises to keep still
   return {
     r,
     apd,

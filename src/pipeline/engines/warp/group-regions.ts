@@ -3,6 +3,7 @@
 // background plate, the photo with every hole painted from the background around it. Where two heads' regions
 // meet (hair against hair in a group), each pixel belongs to one head (head-ownership.ts), so one face's motion
 // never drags a neighbour's face, hair or shoulders, animated or still. One face alone: exactly its own regions.
+import { stillBorderWidth } from '../../still-border.ts';
 import type { RgbImage } from '../../types.ts';
 import { borderMargin, borderPin, type HeadFrame, headFrame, headShare } from './head-regions.ts';
 import { headOwners } from './head-ownership.ts';
@@ -40,6 +41,14 @@ function dilate(mask: Uint8Array, width: number, height: number, r: number): Uin
   return out;
 }
 
+/** Zeroes `mask` within `band` pixels of the picture's edge. */
+function clearBand(mask: Uint8Array, width: number, height: number, band: number): void {
+  for (let y = 0; y < height; y++) {
+    const edgeRow = y < band || y >= height - band;
+    for (let x = 0; x < width; x++) if (edgeRow || x < band || x >= width - band) mask[y * width + x] = 0;
+  }
+}
+
 interface FaceRegions {
   head: HeadFrame;
   /** Opacity of this face's moving layer per source pixel (0..255): the person, less other heads' pixels. */
@@ -62,7 +71,7 @@ export interface PhotoRegions extends FaceRegions {
 
 /** Each head's share on the SHARE_STEP grid, border pin included. */
 function shareGrid(head: HeadFrame, width: number, height: number): Float32Array {
-  const margin = borderMargin(head);
+  const margin = borderMargin(head, width, height);
   // The head share changes slowly: evaluated every SHARE_STEP pixels, the nearest value stands for the block.
   const cols = Math.ceil(width / SHARE_STEP);
   const shares = new Float32Array(cols * Math.ceil(height / SHARE_STEP));
@@ -100,6 +109,7 @@ export function groupRegions(image: RgbImage, animated: readonly Float32Array[],
       }
     }
     const hole = dilate(moving, width, height, 2);
+    clearBand(hole, width, height, stillBorderWidth(width, height)); // nothing moves there, so nothing is uncovered
     for (let p = 0; p < hole.length; p++) anyHole[p] |= hole[p];
     const own = heads.length === 1 ? alpha : alpha.map((a, p) => (owner[p] === f ? a : 0));
     return { head: heads[f], alpha: own, hole };

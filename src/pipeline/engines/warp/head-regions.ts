@@ -1,6 +1,7 @@
 // Where one photo head is, for the warp: its frame (chin, axis, size) and the share of its motion each point
 // follows (1 on face and hair, fading down the neck, 0 on shoulders, body and at the picture's border).
 // Geometry only: group-regions.ts turns the shares into layers, holes and the background plate.
+import { stillBorderWidth } from '../../still-border.ts';
 
 /** The photo's head in its own axes (roll included), from the face landmarks (xyz, image pixels). */
 export interface HeadFrame {
@@ -31,11 +32,12 @@ const HAIR_REACH = 2.6;
 const EAR_LINE = -0.55;
 const JAW_LINE = -0.05;
 /**
- * The picture's border never moves: a band STILL_BAND pixels wide is pinned outright (the mesh has vertices on
- * its inner edge, so nothing inside it is resampled), and motion ramps up over the next BORDER_PIN face heights.
+ * The picture's border never moves: a band stillBorderWidth() pixels wide is pinned outright (the mesh has
+ * vertices on its inner edge, so nothing inside it is resampled), and motion ramps up over the next BORDER_PIN
+ * face heights (at least BORDER_RAMP_PX), smoothly.
  */
-export const STILL_BAND = 6;
 const BORDER_PIN = 0.12;
+const BORDER_RAMP_PX = 6;
 
 /** Where the head's ellipse (forehead to chin, ear to ear) puts (x, y): below 1 inside it, growing outwards. */
 export function headEllipseDistance(head: HeadFrame, x: number, y: number): number {
@@ -83,9 +85,10 @@ export function headShare(head: HeadFrame, x: number, y: number): number {
 /** 0 within the still band along the picture's edge, 1 from `margin` pixels inside it. */
 export function borderPin(x: number, y: number, width: number, height: number, margin: number): number {
   const edge = Math.min(x, y, width - 1 - x, height - 1 - y);
-  return smoothstep(STILL_BAND, margin, edge);
+  return smoothstep(stillBorderWidth(width, height), margin, edge);
 }
 
-export function borderMargin(head: HeadFrame): number {
-  return STILL_BAND + Math.max(6, head.height * BORDER_PIN);
+/** Distance from the picture's edge (pixels) from which the head moves fully. */
+export function borderMargin(head: HeadFrame, width: number, height: number): number {
+  return stillBorderWidth(width, height) + Math.max(BORDER_RAMP_PX, head.height * BORDER_PIN);
 }

@@ -6,7 +6,8 @@
 import { FACE_OVAL, RIGID_POINTS } from '../../motion/face-regions.ts';
 import { fitSimilarity3 } from '../../motion/rigid-fit.ts';
 import { triangulate } from './face-triangles.ts';
-import { borderMargin, borderPin, type HeadFrame, headShare, STILL_BAND } from './head-regions.ts';
+import { stillBorderWidth } from '../../still-border.ts';
+import { borderMargin, borderPin, type HeadFrame, headShare } from './head-regions.ts';
 import type { WarpMesh } from './rasterize-triangles.ts';
 
 /** Grid spacing in face heights (clamped to GRID_MIN_PX..GRID_MAX_PX). */
@@ -32,12 +33,12 @@ export interface PhotoWarpMesh extends WarpMesh {
   ovalPull: Float32Array;
 }
 
-/** Grid lines from 0 to size − 1 about `step` apart, with the still band's inner edges among them. */
-function gridStops(size: number, step: number): number[] {
-  const inner = size - 1 - 2 * STILL_BAND;
+/** Grid lines from 0 to size − 1 about `step` apart, with the still band's (`band` px) inner edges among them. */
+function gridStops(size: number, step: number, band: number): number[] {
+  const inner = size - 1 - 2 * band;
   if (inner <= step) return [0, size - 1];
   const count = Math.max(1, Math.round(inner / step));
-  return [0, ...Array.from({ length: count + 1 }, (_, k) => STILL_BAND + (inner * k) / count), size - 1];
+  return [0, ...Array.from({ length: count + 1 }, (_, k) => band + (inner * k) / count), size - 1];
 }
 
 /** Distance from (x, y) to the oval polyline, and whether the point lies inside it. */
@@ -68,13 +69,14 @@ function pointDepth(head: HeadFrame, ovalZ: number, distance: number, share: num
 
 export function buildPhotoWarpMesh(landmarks: Float32Array, head: HeadFrame, width: number, height: number, faceTriangles?: ArrayLike<number>): PhotoWarpMesh {
   const faceCount = landmarks.length / 3;
-  const margin = borderMargin(head);
+  const margin = borderMargin(head, width, height);
+  const band = stillBorderWidth(width, height);
   const step = Math.min(GRID_MAX_PX, Math.max(GRID_MIN_PX, Math.round(head.height * GRID_STEP)));
   const ox = FACE_OVAL.map((i) => landmarks[i * 3]);
   const oy = FACE_OVAL.map((i) => landmarks[i * 3 + 1]);
   const grid: { x: number; y: number; distance: number; nearest: number }[] = [];
-  for (const y of gridStops(height, step)) {
-    for (const x of gridStops(width, step)) {
+  for (const y of gridStops(height, step, band)) {
+    for (const x of gridStops(width, step, band)) {
       const { distance, inside, nearest } = ovalDistance(ox, oy, x, y);
       if (!inside && distance >= step / 2) grid.push({ x, y, distance, nearest });
     }
@@ -161,7 +163,8 @@ export function destinationVertices(mesh: PhotoWarpMesh, landmarks: Float32Array
  * edge is stopped there instead of folding over the band (which must show the photo, untouched).
  */
 function keepOffBorder(mesh: PhotoWarpMesh, outXY: Float32Array, width: number, height: number): void {
-  const [lo, hiX, hiY] = [STILL_BAND, width - 1 - STILL_BAND, height - 1 - STILL_BAND];
+  const band = stillBorderWidth(width, height);
+  const [lo, hiX, hiY] = [band, width - 1 - band, height - 1 - band];
   for (let v = 0; v < mesh.vertexCount; v++) {
     const sx = mesh.source[v * 2];
     const sy = mesh.source[v * 2 + 1];

@@ -64,7 +64,7 @@ describe('photo regions', () => {
     expect(neck).toBeLessThan(0.9);
     expect(headShare(head, ...point(0.7, 0))).toBe(0); // chest
     expect(headShare(head, ...point(0.3, 2.5))).toBe(0); // shoulder
-    const margin = borderMargin(head);
+    const margin = borderMargin(head, image.width, image.height);
     expect(borderPin(0, 200, image.width, image.height, margin)).toBe(0);
     expect(borderPin(margin, margin, image.width, image.height, margin)).toBe(1);
   });

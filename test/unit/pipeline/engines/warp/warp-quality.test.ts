@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineDriver } from '../../../../../src/pipeline/engines/engine.ts';
 import { borderMargin, headFrame } from '../../../../../src/pipeline/engines/warp/head-regions.ts';
+import { borderChange } from '../../../../../src/pipeline/eval/frame-checks.ts';
+import { stillBorderWidth } from '../../../../../src/pipeline/still-border.ts';
 import { sharedPersonSegmenter } from '../../../../../src/pipeline/engines/warp/person-segmenter.ts';
 import { createWarpEngine } from '../../../../../src/pipeline/engines/warp/warp-engine.ts';
 import { createFaceAnalyzer, type FaceAnalyzer } from '../../../../../src/pipeline/face/face-analyzer.ts';
@@ -107,10 +109,13 @@ describe('warp engine quality', () => {
 
   const engine = () => createWarpEngine({ faceTriangles: faces.meshTriangles });
 
-  it('keeps the outer border of the picture exactly still under full-strength head motion', async () => {
+  it("keeps the outer border of the picture exactly still under full-strength head motion, over the eval's whole border band", async () => {
     for (const [name, { image, face }] of photos) {
       const out = await engine().render({ image, face, source: image }, drive(fullStrengthTrack(face.landmarks)), {});
-      for (const [i, frame] of out.frames.entries()) expect(borderDifference(frame, image, 4), `${name} frame ${i}`).toBe(0);
+      // The band the eval measures (15 px at 512 px; main pinned 6 px, so the eval's border figure was not 0).
+      const band = stillBorderWidth(image.width, image.height);
+      expect(band).toBeGreaterThanOrEqual(15);
+      for (const [i, frame] of out.frames.entries()) expect(borderChange(frame, image, band), `${name} frame ${i}`).toBe(0);
       // ... while the face itself really moves.
       const last = out.frames[out.frames.length - 1];
       expect(borderDifference(last, image, image.width / 2), name).toBeGreaterThan(5);
@@ -156,7 +161,7 @@ describe('warp engine quality', () => {
         head.chin[0] + head.down[0] * below * head.height - head.down[1] * side * head.halfWidth,
         head.chin[1] + head.down[1] * below * head.height + head.down[0] * side * head.halfWidth,
       ];
-      const edge = borderMargin(head) + 8; // nearer the border, motion fades out to keep the border still
+      const edge = borderMargin(head, image.width, image.height) + 8; // nearer the border, motion fades out to keep the border still
       const usable = ([x, y]: [number, number]) => x > edge && y > edge && x < image.width - edge && y < image.height - edge && inside(person, image.width, x, y) && textured(image, x, y);
       // Hair: textured person pixels above the ears and outside the face oval.
       const grid = [-1.4, -1.25, -1.1, -0.95, -0.8, -0.65].flatMap((below) => [-1.8, -1.4, -1, -0.6, -0.2, 0.2, 0.6, 1, 1.4, 1.8].map((side) => along(below, side)));

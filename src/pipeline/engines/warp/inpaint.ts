@@ -1,6 +1,8 @@
-// Fills a hole in an image from the pixels around it (push-pull over an image pyramid): each unknown pixel
-// takes a smooth blend of the nearest known colours, coarser levels reaching across wider holes. Used once per
-// photo to paint the background the moving head may uncover; never stretches pixels from inside the hole.
+// Fills a hole in an image from the pixels around it: a membrane (each unknown pixel the mean of its neighbours,
+// the known pixels fixed) solved over an image pyramid, so the fill diffuses smoothly in from the hole's border.
+// Push-pull alone (each level's gaps taken from the coarser level, upsampled) left blotches the size of the
+// pyramid's cells; relaxing every level after its pull smooths them away. Used once per photo to paint the
+// background the moving head may uncover; never stretches pixels from inside the hole.
 import type { RgbImage } from '../../types.ts';
 
 interface Level {
@@ -66,6 +68,38 @@ function pull(fine: Level, coarse: Level): void {
   }
 }
 
+/** Gauss-Seidel sweeps of the membrane on each level after its pull (alternating direction). */
+const SWEEPS = 6;
+
+/**
+ * Relaxes `level` towards v = own + (1 − weight) · mean of the 4 neighbours, where `own` is the level's colour
+ * (premultiplied by `weight`) before the pull: known pixels keep their colour, unknown ones become the mean of
+ * their neighbours, partly known ones a blend. With `only`, just the pixels it marks move (the hole, at full size:
+ * nothing else there is read). At the picture's edge the missing neighbour is mirrored from the other side.
+ */
+function relax(level: Level, own: Float32Array, weight: Float32Array, only?: Uint8Array): void {
+  const { width, height, colour } = level;
+  let count = 0;
+  const free = new Int32Array(width * height);
+  for (let p = 0; p < width * height; p++) if (weight[p] < 1 && (!only || only[p])) free[count++] = p;
+  for (let sweep = 0; sweep < SWEEPS; sweep++) {
+    const forward = sweep % 2 === 0;
+    for (let k = 0; k < count; k++) {
+      const p = free[forward ? k : count - 1 - k];
+      const x = p % width;
+      const left = x > 0 ? p - 1 : p + 1;
+      const right = x < width - 1 ? p + 1 : p - 1;
+      const up = p >= width ? p - width : p + width;
+      const down = p + width < width * height ? p + width : p - width;
+      const share = (1 - weight[p]) / 4;
+      for (let c = 0; c < 3; c++) {
+        const sum = colour[left * 3 + c] + colour[right * 3 + c] + colour[up * 3 + c] + colour[down * 3 + c];
+        colour[p * 3 + c] = own[p * 3 + c] + share * sum;
+      }
+    }
+  }
+}
+
 /**
  * A copy of `image` whose pixels with `hole[p] !== 0` are painted from the pixels with `known[p] !== 0` (the
  * two need not be complementary: known may leave out pixels that should not bleed in). With no known pixel at
@@ -90,7 +124,12 @@ export function fillFromSurroundings(image: RgbImage, known: Uint8Array, hole: U
   const top = pyramid[pyramid.length - 1];
   for (let k = 0; k < 3; k++) top.colour[k] /= top.weight[0]; // the top pixel holds the mean of what is known
   top.weight[0] = 1;
-  for (let l = pyramid.length - 2; l >= 0; l--) pull(pyramid[l], pyramid[l + 1]);
+  for (let l = pyramid.length - 2; l >= 0; l--) {
+    const level = pyramid[l];
+    const [own, weight] = [Float32Array.from(level.colour), Float32Array.from(level.weight)];
+    pull(level, pyramid[l + 1]);
+    relax(level, own, weight, l === 0 ? hole : undefined);
+  }
   for (let p = 0; p < width * height; p++) {
     if (!hole[p]) continue;
     for (let k = 0; k < 3; k++) out[p * 3 + k] = Math.min(255, Math.max(0, Math.round(base.colour[p * 3 + k])));

@@ -84,17 +84,26 @@ function segmentTile(ops: SegmentationOps, model: GraphModel, image: RgbImage, t
 }
 
 /** Mean over a (2r+1)² square around each pixel of a side×side plane (clipped at the edges), separable. */
-export function boxBlur(values: Float32Array, side: number, r: number): Float32Array {
+function boxBlur(values: Float32Array, side: number, r: number): Float32Array {
   const pass = (input: Float32Array, step: number, stride: number): Float32Array => {
     const output = new Float32Array(input.length);
     for (let line = 0; line < side; line++) {
       const base = line * stride;
       let sum = 0;
       let count = 0;
-      for (let k = 0; k < Math.min(r, side); k++) [sum, count] = [sum + input[base + k * step], count + 1];
+      for (let k = 0; k < Math.min(r, side); k++) {
+        sum += input[base + k * step];
+        count++;
+      }
       for (let k = 0; k < side; k++) {
-        if (k + r < side) [sum, count] = [sum + input[base + (k + r) * step], count + 1];
-        if (k - r - 1 >= 0) [sum, count] = [sum - input[base + (k - r - 1) * step], count - 1];
+        if (k + r < side) {
+          sum += input[base + (k + r) * step];
+          count++;
+        }
+        if (k - r - 1 >= 0) {
+          sum -= input[base + (k - r - 1) * step];
+          count--;
+        }
         output[base + k * step] = sum / count;
       }
     }

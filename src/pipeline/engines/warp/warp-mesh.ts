@@ -158,17 +158,45 @@ export function destinationVertices(mesh: PhotoWarpMesh, landmarks: Float32Array
   keepOffBorder(mesh, outXY, width, height);
 }
 
+/** Within this many pixels of the still band, a vertex moving towards it is eased (easeTowardsBand). */
+const EASE_PX = 16;
+
 /**
- * Vertices starting inside the still band's inner edge stay inside it: a head moving towards the picture's
- * edge is stopped there instead of folding over the band (which must show the photo, untouched).
+ * Where a vertex `from` px clear of the still band, moved to `to` px clear of it, ends up: as moved while it
+ * stays EASE_PX clear (or as clear as it started); closer, the rest of the way is eased so it nears the band but
+ * never gets there (knee · e^((to − knee) / knee): same place and slope at the knee, above 0 always).
+ */
+function easeTowardsBand(from: number, to: number): number {
+  const knee = Math.min(from, EASE_PX);
+  if (to >= knee) return to;
+  if (knee <= 0) return Math.max(0, to);
+  return knee * Math.exp((to - knee) / knee);
+}
+
+/**
+ * Vertices starting inside the still band's inner edge stay inside it: hair, neck and body moving towards the
+ * picture's edge slow and squeeze against it (eased, see easeTowardsBand) instead of folding over the band, which
+ * must show the photo untouched. Clamped hard, hair pressed against the band was cut off along a straight line.
  */
 function keepOffBorder(mesh: PhotoWarpMesh, outXY: Float32Array, width: number, height: number): void {
   const band = stillBorderWidth(width, height);
-  const [lo, hiX, hiY] = [band, width - 1 - band, height - 1 - band];
+  const [hiX, hiY] = [width - 1 - band, height - 1 - band];
   for (let v = 0; v < mesh.vertexCount; v++) {
     const sx = mesh.source[v * 2];
     const sy = mesh.source[v * 2 + 1];
-    if (sx >= lo && sx <= hiX) outXY[v * 2] = Math.min(hiX, Math.max(lo, outXY[v * 2]));
-    if (sy >= lo && sy <= hiY) outXY[v * 2 + 1] = Math.min(hiY, Math.max(lo, outXY[v * 2 + 1]));
+    if (v < mesh.faceCount) {
+      // The face itself is kept inside the picture by the motion (keep-in-frame.ts): only stopped at the band.
+      if (sx >= band && sx <= hiX) outXY[v * 2] = Math.min(hiX, Math.max(band, outXY[v * 2]));
+      if (sy >= band && sy <= hiY) outXY[v * 2 + 1] = Math.min(hiY, Math.max(band, outXY[v * 2 + 1]));
+      continue;
+    }
+    if (sx >= band && sx <= hiX) {
+      const x = outXY[v * 2];
+      outXY[v * 2] = x < sx ? band + easeTowardsBand(sx - band, x - band) : hiX - easeTowardsBand(hiX - sx, hiX - x);
+    }
+    if (sy >= band && sy <= hiY) {
+      const y = outXY[v * 2 + 1];
+      outXY[v * 2 + 1] = y < sy ? band + easeTowardsBand(sy - band, y - band) : hiY - easeTowardsBand(hiY - sy, hiY - y);
+    }
   }
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createWarpEngine } from '../pipeline/engines/warp/warp-engine.ts';
-import { scoreTake, type TrackedClip } from '../pipeline/eval/take-scores.ts';
+import { MIN_ANGLE_RANGE_DEG, MIN_MOUTH_RANGE, scoreTake, type TrackedClip } from '../pipeline/eval/take-scores.ts';
 import { createFaceAnalyzer, type FaceAnalyzer } from '../pipeline/face/face-analyzer.ts';
 import { cosineSimilarity } from '../pipeline/face/face-match.ts';
 import { decodeImage, resizeToFit } from '../pipeline/media/image.ts';
@@ -140,6 +140,7 @@ export async function run(argv: string[]): Promise<number> {
   process.stdout.write(`eval: ${rows.length} takes (${((performance.now() - started) / 1000).toFixed(0)} s), seed ${values.seed}\n\n${rowsTable(rows)}\n\n`);
   process.stdout.write(`${templatesTable(rows, baseline?.rows ?? null)}\n\n${totalsTable(rows, baseline)}\n`);
   process.stdout.write('r: Pearson correlation with the driver (left out where the driver hardly moves); APD in degrees; amp: output range / driver range;\n');
+  process.stdout.write(`r and amp are left out ('-') where the driver's 5–95% range is below ${MIN_ANGLE_RANGE_DEG}° (angles) or ${MIN_MOUTH_RANGE} face sizes (mouth): about 10× the analyzer's frame-to-frame jitter;\n`);
   process.stdout.write('id: face-descriptor cosine to the photo; inside: share of frames with the whole face in the picture; border: mean change of the edge band (0..255);\n');
   process.stdout.write('grey chroma: colour in the face of black-and-white photos (0 = grey).\n');
   if (values['save-baseline']) {

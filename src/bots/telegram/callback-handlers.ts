@@ -57,7 +57,9 @@ export class CallbackHandlers {
       case 'other': {
         const entry = jobs.sentEntry(action.resultId);
         if (!entry) return false;
-        await this.deps.messages.showPicker({ ...entry.source, templateId: undefined, replyToMessageId: entry.messageId }, 0);
+        // The same photo and options under the result, for a template of their choice: a new request, no result yet.
+        const { templateId: _template, ...request } = entry.request;
+        await this.deps.messages.showPicker({ ...entry, request, result: undefined }, 0);
         return true;
       }
       case 'sticker':
@@ -88,7 +90,12 @@ export class CallbackHandlers {
     // One job per picker: the picker message becomes its status, so a second tap finds it expired.
     this.deps.jobs.pickers.delete(pickId);
     // The person who tapped is the requester (limits and /cancel are theirs), even in a group.
-    const tapped: JobSource = { ...source, templateId, userId: `telegram:${query.from.id}`, name: query.from.first_name, language: query.from.language_code };
+    const tapped: JobSource = {
+      ...source,
+      place: { ...source.place, name: query.from.first_name },
+      language: query.from.language_code,
+      request: { ...source.request, templateId, userId: `telegram:${query.from.id}` },
+    };
     this.deps.jobs.launch(tapped, { format: 'mp4', statusMessageId: message.message_id });
     return true;
   }
@@ -98,10 +105,10 @@ export class CallbackHandlers {
     const source = this.deps.jobs.pickers.get(pickId);
     const message = query.message;
     if (!source || !message) return false;
-    this.deps.jobs.pickers.set(pickId, { ...source, face });
+    this.deps.jobs.pickers.set(pickId, { ...source, request: { ...source.request, face } });
     const count = facePickerSize(message);
     await this.deps.outbox
-      .toChat(source.chat, () => this.deps.telegram.editMessageReplyMarkup(source.chat.chatId, message.message_id, undefined, facePicker(pickId, count, face)))
+      .toChat(source.place.chat, () => this.deps.telegram.editMessageReplyMarkup(source.place.chat.chatId, message.message_id, undefined, facePicker(pickId, count, face)))
       .catch((error: unknown) => {
         if (!isNotModified(error)) throw error;
       });
@@ -115,7 +122,7 @@ export class CallbackHandlers {
     const templates = this.deps.templates.list();
     const text = TEXTS.pickTemplate(page, pageCount(templates.length));
     await this.deps.outbox
-      .toChat(source.chat, () => this.deps.telegram.editMessageText(source.chat.chatId, message.message_id, undefined, text, { reply_markup: templatePicker(templates, pickId, page) }))
+      .toChat(source.place.chat, () => this.deps.telegram.editMessageText(source.place.chat.chatId, message.message_id, undefined, text, { reply_markup: templatePicker(templates, pickId, page) }))
       .catch((error: unknown) => {
         if (!isNotModified(error)) throw error;
       });

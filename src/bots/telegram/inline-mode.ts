@@ -49,7 +49,7 @@ export class InlineMode {
     const userId = `telegram:${chosen.from.id}`;
     const photo = this.deps.photos.byKey(userId, ref.photoKey);
     if (!photo || !this.deps.templates.has(ref.templateId)) {
-      return this.replierFor(target, { chat: privateChat(chosen.from), language: chosen.from.language_code }).note(TEXTS.inline.photoGone);
+      return this.replierFor(target, { place: { chat: privateChat(chosen.from) }, language: chosen.from.language_code }).note(TEXTS.inline.photoGone);
     }
     const source = this.sourceFor(chosen.from, photo, ref.templateId);
     const replier = this.replierFor(target, source, source);
@@ -58,7 +58,7 @@ export class InlineMode {
     try {
       const { service, telegram, outbox } = this.deps;
       const bytes = await downloadFile(telegram, outbox, source.photo, 'IMAGE_TOO_LARGE', service.limits.maxPhotoBytes);
-      const request = { platform: 'telegram' as const, userId, photo: bytes, photoMime: source.photo.mime, templateId: source.templateId, format: 'mp4' as const };
+      const request = { platform: 'telegram' as const, userId, photo: bytes, photoMime: source.photo.mime, templateId: source.request.templateId, format: 'mp4' as const };
       await service.submit({ ...request, ...telegramOutput(request.format), language: source.language, priority: 'full' }, replier);
     } catch (error) {
       await replier.note(userErrorText(error, source.language));
@@ -73,20 +73,20 @@ export class InlineMode {
   }
 
   private sourceFor(from: InlineQuery['from'], photo: JobSource['photo'], templateId: string): JobSource {
-    return { chat: privateChat(from), userId: `telegram:${from.id}`, name: from.first_name, language: from.language_code, photo, templateId };
+    return { place: { chat: privateChat(from), name: from.first_name }, language: from.language_code, photo, request: { platform: 'telegram', userId: `telegram:${from.id}`, templateId } };
   }
 
   /** `user`: whose message it is (their private chat and language); `source`: the meme, when there is one to make. */
-  private replierFor(target: InlineTarget, user: Pick<JobSource, 'chat' | 'language'>, source?: JobSource): InlineReplier {
+  private replierFor(target: InlineTarget, user: Pick<JobSource, 'place' | 'language'>, source?: JobSource): InlineReplier {
     const { mediaChatId } = this.deps;
-    const uploadChat: ChatTarget = mediaChatId !== undefined ? { chatId: mediaChatId, isGroup: mediaChatId < 0 } : user.chat;
+    const uploadChat: ChatTarget = mediaChatId !== undefined ? { chatId: mediaChatId, isGroup: mediaChatId < 0 } : user.place.chat;
     return new InlineReplier({
       telegram: this.deps.telegram,
       outbox: this.deps.outbox,
       target,
       uploadChat,
       deleteUpload: mediaChatId === undefined,
-      userChat: user.chat,
+      userChat: user.place.chat,
       language: user.language,
       log: this.deps.log,
       onDelivered: (fileId, job, result) => {

@@ -1,31 +1,20 @@
-// What a Telegram request is made from: the chat, the requester and the files as Telegram file ids (never bytes),
-// the template and captions. Stored in a job's route (telegram-route.ts) and used to render it again.
-import type { FaceChoice } from '../../pipeline/face/face-choice.ts';
-import type { Captions } from '../../pipeline/meme-spec.ts';
+// What a Telegram request is made from, as the adapters' one follow-up type (bots/follow-up.ts): the files as
+// Telegram file ids (never bytes), the request's options, and in `place` the chat, the requester's name and the
+// message to reply to. Stored in a job's route (telegram-route.ts) and used to render it again.
+import type { FollowUp } from '../follow-up.ts';
 import type { FileRef } from './telegram-files.ts';
 import type { ChatTarget } from './telegram-outbox.ts';
 
-/** Everything needed to (re)make a meme from what a user sent; file ids, not bytes, to keep memory small. */
-export interface JobSource {
+/** Where a Telegram request is answered, and what the adapter noted about its files. */
+export interface TelegramPlace {
   chat: ChatTarget;
-  /** `telegram:<user id>`. */
-  userId: string;
   /** The requester's first name, which names their line on a group's status board. */
   name?: string;
-  photo: FileRef;
-  clip?: FileRef;
-  templateId?: string;
-  captions?: Captions;
-  /** `/meme smug -`: no caption at all, not even the template's default. */
-  noCaption?: boolean;
+  /** The user's message (or, for a follow-up, the result) the status and result reply to. */
+  replyToMessageId?: number;
   /** The files passed the service's checks when they arrived (so a later render need not check again). */
   checked?: boolean;
-  /** A HelloMeme LoRA style as the user typed it. */
-  style?: string;
-  /** The user's message the status and result reply to. */
-  replyToMessageId?: number;
-  /** Telegram's language_code of the requester. */
-  language?: string;
-  /** Which faces of a group photo move (the face picker; default all). */
-  face?: FaceChoice;
 }
+
+/** Everything needed to (re)make a meme from what a user sent; file ids, not bytes, to keep memory small. */
+export type JobSource = FollowUp<FileRef, TelegramPlace>;

@@ -7,6 +7,7 @@ import { throwIfAborted } from '../../errors.ts';
 import { clipTrimmedText } from '../messages.ts';
 import type { ReplyRoute } from '../../jobs/job-backend.ts';
 import { boundedCache } from '../../bounded-cache.ts';
+import { type FollowUpResult, FollowUps } from '../follow-up.ts';
 import type { Logger } from '../../logger.ts';
 import { rerollOrRenderAnew } from '../reroll.ts';
 import { DEFAULT_SEED, type EngineName } from '../../pipeline/meme-spec.ts';
@@ -32,14 +33,13 @@ import type { JobSource } from './job-source.ts';
 import { parseTelegramRoute, toTelegramReplyRoute } from './telegram-route.ts';
 import { TEXTS } from './telegram-texts.ts';
 
-interface SentEntry {
-  source: JobSource;
-  jobId?: string;
-  messageId: number;
-  /** The take in the chat, so "As sticker" / "As GIF file" render the same animation. */
-  seed?: number;
-  /** The engine its variants must use (a kept preview: warp's); absent: auto, as the result was asked for. */
-  engine?: EngineName;
+/**
+ * A result in a chat, for its buttons: the source it was made from, replying to the result's message, with the
+ * result (its job, the take, and the engine its variants must use: a kept preview's is warp's; absent: auto, as the
+ * result was asked for).
+ */
+function sentFollowUp(source: JobSource, messageId: number, result: FollowUpResult): JobSource {
+  return { ...source, place: { ...source.place, replyToMessageId: messageId }, result };
 }
 
 interface MemeJobsDeps {
@@ -88,13 +88,16 @@ export function newId(): string {
 
 /** Same photo, clip, template, captions (or none), faces, style, seed, format and engine → the same animation: reuse its file_id. */
 function resultCacheKey(source: JobSource, format: OutputFormat, seed = DEFAULT_SEED, engine: EngineName | 'auto' = 'auto'): string {
-  const captions = [source.captions?.top ?? null, source.captions?.bottom ?? null, source.noCaption === true];
-  return JSON.stringify([source.photo.uniqueId, source.clip?.uniqueId ?? null, source.templateId ?? null, ...captions, source.style?.toLowerCase() ?? null, format, seed, engine, source.face ?? DEFAULT_FACE_CHOICE]);
+  const { templateId, captions, noCaption, style, face } = source.request;
+  const captionKey = [captions?.top ?? null, captions?.bottom ?? null, noCaption === true];
+  return JSON.stringify([source.photo.uniqueId, source.clip?.uniqueId ?? null, templateId ?? null, ...captionKey, style?.toLowerCase() ?? null, format, seed, engine, face ?? DEFAULT_FACE_CHOICE]);
 }
 
 export class MemeJobs {
-  readonly pickers = boundedCache<string, JobSource>({ maxEntries: MAX_REMEMBERED });
-  private readonly sent = boundedCache<string, SentEntry>({ maxEntries: MAX_REMEMBERED });
+  /** Template pickers waiting for a tap, by pick id. */
+  readonly pickers = new FollowUps<JobSource>({ maxEntries: MAX_REMEMBERED });
+  /** Results in chats, by the result id their buttons carry (always with `result`). */
+  private readonly sent = new FollowUps<JobSource>({ maxEntries: MAX_REMEMBERED });
   private readonly fileIds = boundedCache<string, { fileId: string; jobId?: string }>({ maxEntries: MAX_REMEMBERED });
   /** Previews in chats whose HD version is on the way: request id → requester, for "Keep this one". */
   private readonly previews = boundedCache<string, string>({ maxEntries: MAX_REMEMBERED });
@@ -123,7 +126,7 @@ export class MemeJobs {
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
   }
 
-  sentEntry(resultId: string): SentEntry | undefined {
+  sentEntry(resultId: string): JobSource | undefined {
     return this.sent.get(resultId);
   }
 
@@ -140,10 +143,10 @@ export class MemeJobs {
     const useCache = options.useCache ?? true;
     if (useCache && (await this.sendCached(source, options))) return;
     const line = this.openLine(source, { full: TEXTS.fetchingPhoto, short: TEXTS.fetchingPhotoLine }, options.statusMessageId);
-    const handover = this.handovers.join(source.userId);
+    const handover = this.handovers.join(source.request.userId);
     try {
       const inputs = await this.download(source);
-      if (!source.checked) await this.inspect(source, inputs);
+      if (!source.place.checked) await this.inspect(source, inputs);
       const request = this.buildRequest(source, inputs, options);
       const replier = options.pack ? this.packReplierFor(source, line, options.pack) : this.replierFor(source, line, options.format, useCache, options.engine);
       // The status message's id goes into the job's route, so a restarted process can edit and remove it; a chat
@@ -169,11 +172,11 @@ export class MemeJobs {
 
   /** "Another take", by the one reroll rule (bots/reroll.ts): the service's reroll, or a new render from the file ids. */
   async reroll(resultId: string): Promise<boolean> {
-    const entry = this.sent.get(resultId);
-    if (!entry) return false;
-    const source = { ...entry.source, replyToMessageId: entry.messageId };
+    const source = this.sent.get(resultId);
+    if (!source) return false;
+    const jobId = source.result?.jobId;
     const renderAnew = () => this.launch(source, { format: 'mp4', useCache: false, seed: Math.floor(Math.random() * 2 ** 31) });
-    if (!entry.jobId) {
+    if (!jobId) {
       renderAnew();
       return true;
     }
@@ -181,7 +184,7 @@ export class MemeJobs {
     const replier = this.replierFor(source, line, 'mp4', false);
     try {
       await line.whenShown();
-      await rerollOrRenderAnew(this.deps.service, entry.jobId, replier, async () => {
+      await rerollOrRenderAnew(this.deps.service, jobId, replier, async () => {
         await line.close();
         renderAnew();
       });
@@ -193,9 +196,9 @@ export class MemeJobs {
 
   /** "As sticker" / "As GIF file": the same meme in another format. */
   variant(resultId: string, format: 'webm' | 'gif'): boolean {
-    const entry = this.sent.get(resultId);
-    if (!entry) return false;
-    this.launch({ ...entry.source, replyToMessageId: entry.messageId }, { format, seed: entry.seed, engine: entry.engine });
+    const source = this.sent.get(resultId);
+    if (!source) return false;
+    this.launch(source, { format, seed: source.result?.seed, engine: source.result?.engine });
     return true;
   }
 
@@ -214,23 +217,25 @@ export class MemeJobs {
   addToPack(resultId: string, owner: PackOwner): boolean {
     const entry = this.sent.get(resultId);
     if (!entry) return false;
+    const { seed, engine } = entry.result ?? {};
     // The tapper asks (their limits, their /cancel), even under someone else's meme in a group.
-    const source = { ...entry.source, replyToMessageId: entry.messageId, userId: `telegram:${owner.id}`, name: owner.firstName };
-    const cached = this.cachedFileId(source, 'webm', entry.seed, entry.engine);
+    const source: JobSource = { ...entry, place: { ...entry.place, name: owner.firstName }, request: { ...entry.request, userId: `telegram:${owner.id}` } };
+    const cached = this.cachedFileId(source, 'webm', seed, engine);
     if (!cached) {
       // No file_id cache lookup in run(): it would send the sticker to the chat.
-      this.launch(source, { format: 'webm', seed: entry.seed, useCache: false, pack: owner, engine: entry.engine });
+      this.launch(source, { format: 'webm', seed, useCache: false, pack: owner, engine });
       return true;
     }
     const reply = this.packReply(source);
-    const emoji = stickerEmoji(source.templateId && this.deps.templates.has(source.templateId) ? this.deps.templates.get(source.templateId) : undefined);
+    const emoji = stickerEmoji(this.templateOf(source));
     this.track(
       this.deps.packs.add(owner, { fileId: cached }, emoji).then(
         (added) => announcePack(reply, added),
         async (error: unknown) => {
           const text = packErrorText(error, reply);
-          const reply_parameters = replyParameters(source.replyToMessageId, false);
-          await this.deps.outbox.toChat(source.chat, () => this.deps.telegram.sendMessage(source.chat.chatId, text, { reply_parameters }));
+          const { chat, replyToMessageId } = source.place;
+          const reply_parameters = replyParameters(replyToMessageId, false);
+          await this.deps.outbox.toChat(chat, () => this.deps.telegram.sendMessage(chat.chatId, text, { reply_parameters }));
         },
       ),
     );
@@ -250,8 +255,8 @@ export class MemeJobs {
     if (route.upgradeOf !== undefined && parsed.previewMessageId !== undefined) {
       // The HD stage of a preview already in the chat: its result replaces that message; no status line.
       const { telegram, outbox } = this.deps;
-      const preview = PreviewMessage.resumed({ telegram, outbox, chat: parsed.source.chat, language: parsed.source.language }, route.upgradeOf, parsed.previewMessageId);
-      this.previews.set(route.upgradeOf, parsed.source.userId);
+      const preview = PreviewMessage.resumed({ telegram, outbox, chat: parsed.source.place.chat, language: parsed.source.language }, route.upgradeOf, parsed.previewMessageId);
+      this.previews.set(route.upgradeOf, parsed.source.request.userId);
       return this.replierFor(parsed.source, undefined, parsed.format, parsed.remember, parsed.engine, preview);
     }
     const line = this.openLine(parsed.source, lineText(undefined, parsed.source.language), parsed.statusMessageId);
@@ -264,16 +269,21 @@ export class MemeJobs {
    * a restart) becomes the board's message when the chat has none yet; otherwise it is no longer needed.
    */
   private openLine(source: JobSource, text: LineText, reuseMessageId?: number): BoardLine {
-    const board = this.boards.of(source.chat);
-    if (reuseMessageId !== undefined && !board.adopt(reuseMessageId)) this.deleteMessage(source.chat, reuseMessageId);
-    return board.open(this.labelOf(source), source.replyToMessageId, text);
+    const board = this.boards.of(source.place.chat);
+    if (reuseMessageId !== undefined && !board.adopt(reuseMessageId)) this.deleteMessage(source.place.chat, reuseMessageId);
+    return board.open(this.labelOf(source), source.place.replyToMessageId, text);
   }
 
   /** Who asked for what, as a line on a status board: the template (or clip), and in groups the requester. */
   private labelOf(source: JobSource): string {
-    const { templates } = this.deps;
-    const what = source.clip ? TEXTS.ownClip : source.templateId && templates.has(source.templateId) ? templates.get(source.templateId).title : (source.templateId ?? '');
-    return source.chat.isGroup ? `${source.name ?? TEXTS.someone} · ${what}` : what;
+    const what = source.clip ? TEXTS.ownClip : (this.templateOf(source)?.title ?? source.request.templateId ?? '');
+    return source.place.chat.isGroup ? `${source.place.name ?? TEXTS.someone} · ${what}` : what;
+  }
+
+  /** The source's template, when it names one the catalog has. */
+  private templateOf(source: JobSource) {
+    const { templateId } = source.request;
+    return templateId && this.deps.templates.has(templateId) ? this.deps.templates.get(templateId) : undefined;
   }
 
   private deleteMessage(chat: ChatTarget, messageId: number): void {
@@ -288,16 +298,16 @@ export class MemeJobs {
     if (!hit) return false;
     const resultId = newId();
     try {
-      const sent = await sendResult(this.deps.telegram, this.deps.outbox, source.chat, { fileId: hit.fileId }, options.format, {
-        replyToMessageId: source.replyToMessageId,
+      const sent = await sendResult(this.deps.telegram, this.deps.outbox, source.place.chat, { fileId: hit.fileId }, options.format, {
+        replyToMessageId: source.place.replyToMessageId,
         replyMarkup: options.format === 'mp4' ? resultButtons(resultId) : undefined,
       });
-      this.sent.set(resultId, { source, jobId: hit.jobId, messageId: sent.messageId, seed: options.seed, engine: options.engine });
+      this.sent.set(resultId, sentFollowUp(source, sent.messageId, { jobId: hit.jobId, seed: options.seed, engine: options.engine }));
     } catch {
       // A file_id can go stale (or a sticker fell back to a document): render instead.
       return false;
     }
-    if (options.statusMessageId !== undefined) this.deleteMessage(source.chat, options.statusMessageId);
+    if (options.statusMessageId !== undefined) this.deleteMessage(source.place.chat, options.statusMessageId);
     return true;
   }
 
@@ -314,9 +324,10 @@ export class MemeJobs {
     const checked = await this.deps.service.inspect(inputs);
     if (!checked.clip?.trimmed) return checked;
     const note = clipTrimmedText(checked.clip.durationSec, this.deps.service.limits.maxDriverSeconds, source.language);
-    await this.deps.outbox.toChat(source.chat, () =>
-      this.deps.telegram.sendMessage(source.chat.chatId, note, {
-        reply_parameters: source.replyToMessageId ? { message_id: source.replyToMessageId, allow_sending_without_reply: true } : undefined,
+    const { chat, replyToMessageId } = source.place;
+    await this.deps.outbox.toChat(chat, () =>
+      this.deps.telegram.sendMessage(chat.chatId, note, {
+        reply_parameters: replyToMessageId ? { message_id: replyToMessageId, allow_sending_without_reply: true } : undefined,
       }),
     );
     return checked;
@@ -330,45 +341,45 @@ export class MemeJobs {
   async check(source: JobSource): Promise<{ source: JobSource; photo: Buffer; facts?: PhotoFacts }> {
     const inputs = await this.download(source);
     const checked = await this.inspect(source, inputs);
-    return { source: { ...source, checked: true }, photo: inputs.photo, facts: checked.photo };
+    return { source: { ...source, place: { ...source.place, checked: true } }, photo: inputs.photo, facts: checked.photo };
   }
 
   private buildRequest(source: JobSource, inputs: { photo: Buffer; clip?: Buffer }, options: LaunchOptions): MemeRequest {
     const driver = inputs.clip && source.clip ? { bytes: inputs.clip, mime: source.clip.mime } : undefined;
+    const { request } = source;
     return {
       platform: 'telegram',
-      userId: source.userId,
+      userId: request.userId,
       language: source.language,
       photo: inputs.photo,
       photoMime: source.photo.mime,
-      templateId: driver ? undefined : source.templateId,
+      templateId: driver ? undefined : request.templateId,
       driver,
-      captions: source.captions,
-      noCaption: source.noCaption,
+      captions: request.captions,
+      noCaption: request.noCaption,
       format: options.format,
       ...telegramOutput(options.format),
       priority: 'full',
       seed: options.seed,
-      ...(source.style ? { style: source.style } : {}),
+      ...(request.style ? { style: request.style } : {}),
       engine: options.engine,
       // Only an animation is replaced in place (editMessageMedia); stickers and GIF files come once, final.
       upgrade: options.format === 'mp4',
-      face: source.face,
+      face: request.face,
     };
   }
 
   private packReply(source: JobSource): PackReply {
     const { telegram, outbox, botUsername } = this.deps;
-    return { telegram, outbox, chat: source.chat, replyToMessageId: source.replyToMessageId, language: source.language, botUsername };
+    return { telegram, outbox, chat: source.place.chat, replyToMessageId: source.place.replyToMessageId, language: source.language, botUsername };
   }
 
   private packReplierFor(source: JobSource, line: BoardLine, owner: PackOwner): StickerPackReplier {
-    const template = source.templateId && this.deps.templates.has(source.templateId) ? this.deps.templates.get(source.templateId) : undefined;
     return new StickerPackReplier({
       ...this.packReply(source),
       packs: this.deps.packs,
       owner,
-      emoji: stickerEmoji(template),
+      emoji: stickerEmoji(this.templateOf(source)),
       line,
       log: this.deps.log,
       route: () => toTelegramReplyRoute({ source, statusMessageId: line.messageId, format: 'webm', remember: false, pack: { ownerId: owner.id, firstName: owner.firstName } }),
@@ -379,19 +390,19 @@ export class MemeJobs {
     return new TelegramReplier({
       telegram: this.deps.telegram,
       outbox: this.deps.outbox,
-      chat: source.chat,
+      chat: source.place.chat,
       line,
       preview,
       language: source.language,
-      replyToMessageId: source.replyToMessageId,
+      replyToMessageId: source.place.replyToMessageId,
       newResultId: newId,
       log: this.deps.log,
       route: (previewMessageId) => toTelegramReplyRoute({ source, statusMessageId: line?.messageId, format, remember, previewMessageId, engine }),
-      onPreview: (requestId) => this.previews.set(requestId, source.userId),
+      onPreview: (requestId) => this.previews.set(requestId, source.request.userId),
       onSent: (sent, resultId, job, result, kind) => {
         this.previews.delete(job.jobId);
         // A kept preview's variants stay warp's; a result's follow whatever asked for it (auto, by default).
-        this.sent.set(resultId, { source, jobId: job.jobId, messageId: sent.messageId, seed: result.seed, engine: kind === 'kept-preview' ? result.engine : engine });
+        this.sent.set(resultId, sentFollowUp(source, sent.messageId, { jobId: job.jobId, seed: result.seed, engine: kind === 'kept-preview' ? result.engine : engine }));
         // A kept preview is not what an identical request should get again: that one gets its HD version.
         if (remember && kind === 'result') this.fileIds.set(resultCacheKey(source, format, result.seed, engine), { fileId: sent.fileId, jobId: job.jobId });
       },

@@ -11,13 +11,16 @@ import { drawFaceNumbers } from '../../pipeline/media/face-numbers.ts';
 import type { PhotoFacts } from '../../pipeline/input-inspector.ts';
 import { facePicker, pageCount, templatePicker } from './inline-keyboards.ts';
 import { INLINE_START_PARAMETER } from './inline-mode.ts';
-import type { JobSource } from './job-source.ts';
+import type { JobSource, TelegramPlace } from './job-source.ts';
 import { type MemeJobs, newId } from './meme-jobs.ts';
 import { replyParameters } from './result-sender.ts';
 import { clipOf, type FileRef, photoOf } from './telegram-files.ts';
 import type { ChatTarget } from './telegram-outbox.ts';
 import { HELP_TEXT, START_TEXT, TEXTS } from './telegram-texts.ts';
 import type { UpdateHandlerDeps } from './update-handler-deps.ts';
+
+/** A message's source before its photo is known. */
+type NewSource = Omit<JobSource, 'photo'>;
 
 export class MessageHandlers {
   /** The last photo each user sent in each chat, for `/drive` sent without a reply. */
@@ -36,20 +39,25 @@ export class MessageHandlers {
     }
     const text = 'text' in message ? message.text : 'caption' in message ? message.caption : undefined;
     const command = parseCommand(text, botUsername);
-    const base = { chat, userId, name: message.from.first_name, replyToMessageId: message.message_id, language: message.from.language_code };
+    const base: NewSource = {
+      place: { chat, name: message.from.first_name, replyToMessageId: message.message_id },
+      language: message.from.language_code,
+      request: { platform: 'telegram', userId },
+    };
+    const place = base.place;
     switch (command?.name) {
       case 'start':
         // `/start inline`: the user came from inline mode's "Send me a photo first" button.
-        if (command.args === INLINE_START_PARAMETER && botUsername) return this.reply(base, TEXTS.inline.started(botUsername));
-        return this.reply(base, START_TEXT);
+        if (command.args === INLINE_START_PARAMETER && botUsername) return this.reply(place, TEXTS.inline.started(botUsername));
+        return this.reply(place, START_TEXT);
       case 'help':
-        return this.reply(base, HELP_TEXT);
+        return this.reply(place, HELP_TEXT);
       case 'templates':
-        return this.reply(base, TEXTS.templateList(this.deps.templates.list()));
+        return this.reply(place, TEXTS.templateList(this.deps.templates.list()));
       case 'cancel': {
         // Both: jobs with the service, and requests still fetching their files.
         const cancelled = [this.deps.service.cancelForUser(userId), this.deps.jobs.cancelStarting(userId)].some(Boolean);
-        return this.reply(base, cancelled ? TEXTS.cancelled : TEXTS.nothingToCancel);
+        return this.reply(place, cancelled ? TEXTS.cancelled : TEXTS.nothingToCancel);
       }
       case 'meme':
         return this.meme(message, command.args, base);
@@ -58,14 +66,14 @@ export class MessageHandlers {
       case undefined:
         break;
       default:
-        if (!chat.isGroup) await this.reply(base, HELP_TEXT);
+        if (!chat.isGroup) await this.reply(place, HELP_TEXT);
         return;
     }
     // Without a command the bot only answers in private chats; in groups it speaks when spoken to.
     if (chat.isGroup) return;
     if (photo) return this.checkThenPick({ ...base, photo });
-    if (clipOf(message)) return this.reply(base, TEXTS.clipHint);
-    return this.reply(base, TEXTS.needPhoto);
+    if (clipOf(message)) return this.reply(place, TEXTS.clipHint);
+    return this.reply(place, TEXTS.needPhoto);
   }
 
   /** Checks the photo first: a file that fails gets its reason (with the limit) and no picker. */
@@ -74,7 +82,7 @@ export class MessageHandlers {
     try {
       checked = await this.deps.jobs.check(source);
     } catch (error) {
-      return this.reply(source, userErrorText(error, source.language));
+      return this.reply(source.place, userErrorText(error, source.language));
     }
     const pickId = newId();
     const faceCount = checked.facts?.faces.length ?? 0;
@@ -88,11 +96,12 @@ export class MessageHandlers {
    */
   private async showFacePicker(source: JobSource, pickId: string, photo: Buffer, facts: PhotoFacts): Promise<void> {
     const picture = await drawFaceNumbers(photo, facts);
-    await this.deps.outbox.toChat(source.chat, () =>
-      this.deps.telegram.sendPhoto(source.chat.chatId, Input.fromBuffer(picture, 'faces.jpg'), {
+    const { chat, replyToMessageId } = source.place;
+    await this.deps.outbox.toChat(chat, () =>
+      this.deps.telegram.sendPhoto(chat.chatId, Input.fromBuffer(picture, 'faces.jpg'), {
         caption: TEXTS.pickFace(facts.faces.length),
         reply_markup: facePicker(pickId, facts.faces.length, 'all'),
-        reply_parameters: replyParameters(source.replyToMessageId, true),
+        reply_parameters: replyParameters(replyToMessageId, true),
       }),
     );
   }
@@ -102,44 +111,46 @@ export class MessageHandlers {
     this.deps.jobs.pickers.set(pickId, source);
     const templates = this.deps.templates.list();
     const markup = templatePicker(templates, pickId, page);
-    await this.deps.outbox.toChat(source.chat, () =>
-      this.deps.telegram.sendMessage(source.chat.chatId, TEXTS.pickTemplate(page, pageCount(templates.length)), {
+    const { chat, replyToMessageId } = source.place;
+    await this.deps.outbox.toChat(chat, () =>
+      this.deps.telegram.sendMessage(chat.chatId, TEXTS.pickTemplate(page, pageCount(templates.length)), {
         reply_markup: markup,
-        reply_parameters: source.replyToMessageId ? { message_id: source.replyToMessageId, allow_sending_without_reply: true } : undefined,
+        reply_parameters: replyToMessageId ? { message_id: replyToMessageId, allow_sending_without_reply: true } : undefined,
       }),
     );
   }
 
-  private async meme(message: Message, args: string, base: Omit<JobSource, 'photo'>): Promise<void> {
+  private async meme(message: Message, args: string, base: NewSource): Promise<void> {
     const reply = 'reply_to_message' in message ? (message.reply_to_message as Message | undefined) : undefined;
     const photo = photoOf(message) ?? photoOf(reply);
-    if (!photo) return this.reply(base, TEXTS.needPhoto);
+    if (!photo) return this.reply(base.place, TEXTS.needPhoto);
     const parsed = parseMemeArgs(args);
-    const source: JobSource = { ...base, photo, captions: parsed.captions, ...(parsed.noCaption ? { noCaption: true } : {}), ...(parsed.style ? { style: parsed.style } : {}) };
+    const options = { captions: parsed.captions, ...(parsed.noCaption ? { noCaption: true } : {}), ...(parsed.style ? { style: parsed.style } : {}) };
+    const source: JobSource = { ...base, photo, request: { ...base.request, ...options } };
     if (parsed.templateId && !this.deps.templates.has(parsed.templateId)) {
-      await this.reply(base, codeText('UNKNOWN_TEMPLATE', { templateId: parsed.templateId }, base.language));
+      await this.reply(base.place, codeText('UNKNOWN_TEMPLATE', { templateId: parsed.templateId }, base.language));
       return this.checkThenPick(source);
     }
     const templateId = parsed.random ? randomTemplateId(this.deps.templates) : parsed.templateId;
     if (!templateId) return this.checkThenPick(source);
-    this.deps.jobs.launch({ ...source, templateId }, { format: 'mp4' });
+    this.deps.jobs.launch({ ...source, request: { ...source.request, templateId } }, { format: 'mp4' });
   }
 
-  private async drive(message: Message, args: string, base: Omit<JobSource, 'photo'>): Promise<void> {
+  private async drive(message: Message, args: string, base: NewSource): Promise<void> {
     const reply = 'reply_to_message' in message ? (message.reply_to_message as Message | undefined) : undefined;
     const clip = clipOf(message) ?? clipOf(reply);
-    if (!clip) return this.reply(base, TEXTS.needClip);
-    const photo = photoOf(message) ?? photoOf(reply) ?? this.lastPhotos.get(`${base.chat.chatId}:${base.userId}`);
-    if (!photo) return this.reply(base, TEXTS.needPhotoForDrive);
+    if (!clip) return this.reply(base.place, TEXTS.needClip);
+    const photo = photoOf(message) ?? photoOf(reply) ?? this.lastPhotos.get(`${base.place.chat.chatId}:${base.request.userId}`);
+    if (!photo) return this.reply(base.place, TEXTS.needPhotoForDrive);
     // `/drive [style:NAME] top | bottom`: the args are a style and captions (the clip is the motion).
     const { style, rest } = takeStyle(args);
-    this.deps.jobs.launch({ ...base, photo, clip, captions: parseCaptions(rest), ...(style ? { style } : {}) }, { format: 'mp4' });
+    this.deps.jobs.launch({ ...base, photo, clip, request: { ...base.request, captions: parseCaptions(rest), ...(style ? { style } : {}) } }, { format: 'mp4' });
   }
 
-  private async reply(base: { chat: ChatTarget; replyToMessageId?: number }, text: string): Promise<void> {
-    await this.deps.outbox.toChat(base.chat, () =>
-      this.deps.telegram.sendMessage(base.chat.chatId, text, {
-        reply_parameters: base.replyToMessageId ? { message_id: base.replyToMessageId, allow_sending_without_reply: true } : undefined,
+  private async reply(place: TelegramPlace, text: string): Promise<void> {
+    await this.deps.outbox.toChat(place.chat, () =>
+      this.deps.telegram.sendMessage(place.chat.chatId, text, {
+        reply_parameters: place.replyToMessageId ? { message_id: place.replyToMessageId, allow_sending_without_reply: true } : undefined,
       }),
     );
   }

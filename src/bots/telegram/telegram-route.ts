@@ -1,6 +1,6 @@
 // The Telegram part of a job's ReplyRoute: what a restarted bot process needs to answer the chat (the job's
-// source as file ids, the status message, the format), as JSON-safe data. Parsing is strict: a record that does
-// not fit is refused, never half-trusted. It sends nothing.
+// source as a follow-up of file ids, bots/follow-up.ts; the status message; the format), as JSON-safe data.
+// Parsing is strict: a record that does not fit is refused, never half-trusted. It sends nothing.
 import { z } from 'zod';
 import type { ReplyRoute } from '../../jobs/job-backend.ts';
 import type { EngineName } from '../../pipeline/meme-spec.ts';
@@ -31,22 +31,74 @@ const fileRef = z.object({
   mime: z.string().optional(),
 });
 
-const routeSchema = z.object({
-  source: z.object({
-    chat: z.object({ chatId: z.number().int(), isGroup: z.boolean() }),
-    userId: z.string().startsWith('telegram:'),
+const chat = z.object({ chatId: z.number().int(), isGroup: z.boolean() });
+const captions = z.object({ top: z.string().optional(), bottom: z.string().optional() });
+const face = z.union([z.literal('all'), z.literal('largest'), z.number().int().positive()]);
+const userId = z.string().startsWith('telegram:');
+const replyToMessageId = z.number().int().positive();
+
+/** The source as a follow-up (bots/follow-up.ts): place, files, language, request. */
+const sourceSchema = z.object({
+  place: z.object({ chat, name: z.string().optional(), replyToMessageId: replyToMessageId.optional(), checked: z.boolean().optional() }),
+  photo: fileRef,
+  clip: fileRef.optional(),
+  language: z.string().optional(),
+  request: z.object({
+    platform: z.literal('telegram'),
+    userId,
+    templateId: z.string().optional(),
+    captions: captions.optional(),
+    noCaption: z.boolean().optional(),
+    style: z.string().optional(),
+    face: face.optional(),
+  }),
+});
+
+/** Without the keys whose value is undefined, as a JSON round trip would leave it. */
+function present<T extends object>(fields: T): T {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as T;
+}
+
+/**
+ * The flat source routes were stored with before the follow-up type (jobs still pending in Redis across the
+ * upgrade), read into the follow-up shape so their results still reach the chat.
+ */
+const flatSourceSchema = z
+  .object({
+    chat,
+    userId,
     name: z.string().optional(),
     photo: fileRef,
     clip: fileRef.optional(),
     templateId: z.string().optional(),
-    captions: z.object({ top: z.string().optional(), bottom: z.string().optional() }).optional(),
+    captions: captions.optional(),
     noCaption: z.boolean().optional(),
     checked: z.boolean().optional(),
     style: z.string().optional(),
-    replyToMessageId: z.number().int().positive().optional(),
+    replyToMessageId: replyToMessageId.optional(),
     language: z.string().optional(),
-    face: z.union([z.literal('all'), z.literal('largest'), z.number().int().positive()]).optional(),
-  }),
+    face: face.optional(),
+  })
+  .transform((flat): z.output<typeof sourceSchema> =>
+    present({
+      place: present({ chat: flat.chat, name: flat.name, replyToMessageId: flat.replyToMessageId, checked: flat.checked }),
+      photo: flat.photo,
+      clip: flat.clip,
+      language: flat.language,
+      request: present({
+        platform: 'telegram' as const,
+        userId: flat.userId,
+        templateId: flat.templateId,
+        captions: flat.captions,
+        noCaption: flat.noCaption,
+        style: flat.style,
+        face: flat.face,
+      }),
+    }),
+  );
+
+const routeSchema = z.object({
+  source: z.union([sourceSchema, flatSourceSchema]),
   statusMessageId: z.number().int().positive().optional(),
   format: z.enum(['mp4', 'webm', 'gif']),
   remember: z.boolean(),
@@ -57,8 +109,10 @@ const routeSchema = z.object({
 });
 
 export function toTelegramReplyRoute(route: TelegramRoute): ReplyRoute {
+  // The result a follow-up refers to is the adapter's memory, not the job's: the route is the source as asked.
+  const { result: _result, ...source } = route.source;
   // A JSON round trip drops undefined fields, so the stored record is exactly what parsing accepts.
-  return { platform: 'telegram', data: JSON.parse(JSON.stringify(route)) as Record<string, unknown> };
+  return { platform: 'telegram', data: JSON.parse(JSON.stringify({ ...route, source })) as Record<string, unknown> };
 }
 
 /** The route's Telegram data, or undefined when it is another platform's or does not have the expected shape. */

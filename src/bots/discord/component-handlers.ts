@@ -22,7 +22,8 @@ async function ephemeral(interaction: ComponentInteraction, content: string): Pr
 async function cancel(interaction: ComponentInteraction, session: MemeSession, ctx: AdapterContext): Promise<void> {
   session.cancelled = true;
   await session.stopUpdates?.();
-  const cancelled = session.jobId ? ctx.service.cancel(session.jobId) : ctx.service.cancelForUser(`discord:${session.ownerId}`);
+  const jobId = session.result?.jobId;
+  const cancelled = jobId ? ctx.service.cancel(jobId) : ctx.service.cancelForUser(`discord:${session.place.ownerId}`);
   if (!cancelled) ctx.log(`discord: cancel found no running job for session ${session.key}`);
   await interaction.update({ content: message('CANCELLED', {}, session.language), components: [] });
 }
@@ -32,16 +33,17 @@ async function act(interaction: ComponentInteraction, id: ComponentId, session: 
     case 'cancel':
       return cancel(interaction, session, ctx);
     case 'again': {
-      if (!session.jobId) return ephemeral(interaction, TEXT.expired);
+      const jobId = session.result?.jobId;
+      if (!jobId) return ephemeral(interaction, TEXT.expired);
       await interaction.deferReply();
-      return startRender(interaction, deriveSession(ctx, session, {}), receivedAtMs, ctx, { rerollOfJobId: session.jobId });
+      return startRender(interaction, deriveSession(ctx, session, {}), receivedAtMs, ctx, { rerollOfJobId: jobId });
     }
     case 'mp4': {
       await interaction.deferReply();
       return startRender(interaction, deriveSession(ctx, session, { format: 'mp4' }), receivedAtMs, ctx);
     }
     case 'other': {
-      const row = templateSelectRow(ctx.templates.list(), session.key, session.ownerId);
+      const row = templateSelectRow(ctx.templates.list(), session.key, session.place.ownerId);
       await interaction.reply({ content: TEXT.pickTemplatePrompt, components: [row], flags: MessageFlags.Ephemeral });
       return;
     }
@@ -50,8 +52,7 @@ async function act(interaction: ComponentInteraction, id: ComponentId, session: 
       if (!templateId || !ctx.templates.has(templateId)) return ephemeral(interaction, TEXT.expired);
       await interaction.deferReply();
       // A template replaces a /drive clip, and a new template starts from the default seed.
-      const { seed: _seed, ...request } = session.request;
-      return startRender(interaction, deriveSession(ctx, { ...session, driver: undefined, request }, { templateId }), receivedAtMs, ctx);
+      return startRender(interaction, deriveSession(ctx, { ...session, clip: undefined, result: undefined }, { templateId }), receivedAtMs, ctx);
     }
     case 'resume': {
       if (!session.takeOver) return ephemeral(interaction, TEXT.expired);
@@ -65,7 +66,8 @@ async function act(interaction: ComponentInteraction, id: ComponentId, session: 
     case 'keep': {
       // A deferred update: the preview's own edit says it was kept (bots/upgrade/).
       await interaction.deferUpdate();
-      if (!session.jobId || !ctx.service.keepPreview(session.jobId)) await interaction.followUp({ content: TEXT.expired, flags: MessageFlags.Ephemeral });
+      const jobId = session.result?.jobId;
+      if (!jobId || !ctx.service.keepPreview(jobId)) await interaction.followUp({ content: TEXT.expired, flags: MessageFlags.Ephemeral });
       return;
     }
     case 'face': {
@@ -73,8 +75,8 @@ async function act(interaction: ComponentInteraction, id: ComponentId, session: 
       const face = chosenFace(interaction);
       if (face === undefined || !session.faceCount) return ephemeral(interaction, TEXT.expired);
       session.request = { ...session.request, face };
-      const faces = faceSelectRow(session.faceCount, face, session.key, session.ownerId, 'face');
-      const templates = templateSelectRow(ctx.templates.list(), session.key, session.ownerId);
+      const faces = faceSelectRow(session.faceCount, face, session.key, session.place.ownerId, 'face');
+      const templates = templateSelectRow(ctx.templates.list(), session.key, session.place.ownerId);
       await interaction.update({ components: [faces, templates] });
       return;
     }

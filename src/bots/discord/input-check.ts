@@ -19,7 +19,7 @@ const ANSWER_BUDGET_MS = 2_000;
 
 interface CheckedFiles {
   photo: Buffer;
-  driver?: Buffer;
+  clip?: Buffer;
   /** Said to the requester when their clip is longer than the limit and only its first seconds are used. */
   note?: string;
   /** What the check saw in the photo (its choosable faces). */
@@ -30,19 +30,19 @@ interface CheckedFiles {
 async function downloadAndCheck(session: MemeSession, ctx: AdapterContext): Promise<CheckedFiles> {
   const { limits } = ctx.service;
   const photo = await downloadBytes(session.photo.url, limits.maxPhotoBytes, 'photo');
-  const driver = session.driver ? await downloadBytes(session.driver.url, limits.maxDriverBytes, 'clip') : undefined;
-  const checked = await ctx.service.inspect({ photo, clip: driver });
+  const clip = session.clip ? await downloadBytes(session.clip.url, limits.maxDriverBytes, 'clip') : undefined;
+  const checked = await ctx.service.inspect({ photo, clip });
   const note = checked.clip?.trimmed ? clipTrimmedText(checked.clip.durationSec, limits.maxDriverSeconds, session.language) : undefined;
   session.faceCount = checked.photo?.faces.length;
-  return { photo, driver, note, facts: checked.photo };
+  return { photo, clip, note, facts: checked.photo };
 }
 
 /** The template menu; for a group photo also the face select and the picture that numbers the faces. */
 async function templateMenu(session: MemeSession, files: CheckedFiles, ctx: AdapterContext) {
-  const templates = templateSelectRow(ctx.templates.list(), session.key, session.ownerId);
+  const templates = templateSelectRow(ctx.templates.list(), session.key, session.place.ownerId);
   const count = files.facts?.faces.length ?? 0;
   if (!files.facts || count < 2) return { content: TEXT.pickTemplatePrompt, components: [templates] };
-  const faces = faceSelectRow(count, session.request.face ?? 'all', session.key, session.ownerId, 'face');
+  const faces = faceSelectRow(count, session.request.face ?? 'all', session.key, session.place.ownerId, 'face');
   const picture = await drawFaceNumbers(files.photo, files.facts);
   return {
     content: `${TEXT.pickFacePrompt(count)}\n${TEXT.pickTemplatePrompt}`,
@@ -68,7 +68,7 @@ function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
  * publicly and renders. A file that fails the check is told to the requester only, and nothing is offered.
  */
 export async function checkThenAnswer(interaction: RepliableInteraction, session: MemeSession, receivedAtMs: number, ctx: AdapterContext): Promise<void> {
-  const asksTemplate = !session.request.templateId && !session.driver;
+  const asksTemplate = !session.request.templateId && !session.clip;
   const checking = downloadAndCheck(session, ctx);
   const budgetMs = Math.min(ANSWER_BUDGET_MS, Math.max(0, ANSWER_BUDGET_MS - (ctx.nowMs() - receivedAtMs)));
   if (!(await settlesWithin(checking, budgetMs))) {

@@ -49,7 +49,7 @@ export class InteractionReplier implements UpgradingReplier {
   ) {
     this.#lane = this.#laneOf(reply);
     if (previewAt) this.#preview = this.#previewReply(previewAt);
-    if (session.webhookOnly && !previewAt) this.#handover.watch(() => void this.#maybeHandOver());
+    if (session.place.webhookOnly && !previewAt) this.#handover.watch(() => void this.#maybeHandOver());
   }
 
   /** How a restarted bot process reaches this interaction again (QUEUE_BACKEND=redis), and its preview if shown. */
@@ -60,8 +60,7 @@ export class InteractionReplier implements UpgradingReplier {
 
   async deliverPreview(result: MemeResult, job: JobRef): Promise<void> {
     if (this.session.cancelled) return;
-    this.session.jobId = job.jobId;
-    this.session.request = { ...this.session.request, seed: result.seed };
+    this.session.result = { ...this.session.result, jobId: job.jobId, seed: result.seed };
     this.#previewResult = result;
     const content = PreviewReply.text(this.session.language);
     const edit = { content, components: [this.#keepRow().toJSON()], file: { name: `meme.${result.format}`, bytes: result.bytes, contentType: result.mime } };
@@ -74,10 +73,10 @@ export class InteractionReplier implements UpgradingReplier {
         });
         if (edited) at = { ...edited, original: true };
       }
-      if (!at && !this.session.webhookOnly) {
-        const posted = await postLocated(this.ctx.rest, this.session.channelId, {
-          content: TEXT.lateDelivery(this.session.ownerId, content),
-          mentionUserId: this.session.ownerId,
+      if (!at && !this.session.place.webhookOnly) {
+        const posted = await postLocated(this.ctx.rest, this.session.place.channelId, {
+          content: TEXT.lateDelivery(this.session.place.ownerId, content),
+          mentionUserId: this.session.place.ownerId,
           files: [{ name: edit.file.name, data: result.bytes, contentType: result.mime }],
           components: edit.components,
         });
@@ -102,7 +101,7 @@ export class InteractionReplier implements UpgradingReplier {
     const preview = this.#preview;
     if (!preview) return this.deliver(result, job);
     if (this.session.cancelled) return;
-    this.session.request = { ...this.session.request, seed: result.seed };
+    this.session.result = { ...this.session.result, seed: result.seed };
     try {
       await preview.replaceWith(result, this.#doneText(), this.#resultRows(result.format));
     } catch (error) {
@@ -140,9 +139,8 @@ export class InteractionReplier implements UpgradingReplier {
   async deliver(result: MemeResult, job: JobRef): Promise<void> {
     await this.stop();
     if (this.session.cancelled) return;
-    this.session.jobId = job.jobId;
     // The take on screen: the MP4 button renders this seed again (a reroll's seed is picked by the service).
-    this.session.request = { ...this.session.request, seed: result.seed };
+    this.session.result = { ...this.session.result, jobId: job.jobId, seed: result.seed };
     if (this.#tokenUsable()) {
       try {
         await this.#showResult(result);
@@ -152,10 +150,10 @@ export class InteractionReplier implements UpgradingReplier {
         if (!isExpiredTokenError(error)) throw error;
       }
     }
-    if (this.session.webhookOnly) return this.#holdForTakeOver({ kind: 'result', result, job });
-    await postToChannelOrDm(this.ctx.rest, this.session.channelId, {
-      content: TEXT.lateDelivery(this.session.ownerId, this.#doneText()),
-      mentionUserId: this.session.ownerId,
+    if (this.session.place.webhookOnly) return this.#holdForTakeOver({ kind: 'result', result, job });
+    await postToChannelOrDm(this.ctx.rest, this.session.place.channelId, {
+      content: TEXT.lateDelivery(this.session.place.ownerId, this.#doneText()),
+      mentionUserId: this.session.place.ownerId,
       files: [{ name: `meme.${result.format}`, data: result.bytes, contentType: result.mime }],
       components: this.#resultRows(result.format).map((row) => row.toJSON()),
     });
@@ -172,10 +170,10 @@ export class InteractionReplier implements UpgradingReplier {
         if (!isExpiredTokenError(error)) throw error;
       }
     }
-    if (this.session.webhookOnly) return this.#holdForTakeOver({ kind: 'failure', failure });
-    await postToChannelOrDm(this.ctx.rest, this.session.channelId, {
-      content: TEXT.lateFailure(this.session.ownerId, failure.text),
-      mentionUserId: this.session.ownerId,
+    if (this.session.place.webhookOnly) return this.#holdForTakeOver({ kind: 'failure', failure });
+    await postToChannelOrDm(this.ctx.rest, this.session.place.channelId, {
+      content: TEXT.lateFailure(this.session.place.ownerId, failure.text),
+      mentionUserId: this.session.place.ownerId,
     });
   }
 
@@ -193,7 +191,7 @@ export class InteractionReplier implements UpgradingReplier {
     this.#lane = this.#laneOf(reply);
     if (held === 'running') {
       this.#handover.watch(() => void this.#maybeHandOver());
-      await reply.edit({ content: this.#latest || TEXT.stillRendering, components: [runningRow(this.session.key, this.session.ownerId).toJSON()] });
+      await reply.edit({ content: this.#latest || TEXT.stillRendering, components: [runningRow(this.session.key, this.session.place.ownerId).toJSON()] });
       return true;
     }
     if (held.kind === 'failure') await reply.edit({ content: held.failure.text, components: [] });
@@ -215,14 +213,15 @@ export class InteractionReplier implements UpgradingReplier {
 
   /** The buttons under a result; for a group photo also the face select that renders it again with another face. */
   #resultRows(format: MemeResult['format']): Row[] {
-    const { key, ownerId, faceCount } = this.session;
+    const { key, faceCount } = this.session;
+    const { ownerId } = this.session.place;
     const rows: Row[] = [resultRow(key, ownerId, format)];
     if (faceCount && faceCount > 1) rows.push(faceSelectRow(faceCount, this.session.request.face ?? 'all', key, ownerId, 'reface'));
     return rows;
   }
 
   #keepRow() {
-    return keepRow(this.session.key, this.session.ownerId);
+    return keepRow(this.session.key, this.session.place.ownerId);
   }
 
   #previewReply(at: PreviewAt): PreviewReply {
@@ -233,7 +232,7 @@ export class InteractionReplier implements UpgradingReplier {
         tokenUsable: () => this.#tokenUsable(),
         language: this.session.language,
         keepRow: () => this.#keepRow(),
-        editsAsBot: !this.session.webhookOnly,
+        editsAsBot: !this.session.place.webhookOnly,
       },
       at,
     );
@@ -266,13 +265,13 @@ export class InteractionReplier implements UpgradingReplier {
     await this.ctx.outbox.quiet(this.#lane, STATUS);
     // Inside the safety margin the token still works for a small edit (no upload).
     await this.reply
-      .edit({ content: TEXT.handover, components: [handoverRow(this.session.key, this.session.ownerId).toJSON()] })
+      .edit({ content: TEXT.handover, components: [handoverRow(this.session.key, this.session.place.ownerId).toJSON()] })
       .catch((error: unknown) => this.ctx.log('discord: could not offer "Show my meme" before the token expired', error));
   }
 
   /** Says up front when the estimate runs past what this token can carry (webhook-only replies). */
   #withTokenNote(line: string, update: ProgressUpdate): string {
-    if (!this.session.webhookOnly || update.etaSec === undefined) return line;
+    if (!this.session.place.webhookOnly || update.etaSec === undefined) return line;
     return outlivesToken(this.receivedAtMs, this.ctx.nowMs(), update.etaSec) ? `${line}\n${TEXT.outlivesToken}` : line;
   }
 
@@ -282,12 +281,12 @@ export class InteractionReplier implements UpgradingReplier {
     this.#latestKind = kind;
     // Past the token's life an edit would fail anyway; the result goes to the channel or is handed over instead.
     if (!this.#tokenUsable() || this.#handover.handedOver) {
-      if (this.session.webhookOnly) void this.#maybeHandOver();
+      if (this.session.place.webhookOnly) void this.#maybeHandOver();
       return;
     }
     const show = async () => {
       if (this.#stopped || this.session.cancelled || this.#handover.handedOver) return false;
-      await this.reply.edit({ content: this.#latest, components: [runningRow(this.session.key, this.session.ownerId).toJSON()] });
+      await this.reply.edit({ content: this.#latest, components: [runningRow(this.session.key, this.session.place.ownerId).toJSON()] });
       return true;
     };
     void this.ctx.outbox.status(this.#lane, STATUS, show, () => this.#latestKind).catch((error: unknown) => this.ctx.log('discord: progress edit failed', error));

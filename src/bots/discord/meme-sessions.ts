@@ -1,13 +1,14 @@
 // Remembers what each meme message was made from, so its buttons (Another take, Other template, MP4,
-// Cancel) can act later. Bounded and time-limited (bounded-cache.ts); holds the photo's URL, never its bytes.
+// Cancel) can act later: the adapters' follow-up type in their FollowUps store (bots/follow-up.ts), bounded and
+// kept a day; holds the photo's URL, never its bytes.
 import { randomBytes } from 'node:crypto';
-import { type BoundedCache, boundedCache } from '../../bounded-cache.ts';
+import { type FollowUp, type FollowUpRequest, FollowUps } from '../follow-up.ts';
 import type { MemeRequest } from '../service-types.ts';
 import type { RemoteFile } from './option-parsing.ts';
 import type { OriginalReply } from './original-reply.ts';
 
-export interface MemeSession {
-  key: string;
+/** Who asked and where a Discord answer may go: the follow-up's platform data. */
+export interface DiscordPlace {
   /** Discord user id of the requester: only they may press the buttons. */
   ownerId: string;
   /** The server whose admin settings apply (it installed the bot); null in DMs and where only a user install reaches. */
@@ -16,15 +17,20 @@ export interface MemeSession {
   channelId: string | null;
   /** Answers go through the interaction webhook only (user install, DMs, group DMs): see install-place.ts. */
   webhookOnly: boolean;
-  /** The requester's Discord locale (e.g. `en-US`), for bots/messages.ts. */
-  language?: string;
-  photo: RemoteFile;
-  driver?: RemoteFile;
+}
+
+/** A Discord request keeps the format its command asked for (the MP4 button makes a session of its own). */
+export type DiscordRequest = FollowUpRequest & Pick<MemeRequest, 'format'>;
+
+/**
+ * The follow-up (bots/follow-up.ts) a Discord meme message's buttons refer to, by `key`: the photo and clip as
+ * attachment URLs (re-downloaded when needed), the requester's Discord locale (e.g. `en-US`) as `language`, and
+ * what this process alone knows of the job under way (cancelled, its progress edits, its hand-over).
+ */
+export interface MemeSession extends FollowUp<RemoteFile, DiscordPlace, DiscordRequest> {
+  key: string;
   /** How many faces of the photo can be chosen (the check's count); a face select is offered from 2. */
   faceCount?: number;
-  /** The request minus the photo/driver bytes (re-downloaded when needed). */
-  request: Omit<MemeRequest, 'photo' | 'driver'>;
-  jobId?: string;
   /** Set when the requester pressed Cancel, so the job's late failure does not post again. */
   cancelled?: boolean;
   /** Stops the progress edits of the message this session's job is updating. */
@@ -38,10 +44,10 @@ const SESSION_TTL_MS = 24 * 60 * 60_000;
 const MAX_SESSIONS = 2_000;
 
 export class MemeSessions {
-  readonly #byKey: BoundedCache<string, MemeSession>;
+  readonly #byKey: FollowUps<MemeSession>;
 
   constructor(private readonly nowMs: () => number = Date.now) {
-    this.#byKey = boundedCache({ maxEntries: MAX_SESSIONS, ttlMs: SESSION_TTL_MS, now: nowMs });
+    this.#byKey = new FollowUps({ maxEntries: MAX_SESSIONS, ttlMs: SESSION_TTL_MS, now: nowMs });
   }
 
   create(fields: Omit<MemeSession, 'key' | 'createdAtMs'>): MemeSession {

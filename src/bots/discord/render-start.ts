@@ -14,7 +14,7 @@ interface StartOptions {
   /** Render the job again with a new seed instead of submitting a fresh request. */
   rerollOfJobId?: string;
   /** The session's files as just downloaded and checked (input-check.ts), so they are not fetched twice. */
-  inputs?: { photo: Buffer; driver?: Buffer };
+  inputs?: { photo: Buffer; clip?: Buffer };
 }
 
 export async function startRender(
@@ -31,8 +31,8 @@ export async function startRender(
     const job = options.rerollOfJobId
       ? await rerollOrRenderAnew(ctx.service, options.rerollOfJobId, replier, () => submitFresh(session, replier, ctx, randomInt(1, 2 ** 31 - 1)))
       : await submitFresh(session, replier, ctx, undefined, options.inputs);
-    session.jobId = job.jobId;
-    ctx.gate.record(session.guildId, session.ownerId);
+    session.result = { ...session.result, jobId: job.jobId };
+    ctx.gate.record(session.place.guildId, session.place.ownerId);
   } catch (error) {
     await replier.stop();
     const { code, text } = userTextFor(error, interaction.locale);
@@ -45,9 +45,11 @@ export async function startRender(
 async function submitFresh(session: MemeSession, replier: InteractionReplier, ctx: AdapterContext, seed?: number, inputs?: StartOptions['inputs']): Promise<JobRef> {
   const { limits } = ctx.service;
   const photo = inputs?.photo ?? (await downloadBytes(session.photo.url, limits.maxPhotoBytes, 'photo'));
-  const driverBytes = session.driver ? (inputs?.driver ?? (await downloadBytes(session.driver.url, limits.maxDriverBytes, 'clip'))) : undefined;
-  const driver = driverBytes ? { bytes: driverBytes, mime: session.driver?.contentType } : undefined;
-  return ctx.service.submit({ ...session.request, photo, language: session.language, ...(driver ? { driver } : {}), ...(seed !== undefined ? { seed } : {}) }, replier);
+  const clipBytes = session.clip ? (inputs?.clip ?? (await downloadBytes(session.clip.url, limits.maxDriverBytes, 'clip'))) : undefined;
+  const driver = clipBytes ? { bytes: clipBytes, mime: session.clip?.contentType } : undefined;
+  // A new take's seed, else the take the session's result showed (the same animation in MP4, with another face).
+  const take = seed ?? session.result?.seed;
+  return ctx.service.submit({ ...session.request, photo, language: session.language, ...(driver ? { driver } : {}), ...(take !== undefined ? { seed: take } : {}) }, replier);
 }
 
 

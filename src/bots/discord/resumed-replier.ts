@@ -24,7 +24,7 @@ export function resumedReplierFactory(ctx: AdapterContext): ReplierFactory {
     }
     // An HD stage answers to its request id (Keep this one, Another take), not to the HD job's.
     // Under its old key when the route kept it, so the buttons already in the chat ("Keep this one") still work.
-    const fields = { ...parsed.session, jobId: route.upgradeOf ?? jobId };
+    const fields = { ...parsed.session, result: { jobId: route.upgradeOf ?? jobId } };
     const session = parsed.sessionKey ? ctx.sessions.restore(parsed.sessionKey, fields) : ctx.sessions.create(fields);
     const reply = webhookOriginalReply(ctx.rest, parsed.applicationId, parsed.token);
     // The HD stage of a preview shown before the restart replaces that preview (bots/upgrade/).

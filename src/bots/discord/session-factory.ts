@@ -24,18 +24,20 @@ export function newSession(
   ctx: AdapterContext,
   photo: RemoteFile,
   options: ParsedMemeOptions,
-  driver?: RemoteFile,
+  clip?: RemoteFile,
 ): MemeSession {
   const place = installPlaceOf(interaction);
   const settings = ctx.guildSettings.get(place.settingsGuildId);
   return ctx.sessions.create({
-    ownerId: interaction.user.id,
-    guildId: place.settingsGuildId,
-    channelId: place.webhookOnly ? null : interaction.channelId,
-    webhookOnly: place.webhookOnly,
+    place: {
+      ownerId: interaction.user.id,
+      guildId: place.settingsGuildId,
+      channelId: place.webhookOnly ? null : interaction.channelId,
+      webhookOnly: place.webhookOnly,
+    },
     language: interaction.locale,
     photo,
-    ...(driver ? { driver } : {}),
+    ...(clip ? { clip } : {}),
     request: {
       platform: 'discord',
       userId: `discord:${interaction.user.id}`,
@@ -51,10 +53,11 @@ export function newSession(
   });
 }
 
-/** A copy of a session for a follow-up render (new key, same photo and owner). */
+/** A copy of a session for a follow-up render (new key, same photo and owner, the take its result showed, no job yet). */
 export function deriveSession(ctx: AdapterContext, from: MemeSession, request: Partial<MemeSession['request']>): MemeSession {
-  const { key: _key, createdAtMs: _at, jobId: _job, cancelled: _c, stopUpdates: _s, takeOver: _t, ...fields } = from;
-  return ctx.sessions.create({ ...fields, request: { ...from.request, ...request } });
+  const { key: _key, createdAtMs: _at, result, cancelled: _c, stopUpdates: _s, takeOver: _t, ...fields } = from;
+  const seed = result?.seed;
+  return ctx.sessions.create({ ...fields, request: { ...from.request, ...request }, ...(seed !== undefined ? { result: { seed } } : {}) });
 }
 
 /** Answers ephemerally and returns false when the guild's settings refuse this user here. */

@@ -7,7 +7,8 @@
 // another format). Everything else the platform needs to answer (its chat, channel, owner, message to reply to) is
 // `place`, platform data that nothing outside the adapter reads. Follow-ups live in memory in a FollowUps store on
 // the shared bounded cache (src/bounded-cache.ts): a bounded number, each for at most its platform's time to live,
-// least recently used first; a job's reply route stores the same fields for a restarted bot.
+// least recently used first; a job's reply route stores them, less the result, for a restarted bot (whose job
+// brings its result again).
 import { type BoundedCache, boundedCache } from '../bounded-cache.ts';
 import type { EngineName } from '../pipeline/meme-spec.ts';
 import type { OutputFormat } from '../pipeline/types.ts';

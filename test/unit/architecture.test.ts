@@ -1,6 +1,7 @@
 // The layer rules of docs/architecture.md, checked on the source itself: no import cycles, no exports nobody uses,
 // every src/ module reached from the program's entry point (nothing under src/ only tests use), no name declared
-// by two modules, remote/ and pipeline/ independent of bots/, and no platform words in pipeline/.
+// by two modules, remote/ and pipeline/ independent of bots/, no platform words in pipeline/, and one follow-up
+// type for the chat adapters.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -59,6 +60,21 @@ describe('architecture', () => {
     for (const leaf of ['src/logger.ts', 'src/config.ts', 'src/errors.ts']) {
       expect([...(graph.files.get(`${ROOT}${leaf}`)?.imports.keys() ?? [])].map(graph.rel)).toEqual([]);
     }
+  });
+
+  // One follow-up session type (src/bots/follow-up.ts): what a later button press, reroll, keep or upgrade refers to
+  // is a FollowUp on every chat adapter, kept in a FollowUps store, never an adapter's own record in a map of its own.
+  it('the chat adapters keep what their buttons refer to as the one FollowUp type, in FollowUps stores', () => {
+    const followUpNames = (file: string) => [...(graph.files.get(`${ROOT}${file}`)?.imports.get(`${ROOT}src/bots/follow-up.ts`) ?? [])].sort();
+    expect(followUpNames('src/bots/telegram/job-source.ts')).toContain('FollowUp');
+    expect(followUpNames('src/bots/telegram/meme-jobs.ts')).toContain('FollowUps');
+    expect(followUpNames('src/bots/discord/meme-sessions.ts')).toEqual(expect.arrayContaining(['FollowUp', 'FollowUps']));
+    const ownStores = [...graph.files.keys()]
+      .filter(under('src/bots/'))
+      .flatMap((path) => readFileSync(path, 'utf8').split('\n').map((line, i) => ({ path, line, i })))
+      .filter(({ line }) => /(boundedCache|Map)<[^>]*\b(JobSource|MemeSession)\b/.test(line))
+      .map(({ path, i, line }) => `${graph.rel(path)}:${i + 1}: ${line.trim()}`);
+    expect(ownStores).toEqual([]);
   });
 
   it('pipeline/ says no platform words (telegram, discord, sticker): platform rules come in as data', () => {

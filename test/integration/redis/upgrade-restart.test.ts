@@ -39,6 +39,20 @@ async function telegramScenario(prefix: string) {
   return { fake, env, workers };
 }
 
+/** A Discord bot (its env) on a fake Discord, with a warp worker and a slow "hellomeme" worker. */
+async function discordScenario(prefix: string, hdRenderMs = HD_RENDER_MS) {
+  const fake = await FakeDiscord.start();
+  closers.push(() => fake.close());
+  const env = scenarioEnv(redis.url, prefix, {
+    MEMELOOM_INSTANCE_ID: `bot-${prefix}`,
+    DISCORD_TOKEN: 'fake-token',
+    DISCORD_APPLICATION_ID: fake.applicationId,
+    DISCORD_API_BASE: fake.apiBase,
+  });
+  const workers = await startWorkers(env, hdRenderMs);
+  return { fake, env, workers };
+}
+
 const isPreview = (c: { ok: boolean; method: string; params: Record<string, unknown> }) => c.ok && c.method === 'sendAnimation' && /^HD version on the way/.test(String(c.params.caption));
 
 /** A warp worker for previews and a slow "hellomeme" worker, both ready before the bot reads which engines exist. */
@@ -51,10 +65,7 @@ async function startWorkers(env: Record<string, string>, hdRenderMs = HD_RENDER_
 
 describe('QUEUE_BACKEND=redis: a preview still upgrades after a bot restart', () => {
   it('Telegram: the restarted bot replaces the preview with editMessageMedia, once, and sends nothing new', async () => {
-    const fake = await FakeTelegramServer.start({ maxPollHoldMs: 500 });
-    closers.push(() => fake.close());
-    const env = scenarioEnv(redis.url, 'tg-upgrade', { MEMELOOM_INSTANCE_ID: 'bot-tg-up', TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot });
-    const workers = await startWorkers(env);
+    const { fake, env, workers } = await telegramScenario('tg-upgrade');
     const first = track(startBot(env));
     await ready(first, 'bot');
     const alice = FakeUser.inPrivate(fake, 601);
@@ -91,15 +102,7 @@ describe('QUEUE_BACKEND=redis: a preview still upgrades after a bot restart', ()
   }, 120_000);
 
   it('Discord: the restarted bot replaces the file in the original reply through the interaction webhook', async () => {
-    const fake = await FakeDiscord.start();
-    closers.push(() => fake.close());
-    const env = scenarioEnv(redis.url, 'dc-upgrade', {
-      MEMELOOM_INSTANCE_ID: 'bot-dc-up',
-      DISCORD_TOKEN: 'fake-token',
-      DISCORD_APPLICATION_ID: fake.applicationId,
-      DISCORD_API_BASE: fake.apiBase,
-    });
-    const workers = await startWorkers(env);
+    const { fake, env, workers } = await discordScenario('dc-upgrade');
     const first = track(startBot(env));
     await ready(first, 'bot');
     const alice: DiscordUser = { id: '1400000000000000001', username: 'alice', avatar: null };
@@ -183,16 +186,8 @@ describe('QUEUE_BACKEND=redis: a preview still upgrades after a bot restart', ()
   }, 120_000);
 
   it('Discord: "Keep this one" pressed after a restart keeps the preview (its button\'s session comes back with the job)', async () => {
-    const fake = await FakeDiscord.start();
-    closers.push(() => fake.close());
-    const env = scenarioEnv(redis.url, 'dc-keep', {
-      MEMELOOM_INSTANCE_ID: 'bot-dc-keep',
-      DISCORD_TOKEN: 'fake-token',
-      DISCORD_APPLICATION_ID: fake.applicationId,
-      DISCORD_API_BASE: fake.apiBase,
-    });
     // An HD render slow enough to still be running when Keep is pressed after the restart.
-    const workers = await startWorkers(env, 60_000);
+    const { fake, env, workers } = await discordScenario('dc-keep', 60_000);
     const first = track(startBot(env));
     await ready(first, 'bot');
     const bob: DiscordUser = { id: '1400000000000000002', username: 'bob', avatar: null };

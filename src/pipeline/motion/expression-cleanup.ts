@@ -4,11 +4,22 @@
 // and brow, which tears a photo's eye apart. So (1) the side that was farther from the camera takes the mirror
 // image of the near side's expression, more so the further the head turned; (2) above the mouth, where real
 // expressions move landmarks little (brows, lids, cheeks), displacements are capped.
+// The mirrored share changes smoothly across the midline (MIRROR_BLEND_WIDTH): a hard switch there gave the
+// midline (nose, lips, chin) its own sideways motion and its neighbours a few pixels away the mirror image of
+// theirs, a jump of up to 0.2 face sizes that stretched the photo 3× on one side of the midline and shrank it
+// on the other: a seam from nose to chin on large turns.
 import type { MotionTrack } from './motion-track.ts';
 
 /** Head turns (yaw change since the first frame, degrees) from which the far side is mirrored, and fully. */
 const MIRROR_FROM_DEG = 6;
 const MIRROR_FULL_DEG = 20;
+/**
+ * Half-width (face sizes, head x) of the band around the midline over which the mirrored share goes from none
+ * (near side) through one half (on the midline: the average of both sides, so a midline landmark moves
+ * sideways only as much as both sides agree) to all (far side). Wide enough that neighbours a few pixels
+ * apart get nearly the same share; narrow enough that the far eye (inner corner ≈ 0.26–0.32) is mirrored fully.
+ */
+const MIRROR_BLEND_WIDTH = 0.3;
 /** Largest displacement (face sizes) above the nose tip, and from the upper lip down (jaw, lips: gasps, laughs). */
 const UPPER_CAP = 0.12;
 const LOWER_CAP = 0.6;
@@ -16,6 +27,10 @@ const NOSE_TIP = 4;
 const UPPER_LIP_TOP = 0;
 
 const clamp01 = (v: number) => Math.max(0, Math.min(1, v));
+const smoothstep = (v: number) => {
+  const t = clamp01(v);
+  return t * t * (3 - 2 * t);
+};
 
 /** Row-major 3×3 times a vector. */
 function apply(m: ArrayLike<number>, x: number, y: number, z: number, transpose: boolean): [number, number, number] {
@@ -31,20 +46,20 @@ function apply(m: ArrayLike<number>, x: number, y: number, z: number, transpose:
 export function cleanExpressions(track: MotionTrack, reference: Float32Array, size: number, mirror?: ArrayLike<number>): void {
   const n = track.landmarkCount;
   const axes = track.referenceAxes;
-  // Each landmark's side of the midline (head x) and how much it belongs to the mouth region.
+  // Each landmark's head x (face sizes: which side of the midline, and how far) and how much it belongs to the mouth region.
   let cx = 0;
   let cy = 0;
   for (let j = 0; j < n; j++) {
     cx += reference[j * 3] / n;
     cy += reference[j * 3 + 1] / n;
   }
-  const side = new Float32Array(n);
+  const headX = new Float32Array(n);
   const lowerShare = new Float32Array(n);
   const noseY = reference[NOSE_TIP * 3 + 1];
   const lipY = reference[UPPER_LIP_TOP * 3 + 1];
   for (let j = 0; j < n; j++) {
     const [hx] = apply(axes, reference[j * 3] - cx, reference[j * 3 + 1] - cy, 0, true);
-    side[j] = Math.abs(hx) < 0.05 * size ? 0 : Math.sign(hx);
+    headX[j] = hx / size;
     lowerShare[j] = clamp01((reference[j * 3 + 1] - noseY) / (lipY - noseY || 1));
   }
   const firstYaw = track.poses[0];
@@ -58,14 +73,17 @@ export function cleanExpressions(track: MotionTrack, reference: Float32Array, si
     if (mirror && weight > 0 && far !== 0) {
       original.set(e);
       for (let j = 0; j < n; j++) {
+        // Mirrored share: 0 on the near side, 1/2 on the midline, 1 on the far side, smooth in between. With a
+        // full turn weight a pair across the midline ends up exact mirror images of each other (their shares sum to 1).
+        const share = weight * smoothstep((far * headX[j] + MIRROR_BLEND_WIDTH) / (2 * MIRROR_BLEND_WIDTH));
+        if (share <= 0) continue;
         const p = mirror[j];
-        if (side[j] !== far || p === j) continue;
         // The partner's displacement in head coordinates, x flipped, back in camera coordinates.
         const [hx, hy, hz] = apply(axes, original[p * 3], original[p * 3 + 1], original[p * 3 + 2], true);
         const [mx, my, mz] = apply(axes, -hx, hy, hz, false);
-        e[j * 3] += (mx - e[j * 3]) * weight;
-        e[j * 3 + 1] += (my - e[j * 3 + 1]) * weight;
-        e[j * 3 + 2] += (mz - e[j * 3 + 2]) * weight;
+        e[j * 3] += (mx - e[j * 3]) * share;
+        e[j * 3 + 1] += (my - e[j * 3 + 1]) * share;
+        e[j * 3 + 2] += (mz - e[j * 3 + 2]) * share;
       }
     }
     for (let j = 0; j < n; j++) {

@@ -5,8 +5,9 @@ import type { DriverMouths } from './driver-mouths.ts';
 /**
  * The analyser's version: bump it whenever extraction changes what a track holds (shipped tracks follow it).
  * 4: expression without the turn's leftovers (expression-cleanup.ts) and the driver's mouth crops (driver-mouths.ts).
+ * 5: the far side mirrored with a share that changes smoothly across the midline (no seam down the face).
  */
-export const MOTION_TRACK_VERSION = 4;
+export const MOTION_TRACK_VERSION = 5;
 
 export interface MotionTrack {
   version: number;

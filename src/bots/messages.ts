@@ -119,6 +119,31 @@ export function previewKeptText(outcome: PreviewKept, language?: string): string
 }
 
 /**
+ * What the person should know about a result (the render's notes: faces past the six largest or under the size
+ * floor left still, caption characters drawn as boxes), one line each, within `maxChars` (a platform's caption or
+ * message limit): whole notes while they fit, then the next one cut with an ellipsis. Undefined when there is none.
+ * The pipeline words its notes in English; they are passed through here so the bots show them one way.
+ */
+export function resultNotesText(notes: readonly string[] | undefined, maxChars: number, language?: string): string | undefined {
+  if (!notes?.length || maxChars <= 0) return undefined;
+  const locale = localeFor(language);
+  const lines: string[] = [];
+  let used = 0;
+  for (const note of notes) {
+    const line = fill(locale.messages.resultNote, { note: note.replace(/[.\s]+$/, '') });
+    const room = maxChars - used - (lines.length > 0 ? 1 : 0);
+    if (line.length <= room) {
+      lines.push(line);
+      used += line.length + (lines.length > 1 ? 1 : 0);
+      continue;
+    }
+    if (room > 1) lines.push(`${line.slice(0, room - 1)}…`);
+    break;
+  }
+  return lines.length > 0 ? lines.join('\n') : undefined;
+}
+
+/**
  * An estimate as people say it: to 5 s under half a minute, to 10 s under a minute, then minutes. A status that
  * reads the same after a small change of estimate is not edited for it.
  */

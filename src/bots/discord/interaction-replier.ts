@@ -5,7 +5,7 @@
 // The reply is live or, after a bot restart, reached through the interaction webhook (original-reply.ts).
 import type { ReplyRoute } from '../../jobs/job-backend.ts';
 import type { MemeResult } from '../../pipeline/meme-spec.ts';
-import { message, previewKeptText, progressText } from '../messages.ts';
+import { message, previewKeptText, progressText, resultNotesText } from '../messages.ts';
 import type { JobFailure, JobRef, PreviewKept, ProgressUpdate, UpgradingReplier } from '../service-types.ts';
 import type { AdapterContext } from './adapter-context.ts';
 import { postLocated, postToChannelOrDm } from './channel-delivery.ts';
@@ -18,6 +18,11 @@ import type { OriginalReply } from './original-reply.ts';
 import { type PreviewAt, PreviewReply } from './preview-reply.ts';
 import { isExpiredTokenError, isTokenUsable, outlivesToken } from './token-lifetime.ts';
 import { type HeldOutcome, WebhookHandover } from './webhook-handover.ts';
+
+/** Discord: a message's content is at most 2000 characters. */
+const MAX_CONTENT_CHARS = 2000;
+/** What TEXT.lateDelivery adds around the done text: a user mention (up to 23 characters) and a sentence. */
+const LATE_DELIVERY_ROOM = 100;
 
 /** Discord's "Request entity too large": the file is over the channel's upload limit. */
 function isUploadTooLarge(error: unknown): boolean {
@@ -103,7 +108,7 @@ export class InteractionReplier implements UpgradingReplier {
     if (this.session.cancelled) return;
     this.session.result = { ...this.session.result, seed: result.seed };
     try {
-      await preview.replaceWith(result, this.#doneText(), this.#resultRows(result.format));
+      await preview.replaceWith(result, this.#doneText(result), this.#resultRows(result.format));
     } catch (error) {
       // The preview cannot take the file (too big here, deleted, out of reach): the HD version comes the usual way.
       if (isUploadTooLarge(error)) return this.keepPreview({ jobId: job.jobId, reason: 'failed', code: 'BUDGET_UNREACHABLE', text: message('BUDGET_UNREACHABLE', {}, this.session.language) });
@@ -152,7 +157,7 @@ export class InteractionReplier implements UpgradingReplier {
     }
     if (this.session.place.webhookOnly) return this.#holdForTakeOver({ kind: 'result', result, job });
     await postToChannelOrDm(this.ctx.rest, this.session.place.channelId, {
-      content: TEXT.lateDelivery(this.session.place.ownerId, this.#doneText()),
+      content: TEXT.lateDelivery(this.session.place.ownerId, this.#doneText(result)),
       mentionUserId: this.session.place.ownerId,
       files: [{ name: `meme.${result.format}`, data: result.bytes, contentType: result.mime }],
       components: this.#resultRows(result.format).map((row) => row.toJSON()),
@@ -244,7 +249,7 @@ export class InteractionReplier implements UpgradingReplier {
 
   async #showResult(result: MemeResult): Promise<void> {
     const components = this.#resultRows(result.format).map((row) => row.toJSON());
-    await this.reply.edit({ content: this.#doneText(), components, file: { name: `meme.${result.format}`, bytes: result.bytes, contentType: result.mime } });
+    await this.reply.edit({ content: this.#doneText(result), components, file: { name: `meme.${result.format}`, bytes: result.bytes, contentType: result.mime } });
   }
 
   async #resultNotShown(error: unknown): Promise<void> {
@@ -296,9 +301,13 @@ export class InteractionReplier implements UpgradingReplier {
     return isTokenUsable(this.receivedAtMs, this.ctx.nowMs());
   }
 
-  #doneText(): string {
+  /** "Here is your meme! (Title)", and under it what the person should know about `result` (faces left still and why). */
+  #doneText(result?: MemeResult): string {
     const id = this.session.request.templateId;
     const done = message('done', {}, this.session.language);
-    return id && this.ctx.templates.has(id) ? `${done} (${this.ctx.templates.get(id).title})` : done;
+    const head = id && this.ctx.templates.has(id) ? `${done} (${this.ctx.templates.get(id).title})` : done;
+    // The notes get what a message's content leaves after the head, less room for the late delivery's mention and words.
+    const notes = resultNotesText(result?.notes, MAX_CONTENT_CHARS - LATE_DELIVERY_ROOM - head.length - 1, this.session.language);
+    return notes ? `${head}\n${notes}` : head;
   }
 }

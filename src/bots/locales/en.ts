@@ -23,6 +23,7 @@ export const en: Locale = {
     hdRendering: 'HD version on the way…[ {percent}% done][, about {eta} left]',
     hdFailed: 'HD version failed: {reason} This is the preview.',
     hdKept: 'Kept the preview.',
+    resultNote: 'Note: {note}.',
     // Errors, one per ErrorCode.
     FILE_NOT_FOUND: 'I could not find that file.',
     NO_PHOTO: 'Choose a photo first: I need a photo of a face to animate.',

@@ -3,7 +3,7 @@
 import type { ErrorCode } from '../../errors.ts';
 import type { StageName } from '../../pipeline/types.ts';
 
-export const STATUS_CODES = ['queued', 'position', 'rendering', 'waiting', 'working', 'done', 'cached', 'shutdownNotice', 'clipTrimmed', 'limits', 'hdWaiting', 'hdRendering', 'hdFailed', 'hdKept'] as const;
+export const STATUS_CODES = ['queued', 'position', 'rendering', 'waiting', 'working', 'done', 'cached', 'shutdownNotice', 'clipTrimmed', 'limits', 'hdWaiting', 'hdRendering', 'hdFailed', 'hdKept', 'resultNote'] as const;
 type StatusCode = (typeof STATUS_CODES)[number];
 export type MessageCode = StatusCode | ErrorCode;
 

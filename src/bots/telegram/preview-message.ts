@@ -66,10 +66,10 @@ export class PreviewMessage {
     });
   }
 
-  /** The HD animation in place of the preview (no caption: it is the result), with the result's buttons. */
-  async replaceWith(result: MemeResult, buttons: InlineKeyboard): Promise<SentResult> {
+  /** The HD animation in place of the preview (its caption only the result's notes, if any), with the result's buttons. */
+  async replaceWith(result: MemeResult, buttons: InlineKeyboard, caption?: string): Promise<SentResult> {
     await this.#end();
-    const media = { type: 'animation' as const, media: { source: result.bytes, filename: 'memeloom.mp4' } };
+    const media = { type: 'animation' as const, media: { source: result.bytes, filename: 'memeloom.mp4' }, ...(caption ? { caption } : {}) };
     const edited = await this.deps.outbox.toChat(this.deps.chat, () =>
       this.deps.telegram.editMessageMedia(this.deps.chat.chatId, this.messageId, undefined, media, { reply_markup: buttons }),
     );

@@ -85,6 +85,8 @@ export const MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024;
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 /** Video stickers: WebM VP9, at most 256 KB. */
 export const MAX_STICKER_BYTES = 256 * 1024;
+/** Bot API: a media caption is at most 1024 characters (after entity parsing). */
+export const MAX_CAPTION_CHARS = 1024;
 /** Stickers in one set (Bot API addStickerToSet: emoji sets 200, other sets 120). */
 export const MAX_STICKERS_PER_SET = 120;
 /** Video stickers: 512 px on the longest side, at most 3 s, at most 30 fps. */

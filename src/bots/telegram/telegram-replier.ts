@@ -7,14 +7,14 @@ import type { Telegram } from 'telegraf';
 import type { MemeResult } from '../../pipeline/meme-spec.ts';
 import type { ReplyRoute } from '../../jobs/job-backend.ts';
 import type { Logger } from '../../logger.ts';
-import { previewKeptText, progressLine } from '../messages.ts';
+import { previewKeptText, progressLine, resultNotesText } from '../messages.ts';
 import type { JobFailure, JobRef, PreviewKept, ProgressUpdate, UpgradingReplier } from '../service-types.ts';
 import { codeText, statusText } from './error-text.ts';
 import { resultButtons } from './inline-keyboards.ts';
 import { PreviewMessage } from './preview-message.ts';
 import { type SentResult, sendResult } from './result-sender.ts';
 import type { BoardLine, LineText } from './status-board.ts';
-import { MAX_UPLOAD_BYTES } from './telegram-config.ts';
+import { MAX_CAPTION_CHARS, MAX_UPLOAD_BYTES } from './telegram-config.ts';
 import type { ChatTarget, TelegramOutbox } from './telegram-outbox.ts';
 
 /** What a sent message is: a result (its file_id may be reused), or a preview kept in place of its HD version. */
@@ -116,7 +116,7 @@ export class TelegramReplier implements UpgradingReplier {
     if (result.bytes.length > MAX_UPLOAD_BYTES) return this.keepWith(codeText('BUDGET_UNREACHABLE', { maxBytes: MAX_UPLOAD_BYTES }, this.options.language), job);
     const resultId = this.options.newResultId();
     try {
-      const sent = await preview.replaceWith(result, resultButtons(resultId));
+      const sent = await preview.replaceWith(result, resultButtons(resultId), resultNotesText(result.notes, MAX_CAPTION_CHARS, this.options.language));
       this.options.onSent(sent, resultId, job, result, 'result');
     } catch (error) {
       // The preview is gone (deleted by someone) or cannot be edited: the HD version comes as a message of its own.
@@ -157,6 +157,8 @@ export class TelegramReplier implements UpgradingReplier {
         replyToMessageId: this.options.replyToMessageId,
         // Buttons go under the animation only; stickers and GIF files are end products.
         replyMarkup: result.format === 'mp4' ? resultButtons(resultId) : undefined,
+        // What was left still in a group photo and why (a sticker takes no caption).
+        caption: resultNotesText(result.notes, MAX_CAPTION_CHARS, language),
       });
     } catch (error) {
       // The render worked but Telegram refused the upload: say so instead of leaving "Animating… 100%".

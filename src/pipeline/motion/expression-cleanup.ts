@@ -8,6 +8,7 @@
 // midline (nose, lips, chin) its own sideways motion and its neighbours a few pixels away the mirror image of
 // theirs, a jump of up to 0.2 face sizes that stretched the photo 3× on one side of the midline and shrank it
 // on the other: a seam from nose to chin on large turns.
+import { smoothstep } from '../smoothstep.ts';
 import type { MotionTrack } from './motion-track.ts';
 
 /** Head turns (yaw change since the first frame, degrees) from which the far side is mirrored, and fully. */
@@ -27,10 +28,6 @@ const NOSE_TIP = 4;
 const UPPER_LIP_TOP = 0;
 
 const clamp01 = (v: number) => Math.max(0, Math.min(1, v));
-const smoothstep = (v: number) => {
-  const t = clamp01(v);
-  return t * t * (3 - 2 * t);
-};
 
 /** Row-major 3×3 times a vector. */
 function apply(m: ArrayLike<number>, x: number, y: number, z: number, transpose: boolean): [number, number, number] {
@@ -75,7 +72,7 @@ export function cleanExpressions(track: MotionTrack, reference: Float32Array, si
       for (let j = 0; j < n; j++) {
         // Mirrored share: 0 on the near side, 1/2 on the midline, 1 on the far side, smooth in between. With a
         // full turn weight a pair across the midline ends up exact mirror images of each other (their shares sum to 1).
-        const share = weight * smoothstep((far * headX[j] + MIRROR_BLEND_WIDTH) / (2 * MIRROR_BLEND_WIDTH));
+        const share = weight * smoothstep(-MIRROR_BLEND_WIDTH, MIRROR_BLEND_WIDTH, far * headX[j]);
         if (share <= 0) continue;
         const p = mirror[j];
         // The partner's displacement in head coordinates, x flipped, back in camera coordinates.

@@ -1,6 +1,7 @@
 // Where one photo head is, for the warp: its frame (chin, axis, size) and the share of its motion each point
 // follows (1 on face and hair, fading down the neck, 0 on shoulders, body and at the picture's border).
 // Geometry only: group-regions.ts turns the shares into layers, holes and the background plate.
+import { smoothstep } from '../../smoothstep.ts';
 import { stillBorderWidth } from '../../still-border.ts';
 
 /** The photo's head in its own axes (roll included), from the face landmarks (xyz, image pixels). */
@@ -63,10 +64,6 @@ export function headFrame(landmarks: Float32Array): HeadFrame {
   };
 }
 
-const smoothstep = (edge0: number, edge1: number, x: number) => {
-  const t = Math.min(1, Math.max(0, (x - edge0) / (edge1 - edge0)));
-  return t * t * (3 - 2 * t);
-};
 
 /** Share of the head's motion at (x, y): 1 on the head, fading down the neck and sideways into the shoulders. */
 export function headShare(head: HeadFrame, x: number, y: number): number {
